@@ -1,0 +1,37 @@
+"""Shared fixtures: where the read-only material in ../shared lives.
+
+The repository is checked out next to a ``shared/`` folder (on developer
+machines and in CI). ``CONSENSUS_NLP_SHARED`` overrides the location.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CONSENSUS_NLP_SHARED", REPO.parent / "shared"))
+PAGE = SHARED / "corpora" / "gansu-cppcc-2021" / "page.txt"
+GOV_REPORTS = SHARED / "corpora" / "gov-work-reports-1954-2017"
+GOV_PATTERN = r"(?P<year>\d{4})政府工作报告_(?P<speaker>[^_.]+)"
+
+
+@pytest.fixture(scope="session")
+def page_path() -> Path:
+    if not PAGE.is_file():
+        pytest.fail(f"the seed page is missing at {PAGE}; set CONSENSUS_NLP_SHARED")
+    return PAGE
+
+
+@pytest.fixture(scope="session")
+def page_text(page_path: Path) -> str:
+    return page_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def gov_reports_dir() -> Path:
+    if not GOV_REPORTS.is_dir():
+        pytest.fail(f"the government work reports are missing at {GOV_REPORTS}; set CONSENSUS_NLP_SHARED")
+    return GOV_REPORTS
