@@ -2,12 +2,21 @@
 
 This is the hand-off between segmentation and every later stage (document-term
 matrices, emphasis, topics). Offsets (``Token.start``/``Token.end``) point into
-the document text as the user gave it, so ``text[t.start:t.end] == t.text`` for
-every token.
+the document text as the user gave it. ``Token.text`` is the normalized form
+(see :mod:`consensus_nlp.normalize`), so ``text[t.start:t.end] == t.text``
+except where normalization changed characters (``２０２１`` -> ``2021``,
+``⼀`` -> ``一``).
+
+Besides holding tokens, :class:`Tokens` offers the first analyses a researcher
+runs on them: keywords in context (:meth:`Tokens.kwic`), frequencies,
+collocations, n-grams, and hand-offs to pandas and gensim.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -16,12 +25,15 @@ from .errors import InputTypeError, InvalidArgumentError, UnknownNameError, desc
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from gensim.corpora import Dictionary
+
+_MEASURES = ("npmi", "pmi", "g2")
 
 __all__ = ["Token", "Tokens"]
 
 
 class Token(NamedTuple):
-    """One token: its text and its ``[start, end)`` character span in the source text."""
+    """One token: its (normalized) text, its ``[start, end)`` span in the source text, its POS tag if asked for."""
 
     text: str
     start: int
@@ -128,3 +140,186 @@ class Tokens:
             for i, t in enumerate(toks)
         ]
         return pd.DataFrame(rows, columns=["doc_id", "position", "token", "start", "end", "pos"])
+
+    # -- analyses ------------------------------------------------------------
+    def kwic(self, pattern: str, *, window: int = 5, regex: bool = False) -> pd.DataFrame:
+        """Keywords in context: every token matching ``pattern`` with its neighbours.
+
+        Args:
+            pattern: a token (exact match on the normalized token text) or, with
+                ``regex=True``, a regular expression that must match a whole token.
+            window: how many tokens of context on each side.
+            regex: treat ``pattern`` as a regular expression.
+
+        Returns:
+            DataFrame with columns ``doc_id``, ``start``, ``end`` (offsets of the
+            keyword in the source text), ``left``, ``keyword``, ``right``. The three
+            text columns are slices of the source text, so
+            ``text[start:end] == keyword`` and ``left``/``right`` end and start
+            at the keyword; context keeps punctuation that was dropped as tokens.
+
+        Raises:
+            InputTypeError: ``pattern`` is not a str.
+            InvalidArgumentError: ``window`` is negative or the regex is invalid.
+        """
+        import pandas as pd
+
+        if not isinstance(pattern, str) or not pattern:
+            raise InputTypeError(describe("pattern", pattern, "is not a non-empty str", accepted="a token or a regex"))
+        _check_int("window", window, minimum=0)
+        if regex:
+            try:
+                compiled = re.compile(pattern)
+            except re.error as exc:
+                raise InvalidArgumentError(describe("pattern", pattern, f"is not a valid regex ({exc})")) from None
+
+            def match(word: str) -> bool:
+                return compiled.fullmatch(word) is not None
+        else:
+            def match(word: str) -> bool:
+                return word == pattern
+        rows = []
+        for doc_id, text, toks in zip(self.doc_ids, self.texts, self.tokens):
+            for i, tok in enumerate(toks):
+                if not match(tok.text):
+                    continue
+                left_start = toks[max(0, i - window)].start if window else tok.start
+                right_end = toks[min(len(toks) - 1, i + window)].end if window else tok.end
+                rows.append((doc_id, tok.start, tok.end, text[left_start:tok.start], text[tok.start:tok.end],
+                             text[tok.end:right_end]))
+        return pd.DataFrame(rows, columns=["doc_id", "start", "end", "left", "keyword", "right"])
+
+    def frequencies(self, *, by: str | None = None) -> pd.DataFrame:
+        """Token counts, overall or per group of documents.
+
+        Args:
+            by: a metadata field (or ``"doc_id"``) to count within; ``None`` for the whole corpus.
+
+        Returns:
+            DataFrame with columns ``[by,] token, count, docs, share``: ``docs`` is
+            the number of documents the token occurs in, ``share`` its count over
+            all tokens (of the group). Sorted by group, count descending, token.
+        """
+        import pandas as pd
+
+        groups = self.group_values(by) if by is not None else [None] * len(self)
+        counts: dict[Any, Counter[str]] = {}
+        docs: dict[Any, Counter[str]] = {}
+        order: list[Any] = []
+        for g, toks in zip(groups, self.tokens):
+            if g not in counts:
+                counts[g], docs[g] = Counter(), Counter()
+                order.append(g)
+            words = [t.text for t in toks]
+            counts[g].update(words)
+            docs[g].update(set(words))
+        rows = []
+        for g in order:
+            total = sum(counts[g].values())
+            for word, n in sorted(counts[g].items(), key=lambda kv: (-kv[1], kv[0])):
+                rows.append((g, word, n, docs[g][word], n / total))
+        frame = pd.DataFrame(rows, columns=["__group__", "token", "count", "docs", "share"])
+        if by is None:
+            return frame.drop(columns="__group__")
+        return frame.rename(columns={"__group__": by})
+
+    def collocations(self, *, min_count: int = 5, measure: str = "npmi", window: int = 1) -> pd.DataFrame:
+        """Pairs of tokens that occur together more often than chance.
+
+        A pair ``(first, second)`` is counted each time ``second`` follows
+        ``first`` within ``window`` tokens in the same document (``window=1``:
+        adjacent tokens). Tokens dropped by :func:`consensus_nlp.tokenize`
+        (punctuation, stopwords) are not there, so pairs can span them.
+
+        Args:
+            min_count: keep pairs seen at least this many times.
+            measure: ``"npmi"`` (normalized PMI, in [-1, 1]), ``"pmi"`` (log2) or
+                ``"g2"`` (Dunning's log-likelihood ratio).
+            window: how many following tokens pair with each token.
+
+        Returns:
+            DataFrame with columns ``first``, ``second``, ``count`` and the
+            measure, sorted by the measure (descending), then count, first, second.
+
+        Raises:
+            UnknownNameError: unknown ``measure``.
+            InvalidArgumentError: ``min_count`` or ``window`` below 1.
+        """
+        import pandas as pd
+
+        if measure not in _MEASURES:
+            raise UnknownNameError(describe("measure", measure, "is not a known association measure", accepted=_MEASURES))
+        _check_int("min_count", min_count, minimum=1)
+        _check_int("window", window, minimum=1)
+        pairs: Counter[tuple[str, str]] = Counter()
+        for toks in self.tokens:
+            words = [t.text for t in toks]
+            for i, a in enumerate(words):
+                for b in words[i + 1:i + 1 + window]:
+                    pairs[(a, b)] += 1
+        n = sum(pairs.values())
+        first: Counter[str] = Counter()
+        second: Counter[str] = Counter()
+        for (a, b), c in pairs.items():
+            first[a] += c
+            second[b] += c
+        rows = []
+        for (a, b), c in pairs.items():
+            if c < min_count:
+                continue
+            rows.append((a, b, c, _association(measure, c, first[a], second[b], n)))
+        rows.sort(key=lambda r: (-r[3], -r[2], r[0], r[1]))
+        return pd.DataFrame(rows, columns=["first", "second", "count", measure])
+
+    def ngrams(self, n: int, *, sep: str = "") -> Tokens:
+        """Runs of ``n`` consecutive tokens as new tokens (joined with ``sep``).
+
+        Each n-gram spans from the start of its first token to the end of its
+        last one; documents shorter than ``n`` tokens get no n-grams.
+
+        Returns:
+            A new :class:`Tokens` with the same documents and metadata.
+        """
+        _check_int("n", n, minimum=1)
+        grams = [
+            [Token(sep.join(t.text for t in toks[i:i + n]), toks[i].start, toks[i + n - 1].end) for i in
+             range(len(toks) - n + 1)]
+            for toks in self.tokens
+        ]
+        return Tokens(self.doc_ids, self.texts, self.metas, grams, params={**self.params, "ngrams": n, "ngram_sep": sep})
+
+    def to_gensim(self) -> tuple[Dictionary, list[list[tuple[int, int]]]]:
+        """A gensim ``Dictionary`` and one bag of words per document.
+
+        Token ids follow the sorted order of the token strings, so they do not
+        depend on document order or on the Python process.
+
+        Returns:
+            ``(dictionary, bows)`` where ``bows[i]`` is a list of ``(token_id, count)``.
+        """
+        from gensim.corpora import Dictionary
+
+        words = self.words()
+        dictionary = Dictionary()
+        dictionary.token2id = {w: i for i, w in enumerate(sorted({w for doc in words for w in doc}))}
+        bows = [dictionary.doc2bow(doc, allow_update=True) for doc in words]
+        return dictionary, bows
+
+
+def _check_int(name: str, value: object, *, minimum: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise InvalidArgumentError(describe(name, value, "is not an integer in range", accepted=f"an int >= {minimum}"))
+
+
+def _association(measure: str, c: int, c1: int, c2: int, n: int) -> float:
+    """Association of a pair seen ``c`` times, first word ``c1`` times, second ``c2``, among ``n`` pairs."""
+    if measure in ("pmi", "npmi"):
+        pmi = math.log2(c * n / (c1 * c2))
+        if measure == "pmi":
+            return pmi
+        p = c / n
+        return 1.0 if p == 1 else pmi / -math.log2(p)
+    # Dunning's G2 over the 2x2 table of (first == a) x (second == b)
+    observed = (c, c1 - c, c2 - c, n - c1 - c2 + c)
+    expected = (c1 * c2 / n, c1 * (n - c2) / n, (n - c1) * c2 / n, (n - c1) * (n - c2) / n)
+    return 2.0 * sum(o * math.log(o / e) for o, e in zip(observed, expected) if o > 0)

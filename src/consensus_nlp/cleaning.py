@@ -1,0 +1,114 @@
+"""Undoing what PDF-to-text extraction does to a Chinese newspaper column.
+
+Pure ``str -> str`` helpers used by :mod:`consensus_nlp.layout`:
+
+- :func:`display_width` measures a line the way the column was typeset
+  (Chinese characters and full-width punctuation 1, ASCII 0.5);
+- :func:`clean_spacing` removes the spaces that extraction puts between
+  Chinese characters ("其 中 民 生 类 提 案" -> "其中民生类提案") and around
+  numbers ("等 5 次" -> "等5次") while keeping the spaces inside Latin text
+  ("World Health Organization");
+- :func:`join_lines` rejoins the wrapped lines of one paragraph (no space at a
+  line break between Chinese characters or digits, so "1900" / "余件" gives
+  "1900余件") and cleans the result.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+__all__ = [
+    "SENTENCE_END",
+    "clean_spacing",
+    "display_width",
+    "ends_sentence",
+    "is_cjk",
+    "join_lines",
+]
+
+#: Characters that end a sentence (or a clause that can end a paragraph).
+SENTENCE_END = "。！？；…!?;"
+#: Closing marks that may follow the sentence end ("……。”", "？）").
+_CLOSERS = "”’」』）)》〉】\"'"
+
+# Chinese ideographs (BMP blocks and extension A), CJK symbols and punctuation,
+# full-width forms. Curly quotes count as Chinese punctuation: in Chinese
+# typesetting they are full width.
+_CJK_CLASS = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’—…·"
+_CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+# a space run between two "Chinese" characters, or between Chinese and an ASCII letter/digit
+_SPACE_CJK_CJK = re.compile(f"(?<=[{_CJK_CLASS}])[ \t\u3000\u00a0]+(?=[{_CJK_CLASS}])")
+_SPACE_CJK_ASCII = re.compile(f"(?<=[{_CJK_CLASS}])[ \t\u3000\u00a0]+(?=[0-9A-Za-z%+\\-.])")
+_SPACE_ASCII_CJK = re.compile(f"(?<=[0-9A-Za-z%.])[ \t\u3000\u00a0]+(?=[{_CJK_CLASS}])")
+_SPACES = re.compile("[ \t\u3000\u00a0]+")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a Chinese character or a full-width (Chinese) punctuation mark."""
+    return bool(_CJK_RE.fullmatch(ch))
+
+
+def display_width(line: str) -> float:
+    """Width of ``line`` in Chinese character cells: wide characters 1, others 0.5.
+
+    >>> display_width("等 5 次")
+    3.5
+    """
+    width = 0.0
+    for ch in line:
+        if unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’—…":
+            width += 1.0
+        else:
+            width += 0.5
+    return width
+
+
+def ends_sentence(line: str) -> bool:
+    """True when ``line`` ends in sentence punctuation, possibly followed by closing quotes or brackets.
+
+    >>> ends_sentence("节。”"), ends_sentence("政治基")
+    (True, False)
+    """
+    stripped = line.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def clean_spacing(text: str) -> str:
+    """Remove extraction spaces between Chinese characters and around numbers; keep spaces in Latin text.
+
+    >>> clean_spacing("先后成功举办了“陇蜀古道青泥道”等 5 次学术研讨会")
+    '先后成功举办了“陇蜀古道青泥道”等5次学术研讨会'
+    >>> clean_spacing("其 中 民 生 类 提 案 办 复 率 达 到")
+    '其中民生类提案办复率达到'
+    >>> clean_spacing("世界卫生组织 (World Health Organization) 的报告")
+    '世界卫生组织 (World Health Organization) 的报告'
+    """
+    text = text.strip()
+    text = _SPACE_CJK_CJK.sub("", text)
+    text = _SPACE_CJK_ASCII.sub("", text)
+    text = _SPACE_ASCII_CJK.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Rejoin the wrapped lines of one paragraph and clean the spacing.
+
+    Lines are joined without a separator, except between two Latin letters
+    (an English word wrapped at a space), where one space is kept.
+
+    >>> join_lines(["延伸工作，协商落实具体问题 1900", "余件。"])
+    '延伸工作，协商落实具体问题1900余件。'
+    """
+    if isinstance(lines, str):
+        lines = [lines]
+    out = ""
+    for line in lines:
+        piece = line.strip()
+        if not piece:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and piece[0].isascii() and piece[0].isalpha():
+            out += " "
+        out += piece
+    return clean_spacing(out)

@@ -1,0 +1,248 @@
+"""The ``consensus-nlp`` command line.
+
+Subcommands:
+
+- ``analyze [CORPUS_NAME | PATH…]``: the whole analysis, written to ``--out``
+  (report.html, tables as CSV, figures as PNG, manifest.json).
+- ``segment``, ``outline``, ``tag``: one stage on a file or standard input,
+  as ``--format text|json|csv``.
+- ``corpora``: the bundled corpora.
+
+Exit status: 0 success; 2 a usage mistake (bad option value, unknown corpus or
+engine name, missing file); 1 a problem with the data (undecodable bytes, no
+text, no speech found, too little data for the model). Mistakes print one line
+on stderr; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ConsensusNLPError, InvalidArgumentError, UnknownNameError
+
+__all__ = ["main"]
+
+PROG = "consensus-nlp"
+_USAGE_ERRORS = (UnknownNameError, InvalidArgumentError, FileNotFoundError, IsADirectoryError)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Chinese political discourse as data: read pages, segment, tag framing devices, model topics and emphasis.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    an = sub.add_parser("analyze", help="run the whole analysis and write a report")
+    an.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="CORPUS_NAME|PATH",
+        help="a bundled corpus name, a newspaper page (.txt), a folder of .txt files, a .jsonl or .csv file "
+        "(default: the bundled gansu-cppcc-2021)",
+    )
+    an.add_argument("--out", default="consensus-nlp-report", help="output folder (default: %(default)s)")
+    an.add_argument("--units", choices=("speech", "paragraph", "outline_item"), default="outline_item",
+                    help="unit of analysis for topic models (default: %(default)s)")
+    an.add_argument("--k", type=_positive_int, default=None, help="number of topics (default: chosen from the data size)")
+    an.add_argument("--engine", default="tomotopy", help="topic model engine: tomotopy, gensim or sklearn (default: %(default)s)")
+    an.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default: %(default)s)")
+    an.add_argument("--themes", default="cppcc", help="theme set name or a YAML/TOML file (default: %(default)s)")
+    an.add_argument("--by", default=None, help="metadata field to compare groups by (default: organization, else speaker, else doc_id)")
+    an.add_argument("--meta-pattern", default=None,
+                    help=r"regex with named groups for metadata in file names, e.g. '(?P<year>\d{4})'")
+    an.add_argument("--text-column", default="text", help="text column of a CSV/JSONL input (default: %(default)s)")
+    an.add_argument("--progress", dest="progress", action="store_true", default=None, help="show a progress display")
+    an.add_argument("--no-progress", dest="progress", action="store_false", help="hide the progress display")
+
+    for name, helptext in (
+        ("segment", "segment text into words (with character offsets)"),
+        ("outline", "list the speech outline (一是…二是…, 一、二、 …)"),
+        ("tag", "tag framing devices (outline, formulations, parallelism, citations, slogans, statistics)"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("file", nargs="?", default="-", help="a text file (UTF-8, UTF-8 with BOM or GB18030); '-' or nothing: standard input")
+        p.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format (default: %(default)s)")
+        if name == "segment":
+            p.add_argument("--backend", default="auto", help="jieba, rjieba or auto (default: %(default)s)")
+            p.add_argument("--lexicon", default="political", help="lexicon name or path (default: %(default)s)")
+        if name == "tag":
+            p.add_argument("--kinds", default=None, help="comma-separated device kinds (default: all)")
+
+    sub.add_parser("corpora", help="list the bundled corpora")
+    return parser
+
+
+def _read_input_text(file: str) -> str:
+    from .textio import decode, read_text
+
+    if file == "-":
+        data = sys.stdin.buffer.read()
+        text, _ = decode(data, source="<stdin>")
+        return text
+    text, _ = read_text(file, allow_empty=True)
+    return text
+
+
+def _emit(rows: list[dict], fmt: str, text_lines: list[str], out) -> None:
+    if fmt == "json":
+        out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in row.items()})
+        out.write(buffer.getvalue())
+    else:
+        out.write("\n".join(text_lines) + ("\n" if text_lines else ""))
+
+
+def _cmd_segment(args, out) -> int:
+    from .segment import Segmenter
+
+    text = _read_input_text(args.file)
+    seg = Segmenter(backend=args.backend, lexicon=args.lexicon)
+    tokens = seg.tokenize(text)
+    rows = [{"token": t.text, "start": t.start, "end": t.end} for t in tokens]
+    lines = []
+    for line_start, line in _lines_with_offsets(text):
+        words = [t.text for t in tokens if line_start <= t.start < line_start + len(line) and not t.text.isspace()]
+        lines.append(" ".join(words))
+    _emit(rows, args.format, lines, out)
+    return 0
+
+
+def _lines_with_offsets(text: str):
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        yield pos, line
+        pos += len(line)
+
+
+def _cmd_outline(args, out) -> int:
+    from .devices import outline
+
+    text = _read_input_text(args.file)
+    items = outline(text)
+    rows = [
+        {"level": i.level, "marker": i.marker, "ordinal": i.ordinal, "headline": i.headline, "start": i.start, "end": i.end}
+        for i in items
+    ]
+    lines = [f"{'  ' * (i.level - 1)}{i.marker} {i.headline}" for i in items]
+    _emit(rows, args.format, lines, out)
+    return 0
+
+
+def _cmd_tag(args, out) -> int:
+    from .devices import tag
+
+    text = _read_input_text(args.file)
+    kinds = None if args.kinds is None else [k.strip() for k in args.kinds.split(",") if k.strip()]
+    devices = tag(text, kinds=kinds)
+    rows = [
+        {"kind": d.kind, "label": d.label, "start": d.start, "end": d.end, "text": d.text, "attrs": dict(d.attrs)}
+        for d in devices
+    ]
+    lines = [f"{d.start}\t{d.end}\t{d.kind}\t{d.label}\t{d.text}" for d in devices]
+    _emit(rows, args.format, lines, out)
+    return 0
+
+
+def _cmd_corpora(args, out) -> int:
+    from .datasets import list_corpora
+
+    for name in list_corpora():
+        out.write(name + "\n")
+    return 0
+
+
+def _cmd_analyze(args, out) -> int:
+    from .report import analyze
+
+    result = analyze(
+        args.inputs,
+        out_dir=args.out,
+        units=args.units,
+        k=args.k,
+        engine=args.engine,
+        random_state=args.seed,
+        themes=args.themes,
+        by=args.by,
+        meta_pattern=args.meta_pattern,
+        text_column=args.text_column,
+        progress=args.progress,
+        command=[PROG, *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name.startswith(PROG) else None,
+    )
+    out.write(result.summary() + "\n")
+    out.write(f"report written to {result.out_dir / 'report.html'}\n")
+    return 0
+
+
+_COMMANDS = {
+    "analyze": _cmd_analyze,
+    "segment": _cmd_segment,
+    "outline": _cmd_outline,
+    "tag": _cmd_tag,
+    "corpora": _cmd_corpora,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 on usage errors, with argparse's message
+    try:
+        return _COMMANDS[args.command](args, sys.stdout)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except (ConsensusNLPError, OSError, UnicodeError) as exc:
+        if args.debug:
+            raise
+        status = 2 if isinstance(exc, _USAGE_ERRORS) else 1
+        message = str(exc) if not isinstance(exc, OSError) or not exc.filename else f"{exc.strerror}: {exc.filename}"
+        hint = f" (see '{PROG} {args.command} --help')" if status == 2 else ""
+        print(f"{PROG}: error: {message}{hint}", file=sys.stderr)
+        return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

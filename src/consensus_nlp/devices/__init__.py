@@ -1,0 +1,33 @@
+"""Framing devices: outlines, formulations, parallelism, citations, slogans, statistics.
+
+``tag(text)`` runs every detector; each detector is also available on its own.
+The rules are documented in ``docs/devices.md``; the vocabularies they use are
+data files in ``devices/data`` (``formulations.json``, ``rules.json``) whose
+sources are listed in ``devices/data/SOURCES.md``.
+"""
+
+from __future__ import annotations
+
+from .base import KINDS, Device
+from .citations import find_citations, find_slogans
+from .formulations import Formulation, find_formulations, load_formulations
+from .outline import OutlineItem, outline, outline_lists
+from .parallelism import find_parallelism
+from .statistics import find_statistics
+from .tagger import tag
+
+__all__ = [
+    "KINDS",
+    "Device",
+    "OutlineItem",
+    "Formulation",
+    "outline",
+    "outline_lists",
+    "tag",
+    "find_formulations",
+    "load_formulations",
+    "find_parallelism",
+    "find_citations",
+    "find_slogans",
+    "find_statistics",
+]

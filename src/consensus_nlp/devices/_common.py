@@ -1,0 +1,166 @@
+"""Shared pieces of the device detectors: data files, numerals, paragraphs and sentences.
+
+Every detector works on the text exactly as given and reports offsets into it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..errors import InputTypeError, describe
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+INLINE_SPACE = " \t\u3000\u00a0"
+
+
+@lru_cache(maxsize=None)
+def load_data(name: str) -> dict[str, Any]:
+    """Read a JSON data file shipped in ``consensus_nlp/devices/data`` (parsed once per process)."""
+    with resources.files("consensus_nlp.devices").joinpath("data").joinpath(name).open("r", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def rules() -> dict[str, Any]:
+    return load_data("rules.json")
+
+
+def check_text(text: object, argument: str = "text") -> str:
+    if not isinstance(text, str):
+        raise InputTypeError(
+            describe(argument, text, "is not a str", accepted="str",
+                     todo="Pass the text of one document; use consensus_nlp.tag(corpus) for many.")
+        )
+    return text
+
+
+def cn_number(s: str) -> int | None:
+    """Value of a Chinese numeral from 一 to 九十九 (``"十二"`` -> 12); ``None`` if it is not one."""
+    if not s:
+        return None
+    if len(s) == 1:
+        if s == "十":
+            return 10
+        return CN_DIGITS.get(s) or None
+    if "十" not in s or s.count("十") > 1:
+        return None
+    tens, _, units = s.partition("十")
+    t = 1 if tens == "" else CN_DIGITS.get(tens)
+    u = 0 if units == "" else CN_DIGITS.get(units)
+    if t is None or u is None or (tens and t < 2) or len(units) > 1:
+        return None
+    return t * 10 + u
+
+
+def quote_aware_find(text: str, start: int, end: int, stops: str) -> int:
+    """First position in ``text[start:end]`` of a stop character outside “…” / 《…》, else ``end``."""
+    depth = 0
+    for i in range(start, end):
+        c = text[i]
+        if c in "“《「『":
+            depth += 1
+        elif c in "”》」』":
+            depth = max(0, depth - 1)
+        elif depth == 0 and c in stops:
+            return i
+        elif c == "\n":
+            return i
+    return end
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paragraph and sentence boundaries of one text, computed once in linear time."""
+
+    text: str
+    para_starts: tuple[int, ...]  # first non-space character of each paragraph
+    para_ends: tuple[int, ...]  # end of each paragraph (before the newline, trailing spaces removed)
+
+    @classmethod
+    def of(cls, text: str) -> Layout:
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        n = len(text)
+        while pos <= n:
+            nl = text.find("\n", pos)
+            line_end = n if nl < 0 else nl
+            s = pos
+            while s < line_end and text[s] in INLINE_SPACE + "\r":
+                s += 1
+            e = line_end
+            while e > s and text[e - 1] in INLINE_SPACE + "\r":
+                e -= 1
+            if s < e:
+                starts.append(s)
+                ends.append(e)
+            if nl < 0:
+                break
+            pos = nl + 1
+        return cls(text, tuple(starts), tuple(ends))
+
+    def para_index(self, pos: int) -> int:
+        """Index of the paragraph containing ``pos`` (or the last one starting before it)."""
+        import bisect
+
+        return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
+
+    def is_para_start(self, pos: int) -> bool:
+        i = self.para_index(pos)
+        return bool(self.para_starts) and self.para_starts[i] == pos
+
+    def para_end(self, pos: int) -> int:
+        if not self.para_starts:
+            return len(self.text)
+        return self.para_ends[self.para_index(pos)]
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence in ``text[start:end]``: split after 。！？；!?; and at newlines.
+
+    Spans exclude surrounding whitespace; the end includes the sentence-final mark.
+    """
+    end = len(text) if end is None else end
+    enders = rules()["sentence_end_chars"]["chars"]
+    spans = []
+    s = start
+    i = start
+    while i < end:
+        c = text[i]
+        if c in enders or c == "\n":
+            j = i + 1 if c != "\n" else i
+            # a closing quote right after the mark belongs to the sentence
+            while j < end and text[j] in "”’」』）)" and c != "\n":
+                j += 1
+            spans.append((s, j))
+            s = j if c != "\n" else i + 1
+            i = max(i + 1, j)
+            continue
+        i += 1
+    if s < end:
+        spans.append((s, end))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
+def alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first (so the longest match wins)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))

@@ -1,0 +1,303 @@
+"""Formulations (提法): canonical political phrases, in short form, in expanded form, and unknown numeric summaries.
+
+Three ways a formulation shows up (docs/devices.md has the rules):
+
+* ``short``: the label or one of its variants, literally (quoted or not):
+  四个认同, “十四五”, 第十个五年计划. Five-year plans up to 十五 are ambiguous
+  when bare (十五个, 三十四五岁), so they are only accepted in their listed
+  variants (“十五”, 十五计划, 十五期间, …). A short form is not counted when a
+  numeral stands right before it, or, if it ends in a numeral, when a measure
+  word follows (十四五个).
+* ``expanded``: the members listed together: distinct members with at most
+  ``max_gap_chars`` characters (and no sentence end) between neighbours, at
+  least ``min_members`` of them (all if fewer than four, else all but one);
+  also the compressed coordination 政治、思想、理论、情感认同 when the members
+  share a suffix of two or more characters.
+* ``generic``: numeric summaries the data file does not know, told apart from
+  plain counts by cues: the whole phrase quoted (“四个平台”), a quoted numeral
+  compound (“两山一湖”), numeral + 大 (四大文化品牌), or an enumeration of that
+  many members right before it, after a colon, or as the next outline list.
+  Arabic numbers (15个乡镇), a quoted name after the measure word
+  (七个“委员之家”) and unquoted counts without a cue (三个孩子, 两个星期) are
+  plain counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ._common import alternation, check_text, cn_number, is_cjk, load_data, rules
+from .base import Device, make
+from .outline import OutlineItem, outline, outline_lists
+
+__all__ = ["Formulation", "load_formulations", "find_formulations"]
+
+_NUMERALS = "零〇一二两三四五六七八九十百千"
+_MEASURE_AFTER = "个岁年天日月号人名位次届"
+_ENDERS = "。！？!?；;\n"
+
+
+@dataclass(frozen=True)
+class Formulation:
+    """One entry of ``devices/data/formulations.json``."""
+
+    label: str
+    category: str
+    gloss: str
+    variants: tuple[str, ...]
+    members: tuple[tuple[str, ...], ...]
+    min_members: int
+    max_gap_chars: int
+    context_only: bool
+    source: str
+
+    @property
+    def short_forms(self) -> tuple[str, ...]:
+        forms = self.variants if self.context_only else (self.label, *self.variants)
+        return tuple(dict.fromkeys(forms))
+
+
+@lru_cache(maxsize=1)
+def load_formulations() -> tuple[Formulation, ...]:
+    """The formulations shipped with the package (``devices/data/formulations.json``)."""
+    out = []
+    for e in load_data("formulations.json")["entries"]:
+        members = tuple((m,) if isinstance(m, str) else tuple(m) for m in e.get("members", []))
+        n = len(members)
+        default_min = n if n < 4 else n - 1
+        out.append(Formulation(
+            label=e["label"], category=e["category"], gloss=e["gloss"], variants=tuple(e.get("variants", [])),
+            members=members, min_members=int(e.get("min_members", default_min)),
+            max_gap_chars=int(e.get("max_gap_chars", 4)), context_only=bool(e.get("context_only", False)),
+            source=e["source"],
+        ))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> dict[str, Any]:
+    entries = load_formulations()
+    short: dict[str, int] = {}
+    member: dict[str, list[tuple[int, int]]] = {}
+    compressed: list[tuple[int, re.Pattern[str], dict[str, int]]] = []
+    for i, f in enumerate(entries):
+        for form in f.short_forms:
+            short.setdefault(form, i)
+        for j, alts in enumerate(f.members):
+            for a in alts:
+                member.setdefault(a, []).append((i, j))
+        singles = [alts[0] for alts in f.members if len(alts) == 1]
+        if len(singles) == len(f.members) >= 3:
+            suffix = _common_suffix(singles)
+            if len(suffix) >= 2 and all(len(s) > len(suffix) for s in singles):
+                stems = {s[: -len(suffix)]: j for j, s in enumerate(singles)}
+                alt = alternation(list(stems))
+                pat = re.compile(f"(?:{alt})(?:(?:、|，|和|与|及|以及)(?:{alt}))+{re.escape(suffix)}")
+                compressed.append((i, pat, stems))
+    return {
+        "short": short,
+        "short_re": re.compile(alternation(list(short))),
+        "member": member,
+        "member_re": re.compile(alternation(list(member))) if member else None,
+        "compressed": compressed,
+    }
+
+
+def _common_suffix(words: list[str]) -> str:
+    s = words[0]
+    for w in words[1:]:
+        k = 0
+        while k < min(len(s), len(w)) and s[-1 - k] == w[-1 - k]:
+            k += 1
+        s = s[len(s) - k:] if k else ""
+    return s
+
+
+def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, Any]) -> list[Device]:
+    out = []
+    for m in comp["short_re"].finditer(text):
+        form = m.group(0)
+        s, e = m.start(), m.end()
+        if form[0] in _NUMERALS and s > 0 and text[s - 1] in _NUMERALS:
+            continue
+        if form[-1] in _NUMERALS and e < len(text) and text[e] in _MEASURE_AFTER:
+            continue
+        if form.startswith("“") and form.endswith("”"):
+            s, e = s + 1, e - 1
+        f = entries[comp["short"][form]]
+        quoted = s > 0 and text[s - 1] == "“" and e < len(text) and text[e] == "”"
+        out.append(make("formulation", f.label, text, s, e, form="short", members=[],
+                        category=f.category, gloss=f.gloss, quoted=quoted))
+    return out
+
+
+def _expanded(text: str, entries: tuple[Formulation, ...], comp: dict[str, Any]) -> list[Device]:
+    out: list[Device] = []
+    if comp["member_re"] is None:
+        return out
+    hits: dict[int, list[tuple[int, int, int]]] = {}
+    for m in comp["member_re"].finditer(text):
+        for i, j in comp["member"][m.group(0)]:
+            hits.setdefault(i, []).append((m.start(), m.end(), j))
+
+    def emit(i: int, cluster: list[tuple[int, int, int]]) -> None:
+        f = entries[i]
+        found = {j for _, _, j in cluster}
+        if len(found) >= f.min_members:
+            s, e = cluster[0][0], cluster[-1][1]
+            members = [text[a:b] for a, b, _ in cluster]
+            out.append(make("formulation", f.label, text, s, e, form="expanded", members=members,
+                            category=f.category, gloss=f.gloss, quoted=False))
+
+    for i, hs in hits.items():
+        gap = entries[i].max_gap_chars
+        cluster: list[tuple[int, int, int]] = []
+        for h in hs:
+            if cluster:
+                prev_end = cluster[-1][1]
+                between = text[prev_end:h[0]]
+                if h[0] < prev_end or h[0] - prev_end > gap or any(c in _ENDERS for c in between):
+                    emit(i, cluster)
+                    cluster = []
+            cluster.append(h)
+        if cluster:
+            emit(i, cluster)
+    for i, pat, stems in comp["compressed"]:
+        f = entries[i]
+        for m in pat.finditer(text):
+            found = {j for stem, j in stems.items() if stem in m.group(0)}
+            if len(found) >= f.min_members:
+                out.append(make("formulation", f.label, text, m.start(), m.end(), form="expanded",
+                                members=[m.group(0)], category=f.category, gloss=f.gloss, quoted=False,
+                                compressed=True))
+    return out
+
+
+def _split_items(s: str) -> list[str]:
+    return [p for p in re.split(r"[、，,；;]", s) if p]
+
+
+def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) -> list[Device]:
+    cfg = rules()["generic_summaries"]
+    nums, cls_, maxlen = cfg["numerals"], cfg["classifiers"], cfg["max_term_chars"]
+    not_terms = tuple(cfg["not_terms"])
+    window = cfg["enumeration_window_chars"]
+    term_stop = cfg["term_stop_chars"]
+    out: list[Device] = []
+    quoted_whole = re.compile(rf"“([{nums}]{{1,2}})([{cls_}])([^“”\s，。、；：,;:]{{1,{maxlen}}})”")
+    compound = re.compile(rf"“([{nums}一][^“”\s，。、；：,;:]{{1,8}})”")
+    bare = re.compile(rf"([{nums}]{{1,2}})([{cls_}])([\u4e00-\u9fff]{{2,{maxlen}}})")
+    lists = {lst[0].start: lst for lst in outline_lists(items) if len(lst) >= 2}
+    list_starts = sorted(lists)
+
+    def overlaps(s: int, e: int) -> bool:
+        return any(a < e and s < b for a, b in taken)
+
+    def enumeration(s: int, e: int, n: int) -> tuple[str, list[str]] | None:
+        # before: “甲、乙、丙、丁”四大… or 甲、乙、丙四个…
+        before = text[max(0, s - 120):s]
+        if before.endswith("”"):
+            q = before.rfind("“")
+            if q >= 0 and len(_split_items(before[q + 1:-1])) == n:
+                return "preceding list", _split_items(before[q + 1:-1])
+        # after: a colon, then n items in the sentence
+        after = text[e:e + 3]
+        if after[:1] in "：:" or after[1:2] in "：:":
+            c = text.find("：", e, e + 3)
+            c = c if c >= 0 else text.find(":", e, e + 3)
+            stop = c + 1
+            while stop < len(text) and text[stop] not in "。！？!?\n":
+                stop += 1
+            parts = _split_items(text[c + 1:stop])
+            if len(parts) == n:
+                return "colon", parts
+        # the next outline list, starting soon after, with n items
+        import bisect
+
+        k = bisect.bisect_left(list_starts, e)
+        if k < len(list_starts) and list_starts[k] - e <= window and len(lists[list_starts[k]]) == n:
+            return "outline", [it.headline for it in lists[list_starts[k]]]
+        return None
+
+    def add(s: int, e: int, n: int | None, cue: str, members: list[str]) -> None:
+        if overlaps(s, e):
+            return
+        out.append(make("formulation", text[s:e], text, s, e, form="generic", members=members, cue=cue,
+                        count=n, quoted=s > 0 and text[s - 1] == "“"))
+        taken.append((s, e))
+
+    for m in quoted_whole.finditer(text):
+        n = cn_number(m.group(1).replace("两", "二"))
+        if n is None or m.group(3).startswith(not_terms):
+            continue
+        s, e = m.start() + 1, m.end() - 1
+        found = enumeration(m.start(), m.end(), n)
+        add(s, e, n, "quoted" if found is None else f"quoted+{found[0]}", [] if found is None else found[1])
+    for m in compound.finditer(text):
+        body = m.group(1)
+        if sum(c in "一二两三四五六七八九十" for c in body) < 2 or not all(is_cjk(c) for c in body):
+            continue
+        add(m.start() + 1, m.end() - 1, None, "quoted compound", [])
+    for m in bare.finditer(text):
+        s = m.start()
+        if s > 0 and (text[s - 1] in _NUMERALS or text[s - 1] in "第“" or text[s - 1].isdigit()):
+            continue
+        numeral, classifier, term = m.groups()
+        if len(numeral) > 1 and classifier == "大":
+            continue
+        n = cn_number(numeral.replace("两", "二"))
+        if n is None or n < 2 or term.startswith(not_terms):
+            continue
+        e = m.end()
+        cut = next((k for k in range(m.start(3), e) if text[k] in term_stop), e)
+        if cut - m.start(3) < 2:
+            continue
+        e = cut
+        found = enumeration(s, e, n)
+        if found is not None:
+            add(s, e, n, found[0], found[1])
+        elif classifier == "大":
+            add(s, e, n, "大", [])
+    return out
+
+
+def find_formulations(
+    text: str, *, generic: bool = True, outline_items: list[OutlineItem] | None = None
+) -> list[Device]:
+    """Find known formulations (short and expanded forms) and, optionally, unknown numeric summaries.
+
+    >>> [(d.label, d.attrs["form"]) for d in find_formulations("不断增进“四个认同”。")]
+    [('四个认同', 'short')]
+
+    Args:
+        text: one document's text.
+        generic: also report numeric summaries that are not in the data file.
+        outline_items: the text's outline if already computed (used by the generic
+            detector to count the items that follow a summary).
+
+    Returns:
+        Devices of kind ``formulation`` sorted by start; ``attrs`` holds ``form``
+        (``"short"``, ``"expanded"``, ``"generic"``) and ``members`` (the members found).
+
+    Raises:
+        InputTypeError: if ``text`` is not a str.
+    """
+    check_text(text)
+    entries = load_formulations()
+    comp = _compiled()
+    found = _short_forms(text, entries, comp) + _expanded(text, entries, comp)
+    if generic:
+        items = outline(text) if outline_items is None else outline_items
+        taken = [(d.start, d.end) for d in found]
+        found += _generic(text, items, taken)
+    # an expanded hit inside another of the same label (compressed and listed forms) is dropped
+    found.sort(key=lambda d: (d.start, -d.end, d.label))
+    out: list[Device] = []
+    for d in found:
+        if out and d.label == out[-1].label and d.end <= out[-1].end and d.start >= out[-1].start:
+            continue
+        out.append(d)
+    return out

@@ -1,0 +1,137 @@
+"""``tag()``: every framing device of a text, or of a corpus as one long DataFrame."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..corpus import Document, _thaw
+from ..errors import InputTypeError, UnknownNameError, describe
+from ._common import check_text
+from .base import KINDS, Device
+from .citations import find_citations, find_slogans
+from .formulations import find_formulations
+from .outline import outline
+from .parallelism import find_parallelism
+from .statistics import find_statistics
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["tag", "COLUMNS"]
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = ["doc_id", "kind", "label", "start", "end", "text", "attrs"]
+
+# one readable marker per family, used as the label of outline devices
+_FAMILY_LABEL = {"shi": "一是", "dun": "一、", "paren": "（一）", "di": "第一", "seq": "首先",
+                 "adot": "1.", "aparen": "（1）", "circ": "①"}
+
+
+def _check_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
+    if kinds is None:
+        return KINDS
+    if isinstance(kinds, str):
+        kinds = (kinds,)
+    try:
+        chosen = tuple(kinds)
+    except TypeError:
+        raise InputTypeError(describe("kinds", kinds, "is not a kind name or a list of them", accepted=KINDS)) from None
+    for k in chosen:
+        if k not in KINDS:
+            raise UnknownNameError(describe("kinds", k, "is not a kind of device", accepted=KINDS,
+                                            todo="Leave kinds=None for all of them."))
+    return tuple(k for k in KINDS if k in chosen)
+
+
+def _tag_text(text: str, kinds: tuple[str, ...]) -> list[Device]:
+    found: list[Device] = []
+    items = outline(text) if {"outline", "formulation", "parallelism"} & set(kinds) else []
+    if "outline" in kinds:
+        for it in items:
+            found.append(Device("outline", _FAMILY_LABEL.get(it.family, it.family), it.start, it.end,
+                                text[it.start:it.end],
+                                {"level": it.level, "marker": it.marker, "ordinal": it.ordinal,
+                                 "headline": it.headline, "family": it.family}))
+    formulations: list[Device] = []
+    if "formulation" in kinds or "slogan" in kinds:
+        formulations = find_formulations(text, outline_items=items)
+    if "formulation" in kinds:
+        found += formulations
+    if "parallelism" in kinds:
+        found += find_parallelism(text, outline_items=items)
+    citations: list[Device] = []
+    if "citation" in kinds or "slogan" in kinds:
+        citations = find_citations(text)
+    if "citation" in kinds:
+        found += citations
+    if "slogan" in kinds:
+        exclude = [(d.attrs["quote_start"], d.attrs["quote_end"]) if d.label == "leader" else (d.start, d.end)
+                   for d in citations]
+        exclude += [(d.start, d.end) for d in formulations]
+        found += find_slogans(text, exclude=exclude)
+    if "statistic" in kinds:
+        found += find_statistics(text)
+    order = {k: i for i, k in enumerate(KINDS)}
+    found.sort(key=lambda d: (d.start, order[d.kind], d.end, d.label))
+    return found
+
+
+def tag(
+    data: str | Iterable[Document], *, kinds: str | Iterable[str] | None = None
+) -> list[Device] | pd.DataFrame:
+    """Find the framing devices of a text, or of every document of a corpus.
+
+    >>> [(d.kind, d.label, d.text) for d in tag("一是做优“委员讲堂”。二是做强“文化品牌”。", kinds=["outline"])]
+    [('outline', '一是', '一是做优“委员讲堂”。'), ('outline', '一是', '二是做强“文化品牌”。')]
+
+    Args:
+        data: the text of one document (a ``str``), or a :class:`~consensus_nlp.Corpus`
+            or any iterable of :class:`~consensus_nlp.Document`.
+        kinds: which devices to look for, a subset of ``outline``, ``formulation``,
+            ``parallelism``, ``citation``, ``slogan``, ``statistic`` (a single name is
+            accepted); ``None`` for all.
+
+    Returns:
+        For a text, a list of :class:`Device` sorted by start, with offsets into that
+        text (``text[d.start:d.end] == d.text``). For documents, a pandas DataFrame
+        with one row per device and the columns ``doc_id``, ``kind``, ``label``,
+        ``start``, ``end``, ``text``, ``attrs`` (a JSON-able dict), followed by one
+        column per metadata field of the documents (a field whose name clashes with
+        one of those columns is prefixed ``meta_``).
+
+    Raises:
+        UnknownNameError: if a kind is not one of the six.
+        InputTypeError: if ``data`` is neither a str nor documents.
+    """
+    chosen = _check_kinds(kinds)
+    if isinstance(data, str):
+        return _tag_text(data, chosen)
+    if isinstance(data, (bytes, bytearray, Document)) or not isinstance(data, Iterable):
+        raise InputTypeError(
+            describe("data", data, "is neither a text nor a collection of documents",
+                     accepted="str, Corpus or an iterable of Document",
+                     todo="Decode bytes first; wrap a single Document in a list.")
+        )
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    meta_keys: dict[str, None] = {}
+    n_docs = 0
+    for i, doc in enumerate(data):
+        if not isinstance(doc, Document):
+            raise InputTypeError(describe(f"data[{i}]", doc, "is not a Document", accepted="Document",
+                                          todo="Build a Corpus with Corpus.from_records."))
+        check_text(doc.text, f"data[{i}].text")
+        n_docs += 1
+        meta = {(f"meta_{k}" if k in COLUMNS else k): _thaw(v) for k, v in doc.meta.items()}
+        meta_keys.update(dict.fromkeys(meta))
+        for d in _tag_text(doc.text, chosen):
+            rows.append({"doc_id": doc.doc_id, "kind": d.kind, "label": d.label, "start": d.start, "end": d.end,
+                         "text": d.text, "attrs": d.attrs, **meta})
+    logger.debug("tagged %d documents: %d devices", n_docs, len(rows))
+    columns = COLUMNS + list(meta_keys)
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({"start": "int64", "end": "int64"})

@@ -1,0 +1,257 @@
+"""Normalization of Chinese text with an offset map back to the source.
+
+:func:`normalize` folds full-width letters, digits and word-internal symbols to
+half-width, applies Unicode NFKC where it is safe (PDF extraction leaves Kangxi
+radicals such as ``⼀`` for ``一``, compatibility ideographs, circled digits,
+ligatures) and, when asked and OpenCC is installed, converts traditional to
+simplified characters.
+
+NFKC can change the length of the text (``㈠`` becomes ``(一)``, ``ﬁ`` becomes
+``fi``), so the result is a :class:`NormalizedText`: the normalized string plus
+an offset map. :meth:`NormalizedText.source_span` turns a span of the
+normalized text into the span of the original text it came from, so token
+offsets always point into the text the user gave.
+
+What "safe" means here: normalization works on clusters (a character with the
+combining marks that follow it). A cluster is replaced by its NFKC form unless
+that form is longer and the cluster is punctuation (``…`` would become ``...``,
+three tokens instead of one), the form brings a space where there was none or
+starts with a combining mark (spacing accents such as ``¨``), or the cluster is
+full-width Chinese punctuation (``，：；（）！？``), which is the ordinary
+punctuation of Chinese text, not a width variant. Because clusters are
+normalized one at a time, sequences that NFKC composes across clusters
+(conjoining Hangul jamo) are left as they are.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .errors import InputTypeError, InvalidArgumentError, describe
+
+__all__ = ["NormalizedText", "normalize"]
+
+# Width folding: full-width letters and digits, the full-width symbols that jieba
+# keeps inside words (% . + # & _ -) and the ideographic space.
+_WIDTH_FOLD = (
+    "".join(chr(c) for c in range(0xFF10, 0xFF1A))
+    + "".join(chr(c) for c in range(0xFF21, 0xFF3B))
+    + "".join(chr(c) for c in range(0xFF41, 0xFF5B))
+    + "％．＋＃＆＿－\u3000"
+)
+_WIDTH_TABLE: dict[str, str] = {ch: (" " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)) for ch in _WIDTH_FOLD}
+_KEEP = frozenset(chr(c) for c in range(0xFF01, 0xFF5F)) - set(_WIDTH_FOLD)
+_WIDTH_RE = re.compile(f"[{re.escape(_WIDTH_FOLD)}]+")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalized string and the map from its offsets to the source's.
+
+    Attributes:
+        text: the normalized text.
+        source: the original text.
+    """
+
+    text: str
+    source: str
+    # clusters whose length changed: sorted normalized starts, and (norm_len, src_start, src_len)
+    _norm_starts: tuple[int, ...] = ()
+    _changes: tuple[tuple[int, int, int], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @property
+    def changed(self) -> bool:
+        """Whether normalization changed anything."""
+        return self.text != self.source
+
+    @property
+    def same_length(self) -> bool:
+        """Whether every offset of :attr:`text` is also an offset of :attr:`source`."""
+        return not self._changes
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of :attr:`source` that ``text[start:end]`` came from.
+
+        A span that starts or ends inside an expanded cluster is widened to the
+        whole cluster (``(`` of ``(一)`` maps to the span of ``㈠``).
+
+        Args:
+            start: start offset in :attr:`text`.
+            end: end offset in :attr:`text` (exclusive), ``end > start``.
+
+        Returns:
+            ``(source_start, source_end)``.
+        """
+        if not self._changes:
+            return start, end
+        return self._map(start, False), self._map(end - 1, True)
+
+    def _map(self, pos: int, as_end: bool) -> int:
+        i = bisect.bisect_right(self._norm_starts, pos) - 1
+        if i < 0:
+            return pos + 1 if as_end else pos
+        nstart = self._norm_starts[i]
+        nlen, sstart, slen = self._changes[i]
+        if pos < nstart + nlen:  # inside a changed cluster
+            return sstart + slen if as_end else sstart
+        shifted = pos + (sstart + slen) - (nstart + nlen)
+        return shifted + 1 if as_end else shifted
+
+
+
+def normalize(text: str, *, width: bool = True, nfkc: bool = True, traditional: bool = False) -> NormalizedText:
+    """Normalize ``text`` and keep a map back to its offsets.
+
+    >>> n = normalize("２０２１年，㈠")
+    >>> n.text, n.source_span(6, 9)
+    ('2021年，(一)', (6, 7))
+
+    Args:
+        text: the text to normalize.
+        width: fold full-width letters, digits, the symbols ``％．＋＃＆＿－`` and
+            the ideographic space to half-width; other full-width punctuation
+            (``，：；（）``) is Chinese punctuation and is kept.
+        nfkc: apply NFKC where safe (see the module documentation); includes
+            the width folding.
+        traditional: convert traditional to simplified characters with OpenCC
+            (``t2s``); needs the optional package ``opencc``.
+
+    Returns:
+        A :class:`NormalizedText`.
+
+    Raises:
+        InputTypeError: ``text`` is not a ``str``.
+        InvalidArgumentError: ``traditional=True`` and OpenCC is not installed.
+    """
+    if not isinstance(text, str):
+        raise InputTypeError(describe("text", text, "is not a str", accepted="str",
+                                      todo="Decode bytes first (consensus_nlp.textio.decode)."))
+    norm_starts: list[int] = []
+    changes: list[tuple[int, int, int]] = []
+    if nfkc:
+        out = _nfkc(text, norm_starts, changes)
+    elif width:
+        out = _WIDTH_RE.sub(_fold_width, text)
+    else:
+        out = text
+    if traditional:
+        out = _to_simplified(out)
+    return NormalizedText(out, text, tuple(norm_starts), tuple(changes))
+
+
+def _fold_width(match: re.Match[str]) -> str:
+    return "".join(_WIDTH_TABLE[ch] for ch in match.group())
+
+
+def _nfkc(text: str, norm_starts: list[int], changes: list[tuple[int, int, int]]) -> str:
+    candidates = _candidates_re()
+    pieces: list[str] = []
+    shift = 0  # len(normalized so far) - len(source so far)
+    last = 0  # end of the source consumed into pieces
+    done = 0  # end of the last cluster looked at
+    n = len(text)
+    for run in candidates.finditer(text):
+        i, run_end = run.span()
+        i = max(i, done)
+        while i < run_end:
+            e = i + 1
+            if unicodedata.combining(text[i]) and i > done:
+                i -= 1  # a combining mark joins the character before it
+            while e < n and unicodedata.combining(text[e]):
+                e += 1
+            cluster = text[i:e]
+            new = _safe_nfkc(cluster)
+            if new != cluster:
+                pieces.append(text[last:i])
+                if len(new) != len(cluster):
+                    norm_starts.append(i + shift)
+                    changes.append((len(new), i, len(cluster)))
+                    shift += len(new) - len(cluster)
+                pieces.append(new)
+                last = e
+            i = done = e
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=4096)
+def _safe_nfkc(cluster: str) -> str:
+    if cluster in _KEEP:
+        return cluster
+    if cluster in _WIDTH_TABLE:
+        return _WIDTH_TABLE[cluster]
+    new = unicodedata.normalize("NFKC", cluster)
+    if new == cluster or not new:
+        return cluster
+    if unicodedata.combining(new[0]) and not unicodedata.combining(cluster[0]):
+        return cluster  # a spacing accent would become a bare combining mark
+    if not cluster.isspace() and any(ch.isspace() for ch in new):
+        return cluster  # "¨" -> " \u0308": a space appears where there was none
+    if len(new) > len(cluster) and unicodedata.category(cluster[0]).startswith("P"):
+        return cluster  # "…" -> "...": one punctuation mark would become several
+    return new
+
+
+@functools.lru_cache(maxsize=1)
+def _candidates_re() -> re.Pattern[str]:
+    """Runs of characters that normalization may change: everything outside the
+    blocks checked here to be left alone (ASCII, general, CJK and full-width
+    punctuation, CJK unified ideographs)."""
+    stable: list[int] = []
+    for lo, hi in ((0x00, 0x7F), (0x2010, 0x206F), (0x3001, 0x303F), (0x4E00, 0x9FFF), (0xFF01, 0xFF5E)):
+        stable.extend(cp for cp in range(lo, hi + 1)
+                      if not unicodedata.combining(chr(cp)) and _safe_nfkc.__wrapped__(chr(cp)) == chr(cp))
+    return re.compile(f"[^{_char_class(stable)}]+")
+
+
+def _char_class(code_points: Iterable[int]) -> str:
+    ranges: list[list[int]] = []
+    for cp in sorted(code_points):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc():
+    try:
+        import opencc  # type: ignore[import-not-found]
+    except ImportError:
+        raise InvalidArgumentError(
+            describe("traditional", True, "needs the optional package 'opencc', which is not installed",
+                     accepted="traditional=False",
+                     todo="Install it with `pip install 'consensus-nlp[opencc]'` or convert the text beforehand.")
+        ) from None
+    try:
+        return opencc.OpenCC("t2s")
+    except Exception:  # the pure-Python package names configs with ".json"
+        return opencc.OpenCC("t2s.json")
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional -> simplified, keeping the length (offsets stay valid)."""
+    converter = _opencc()
+    out = converter.convert(text)
+    if len(out) == len(text):
+        return out
+    # phrase conversions changed the length: fall back to one character at a time
+    chars = []
+    for ch in text:
+        new = converter.convert(ch)
+        chars.append(new if len(new) == 1 else ch)
+    return "".join(chars)

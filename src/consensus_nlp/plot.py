@@ -1,0 +1,223 @@
+"""Plots of emphasis profiles, topics, clusters and model selection.
+
+Every function draws on ``ax`` (a new figure's Axes when ``None``) and returns
+that one ``matplotlib.axes.Axes``; none calls ``plt.show()`` or changes
+matplotlib's global rcParams. Chinese labels render with the CJK font found by
+:mod:`consensus_nlp.fonts` (set on each text object), so no glyph is missing on
+a fresh machine.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputTypeError, InvalidArgumentError, describe
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from .emphasis import ClusterResult
+    from .topics import TopicModel
+
+__all__ = ["emphasis_heatmap", "topic_terms", "dendrogram", "topic_shares", "select_k_curve"]
+
+log = logging.getLogger(__name__)
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    from matplotlib.figure import Figure
+
+    # A Figure not managed by pyplot: nothing global is touched and nothing leaks.
+    return Figure(figsize=figsize, layout="constrained").add_subplot()
+
+
+def _cjk(ax: Axes) -> Axes:
+    """Give every text of ``ax`` (and its legend) the CJK font, now and for ticks made later."""
+    from .fonts import cjk_family, cjk_font
+
+    font = cjk_font()
+    ax.tick_params(labelfontfamily=[cjk_family(), "DejaVu Sans"])
+    texts = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts,
+             *ax.get_xticklabels(which="both"), *ax.get_yticklabels(which="both")]
+    legend = ax.get_legend()
+    if legend is not None:
+        texts += [*legend.get_texts(), legend.get_title()]
+    for text in texts:
+        size = text.get_fontsize()
+        text.set_fontproperties(font)
+        text.set_fontsize(size)
+    return ax
+
+
+def _is_time(values: Sequence[Any]) -> bool:
+    def year_like(v: Any) -> bool:
+        try:
+            return 1000 <= int(str(v)) <= 2999
+        except ValueError:
+            return False
+
+    return len(values) > 1 and all(year_like(v) for v in values)
+
+
+def emphasis_heatmap(profile: pd.DataFrame, *, ax: Axes | None = None, annotate: bool = True, cmap: str = "YlOrRd",
+                     fmt: str = "{:.1f}") -> Axes:
+    """Heatmap of a group x theme table (e.g. :func:`consensus_nlp.emphasis`).
+
+    Args:
+        profile: DataFrame, groups as rows, themes as columns.
+        ax: Axes to draw on; a new figure when ``None``.
+        annotate: write each value in its cell.
+        cmap: matplotlib colormap name.
+        fmt: format of the annotations.
+
+    Returns:
+        The Axes.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(profile, pd.DataFrame) or profile.empty:
+        raise InputTypeError(describe("profile", profile, "is not a non-empty DataFrame", accepted="group x theme DataFrame"))
+    values = profile.to_numpy(dtype=float)
+    ax = _axes(ax, (1.2 + 0.9 * values.shape[1], 1.2 + 0.5 * values.shape[0]))
+    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    ax.set_xticks(np.arange(values.shape[1]), [str(c) for c in profile.columns], rotation=45, ha="right")
+    ax.set_yticks(np.arange(values.shape[0]), [str(i) for i in profile.index])
+    if annotate:
+        threshold = np.nanmin(values) + 0.6 * (np.nanmax(values) - np.nanmin(values))
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
+                    color="white" if v > threshold else "black")
+    colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    colorbar.set_label("per 1,000 tokens" if profile.attrs.get("n_tokens") is not None else "")
+    if profile.index.name:
+        ax.set_ylabel(str(profile.index.name))
+    return _cjk(ax)
+
+
+def topic_terms(model: TopicModel, *, n: int = 10, topics: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Horizontal bars of each topic's top terms, topics stacked top to bottom in one Axes.
+
+    Args:
+        model: a fitted :class:`~consensus_nlp.topics.TopicModel`.
+        n: terms per topic.
+        topics: names of the topics to show (default: all, in model order).
+        ax: Axes to draw on; a new figure when ``None``.
+
+    Returns:
+        The Axes (one Axes for all topics; each topic is a block of bars labelled with its name).
+    """
+    table = model.top_terms(n)
+    names = list(model.names) if topics is None else list(topics)
+    unknown = [t for t in names if t not in model.names]
+    if unknown:
+        raise InvalidArgumentError(describe("topics", unknown, "are not topics of this model", accepted=list(model.names)))
+    ax = _axes(ax, (6.0, 0.6 + 0.22 * (n + 1) * len(names)))
+    colors = [f"C{i % 10}" for i in range(len(names))]
+    ticks, labels, y = [], [], 0.0
+    for i, name in enumerate(names):
+        rows = table[table["topic"] == name]
+        positions = [y - r for r in range(len(rows))]
+        ax.barh(positions, rows["weight"].to_numpy(), color=colors[i], height=0.8)
+        ticks += positions
+        labels += rows["term"].tolist()
+        ax.text(1.01, y - (len(rows) - 1) / 2, name, transform=ax.get_yaxis_transform(), va="center", ha="left",
+                fontsize=9, color=colors[i])
+        y -= len(rows) + 1
+    ax.set_yticks(ticks, labels, fontsize=8)
+    ax.set_xlabel("word probability in topic")
+    ax.set_ylim(y + 0.5, 0.8)
+    return _cjk(ax)
+
+
+def dendrogram(result: ClusterResult, *, ax: Axes | None = None) -> Axes:
+    """Dendrogram of a hierarchical :func:`consensus_nlp.cluster` result, leaves coloured by cluster.
+
+    Raises:
+        InvalidArgumentError: the result comes from k-means (no tree).
+    """
+    from scipy.cluster.hierarchy import dendrogram as scipy_dendrogram
+
+    if getattr(result, "linkage", None) is None:
+        raise InvalidArgumentError(describe("result", getattr(result, "method", result), "has no tree to draw",
+                                            accepted="a cluster result of method 'ward' or 'average'"))
+    ax = _axes(ax, (6.0, 1.0 + 0.35 * len(result.labels)))
+    heights = sorted(result.linkage[:, 2])
+    k = result.k
+    threshold = (heights[-k] + heights[-k + 1]) / 2 if 1 < k < len(heights) + 1 and len(heights) >= k else 0
+    scipy_dendrogram(result.linkage, labels=[str(i) for i in result.labels.index], orientation="right", ax=ax,
+                     color_threshold=threshold if k > 1 else 0, above_threshold_color="grey")
+    ax.set_xlabel(f"{result.method} linkage distance")
+    return _cjk(ax)
+
+
+def topic_shares(model: TopicModel, *, by: str, topics: Sequence[str] | None = None, ax: Axes | None = None,
+                 weight_by_length: bool = False) -> Axes:
+    """Mean topic shares per group: stacked areas over time when ``by`` is year-like, else stacked bars.
+
+    A field counts as year-like when every value reads as an integer between 1000 and 2999
+    (``year``, ``decade``); groups are then sorted by that number.
+
+    Args:
+        model: a fitted :class:`~consensus_nlp.topics.TopicModel`.
+        by: metadata field (see :meth:`TopicModel.by`).
+        topics: the topics to show (default all); shares are not re-normalised.
+        ax: Axes to draw on; a new figure when ``None``.
+        weight_by_length: passed to :meth:`TopicModel.by`.
+
+    Returns:
+        The Axes.
+    """
+    import numpy as np
+
+    table = model.by(by, weight_by_length=weight_by_length)
+    if topics is not None:
+        table = table[list(topics)]
+    groups = list(table.index)
+    ax = _axes(ax, (8.0, 4.5))
+    if _is_time(groups):
+        order = np.argsort([int(str(g)) for g in groups], kind="stable")
+        x = [int(str(groups[i])) for i in order]
+        ax.stackplot(x, table.to_numpy()[order].T, labels=list(table.columns), alpha=0.85)
+        ax.set_xlabel(str(by))
+        ax.set_xlim(min(x), max(x))
+        ax.set_ylabel("mean topic share")
+    else:
+        left = np.zeros(len(groups))
+        for j, name in enumerate(table.columns):
+            ax.barh(np.arange(len(groups)), table[name].to_numpy(), left=left, label=str(name), color=f"C{j % 10}")
+            left += table[name].to_numpy()
+        ax.set_yticks(np.arange(len(groups)), [str(g) for g in groups])
+        ax.invert_yaxis()
+        ax.set_xlabel("mean topic share")
+        ax.set_ylabel(str(by))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return _cjk(ax)
+
+
+def select_k_curve(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Coherence (left axis) and perplexity (right axis, when present) against k, from :func:`consensus_nlp.select_k`.
+
+    Returns:
+        The Axes of the coherence curve (the perplexity curve is on its twin).
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame) or not {"k", "coherence"} <= set(table.columns):
+        raise InputTypeError(describe("table", table, "is not a select_k table", accepted="DataFrame with k, coherence"))
+    ax = _axes(ax, (6.0, 3.5))
+    ax.plot(table["k"], table["coherence"], marker="o", color="C0", label="coherence")
+    ax.set_xlabel("k (number of topics)")
+    ax.set_ylabel(f"coherence ({table.attrs.get('measure', 'c_npmi')})", color="C0")
+    ax.set_xticks(list(table["k"]))
+    if "perplexity" in table and table["perplexity"].notna().any():
+        twin = ax.twinx()
+        twin.plot(table["k"], table["perplexity"], marker="s", linestyle="--", color="C1")
+        twin.set_ylabel("perplexity", color="C1")
+        _cjk(twin)
+    return _cjk(ax)

@@ -1,0 +1,432 @@
+"""The whole analysis, from raw input to a report folder.
+
+:func:`analyze` composes the public API — read, segment, tag devices, compute
+emphasis, fit topics on units, cluster groups, keyness — and writes:
+
+- ``report.html``: self-contained (figures embedded), for readers who never ran Python;
+- tables as CSV (and Parquet when pyarrow is installed);
+- figures as PNG;
+- ``manifest.json``: versions, hashes of every language resource and of the
+  input, every parameter, the seed and the timings.
+
+Running it twice on the same input gives byte-identical tables and figures and
+a manifest that differs only in its ``timings`` and ``created`` entries.
+Nothing imports this module except the CLI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .corpus import Corpus
+from .errors import InvalidArgumentError, ModelInputError, UnknownNameError, describe
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["analyze", "AnalysisResult", "load_inputs", "resource_hashes"]
+
+DEFAULT_CORPUS = "gansu-cppcc-2021"
+_DEPENDENCIES = (
+    "jieba", "rjieba", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "spacy", "matplotlib", "mplfonts",
+)
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class AnalysisResult:
+    """What :func:`analyze` produced: the folder, the tables it wrote and the manifest."""
+
+    out_dir: Path
+    corpus: Corpus
+    tables: dict[str, Any] = field(default_factory=dict)
+    figures: dict[str, Path] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """A short plain-text table: one row per document with its outline size and device counts."""
+        docs = self.tables["documents"]
+        cols = [c for c in ("doc_id", "speaker", "organization", "year", "chars", "outline_items", "devices") if c in docs.columns]
+        return docs[cols].to_string(index=False)
+
+
+# -- input ---------------------------------------------------------------------
+def load_inputs(
+    inputs: Sequence[str | os.PathLike[str]] | str | None,
+    *,
+    meta_pattern: str | None = None,
+    text_column: str = "text",
+) -> tuple[Corpus, dict[str, Any]]:
+    """Read what the command line names: a bundled corpus, a page, a folder, JSONL or CSV.
+
+    Returns the corpus and a description of the input (kind, paths, sha256 of the bytes read).
+    """
+    from .datasets import list_corpora, load_corpus
+
+    if inputs is None or (not isinstance(inputs, str) and len(inputs) == 0):
+        inputs = [DEFAULT_CORPUS]
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    inputs = [str(i) for i in inputs]
+
+    if len(inputs) == 1 and inputs[0] in list_corpora() and not Path(inputs[0]).exists():
+        corpus = load_corpus(inputs[0])
+        return corpus, {"kind": "bundled", "name": inputs[0], "sha256": _corpus_hash(corpus)}
+
+    paths = [Path(i) for i in inputs]
+    for p in paths:
+        if not p.exists():
+            if p.suffix == "" and os.sep not in str(p) and "/" not in str(p):
+                raise UnknownNameError(
+                    describe("corpus", str(p), "is neither a bundled corpus nor an existing path", accepted=list_corpora(),
+                             todo="Give a corpus name from the list or the path of a page, folder, .jsonl or .csv file.")
+                )
+            raise FileNotFoundError(2, "No such file or directory", str(p))
+
+    if len(paths) == 1 and paths[0].is_dir():
+        corpus = Corpus.from_files(paths[0], meta_pattern=meta_pattern)
+        kind = "folder"
+        files = sorted(paths[0].glob("*.txt"))
+    elif len(paths) == 1 and paths[0].suffix.lower() == ".jsonl":
+        corpus = Corpus.from_jsonl(paths[0])
+        kind, files = "jsonl", paths
+    elif len(paths) == 1 and paths[0].suffix.lower() == ".csv":
+        import pandas as pd
+
+        df = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
+        corpus = Corpus.from_dataframe(df, text=text_column, doc_id="doc_id" if "doc_id" in df.columns else None)
+        kind, files = "csv", paths
+    elif len(paths) == 1:
+        from .layout import read_page
+
+        corpus = read_page(paths[0])
+        kind, files = "page", paths
+    else:
+        if any(p.is_dir() for p in paths):
+            raise InvalidArgumentError(
+                describe("inputs", inputs, "mixes folders with other inputs", accepted="one folder, or a list of .txt files")
+            )
+        corpus = Corpus.from_files(paths, meta_pattern=meta_pattern)
+        kind, files = "files", paths
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
+    return corpus, {"kind": kind, "paths": [str(p) for p in paths], "sha256": digest.hexdigest()}
+
+
+def _corpus_hash(corpus: Corpus) -> str:
+    digest = hashlib.sha256()
+    for record in corpus.to_records():
+        digest.update(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+# -- record keeping ------------------------------------------------------------
+def resource_hashes() -> dict[str, str]:
+    """sha256 of every language resource shipped in the package (lexicons, stopwords, formulations, themes, rules)."""
+    hashes = {}
+    for path in sorted(_PACKAGE_DIR.rglob("*")):
+        rel = path.relative_to(_PACKAGE_DIR)
+        if not path.is_file() or path.suffix in (".py", ".pyc") or rel.parts[0] in ("_corpora", "__pycache__"):
+            continue
+        if "__pycache__" in rel.parts:
+            continue
+        hashes[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def _versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in _DEPENDENCIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- analysis ------------------------------------------------------------------
+def _choose_by(corpus: Corpus, by: str | None) -> str:
+    fields = corpus.fields()
+    if by is not None:
+        if by != "doc_id" and by not in fields:
+            raise UnknownNameError(describe("by", by, "is not a metadata field of the corpus", accepted=["doc_id", *fields]))
+        return by
+    for candidate in ("organization", "speaker", "year"):
+        if candidate in fields and all(candidate in d.meta for d in corpus):
+            return candidate
+    return "doc_id"
+
+
+def _default_k(n_units: int) -> int:
+    return max(2, min(10, n_units // 6))
+
+
+def analyze(
+    inputs: Sequence[str | os.PathLike[str]] | str | None = None,
+    *,
+    out_dir: str | os.PathLike[str] = "consensus-nlp-report",
+    units: str = "outline_item",
+    k: int | None = None,
+    engine: str = "tomotopy",
+    random_state: int = 0,
+    themes: str = "cppcc",
+    by: str | None = None,
+    meta_pattern: str | None = None,
+    text_column: str = "text",
+    progress: bool | None = None,
+    command: Sequence[str] | None = None,
+) -> AnalysisResult:
+    """Run the whole analysis and write the report folder.
+
+    Args:
+        inputs: bundled corpus name, page, folder, .jsonl or .csv (default: the bundled ``gansu-cppcc-2021``).
+        out_dir: folder to write to (created if missing; files in it are overwritten).
+        units: unit of analysis for topic models: ``"speech"``, ``"paragraph"`` or ``"outline_item"``.
+        k: number of topics; default chosen from the number of units (between 2 and 10).
+        engine: topic model engine (see :func:`consensus_nlp.fit_topics`).
+        random_state: seed for every random step.
+        themes: theme set name or YAML/TOML file for :func:`consensus_nlp.emphasis`.
+        by: metadata field whose groups are compared (default: organization, else speaker, else year, else doc_id).
+        meta_pattern: regex with named groups for metadata in file names (folder input).
+        text_column: text column of a CSV/JSONL input.
+        progress: show a progress display on stderr; ``None``: only when stderr is a terminal.
+        command: the command line, recorded in the manifest.
+    """
+    import pandas as pd
+
+    from . import plot
+    from .devices import outline as outline_items
+    from .devices import tag
+    from .emphasis import cluster, emphasis
+    from .features import dtm, keyness
+    from .segment import tokenize
+    from .topics import fit_topics
+    from .units import units as make_units
+
+    if units not in ("speech", "paragraph", "outline_item"):
+        raise InvalidArgumentError(describe("units", units, "is not a unit of analysis", accepted=["speech", "paragraph", "outline_item"]))
+    if not isinstance(random_state, int) or random_state < 0:
+        raise InvalidArgumentError(describe("random_state", random_state, "is not a seed", accepted="an integer >= 0"))
+
+    out = Path(out_dir)
+    timings: dict[str, float] = {}
+    stages = ["read", "segment", "devices", "emphasis", "topics", "cluster", "keyness", "figures", "write"]
+    bar = _progress(stages, progress)
+
+    def step(name: str):
+        bar.set_description(name)
+        return _Timer(timings, name, bar)
+
+    with step("read"):
+        corpus, input_info = load_inputs(inputs, meta_pattern=meta_pattern, text_column=text_column)
+        by = _choose_by(corpus, by)
+
+    with step("segment"):
+        tokens = tokenize(corpus, stopwords="default", progress=False)
+
+    with step("devices"):
+        devices = tag(corpus)
+        outlines = []
+        for doc in corpus:
+            for item in outline_items(doc.text):
+                outlines.append({"doc_id": doc.doc_id, "level": item.level, "marker": item.marker, "ordinal": item.ordinal,
+                                 "headline": item.headline, "start": item.start, "end": item.end})
+        outline_table = pd.DataFrame(outlines, columns=["doc_id", "level", "marker", "ordinal", "headline", "start", "end"])
+
+    with step("emphasis"):
+        profile = emphasis(tokens, by=by, themes=themes)
+        profile_counts = emphasis(tokens, by=by, themes=themes, counts=True)
+
+    with step("topics"):
+        unit_corpus = make_units(corpus, unit=units)
+        unit_tokens = tokenize(unit_corpus, stopwords="default", drop_numbers=True, progress=False)
+        min_docs = 2 if len(unit_corpus) >= 10 else 1
+        unit_matrix = dtm(unit_tokens, min_docs=min_docs)
+        k_used = k if k is not None else _default_k(len(unit_corpus))
+        model = fit_topics(unit_matrix, k=k_used, engine=engine, random_state=random_state)
+        top_terms = model.top_terms(10)
+        doc_topics = model.doc_topics()
+        shares = model.by("parent_id" if by == "doc_id" else by)
+        try:
+            coherence = float(model.coherence("c_npmi"))
+        except ModelInputError as exc:  # too little text for the measure
+            logger.info("coherence not computed: %s", exc)
+            coherence = None
+
+    with step("cluster"):
+        groups = len(profile)
+        clusters = cluster(profile, method="ward") if groups >= 3 else None
+
+    with step("keyness"):
+        matrix = dtm(tokens)
+        key_rows = []
+        for value in dict.fromkeys(tokens.group_values(by)):
+            if value is None:
+                continue
+            target = [d for d, v in zip(tokens.doc_ids, tokens.group_values(by)) if v == value]
+            if len(target) == len(tokens):
+                continue
+            table = keyness(matrix, target=target, measure="chi2").head(10)
+            table.insert(0, by, value)
+            key_rows.append(table)
+        key_table = pd.concat(key_rows, ignore_index=True) if key_rows else pd.DataFrame()
+
+    documents = _documents_table(corpus, devices, outline_table)
+    tables = {
+        "documents": documents,
+        "devices": devices,
+        "outline": outline_table,
+        "emphasis": profile.reset_index(),
+        "emphasis_counts": profile_counts.reset_index(),
+        "topic_terms": top_terms,
+        "doc_topics": doc_topics,
+        f"topic_shares_by_{by}": shares.reset_index(),
+        "keyness": key_table,
+    }
+    if clusters is not None:
+        tables["clusters"] = clusters.labels.rename("cluster").reset_index()
+
+    with step("figures"):
+        out.mkdir(parents=True, exist_ok=True)
+        figures = _figures(out, plot, profile, model, clusters, by)
+
+    with step("write"):
+        table_files = _write_tables(out, tables)
+
+    parameters = {
+        "units": units, "k": k_used, "engine": engine, "random_state": random_state, "themes": themes, "by": by,
+        "meta_pattern": meta_pattern, "text_column": text_column, "stopwords": "default", "min_docs": min_docs,
+        "n_units": len(unit_corpus), "n_terms": len(unit_matrix.terms),
+    }
+    manifest = {
+        "consensus_nlp": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "dependencies": _versions(),
+        "command": list(command) if command else None,
+        "input": {**input_info, "documents": len(corpus)},
+        "parameters": parameters,
+        "random_state": random_state,
+        "tokens": dict(_plain(tokens.params)),
+        "topic_model": {"coherence_c_npmi": coherence},
+        "resources": resource_hashes(),
+        "outputs": {name: _sha256_file(out / name) for name in sorted([*table_files, *(p.name for p in figures.values())])},
+        "timings": {k_: round(v, 3) for k_, v in timings.items()},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    from .html import render_report
+
+    html = render_report(corpus=corpus, tables=tables, figures=figures, manifest=manifest, by=by, top_terms=top_terms)
+    (out / "report.html").write_text(html, encoding="utf-8")
+    bar.close()
+    return AnalysisResult(out, corpus, tables, figures, manifest)
+
+
+def _plain(value: Any) -> Any:
+    from collections.abc import Mapping
+
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _documents_table(corpus: Corpus, devices, outline_table):
+    import pandas as pd
+
+    rows = []
+    skip = {"paragraphs", "paragraph_lines"}
+    for doc in corpus:
+        row = {"doc_id": doc.doc_id}
+        row.update({k: v for k, v in doc.meta.items() if k not in skip and not isinstance(v, (tuple, dict))})
+        row["chars"] = len(doc.text)
+        row["outline_items"] = int(((outline_table["doc_id"] == doc.doc_id) & (outline_table["level"] == 1)).sum())
+        row["devices"] = int((devices["doc_id"] == doc.doc_id).sum()) if len(devices) else 0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _write_tables(out: Path, tables: dict[str, Any]) -> list[str]:
+    written = []
+    try:
+        import pyarrow  # noqa: F401
+
+        parquet = True
+    except ImportError:
+        parquet = False
+    for name, df in tables.items():
+        df = df.copy()
+        for col in df.columns:
+            if df[col].map(lambda v: isinstance(v, (dict, list, tuple))).any():
+                df[col] = df[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False, sort_keys=True)
+                                      if isinstance(v, (dict, list, tuple)) else v)
+        path = out / f"{name}.csv"
+        df.to_csv(path, index=False, lineterminator="\n")
+        written.append(path.name)
+        if parquet:
+            ppath = out / f"{name}.parquet"
+            df.to_parquet(ppath, index=False)
+            written.append(ppath.name)
+    return written
+
+
+def _figures(out: Path, plot, profile, model, clusters, by: str) -> dict[str, Path]:
+    from matplotlib.figure import Figure  # no pyplot: no global figure registry, no backend switch
+
+    figures: dict[str, Path] = {}
+    specs = [
+        ("emphasis_heatmap", lambda ax: plot.emphasis_heatmap(profile, ax=ax), (9, 0.45 * len(profile) + 2.5)),
+        ("topic_terms", lambda ax: plot.topic_terms(model, n=8, ax=ax), (10, 6)),
+        ("topic_shares", lambda ax: plot.topic_shares(model, by=by, ax=ax), (9, 0.45 * len(profile) + 2.5)),
+    ]
+    if clusters is not None:
+        specs.append(("dendrogram", lambda ax: plot.dendrogram(clusters, ax=ax), (8, 4.5)))
+    for name, draw, size in specs:
+        fig = Figure(figsize=size)
+        draw(fig.subplots())
+        fig.tight_layout()
+        path = out / f"{name}.png"
+        fig.savefig(path, dpi=110, metadata={"Software": None})
+        figures[name] = path
+    return figures
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float], name: str, bar) -> None:
+        self.timings, self.name, self.bar = timings, name, bar
+
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.timings[self.name] = time.perf_counter() - self.t0
+        if exc[0] is None:
+            self.bar.update(1)
+        return False
+
+
+def _progress(stages: list[str], progress: bool | None):
+    from tqdm.auto import tqdm
+
+    disable = not (sys.stderr.isatty() if progress is None else progress)
+    return tqdm(total=len(stages), disable=disable, unit="stage", file=sys.stderr, leave=False)

@@ -1,0 +1,90 @@
+"""Named, opt-in stopword lists kept as data files in ``lexicons/stopwords/``.
+
+Two lists ship with the package, each file with a header that says what it
+removes and why:
+
+* ``function``: general function words (的 了 和 与 在 是 …); also ``"default"``.
+* ``boilerplate``: intensifying adverbs of political prose (进一步 积极 认真 不断 大力 …).
+
+Neither list removes words such as 坚持, 加强 or 人民: in this genre they are
+content, not noise. Nothing is removed unless asked for
+(``tokenize(corpus, stopwords="function")``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterable
+from importlib import resources
+
+from .errors import InputTypeError, UnknownNameError, describe
+
+__all__ = ["load_stopwords", "list_stopwords", "stopword_hashes"]
+
+_ALIASES = {"default": "function"}
+
+
+def list_stopwords() -> list[str]:
+    """Names of the stopword lists that ship with consensus-nlp (``"default"`` is ``"function"``)."""
+    folder = resources.files("consensus_nlp") / "lexicons" / "stopwords"
+    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".txt"))
+
+
+def load_stopwords(names: str | Iterable[str] = "default") -> frozenset[str]:
+    """Load one or several named stopword lists and return their union.
+
+    >>> "的" in load_stopwords("function"), "坚持" in load_stopwords(["function", "boilerplate"])
+    (True, False)
+
+    Args:
+        names: a list name (``"function"``, ``"boilerplate"``, ``"default"``) or
+            several names.
+
+    Returns:
+        The words of all the lists named.
+
+    Raises:
+        UnknownNameError: a name is not a known list.
+        InputTypeError: ``names`` is neither a str nor an iterable of str.
+    """
+    words: set[str] = set()
+    for name in _names(names):
+        words |= _read(name)[0]
+    return frozenset(words)
+
+
+def stopword_hashes(names: str | Iterable[str]) -> dict[str, str]:
+    """``{list name: sha256 of its file}`` for the record (:attr:`Tokens.params`)."""
+    return {name: _read(name)[1] for name in _names(names)}
+
+
+def _names(names: str | Iterable[str]) -> list[str]:
+    if isinstance(names, str):
+        names = [names]
+    try:
+        items = list(names)
+    except TypeError:
+        raise InputTypeError(describe("stopwords", names, "is not a list name or names",
+                                      accepted="a str such as 'function' or a list of str")) from None
+    known = list_stopwords()
+    out: list[str] = []
+    for name in items:
+        if not isinstance(name, str):
+            raise InputTypeError(describe("stopwords", name, "is not a str", accepted=known))
+        real = _ALIASES.get(name, name)
+        if real not in known:
+            raise UnknownNameError(describe("stopwords", name, "is not a known stopword list",
+                                            accepted=[*known, *_ALIASES],
+                                            todo="Call consensus_nlp.list_stopwords() to see them."))
+        if real not in out:
+            out.append(real)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _read(name: str) -> tuple[frozenset[str], str]:
+    data = (resources.files("consensus_nlp") / "lexicons" / "stopwords" / f"{name}.txt").read_bytes()
+    lines = data.decode("utf-8").splitlines()
+    words = frozenset(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+    return words, hashlib.sha256(data).hexdigest()

@@ -1,0 +1,144 @@
+"""The LDA engines behind :func:`consensus_nlp.fit_topics`: tomotopy, gensim, scikit-learn.
+
+Each engine takes a count matrix (scipy CSR, documents x terms), its terms and
+the seed priors, and returns the same things: a topics x terms matrix of word
+probabilities (rows sum to 1), a documents x topics matrix of topic shares
+(rows sum to 1), a perplexity (engine-specific, ``None`` if unavailable) and the
+settings it used. Nothing else of the engine survives the fit, so every model
+saves, loads and compares the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import scipy.sparse
+
+__all__ = ["EngineResult", "ENGINES", "DEFAULT_ITERATIONS", "fit_engine"]
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("tomotopy", "gensim", "sklearn")
+# Chosen by benchmarks/topics.py (see docs/topics.md): tomotopy Gibbs sweeps; gensim passes
+# over the corpus; scikit-learn batch EM iterations.
+DEFAULT_ITERATIONS = {"tomotopy": 200, "gensim": 10, "sklearn": 20}
+
+
+@dataclass
+class EngineResult:
+    topic_word: np.ndarray
+    doc_topic: np.ndarray
+    perplexity: float | None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def _rows_normalized(matrix: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    matrix = np.asarray(matrix, dtype=np.float64)
+    sums = matrix.sum(axis=1, keepdims=True)
+    sums[sums == 0] = 1.0
+    return matrix / sums
+
+
+def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior) -> EngineResult:
+    import numpy as np
+    import tomotopy as tp
+
+    alpha = 0.1 if alpha is None else alpha
+    eta = 0.01 if eta is None else eta
+    model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=int(random_state))
+    for word, topic in seeds.items():
+        prior = [eta * 0.01] * k
+        prior[topic] = seed_prior
+        model.set_word_prior(word, prior)
+    added: list[int] = []
+    for r in range(counts.shape[0]):
+        start, end = counts.indptr[r], counts.indptr[r + 1]
+        words = [terms[j] for j, c in zip(counts.indices[start:end], counts.data[start:end]) for _ in range(int(c))]
+        if words and model.add_doc(words) is not None:
+            added.append(r)
+    model.train(iterations, workers=workers, parallel=tp.ParallelScheme.DEFAULT if workers != 1 else tp.ParallelScheme.NONE)
+    index = {t: i for i, t in enumerate(terms)}
+    used = [index[w] for w in model.used_vocabs]
+    topic_word = np.zeros((k, len(terms)))
+    for t in range(k):
+        topic_word[t, used] = model.get_topic_word_dist(t)
+    doc_topic = np.full((counts.shape[0], k), 1.0 / k)
+    for r, doc in zip(added, list(model.docs)):  # list(): indexing model.docs fails in tomotopy 0.14
+        doc_topic[r] = doc.get_topic_dist()
+    return EngineResult(_rows_normalized(topic_word), _rows_normalized(doc_topic), float(model.perplexity),
+                        {"alpha": alpha, "eta": eta, "workers": workers, "seed_prior": seed_prior})
+
+
+def _gensim(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior) -> EngineResult:
+    import numpy as np
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    corpus = []
+    for r in range(counts.shape[0]):
+        start, end = counts.indptr[r], counts.indptr[r + 1]
+        corpus.append(sorted((int(j), int(c)) for j, c in zip(counts.indices[start:end], counts.data[start:end])))
+    dictionary = Dictionary()
+    dictionary.token2id = {t: i for i, t in enumerate(terms)}
+    eta_arg: Any = "symmetric" if eta is None else eta
+    if seeds:
+        base = 1.0 / k if eta is None else float(eta)
+        matrix = np.full((k, len(terms)), base)
+        index = dictionary.token2id
+        for word, topic in seeds.items():
+            matrix[:, index[word]] = base * 0.01
+            matrix[topic, index[word]] = seed_prior
+        eta_arg = matrix
+    model = LdaModel(corpus=corpus, id2word=dictionary, num_topics=k, random_state=int(random_state), passes=iterations,
+                     iterations=100, alpha="symmetric" if alpha is None else alpha, eta=eta_arg,
+                     update_every=1, chunksize=2000, eval_every=None)
+    topic_word = model.get_topics()
+    doc_topic = np.zeros((counts.shape[0], k))
+    for r, bow in enumerate(corpus):
+        for t, p in model.get_document_topics(bow, minimum_probability=0.0, minimum_phi_value=None):
+            doc_topic[r, t] = p
+    n_words = counts.sum()
+    bound = model.log_perplexity(corpus, total_docs=len(corpus)) if n_words else None
+    return EngineResult(_rows_normalized(topic_word), _rows_normalized(doc_topic),
+                        None if bound is None else float(np.exp2(-bound)),
+                        {"alpha": alpha or "symmetric", "eta": "seeded" if seeds else (eta or "symmetric"),
+                         "passes": iterations, "seed_prior": seed_prior})
+
+
+def _sklearn(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior) -> EngineResult:
+    from sklearn.decomposition import LatentDirichletAllocation
+
+    model = LatentDirichletAllocation(n_components=k, doc_topic_prior=alpha, topic_word_prior=eta, learning_method="batch",
+                                      max_iter=iterations, random_state=int(random_state), n_jobs=1)
+    doc_topic = model.fit_transform(counts)
+    return EngineResult(_rows_normalized(model.components_), _rows_normalized(doc_topic), float(model.perplexity(counts)),
+                        {"alpha": alpha, "eta": eta, "learning_method": "batch"})
+
+
+def fit_engine(
+    engine: str,
+    counts: scipy.sparse.csr_matrix,
+    terms: Sequence[str],
+    k: int,
+    seeds: Mapping[str, int],
+    *,
+    random_state: int,
+    iterations: int,
+    workers: int = 1,
+    alpha: float | None = None,
+    eta: float | None = None,
+    seed_prior: float = 1.0,
+) -> EngineResult:
+    """Fit ``engine`` on ``counts``; ``seeds`` maps a seed word to its topic's position."""
+    fit = {"tomotopy": _tomotopy, "gensim": _gensim, "sklearn": _sklearn}[engine]
+    log.debug("fitting %s: %s documents x %s terms, k=%s, %s iterations", engine, counts.shape[0], counts.shape[1], k,
+              iterations)
+    return fit(counts.tocsr(), list(terms), k, dict(seeds), random_state=random_state, iterations=iterations,
+               workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior)

@@ -1,0 +1,441 @@
+"""Topic models behind one interface: fit, inspect, score, aggregate, save.
+
+:func:`fit_topics` fits LDA with one of three engines (tomotopy's collapsed
+Gibbs sampler — the default —, gensim's online variational Bayes, or
+scikit-learn's batch variational Bayes) and returns a :class:`TopicModel` that
+holds only plain arrays: topic-word probabilities, document-topic shares, the
+terms, the documents' ids and metadata, and the training token lists (for
+coherence). Topics can be seeded with words (``seed_words``) and then carry
+their names.
+
+:func:`select_k` fits one model per k and tabulates coherence and perplexity.
+See ``docs/topics.md`` for how the default engine and iterations were chosen.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .corpus import _freeze, _thaw
+from .errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
+from .features import DTM, dtm
+from .tokens import Tokens
+from .topic_engines import DEFAULT_ITERATIONS, ENGINES, fit_engine
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import pandas as pd
+
+__all__ = ["TopicModel", "fit_topics", "select_k", "COHERENCE_MEASURES"]
+
+log = logging.getLogger(__name__)
+
+COHERENCE_MEASURES = ("c_npmi", "c_v", "u_mass")
+_FORMAT = "consensus-nlp-topic-model/1"
+
+
+class TopicModel:
+    """A fitted topic model: plain arrays plus the documents' ids and metadata.
+
+    Attributes:
+        engine: ``"tomotopy"``, ``"gensim"`` or ``"sklearn"``.
+        k: number of topics.
+        names: topic names: seed-word keys for seeded topics (they come first), then
+            ``"topic_<position>"`` (1-based) for the others.
+        terms: the vocabulary (columns of ``topic_word_``).
+        doc_ids, metas: the training documents (rows of ``doc_topic_``).
+        topic_word_: ``k x terms`` array of word probabilities per topic (rows sum to 1).
+        doc_topic_: ``documents x k`` array of topic shares per document (rows sum to 1).
+        texts: the training token lists (used by :meth:`coherence`), or ``None``.
+        doc_lengths: tokens per document that entered the model.
+        perplexity_: the engine's perplexity on the training data (not comparable across engines).
+        params: the settings of the fit (engine, k, random_state, iterations, seeds…).
+    """
+
+    def __init__(self, *, engine: str, names: Sequence[str], terms: Sequence[str], doc_ids: Sequence[str],
+                 metas: Sequence[Mapping[str, Any]], topic_word: np.ndarray, doc_topic: np.ndarray,
+                 texts: Sequence[Sequence[str]] | None, doc_lengths: Sequence[int], perplexity: float | None,
+                 params: Mapping[str, Any]) -> None:
+        import numpy as np
+
+        self.engine = engine
+        self.names: tuple[str, ...] = tuple(names)
+        self.k = len(self.names)
+        self.terms: tuple[str, ...] = tuple(terms)
+        self.doc_ids: tuple[str, ...] = tuple(doc_ids)
+        self.metas = tuple(_freeze(dict(m)) for m in metas)
+        self.topic_word_ = np.ascontiguousarray(topic_word, dtype=np.float64)
+        self.doc_topic_ = np.ascontiguousarray(doc_topic, dtype=np.float64)
+        self.texts = None if texts is None else tuple(tuple(t) for t in texts)
+        self.doc_lengths = tuple(int(n) for n in doc_lengths)
+        self.perplexity_ = perplexity
+        self.params = dict(params)
+
+    def __repr__(self) -> str:
+        return (f"TopicModel(engine={self.engine!r}, k={self.k}, {len(self.doc_ids)} documents, "
+                f"{len(self.terms)} terms, random_state={self.params.get('random_state')!r})")
+
+    # -- inspection ----------------------------------------------------------
+    def top_terms(self, n: int = 10) -> pd.DataFrame:
+        """The ``n`` most probable terms of each topic.
+
+        Returns:
+            DataFrame with columns ``topic`` (name), ``rank`` (1 = most probable), ``term``,
+            ``weight`` (probability); topics in model order; ties broken by term order.
+        """
+        import numpy as np
+        import pandas as pd
+
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise InvalidArgumentError(describe("n", n, "is not a number of terms", accepted="an int >= 1"))
+        rows = []
+        for t, name in enumerate(self.names):
+            weights = self.topic_word_[t]
+            order = np.lexsort((np.arange(len(weights)), -weights))[:n]
+            rows.extend((name, r + 1, self.terms[j], float(weights[j])) for r, j in enumerate(order))
+        return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+
+    def top_words(self, n: int = 10) -> dict[str, list[str]]:
+        """Topic name -> its ``n`` most probable terms."""
+        table = self.top_terms(n)
+        return {name: table.loc[table["topic"] == name, "term"].tolist() for name in self.names}
+
+    def doc_topics(self) -> pd.DataFrame:
+        """Topic shares per document.
+
+        Returns:
+            DataFrame with ``doc_id``, the documents' metadata columns, then one column per
+            topic (named as in :attr:`names`), rows in training order.
+        """
+        import pandas as pd
+
+        meta = pd.DataFrame([_thaw(m) for m in self.metas], index=range(len(self.doc_ids)))
+        meta = meta.drop(columns=[c for c in meta.columns if c in self.names or c == "doc_id"])
+        shares = pd.DataFrame(self.doc_topic_, columns=list(self.names))
+        return pd.concat([pd.DataFrame({"doc_id": list(self.doc_ids)}), meta, shares], axis=1)
+
+    def by(self, field: str, *, weight_by_length: bool = False) -> pd.DataFrame:
+        """Mean topic shares per value of a metadata field (order of first appearance).
+
+        Args:
+            field: metadata field such as ``"parent_id"``, ``"organization"`` or ``"decade"``.
+            weight_by_length: weight each document by its number of tokens (so the result is
+                the share of the group's tokens); default: plain mean over documents.
+
+        Returns:
+            DataFrame indexed by the field's values, one column per topic.
+        """
+        import numpy as np
+        import pandas as pd
+
+        if field != "doc_id" and not any(field in m for m in self.metas):
+            fields = list(dict.fromkeys(k for m in self.metas for k in m))
+            raise UnknownNameError(describe("field", field, "is not a metadata field", accepted=["doc_id", *fields]))
+        values = list(self.doc_ids) if field == "doc_id" else [m.get(field) for m in self.metas]
+        keys = [v if isinstance(v, (str, int, float, bool, type(None))) else repr(v) for v in values]
+        groups = list(dict.fromkeys(keys))
+        weights = np.asarray(self.doc_lengths, dtype=float) if weight_by_length else np.ones(len(keys))
+        rows = []
+        for g in groups:
+            idx = [i for i, key in enumerate(keys) if key == g]
+            w = weights[idx]
+            w = w / w.sum() if w.sum() > 0 else np.full(len(idx), 1 / len(idx))
+            rows.append(w @ self.doc_topic_[idx])
+        return pd.DataFrame(rows, index=pd.Index(groups, name=field), columns=list(self.names))
+
+    # -- scores --------------------------------------------------------------
+    def coherence(self, measure: str = "c_npmi", *, top_n: int = 10, per_topic: bool = False) -> float | pd.Series:
+        """Topic coherence of the top terms on the training texts (gensim ``CoherenceModel``).
+
+        Args:
+            measure: ``"c_npmi"`` (default; sliding window of 10 tokens), ``"c_v"`` (window 110)
+                or ``"u_mass"`` (document co-occurrence).
+            top_n: number of top terms per topic.
+            per_topic: return a Series (one value per topic) instead of the mean.
+
+        Raises:
+            UnknownNameError: unknown measure.
+            ModelInputError: the model has no training texts (built from a bare matrix).
+        """
+        return coherence_of(self.top_words(top_n).values(), self.texts, measure=measure, names=self.names,
+                            per_topic=per_topic)
+
+    # -- persistence ---------------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save to one ``.npz`` file (arrays + JSON metadata, no pickle)."""
+        import numpy as np
+
+        path = Path(path)
+        info = {
+            "format": _FORMAT, "engine": self.engine, "names": list(self.names), "terms": list(self.terms),
+            "doc_ids": list(self.doc_ids), "metas": [_thaw(m) for m in self.metas],
+            "texts": None if self.texts is None else [list(t) for t in self.texts],
+            "doc_lengths": list(self.doc_lengths), "perplexity": self.perplexity_, "params": _jsonable(self.params),
+        }
+        with path.open("wb") as fh:
+            np.savez_compressed(fh, topic_word=self.topic_word_, doc_topic=self.doc_topic_,
+                                info=np.array(json.dumps(info, ensure_ascii=False)))
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> TopicModel:
+        """Load a model written by :meth:`save`."""
+        import numpy as np
+
+        with np.load(Path(path), allow_pickle=False) as data:
+            info = json.loads(str(data["info"]))
+            if info.get("format") != _FORMAT:
+                raise InvalidArgumentError(describe("path", str(path), "is not a saved consensus-nlp topic model",
+                                                    accepted=_FORMAT))
+            return cls(engine=info["engine"], names=info["names"], terms=info["terms"], doc_ids=info["doc_ids"],
+                       metas=info["metas"], topic_word=data["topic_word"], doc_topic=data["doc_topic"],
+                       texts=info["texts"], doc_lengths=info["doc_lengths"], perplexity=info["perplexity"],
+                       params=info["params"])
+
+    def to_pyldavis(self) -> Any:
+        """Prepared data for pyLDAvis (topic order kept: ``sort_topics=False``); needs ``pyLDAvis``."""
+        try:
+            import pyLDAvis
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError("to_pyldavis needs the optional package pyLDAvis: pip install pyLDAvis") from None
+        import numpy as np
+
+        freqs = np.zeros(len(self.terms))
+        index = {t: i for i, t in enumerate(self.terms)}
+        for text in self.texts or ():
+            for w in text:
+                if w in index:
+                    freqs[index[w]] += 1
+        return pyLDAvis.prepare(self.topic_word_, self.doc_topic_, list(self.doc_lengths), list(self.terms), freqs,
+                                sort_topics=False)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    return repr(value)
+
+
+def coherence_of(topics: Iterable[Sequence[str]], texts: Sequence[Sequence[str]] | None, *, measure: str = "c_npmi",
+                 names: Sequence[str] | None = None, per_topic: bool = False) -> float | pd.Series:
+    """Coherence of word lists on tokenized texts with gensim's ``CoherenceModel`` (one process)."""
+    if measure not in COHERENCE_MEASURES:
+        raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
+    if not texts:
+        raise ModelInputError(describe("texts", texts, "are missing", todo="Fit the model on Tokens or on a DTM built by cn.dtm, which keeps the token lists."))
+    import pandas as pd
+    from gensim.corpora import Dictionary
+    from gensim.models import CoherenceModel
+
+    topics = [list(t) for t in topics]
+    texts = [list(t) for t in texts]
+    dictionary = Dictionary(texts)
+    corpus = [dictionary.doc2bow(t) for t in texts] if measure == "u_mass" else None
+    model = CoherenceModel(topics=topics, texts=texts, corpus=corpus, dictionary=dictionary, coherence=measure,
+                           topn=max(len(t) for t in topics), processes=1)
+    values = model.get_coherence_per_topic()
+    if per_topic:
+        return pd.Series(values, index=list(names) if names is not None else None, name=measure)
+    return float(sum(values) / len(values))
+
+
+def _as_dtm(data: DTM | Tokens) -> DTM:
+    if isinstance(data, DTM):
+        return data
+    if isinstance(data, Tokens):
+        return dtm(data)
+    raise InputTypeError(describe("data", data, "is not a DTM or Tokens", accepted="cn.dtm(...) or cn.tokenize(...)",
+                                  todo="Tokenize the corpus first."))
+
+
+def _drop_rare(matrix: DTM, per_million: float) -> DTM:
+    """The DTM without the terms rarer than ``per_million`` occurrences per million tokens."""
+    import math
+
+    import numpy as np
+
+    totals = matrix.counts.sum(axis=0).A1
+    floor = max(1, math.ceil(per_million * totals.sum() / 1e6 - 1e-9))
+    keep = np.flatnonzero(totals >= floor)
+    if len(keep) == len(matrix.terms):
+        return matrix
+    if len(keep) == 0:
+        raise EmptyVocabularyError(describe("min_term_per_million", per_million,
+                                            f"leaves no term (each would need {floor} occurrences)",
+                                            todo="Lower min_term_per_million."))
+    log.debug("fit_topics: %s of %s terms occur at least %s times", len(keep), len(matrix.terms), floor)
+    return DTM(matrix.counts[:, keep], [matrix.terms[j] for j in keep], matrix.doc_ids, matrix.metas,
+               weighting=matrix.weighting, words=matrix.words)
+
+
+def _seed_map(seed_words: Mapping[str, Sequence[str]] | None, terms: Sequence[str], k: int) -> tuple[list[str], dict[str, int]]:
+    if not seed_words:
+        return [], {}
+    if not isinstance(seed_words, Mapping):
+        raise InputTypeError(describe("seed_words", seed_words, "is not a mapping",
+                                      accepted="a dict topic name -> list of seed words"))
+    if len(seed_words) > k:
+        raise InvalidArgumentError(describe("seed_words", list(seed_words), f"names more topics than k={k}",
+                                            accepted=f"at most {k} seeded topics", todo="Raise k or seed fewer topics."))
+    from .emphasis import _compile
+
+    vocab = set(terms)
+    names, seeds = [], {}
+    for position, (name, words) in enumerate(seed_words.items()):
+        if isinstance(words, str) or not isinstance(words, Iterable):
+            raise InputTypeError(describe(f"seed_words[{name!r}]", words, "is not a list of words", accepted="a list of str"))
+        words = list(words)
+        present: list[str] = []
+        for word in words:
+            if word in vocab:
+                present.append(word)
+            elif word.startswith("re:") or any(ch in word for ch in "*?["):
+                match = _compile(word, theme=str(name))
+                present.extend(t for t in terms if match(t))
+        if not present:
+            raise ModelInputError(describe(f"seed_words[{name!r}]", words, "has no word in the vocabulary",
+                                           todo="Check the segmentation of the seeds (cn.tokenize) and the DTM's pruning."))
+        missing = [w for w in words if w not in vocab and not (w.startswith("re:") or any(ch in w for ch in "*?["))]
+        if missing:
+            log.warning("seed words not in the vocabulary, ignored for %s: %s", name, missing)
+        for w in present:
+            if w in seeds and seeds[w] != position:
+                log.debug("seed word %s matches topics %s and %s; kept in the first", w, seeds[w], position)
+                continue
+            seeds[w] = position
+        names.append(str(name))
+    return names, seeds
+
+
+def fit_topics(
+    data: DTM | Tokens,
+    *,
+    k: int,
+    engine: str = "tomotopy",
+    seed_words: Mapping[str, Sequence[str]] | None = None,
+    random_state: int = 0,
+    iterations: int | None = None,
+    workers: int = 1,
+    alpha: float | None = None,
+    eta: float | None = None,
+    seed_prior: float = 20.0,
+    min_term_per_million: float = 20.0,
+) -> TopicModel:
+    """Fit an LDA topic model.
+
+    Args:
+        data: a count :class:`~consensus_nlp.features.DTM` or :class:`~consensus_nlp.tokens.Tokens`
+            (turned into a DTM with ``cn.dtm(tokens)``).
+        k: number of topics (>= 2, at most the number of documents and of terms).
+        engine: ``"tomotopy"`` (default: collapsed Gibbs sampling), ``"gensim"`` (online
+            variational Bayes) or ``"sklearn"`` (batch variational Bayes).
+        seed_words: optional ``{topic name: [seed words]}``; seeded topics come first and keep
+            their names. Entries may be globs or ``re:`` patterns as in theme dictionaries
+            (``"*文化*"``), expanded to the matching terms of the vocabulary; a term matched by
+            several topics seeds the first. tomotopy gets a word prior (``seed_prior`` on the seeded topic,
+            ``eta / 100`` elsewhere); gensim gets the same as an eta matrix; scikit-learn
+            cannot be seeded.
+        random_state: the seed; same data + same seed -> identical arrays.
+        iterations: tomotopy Gibbs sweeps (default 200), gensim passes (10) or scikit-learn
+            EM iterations (20); the defaults come from ``benchmarks/topics.py``.
+        workers: tomotopy threads. Only ``workers=1`` (default) is deterministic.
+        alpha, eta: Dirichlet priors (engine defaults when ``None``: tomotopy 0.1/0.01,
+            gensim and scikit-learn 1/k).
+        min_term_per_million: leave out of the model the terms rarer than this many occurrences
+            per million tokens of the training data (at least 1 occurrence is always required):
+            on 470,000 tokens of People's Daily the default 20 drops terms seen fewer than 10
+            times, which raised c_npmi from 0.06 to 0.10 (benchmarks/topics.py); on the seven
+            speeches (2,400 tokens) it drops nothing. Set 0 to keep every term.
+        seed_prior: prior weight of a seed word on its topic (default 20: with 1 or 5 the
+            seeded topics did not hold their documents on the seed page's outline items;
+            see docs/topics.md). The reported topic-word probabilities include this prior,
+            so seed words rank high in their topic by construction.
+
+    Returns:
+        :class:`TopicModel`.
+
+    Raises:
+        InvalidArgumentError: k < 2, bad iterations/workers, too many seeded topics.
+        ModelInputError: TF-IDF weights, k larger than documents or terms, seeds absent from the vocabulary.
+        EmptyVocabularyError: ``min_term_per_million`` leaves no term.
+        UnknownNameError: unknown engine.
+    """
+    if engine not in ENGINES:
+        raise UnknownNameError(describe("engine", engine, "is not a topic-model engine", accepted=ENGINES))
+    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+        raise InvalidArgumentError(describe("k", k, "is not a number of topics", accepted="an int >= 2",
+                                            todo="Ask for at least two topics."))
+    matrix = _as_dtm(data)
+    if matrix.weighting != "count":
+        raise ModelInputError(describe("data", matrix, "holds TF-IDF weights; LDA models counts",
+                                       todo="Build the DTM with weighting='count'."))
+    if isinstance(min_term_per_million, bool) or not isinstance(min_term_per_million, (int, float)) \
+            or min_term_per_million < 0:
+        raise InvalidArgumentError(describe("min_term_per_million", min_term_per_million, "is not a frequency floor",
+                                            accepted="a number >= 0 (occurrences per million tokens)"))
+    matrix = _drop_rare(matrix, min_term_per_million)
+    n_docs, n_terms = matrix.shape
+    if k > n_docs or k > n_terms:
+        raise ModelInputError(describe("k", k, f"is larger than the data: {n_docs} documents, {n_terms} terms",
+                                       accepted=f"k <= {min(n_docs, n_terms)}",
+                                       todo="Use smaller units (cn.units(corpus, 'paragraph')) or fewer topics."))
+    if iterations is None:
+        iterations = DEFAULT_ITERATIONS[engine]
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+        raise InvalidArgumentError(describe("iterations", iterations, "is not a number of iterations", accepted="an int >= 1"))
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise InvalidArgumentError(describe("workers", workers, "is not a number of threads", accepted="an int >= 0"))
+    names, seeds = _seed_map(seed_words, matrix.terms, k)
+    if seeds and engine == "sklearn":
+        raise InvalidArgumentError(describe("engine", engine, "cannot take seed_words", accepted=["tomotopy", "gensim"]))
+    if workers != 1 and engine == "tomotopy":
+        log.info("tomotopy with workers=%s is not deterministic", workers)
+    result = fit_engine(engine, matrix.counts, matrix.terms, k, seeds, random_state=random_state, iterations=iterations,
+                        workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior)
+    names = names + [f"topic_{i + 1}" for i in range(len(names), k)]
+    params = {"engine": engine, "k": k, "random_state": random_state, "iterations": iterations, "min_term_per_million": min_term_per_million,
+              "seed_words": {n: list(w) for n, w in (seed_words or {}).items()}, **result.settings}
+    return TopicModel(engine=engine, names=names, terms=matrix.terms, doc_ids=matrix.doc_ids, metas=matrix.metas,
+                      topic_word=result.topic_word, doc_topic=result.doc_topic, texts=matrix.words,
+                      doc_lengths=matrix.counts.sum(axis=1).A1.tolist(), perplexity=result.perplexity, params=params)
+
+
+def select_k(
+    data: DTM | Tokens,
+    *,
+    ks: Iterable[int] = range(2, 11),
+    engine: str = "tomotopy",
+    measure: str = "c_npmi",
+    random_state: int = 0,
+    iterations: int | None = None,
+    top_n: int = 10,
+) -> pd.DataFrame:
+    """Fit one model per k and tabulate coherence and perplexity.
+
+    Returns:
+        DataFrame with columns ``k``, ``coherence`` (``measure`` over the top ``top_n`` terms),
+        ``perplexity`` (the engine's; ``NaN`` where unavailable). ``attrs["measure"]`` names
+        the coherence measure.
+    """
+    import pandas as pd
+
+    if measure not in COHERENCE_MEASURES:
+        raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
+    matrix = _as_dtm(data)
+    rows = []
+    for k in ks:
+        model = fit_topics(matrix, k=k, engine=engine, random_state=random_state, iterations=iterations)
+        rows.append((k, model.coherence(measure, top_n=top_n),
+                     float("nan") if model.perplexity_ is None else model.perplexity_))
+    table = pd.DataFrame(rows, columns=["k", "coherence", "perplexity"])
+    table.attrs["measure"] = measure
+    return table

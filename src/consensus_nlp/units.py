@@ -1,0 +1,119 @@
+"""Units of analysis: whole speeches, paragraphs, or outline items.
+
+Topic models and emphasis profiles need enough documents of a sensible size.
+Seven speeches are too few documents for LDA; their paragraphs or their
+numbered points (一是…二是…, 一、二、) are many more. :func:`units` turns a
+corpus of speeches into a corpus of such units, each carrying its parent's
+metadata plus where it sits in the parent, so results can be aggregated back
+(``model.by("parent_id")``, ``model.by("organization")``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from .corpus import Corpus, Document
+from .errors import InputTypeError, UnknownNameError, describe
+
+__all__ = ["units", "UNITS"]
+
+log = logging.getLogger(__name__)
+
+UNITS = ("speech", "paragraph", "outline_item")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        s, e = _trimmed(text, start, end)
+        if s < e:
+            yield s, e
+        start = end + 1
+
+
+def _outline_spans(text: str) -> Iterator[tuple[str, str | None, int, int]]:
+    """``(item, headline, start, end)`` for the preamble and each top-level outline item."""
+    try:
+        from .devices import outline
+    except ImportError:  # the devices package re-exports it; this keeps units working while it does not
+        from .devices.outline import outline
+
+    items = list(outline(text))
+    if items:
+        top = min(item.level for item in items)
+        items = [item for item in items if item.level == top]
+    starts = [item.start for item in items]
+    s, e = _trimmed(text, 0, starts[0] if starts else len(text))
+    if s < e:
+        yield "preamble", None, s, e
+    for i, item in enumerate(items):
+        end = starts[i + 1] if i + 1 < len(items) else len(text)
+        s, e = _trimmed(text, item.start, end)
+        if s < e:
+            yield item.marker, item.headline, s, e
+
+
+def units(corpus: Corpus, unit: str = "speech") -> Corpus:
+    """Split every document of a corpus into units of analysis.
+
+    Each unit is a :class:`~consensus_nlp.corpus.Document` whose text is exactly
+    ``parent.text[start:end]`` (leading and trailing whitespace trimmed). Its metadata
+    is the parent's plus ``parent_id``, ``unit``, ``start``, ``end``; outline items
+    also get ``item`` (the marker such as ``"二是"``, or ``"preamble"``) and
+    ``headline`` (``None`` for the preamble).
+
+    - ``"speech"``: one unit per document (ids unchanged, ``start=0``, ``end=len(text)``).
+    - ``"paragraph"``: the text split on ``"\\n"``; blank lines are skipped; ids
+      ``"<parent>/p01"``, ``"<parent>/p02"``… (numbered among the non-blank paragraphs).
+    - ``"outline_item"``: the top-level items of :func:`consensus_nlp.outline` (the smallest
+      level found in that document); each runs from its marker to the next top-level
+      marker; the text before the first marker is the unit ``"<parent>/o0"`` with
+      ``item="preamble"`` (omitted when blank); items are ``"<parent>/o1"``… in order. A
+      document without outline items gives one preamble unit with its whole text.
+
+    Args:
+        corpus: the documents (usually speeches).
+        unit: ``"speech"``, ``"paragraph"`` or ``"outline_item"``.
+
+    Returns:
+        A new :class:`~consensus_nlp.corpus.Corpus` of units, in document order.
+
+    Raises:
+        InputTypeError: ``corpus`` is not a Corpus.
+        UnknownNameError: ``unit`` is not one of the accepted names.
+    """
+    if not isinstance(corpus, Corpus):
+        raise InputTypeError(describe("corpus", corpus, "is not a Corpus", accepted="consensus_nlp.Corpus",
+                                      todo="Build one with cn.load_corpus, cn.read_page or Corpus.from_records."))
+    if unit not in UNITS:
+        raise UnknownNameError(describe("unit", unit, "is not a unit of analysis", accepted=UNITS))
+    docs: list[Document] = []
+    for doc in corpus:
+        base = dict(doc.meta)
+        if unit == "speech":
+            docs.append(Document(doc.doc_id, doc.text,
+                                 {**base, "parent_id": doc.doc_id, "unit": "speech", "start": 0, "end": len(doc.text)}))
+        elif unit == "paragraph":
+            for n, (s, e) in enumerate(_paragraph_spans(doc.text), start=1):
+                docs.append(Document(f"{doc.doc_id}/p{n:02d}", doc.text[s:e],
+                                     {**base, "parent_id": doc.doc_id, "unit": "paragraph", "start": s, "end": e}))
+        else:
+            n = 0
+            for item, headline, s, e in _outline_spans(doc.text):
+                n += item != "preamble"
+                docs.append(Document(f"{doc.doc_id}/o{n if item != 'preamble' else 0}", doc.text[s:e],
+                                     {**base, "parent_id": doc.doc_id, "unit": "outline_item", "item": item,
+                                      "headline": headline, "start": s, "end": e}))
+    log.debug("units: %s documents -> %s %s units", len(corpus), len(docs), unit)
+    return Corpus(docs, meta=corpus.meta)

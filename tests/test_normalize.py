@@ -1,0 +1,91 @@
+"""Normalization: exact outputs and the offset map back to the source."""
+
+from __future__ import annotations
+
+import importlib.util
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from consensus_nlp.errors import InputTypeError, InvalidArgumentError
+from consensus_nlp.normalize import normalize
+
+
+def test_full_width_letters_and_digits_fold_but_chinese_punctuation_stays():
+    n = normalize("２０２１年ＧＤＰ增长６．５％，（一）")
+    assert n.text == "2021年GDP增长6.5%，（一）"
+    assert n.same_length
+    assert n.source_span(0, 4) == (0, 4)
+
+
+def test_ideographic_space_becomes_a_space():
+    assert normalize("凝聚\u3000共识").text == "凝聚 共识"
+
+
+def test_kangxi_radicals_and_circled_digits_from_pdf_extraction():
+    # U+2F00 KANGXI RADICAL ONE looks like 一 but is another code point
+    assert normalize("⼀是⼈民①").text == "一是人民1"
+
+
+def test_expansion_keeps_an_offset_map():
+    n = normalize("年㈠甲ﬁ乙")
+    assert n.text == "年(一)甲fi乙"
+    assert not n.same_length
+    assert [n.source_span(i, i + 1) for i in range(len(n.text))] == [
+        (0, 1), (1, 2), (1, 2), (1, 2), (2, 3), (3, 4), (3, 4), (4, 5)]
+    assert n.source_span(1, 4) == (1, 2)
+    assert n.source_span(5, 8) == (3, 5)
+
+
+def test_unsafe_nfkc_is_left_alone():
+    # "…" would become "...", "¨" a space plus a combining mark
+    assert normalize("好……¨").text == "好……¨"
+
+
+def test_combining_marks_are_normalized_with_their_base():
+    n = normalize("cafe\u0301 ﬁ")
+    assert n.text == "café fi"
+    assert n.source_span(0, 4) == (0, 5)
+    assert n.source_span(5, 7) == (6, 7)
+
+
+def test_switches():
+    assert normalize("２ⅰ", nfkc=False).text == "2ⅰ"
+    assert normalize("２ⅰ", width=False, nfkc=False).text == "２ⅰ"
+    assert normalize("２ⅰ").text == "2i"
+
+
+def test_not_a_str():
+    with pytest.raises(InputTypeError, match="text=b"):
+        normalize(b"\xe5\x87\x9d")  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("opencc") is not None, reason="OpenCC is installed")
+def test_traditional_without_opencc_is_a_clear_error():
+    with pytest.raises(InvalidArgumentError, match="opencc"):
+        normalize("凝聚共識", traditional=True)
+
+
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("凝聚共识政协委员讲堂，。“”（）…—２０Ａｚ㈠ﬁ①⼀\u3000 \n\u0301\u0308¨ａ1a")),
+        st.characters(blacklist_categories=("Cs",)),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_offset_map_is_monotonic_and_inside_the_source(text):
+    n = normalize(text)
+    last = (0, 0)
+    for i in range(len(n.text)):
+        start, end = n.source_span(i, i + 1)
+        assert 0 <= start < end <= len(text)
+        # each character maps after the previous one, or into the same expanded cluster
+        assert start >= last[1] or (start, end) == last
+        last = (start, end)
+    assert n.source_span(0, len(n.text)) == ((0, len(text)) if text else (0, 0)) or not n.text
+    if n.same_length:
+        assert len(n.text) == len(text)
