@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import sys
 import time
 from collections import Counter
@@ -61,6 +62,21 @@ def main(argv: list[str] | None = None) -> int:
     t1 = _best(lambda: cn.tag(one), 1)
     t2 = _best(lambda: cn.tag(one + "\n" + one), 1)
     print(f"linearity: tag(all reports as one text) {t1:.2f} s; doubled text {t2:.2f} s; ratio {t2 / t1:.2f}")
+
+    # synthetic worst cases: dense markers, one endless 、-list, dense quotes, sentences without newlines
+    rng = random.Random(0)
+    synthetic = {
+        "markers": "".join(rng.choice(["①", "（1）", "一是", "二是", "一、", "\n", "第一，", "首先，", "其次，", "（一）", "。", "甲"])
+                           for _ in range(60000)),
+        "one long list": "、".join("进" + rng.choice("机关学校军营企业乡村") * 3 for _ in range(40000)) + "。",
+        "quotes": "".join(rng.choice(["“", "”", "四个认同", "政治认同、", "十四五", "“四个平台”", "12多万元", "习近平总书记指出",
+                                      "按照", "部署", "，", "。"]) for _ in range(60000)),
+        "sentences, no newline": "凝聚共识。推进发展，做好工作。" * 20000,
+    }
+    for name, text in synthetic.items():
+        a = _best(lambda: cn.tag(text), 1)
+        b = _best(lambda: cn.tag(text + text), 1)
+        print(f"synthetic {name!r}: {len(text)} chars {a:.2f} s; doubled {b:.2f} s; ratio {b / a:.2f}")
     return 0
 
 

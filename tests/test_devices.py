@@ -46,6 +46,15 @@ def test_parallel_lead_sentences_of_a_paragraph(speeches):
     assert [text[a:b] for a, b in first.attrs["items"]] == ["在资政建言中汇聚共识", "在基层协商中达成共识", "在担当奉献中深化共识"]
 
 
+def test_parallel_lead_clauses(speeches):
+    text = _speech(speeches, "张志军").text
+    (d,) = [d for d in find_parallelism(text) if d.attrs["source"] == "leads"]
+    assert d.label == "_共识"
+    assert [text[a:b] for a, b in d.attrs["items"]] == ["加强调查研究增共识", "深入协商议政聚共识", "收集社情民意信息促共识"]
+    # pronoun beginnings are not enough
+    assert find_parallelism("我们已经开始建设，成绩很大。我们应该学习，不断进步。我们要向兄弟国家学习，共同发展。") == []
+
+
 def test_parallel_headlines(speeches):
     found = {d.label: d for d in find_parallelism(_speech(speeches, "刘进军").text) if d.attrs["source"] == "headlines"}
     assert list(found) == ["在_上用_"]
@@ -98,6 +107,22 @@ def test_directive_and_doctrine_citations(speeches):
     ]
     (d,) = find_citations(_speech(speeches, "张剑蓉").text)
     assert (d.label, d.text, d.attrs["head"]) == ("directive", "认真落实省、市关于政协协商向基层延伸工作的安排部署", "安排部署")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("按照省委的统一部署，开展调研。", ("按照", "省委的统一", "部署")),
+        ("根据党的十九届五中全会精神，制定规划。", ("根据", "党的十九届五中全会", "精神")),
+        ("贯彻中央政协工作会议精神", ("贯彻", "中央政协工作", "会议精神")),
+        ("依照宪法的规定，履行职责。", ("依照", "宪法的", "规定")),
+    ],
+)
+def test_directive_citations(text, expected):
+    (d,) = find_citations(text)
+    assert d.label == "directive"
+    assert (d.attrs["opener"], d.attrs["source"], d.attrs["head"]) == expected
+    assert d.text == "".join(expected)
 
 
 @pytest.mark.parametrize("text", ["按照界别特点和优势，成立委员之家。", "建设社会主义物质文明和精神文明。", "习近平新时代中国特色社会主义思想"])

@@ -1,8 +1,4 @@
-"""Theme dictionaries, emphasis tables and clustering on the seed page.
-
-The functions are imported from their module: ``cn.emphasis`` can resolve to the
-submodule ``consensus_nlp.emphasis`` once it has been imported (see the report).
-"""
+"""Theme dictionaries, emphasis tables and clustering on the seed page."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ import pandas as pd
 import pytest
 
 import consensus_nlp as cn
-from consensus_nlp.emphasis import cluster, emphasis, load_themes
+from consensus_nlp.profiles import cluster, emphasis, load_themes, theme_hits
 from consensus_nlp.errors import EmptyInputError, InvalidArgumentError, UnknownNameError
 from consensus_nlp.tokens import Token, Tokens
 
@@ -68,6 +64,18 @@ def test_emphasis_cells_against_hand_counts(corpus, tokens):
     rates = emphasis(tokens, by="organization")
     n = rates.attrs["n_tokens"]["天水市政协"]
     assert rates.loc["天水市政协", "proposal_handling"] == pytest.approx(9 / n * 1000)
+
+
+def test_theme_hits_point_into_the_text(corpus, tokens):
+    hits = theme_hits(tokens)
+    counts = emphasis(tokens, by="doc_id", counts=True)
+    per_cell = hits.groupby(["doc_id", "theme"]).size()
+    assert per_cell[(corpus[0].doc_id, "culture_brand")] == counts.loc[corpus[0].doc_id, "culture_brand"] == 9
+    culture = hits[(hits["doc_id"] == corpus[0].doc_id) & (hits["theme"] == "culture_brand")]
+    text = corpus[0].text
+    assert [text[s:e] for s, e in zip(culture["start"], culture["end"])] == culture["tokens"].tolist()
+    assert culture["tokens"].tolist().count("文化品牌") == 3
+    assert all("文化" in t for t in culture["tokens"])
 
 
 def test_user_dictionary_dict_yaml_and_toml(tmp_path, tokens):

@@ -331,7 +331,7 @@ def test_all_bodies_first_then_all_bylines_and_titles_in_reverse(page, lines):
     """No byline or title next to its body: the seven bodies touch and every attribution rests on evidence."""
     b = lambda i, j: block(lines, i, j)  # noqa: E731
     variant = (
-        b(1, 40) + b(45, 353)
+        b(1, 40) + b(45, 164) + b(168, 227) + b(234, 353)
         + b(357, 362) + b(354, 356) + b(228, 233) + b(165, 167) + b(41, 44)
     )
     assert len(variant) == len(lines)
@@ -412,6 +412,18 @@ def test_two_speeches_in_one_run_without_enumeration_are_split_by_the_organizati
         ("李明", "凝聚共识 助推发展"), ("扎西·次仁", "团结奋进 共筑同心"),
     ]
     assert corpus[1].meta["paragraph_lines"] == ((5, 7),)
+
+
+@pytest.mark.parametrize("head", [
+    ["李明 绵阳市政协党组书记、主席", "凝聚共识", "助推发展"],
+    ["凝聚共识", "助推发展", "李明 绵阳市政协党组书记、主席"],
+])
+def test_an_unpunctuated_first_body_line_is_not_taken_for_a_title(head):
+    body = ["近年来绵阳市政协坚持把凝聚共识作为中心", "工作，围绕全市发展大局建言献策，取得了", "明显成效。"]
+    (speech,) = cn.parse_page("\n".join(head + body))
+    assert speech.text == "近年来绵阳市政协坚持把凝聚共识作为中心工作，围绕全市发展大局建言献策，取得了明显成效。"
+    assert (speech.meta["speaker"], speech.meta["title"]) == ("李明", "凝聚共识 助推发展")
+    assert speech.meta["paragraph_lines"] == ((4, 6),)
 
 
 # -- bylines, organizations, levels ------------------------------------------

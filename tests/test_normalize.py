@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consensus_nlp.errors import InputTypeError, InvalidArgumentError
-from consensus_nlp.normalize import normalize
+from consensus_nlp.errors import InputTypeError, InvalidArgumentError, MissingDependencyError
+from consensus_nlp.normalization import normalize
 
 
 def test_full_width_letters_and_digits_fold_but_chinese_punctuation_stays():
@@ -62,7 +62,7 @@ def test_not_a_str():
 
 @pytest.mark.skipif(importlib.util.find_spec("opencc") is not None, reason="OpenCC is installed")
 def test_traditional_without_opencc_is_a_clear_error():
-    with pytest.raises(InvalidArgumentError, match="opencc"):
+    with pytest.raises(MissingDependencyError, match="opencc"):
         normalize("凝聚共識", traditional=True)
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.errors import InputTypeError, InvalidArgumentError, UnknownNameError
-from consensus_nlp.normalize import normalize
+from consensus_nlp.normalization import normalize
 from consensus_nlp.segment import Segmenter, _read_lexicon, tokenize
 
 BACKENDS = ["jieba", "rjieba"]
@@ -342,3 +342,35 @@ def test_jieba_default_tokenizer_untouched_and_cache_in_user_dir(tmp_path):
     assert len(caches) == 1
     package = Path(cn.__file__).parent
     assert not list(package.rglob("*.cache"))
+
+
+# -- stopword lists ------------------------------------------------------------------
+
+def test_stopword_lists():
+    assert cn.list_stopwords() == ["boilerplate", "function"]
+    function = cn.load_stopwords("function")
+    assert cn.load_stopwords("default") == function == cn.load_stopwords()
+    assert {"的", "了", "和", "与", "在", "是"} <= function
+    both = cn.load_stopwords(["function", "boilerplate"])
+    assert {"进一步", "积极", "认真", "不断", "大力"} <= both - function
+
+
+def test_content_words_of_the_genre_are_not_stopwords():
+    both = cn.load_stopwords(["function", "boilerplate"])
+    assert not {"坚持", "加强", "人民", "发展", "党", "群众", "凝聚共识"} & both
+
+
+def test_stopword_files_have_headers():
+    folder = Path(cn.__file__).parent / "lexicons" / "stopwords"
+    for name in ("function", "boilerplate"):
+        head = (folder / f"{name}.txt").read_text(encoding="utf-8").splitlines()[:12]
+        assert head[0] == f"# name: {name}"
+        assert any(line.startswith("# What it removes:") for line in head)
+        assert any(line.startswith("# Why:") for line in head)
+
+
+def test_unknown_stopword_list_names_the_known_ones():
+    with pytest.raises(UnknownNameError, match="accepted: 'boilerplate', 'function', 'default'"):
+        cn.load_stopwords("politics")
+    with pytest.raises(InputTypeError):
+        cn.load_stopwords([1])  # type: ignore[list-item]

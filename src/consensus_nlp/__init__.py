@@ -38,7 +38,9 @@ _LAZY: dict[str, str] = {
     "parse_page": "layout",
     "load_corpus": "datasets",
     "list_corpora": "datasets",
-    "normalize": "normalize",
+    "normalize": "normalization",
+    "NormalizedText": "normalization",
+    "list_lexicons": "segment",
     "Token": "tokens",
     "Tokens": "tokens",
     "Segmenter": "segment",
@@ -49,13 +51,14 @@ _LAZY: dict[str, str] = {
     "tag": "devices",
     "OutlineItem": "devices",
     "Device": "devices",
-    "units": "units",
+    "units": "textunits",
     "dtm": "features",
     "DTM": "features",
     "keyness": "features",
-    "load_themes": "emphasis",
-    "emphasis": "emphasis",
-    "cluster": "emphasis",
+    "load_themes": "profiles",
+    "list_themes": "profiles",
+    "emphasis": "profiles",
+    "cluster": "profiles",
     "fit_topics": "topics",
     "select_k": "topics",
     "TopicModel": "topics",
@@ -85,13 +88,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import plot
     from .datasets import list_corpora, load_corpus
     from .devices import Device, OutlineItem, outline, tag
-    from .emphasis import cluster, emphasis, load_themes
+    from .profiles import cluster, emphasis, list_themes, load_themes
     from .features import DTM, dtm, keyness
     from .layout import parse_page, read_page
-    from .normalize import normalize
-    from .segment import Segmenter, tokenize
+    from .normalization import NormalizedText, normalize
+    from .segment import Segmenter, list_lexicons, tokenize
     from .stopwords import list_stopwords, load_stopwords
     from .textio import read_text
     from .tokens import Token, Tokens
     from .topics import TopicModel, fit_topics, select_k
-    from .units import units
+    from .textunits import units

@@ -109,10 +109,13 @@ class Group:
                     blocks.append([line])
         return blocks
 
-    def titles(self) -> list[tuple[list[_Line], _Line | None, _Line | None]]:
+    def titles(self) -> list[tuple[list[_Line], tuple[_Line, int] | None, tuple[_Line, int] | None]]:
         """Title lines cut into titles of one or two lines, as many as there are speakers if possible.
 
-        Each title comes with the group lines just before and after it.
+        Each title comes with ``(byline line, k)`` when its block of titles
+        follows a byline line right after it and it is the block's k-th title
+        (so the k-th speaker of a shared byline line pairs with the k-th title),
+        and likewise, counted from the end, when the block precedes a byline line.
         """
         blocks = self.title_blocks()
         speakers = sum(len(line.bylines) for line in self.lines)
@@ -130,11 +133,15 @@ class Group:
                 pieces.append(block[k : k + 2])
                 k += 2
             pieces.extend([line] for line in block[k:])
-            for piece in pieces:
-                first, last = self.lines.index(piece[0]), self.lines.index(piece[-1])
-                before = self.lines[first - 1] if first > 0 else None
-                after = self.lines[last + 1] if last + 1 < len(self.lines) else None
-                titles.append((piece, before, after))
+            first, last = self.lines.index(block[0]), self.lines.index(block[-1])
+            before = self.lines[first - 1] if first > 0 and self.lines[first - 1].bylines else None
+            after = self.lines[last + 1] if last + 1 < len(self.lines) and self.lines[last + 1].bylines else None
+            for q, piece in enumerate(pieces):
+                titles.append((
+                    piece,
+                    (before, q) if before is not None else None,
+                    (after, len(pieces) - 1 - q) if after is not None else None,
+                ))
         return titles
 
 
@@ -188,13 +195,14 @@ def attribute_titles(
 
     Evidence: :func:`_overlap` of title and body, plus :data:`LAYOUT_WEIGHTS`
     (the title's group touches the body; holds the body's byline; the title
-    comes right after / right before the body's byline line).
+    comes right after / right before the body's byline, the k-th title of a
+    block going with the k-th speaker of a shared byline line).
     """
     titles = [(t, g) for g in groups for t in g.titles()]
     n = len(texts)
     weights = LAYOUT_WEIGHTS
     scores = []
-    for (title, before, after), group in titles:
+    for (title, below, above), group in titles:
         text = title_text(title)
         row = []
         for s in range(n):
@@ -202,12 +210,13 @@ def attribute_titles(
             if _adjacent(group, s):
                 score += weights["adjacent"]
             if speakers[s] is not None:
-                _, byline_line, byline_group = speakers[s]
+                byline, byline_line, byline_group = speakers[s]
+                position = (byline_line, byline_line.bylines.index(byline))
                 if byline_group is group:
                     score += weights["same_group"]
-                if before is byline_line:
+                if below == position:
                     score += weights["after_byline"]
-                if after is byline_line:
+                if above == position:
                     score += weights["before_byline"]
             row.append(score)
         scores.append(row)

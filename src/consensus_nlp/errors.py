@@ -25,13 +25,15 @@ __all__ = [
     "LayoutError",
     "EmptyVocabularyError",
     "ModelInputError",
+    "MissingDependencyError",
     "describe",
 ]
 
 
-def _short(value: object, limit: int = 60) -> str:
+def _short(value: object, limit: int = 120) -> str:
+    """``repr(value)``, shortened in the middle so that the end of a long path stays visible."""
     text = repr(value)
-    return text if len(text) <= limit else text[: limit - 5] + "…" + text[-4:]
+    return text if len(text) <= limit else text[: limit // 3] + "…" + text[-(2 * limit // 3) :]
 
 
 def describe(
@@ -92,3 +94,7 @@ class EmptyVocabularyError(ConsensusNLPError, ValueError):
 
 class ModelInputError(ConsensusNLPError, ValueError):
     """A model was given data it cannot fit (too few documents, TF-IDF weights to LDA, k too large)."""
+
+
+class MissingDependencyError(ConsensusNLPError, ImportError):
+    """An optional package that the requested feature needs is not installed (OpenCC, pyLDAvis)."""

@@ -41,11 +41,6 @@ CORRECTIONS = ("default", "yates", "williams", "none")
 _EPSILON = 1e-9  # quanteda's constant inside the logarithms of G2
 
 
-def _identity(tokens: Sequence[str]) -> Sequence[str]:
-    """Analyzer for scikit-learn vectorizers: the tokens are already made."""
-    return tokens
-
-
 def as_word_lists(tokens: Tokens | Sequence[Sequence[str]], *, argument: str = "tokens") -> list[list[str]]:
     """Per document, the token strings; refuses a bare ``str`` and other non-documents."""
     if isinstance(tokens, Tokens):
@@ -286,7 +281,9 @@ def dtm(
             describe("max_doc_share", max_doc_share, "is not a share of documents", accepted="a number in (0, 1]")
         )
     if max_terms is not None and (isinstance(max_terms, bool) or not isinstance(max_terms, int) or max_terms < 1):
-        raise InvalidArgumentError(describe("max_terms", max_terms, "is not a number of terms", accepted="None or an int >= 1"))
+        raise InvalidArgumentError(
+            describe("max_terms", max_terms, "is not a number of terms", accepted="None or an int >= 1")
+        )
 
     per_doc = [Counter(doc) for doc in words]
     doc_freq: Counter[str] = Counter()
@@ -303,7 +300,8 @@ def dtm(
         raise EmptyVocabularyError(
             describe("min_docs, max_doc_share, max_terms", (min_docs, max_doc_share, max_terms),
                      f"left no terms out of {len(doc_freq)} in {n_docs} documents",
-                     todo="Lower min_docs, raise max_doc_share or max_terms, or check that the tokens are not all stopwords.")
+                     todo="Lower min_docs, raise max_doc_share or max_terms, "
+                          "or check that the tokens are not all stopwords.")
         )
     terms = sorted(kept)
     index = {t: i for i, t in enumerate(terms)}
@@ -400,11 +398,19 @@ def _g2(a: float, b: float, c: float, d: float, correction: str) -> float:
     return g2
 
 
-def keyness(matrix: DTM, *, target: Any, measure: str = "chi2", correction: str = "default") -> pd.DataFrame:
+def keyness(
+    matrix: DTM,
+    *,
+    target: Any,
+    reference: Any = None,
+    measure: str = "chi2",
+    correction: str = "default",
+) -> pd.DataFrame:
     """Terms over- and under-represented in a target group of documents, as quanteda computes them.
 
     For each term the 2x2 table is ``a`` = count in the target, ``b`` = count in the
-    reference (all other documents), ``c``/``d`` = the other tokens of target/reference.
+    reference (all other documents, or those selected by ``reference``), ``c``/``d`` = the
+    other tokens of target/reference. Terms absent from both are left out.
     The definitions follow quanteda.textstats' ``textstat_keyness`` (src/keyness.cpp):
 
     - ``chi2``: ``N (|ad - bc| - N delta)^2 / ((a+b)(c+d)(a+c)(b+d))``; with
@@ -423,6 +429,8 @@ def keyness(matrix: DTM, *, target: Any, measure: str = "chi2", correction: str 
         target: which documents form the target: a dict of metadata conditions
             (``{"decade": 2010}``; a value may be a list/set of accepted values or a predicate),
             a callable taking a document's metadata, or a list of doc_ids.
+        reference: the documents to compare with, in the same forms; ``None`` (default) for
+            every document outside the target. Documents in neither are ignored.
         measure: ``"chi2"`` (default) or ``"g2"`` (quanteda's ``"lr"``).
         correction: ``"default"``, ``"yates"``, ``"williams"`` or ``"none"``.
 
@@ -431,7 +439,8 @@ def keyness(matrix: DTM, *, target: Any, measure: str = "chi2", correction: str 
 
     Raises:
         UnknownNameError: unknown measure/correction, metadata field or doc_id.
-        InvalidArgumentError: the target holds no document or every document.
+        InvalidArgumentError: the target holds no document or every document, or target
+            and reference overlap or the reference is empty.
     """
     import numpy as np
     import pandas as pd
@@ -449,16 +458,29 @@ def keyness(matrix: DTM, *, target: Any, measure: str = "chi2", correction: str 
             describe("target", target, f"selects {int(mask.sum())} of {len(mask)} documents",
                      accepted="a condition that selects some but not all documents")
         )
+    if reference is None:
+        ref_mask = ~mask
+    else:
+        ref_mask = np.array(_target_mask(matrix, reference), dtype=bool)
+        if not ref_mask.any() or (ref_mask & mask).any():
+            raise InvalidArgumentError(
+                describe("reference", reference, f"selects {int(ref_mask.sum())} documents, "
+                         f"{int((ref_mask & mask).sum())} of them also in the target",
+                         accepted="a condition that selects documents outside the target")
+            )
     counts = matrix.counts
     in_target = np.asarray(counts[mask].sum(axis=0)).ravel().astype(float)
-    in_reference = np.asarray(counts[~mask].sum(axis=0)).ravel().astype(float)
+    in_reference = np.asarray(counts[ref_mask].sum(axis=0)).ravel().astype(float)
+    present = (in_target + in_reference) > 0
+    terms = [t for t, keep in zip(matrix.terms, present) if keep]
+    in_target, in_reference = in_target[present], in_reference[present]
     total_target, total_reference = in_target.sum(), in_reference.sum()
     stat_fn = _chi2 if measure == "chi2" else _g2
     stats = [
         stat_fn(a, b, total_target - a, total_reference - b, correction) for a, b in zip(in_target, in_reference)
     ]
     table = pd.DataFrame({
-        "term": list(matrix.terms),
+        "term": terms,
         "statistic": np.asarray(stats, dtype=float),
         "p": chi2_dist.sf(np.abs(stats), 1),
         "n_target": in_target.astype(np.int64),

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from .emphasis import ClusterResult
+    from .profiles import ClusterResult
     from .topics import TopicModel
 
 __all__ = ["emphasis_heatmap", "topic_terms", "dendrogram", "topic_shares", "select_k_curve"]
@@ -41,8 +41,12 @@ def _cjk(ax: Axes) -> Axes:
     from .fonts import cjk_family, cjk_font
 
     font = cjk_font()
-    ax.tick_params(labelfontfamily=[cjk_family(), "DejaVu Sans"])
-    texts = [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts,
+    try:  # ticks made at draw time get the family too (matplotlib >= 3.8)
+        ax.tick_params(labelfontfamily=[cjk_family(), "DejaVu Sans"])
+    except (TypeError, ValueError):  # pragma: no cover - older matplotlib: the labels set below still carry it
+        log.debug("matplotlib without tick_params(labelfontfamily=)")
+    titles = [getattr(ax, name, None) for name in ("title", "_left_title", "_right_title")]
+    texts = [*(t for t in titles if t is not None), ax.xaxis.label, ax.yaxis.label, *ax.texts,
              *ax.get_xticklabels(which="both"), *ax.get_yticklabels(which="both")]
     legend = ax.get_legend()
     if legend is not None:
@@ -52,6 +56,16 @@ def _cjk(ax: Axes) -> Axes:
         text.set_fontproperties(font)
         text.set_fontsize(size)
     return ax
+
+
+def _colors(n: int) -> list[Any]:
+    """``n`` distinct colours: the default cycle up to 10, ``tab20`` up to 20, then repeating."""
+    if n <= 10:
+        return [f"C{i}" for i in range(n)]
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab20"]
+    return [cmap(i % 20) for i in range(n)]
 
 
 def _is_time(values: Sequence[Any]) -> bool:
@@ -82,7 +96,9 @@ def emphasis_heatmap(profile: pd.DataFrame, *, ax: Axes | None = None, annotate:
     import pandas as pd
 
     if not isinstance(profile, pd.DataFrame) or profile.empty:
-        raise InputTypeError(describe("profile", profile, "is not a non-empty DataFrame", accepted="group x theme DataFrame"))
+        raise InputTypeError(
+            describe("profile", profile, "is not a non-empty DataFrame", accepted="group x theme DataFrame")
+        )
     values = profile.to_numpy(dtype=float)
     ax = _axes(ax, (1.2 + 0.9 * values.shape[1], 1.2 + 0.5 * values.shape[0]))
     image = ax.imshow(values, cmap=cmap, aspect="auto")
@@ -118,7 +134,7 @@ def topic_terms(model: TopicModel, *, n: int = 10, topics: Sequence[str] | None 
     if unknown:
         raise InvalidArgumentError(describe("topics", unknown, "are not topics of this model", accepted=list(model.names)))
     ax = _axes(ax, (6.0, 0.6 + 0.22 * (n + 1) * len(names)))
-    colors = [f"C{i % 10}" for i in range(len(names))]
+    colors = _colors(len(names))
     ticks, labels, y = [], [], 0.0
     for i, name in enumerate(names):
         rows = table[table["topic"] == name]
@@ -179,18 +195,19 @@ def topic_shares(model: TopicModel, *, by: str, topics: Sequence[str] | None = N
     if topics is not None:
         table = table[list(topics)]
     groups = list(table.index)
+    colors = _colors(table.shape[1])
     ax = _axes(ax, (8.0, 4.5))
     if _is_time(groups):
         order = np.argsort([int(str(g)) for g in groups], kind="stable")
         x = [int(str(groups[i])) for i in order]
-        ax.stackplot(x, table.to_numpy()[order].T, labels=list(table.columns), alpha=0.85)
+        ax.stackplot(x, table.to_numpy()[order].T, labels=list(table.columns), colors=colors, alpha=0.85)
         ax.set_xlabel(str(by))
         ax.set_xlim(min(x), max(x))
         ax.set_ylabel("mean topic share")
     else:
         left = np.zeros(len(groups))
         for j, name in enumerate(table.columns):
-            ax.barh(np.arange(len(groups)), table[name].to_numpy(), left=left, label=str(name), color=f"C{j % 10}")
+            ax.barh(np.arange(len(groups)), table[name].to_numpy(), left=left, label=str(name), color=colors[j])
             left += table[name].to_numpy()
         ax.set_yticks(np.arange(len(groups)), [str(g) for g in groups])
         ax.invert_yaxis()

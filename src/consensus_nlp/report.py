@@ -213,11 +213,11 @@ def analyze(
     from . import plot
     from .devices import outline as outline_items
     from .devices import tag
-    from .emphasis import cluster, emphasis
+    from .profiles import cluster, emphasis
     from .features import dtm, keyness
     from .segment import tokenize
     from .topics import fit_topics
-    from .units import units as make_units
+    from .textunits import units as make_units
 
     if units not in ("speech", "paragraph", "outline_item"):
         raise InvalidArgumentError(describe("units", units, "is not a unit of analysis", accepted=["speech", "paragraph", "outline_item"]))

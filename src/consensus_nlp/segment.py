@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus, Document
-from .errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
-from .normalize import normalize
+from .errors import InputTypeError, InvalidArgumentError, MissingDependencyError, UnknownNameError, describe
+from .normalization import normalize, normalize_str
 from .tokens import Token, Tokens
 
 __all__ = ["Segmenter", "tokenize", "list_lexicons"]
@@ -53,7 +53,8 @@ _MAX_CHUNK_CHARS = 2000  # longer lines are cut at sentence ends (or hard) for b
 _SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)]*")
 # jieba-rs's HMM step splits non-Han runs with `[a-zA-Z0-9]+(?:.\d+)?%?` (an unescaped
 # dot), jieba with `[a-zA-Z0-9]+(?:\.\d+)?%?`: "2011-2020" is one token in jieba-rs only.
-_RS_DOT_BUG = re.compile(r"[a-zA-Z0-9][^.a-zA-Z0-9\s]\d")
+_RS_DOT_BUG = re.compile(r"[a-zA-Z0-9][+#&_%\-]\d")
+_SPACE = re.compile(r"\s")
 _JIEBA_PIECE = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|[^a-zA-Z0-9]+")
 _JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 _NUMBER = re.compile(r"[+\-]?(?:\d+(?:[.,:/]\d+)*%?|\d*\.\d+%?)")
@@ -84,7 +85,7 @@ class Segmenter:
 
     Raises:
         UnknownNameError: unknown backend or lexicon name.
-        InvalidArgumentError: rjieba asked for but not installed; a missing lexicon file.
+        MissingDependencyError: rjieba asked for but not installed. InvalidArgumentError: a missing lexicon file.
         InputTypeError: ``user_words`` is a bare str or holds non-str items.
     """
 
@@ -102,15 +103,17 @@ class Segmenter:
         if backend == "auto":
             backend = "rjieba" if _has_rjieba() else "jieba"
         elif backend == "rjieba" and not _has_rjieba():
-            raise InvalidArgumentError(describe("backend", backend, "needs the package 'rjieba', which is not installed",
+            raise MissingDependencyError(describe("backend", backend, "needs the package 'rjieba', which is not installed",
                                                 accepted="'jieba' or 'auto'", todo="pip install rjieba"))
         if isinstance(user_words, (str, bytes)):
             raise InputTypeError(describe("user_words", user_words, "is a single string", accepted="a list of words",
                                           todo="Wrap it in a list: user_words=['凝聚共识']."))
         words = tuple(user_words)
         for w in words:
-            if not isinstance(w, str) or not w.strip() or any(ch.isspace() for ch in w):
-                raise InputTypeError(describe("user_words", w, "is not a word", accepted="non-empty str without spaces"))
+            if not isinstance(w, str):
+                raise InputTypeError(describe("user_words", w, "holds a non-str item", accepted="a list of str"))
+            if not w or any(ch.isspace() for ch in w):
+                raise InvalidArgumentError(describe("user_words", w, "is not a word", accepted="non-empty str without spaces"))
         self.backend: str = backend
         self.lexicon_name, self._lexicon_path = _resolve_lexicon(lexicon)
         self.user_words: tuple[str, ...] = words
@@ -121,7 +124,7 @@ class Segmenter:
 
     # -- pickling: parameters only; the dictionary is rebuilt (once) per process
     def __getstate__(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_engine_")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -147,6 +150,13 @@ class Segmenter:
 
     def _engine(self, backend: str | None = None) -> Any:
         backend = backend or self.backend
+        attr = f"_engine_{backend}"
+        engine = self.__dict__.get(attr)
+        if engine is None:
+            engine = self.__dict__[attr] = self._shared_engine(backend)
+        return engine
+
+    def _shared_engine(self, backend: str) -> Any:
         key = (backend, *self._key())
         engine = _cache.get(key)
         if engine is None:
@@ -162,20 +172,33 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         """Segment ``text`` into words (normalized forms, whitespace dropped).
 
+        The fast path: no offsets are computed. Where NFKC expands one character
+        into several (``㈠`` -> ``(一)``) the words are the pieces of the expansion;
+        :meth:`tokenize` merges them back into one token over the source character.
+
         Args:
             text: the text.
 
         Returns:
             The words, in order.
         """
-        _check_text(text)
-        norm = normalize(text, traditional=self.traditional).text
+        if type(text) is not str:
+            _check_text(text)
+        norm = normalize_str(text, traditional=self.traditional)
         engine, hmm = self._engine(), self.hmm
         if len(norm) <= _MAX_CHUNK_CHARS and "\n" not in norm:
-            return [w for w in engine.cut(norm, hmm) if not w.isspace()]
+            pieces: Iterable[tuple[int, str]] = ((0, norm),)
+        else:
+            pieces = _chunks(norm)
         out: list[str] = []
-        for _, piece in _chunks(norm):
-            out.extend(w for w in engine.cut(piece, hmm) if not w.isspace())
+        for _, piece in pieces:
+            words = engine.cut(piece, hmm)
+            if _SPACE.search(piece):
+                words = [w for w in words if not w.isspace()]
+            if out:
+                out.extend(words)
+            else:
+                out = words
         return out
 
     def tokenize(self, text: str, *, pos: bool = False) -> list[Token]:

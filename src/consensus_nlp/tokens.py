@@ -3,7 +3,7 @@
 This is the hand-off between segmentation and every later stage (document-term
 matrices, emphasis, topics). Offsets (``Token.start``/``Token.end``) point into
 the document text as the user gave it. ``Token.text`` is the normalized form
-(see :mod:`consensus_nlp.normalize`), so ``text[t.start:t.end] == t.text``
+(see :mod:`consensus_nlp.normalization`), so ``text[t.start:t.end] == t.text``
 except where normalization changed characters (``２０２１`` -> ``2021``,
 ``⼀`` -> ``一``).
 
@@ -268,7 +268,7 @@ class Tokens:
             if c < min_count:
                 continue
             rows.append((a, b, c, _association(measure, c, first[a], second[b], n)))
-        rows.sort(key=lambda r: (-r[3], -r[2], r[0], r[1]))
+        rows.sort(key=lambda r: (-round(r[3], 9), -r[2], r[0], r[1]))  # rounding: ties stay ties
         return pd.DataFrame(rows, columns=["first", "second", "count", measure])
 
     def ngrams(self, n: int, *, sep: str = "") -> Tokens:

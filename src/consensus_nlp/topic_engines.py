@@ -46,7 +46,8 @@ def _rows_normalized(matrix: np.ndarray) -> np.ndarray:
     return matrix / sums
 
 
-def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior) -> EngineResult:
+def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior,
+              words=None) -> EngineResult:
     import numpy as np
     import tomotopy as tp
 
@@ -58,10 +59,15 @@ def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alp
         prior[topic] = seed_prior
         model.set_word_prior(word, prior)
     added: list[int] = []
+    vocab = set(terms)
+    row_sums = counts.sum(axis=1).A1
     for r in range(counts.shape[0]):
-        start, end = counts.indptr[r], counts.indptr[r + 1]
-        words = [terms[j] for j, c in zip(counts.indices[start:end], counts.data[start:end]) for _ in range(int(c))]
-        if words and model.add_doc(words) is not None:
+        # the tokens in text order when known (as a caller of tomotopy would add them), else the bag
+        doc = [w for w in words[r] if w in vocab] if words is not None else None
+        if doc is None or len(doc) != row_sums[r]:
+            start, end = counts.indptr[r], counts.indptr[r + 1]
+            doc = [terms[j] for j, c in zip(counts.indices[start:end], counts.data[start:end]) for _ in range(int(c))]
+        if doc and model.add_doc(doc) is not None:
             added.append(r)
     model.train(iterations, workers=workers, parallel=tp.ParallelScheme.DEFAULT if workers != 1 else tp.ParallelScheme.NONE)
     index = {t: i for i, t in enumerate(terms)}
@@ -76,7 +82,8 @@ def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alp
                         {"alpha": alpha, "eta": eta, "workers": workers, "seed_prior": seed_prior})
 
 
-def _gensim(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior) -> EngineResult:
+def _gensim(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior,
+            words=None) -> EngineResult:
     import numpy as np
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
@@ -112,7 +119,8 @@ def _gensim(counts, terms, k, seeds, *, random_state, iterations, workers, alpha
                          "passes": iterations, "seed_prior": seed_prior})
 
 
-def _sklearn(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior) -> EngineResult:
+def _sklearn(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior,
+             words=None) -> EngineResult:
     from sklearn.decomposition import LatentDirichletAllocation
 
     model = LatentDirichletAllocation(n_components=k, doc_topic_prior=alpha, topic_word_prior=eta, learning_method="batch",
@@ -134,11 +142,16 @@ def fit_engine(
     workers: int = 1,
     alpha: float | None = None,
     eta: float | None = None,
-    seed_prior: float = 1.0,
+    seed_prior: float = 20.0,
+    words: Sequence[Sequence[str]] | None = None,
 ) -> EngineResult:
-    """Fit ``engine`` on ``counts``; ``seeds`` maps a seed word to its topic's position."""
+    """Fit ``engine`` on ``counts``; ``seeds`` maps a seed word to its topic's position.
+
+    ``words`` (per document, the tokens in text order) lets tomotopy see the tokens in
+    their order, as a direct caller would add them; the other engines use the counts.
+    """
     fit = {"tomotopy": _tomotopy, "gensim": _gensim, "sklearn": _sklearn}[engine]
     log.debug("fitting %s: %s documents x %s terms, k=%s, %s iterations", engine, counts.shape[0], counts.shape[1], k,
               iterations)
     return fit(counts.tocsr(), list(terms), k, dict(seeds), random_state=random_state, iterations=iterations,
-               workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior)
+               workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior, words=words)

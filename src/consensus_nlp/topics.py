@@ -231,7 +231,8 @@ def coherence_of(topics: Iterable[Sequence[str]], texts: Sequence[Sequence[str]]
     if measure not in COHERENCE_MEASURES:
         raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
     if not texts:
-        raise ModelInputError(describe("texts", texts, "are missing", todo="Fit the model on Tokens or on a DTM built by cn.dtm, which keeps the token lists."))
+        raise ModelInputError(describe("texts", texts, "are missing",
+                                       todo="Fit the model on Tokens or on a DTM built by cn.dtm (it keeps the token lists)."))
     import pandas as pd
     from gensim.corpora import Dictionary
     from gensim.models import CoherenceModel
@@ -277,7 +278,9 @@ def _drop_rare(matrix: DTM, per_million: float) -> DTM:
                weighting=matrix.weighting, words=matrix.words)
 
 
-def _seed_map(seed_words: Mapping[str, Sequence[str]] | None, terms: Sequence[str], k: int) -> tuple[list[str], dict[str, int]]:
+def _seed_map(
+    seed_words: Mapping[str, Sequence[str]] | None, terms: Sequence[str], k: int
+) -> tuple[list[str], dict[str, int]]:
     if not seed_words:
         return [], {}
     if not isinstance(seed_words, Mapping):
@@ -286,13 +289,15 @@ def _seed_map(seed_words: Mapping[str, Sequence[str]] | None, terms: Sequence[st
     if len(seed_words) > k:
         raise InvalidArgumentError(describe("seed_words", list(seed_words), f"names more topics than k={k}",
                                             accepted=f"at most {k} seeded topics", todo="Raise k or seed fewer topics."))
-    from .emphasis import _compile
+    from .profiles import _compile
 
     vocab = set(terms)
     names, seeds = [], {}
     for position, (name, words) in enumerate(seed_words.items()):
         if isinstance(words, str) or not isinstance(words, Iterable):
-            raise InputTypeError(describe(f"seed_words[{name!r}]", words, "is not a list of words", accepted="a list of str"))
+            raise InputTypeError(
+                describe(f"seed_words[{name!r}]", words, "is not a list of words", accepted="a list of str")
+            )
         words = list(words)
         present: list[str] = []
         for word in words:
@@ -328,7 +333,7 @@ def fit_topics(
     alpha: float | None = None,
     eta: float | None = None,
     seed_prior: float = 20.0,
-    min_term_per_million: float = 20.0,
+    min_term_per_million: float = 100.0,
 ) -> TopicModel:
     """Fit an LDA topic model.
 
@@ -351,10 +356,11 @@ def fit_topics(
         alpha, eta: Dirichlet priors (engine defaults when ``None``: tomotopy 0.1/0.01,
             gensim and scikit-learn 1/k).
         min_term_per_million: leave out of the model the terms rarer than this many occurrences
-            per million tokens of the training data (at least 1 occurrence is always required):
-            on 470,000 tokens of People's Daily the default 20 drops terms seen fewer than 10
-            times, which raised c_npmi from 0.06 to 0.10 (benchmarks/topics.py); on the seven
-            speeches (2,400 tokens) it drops nothing. Set 0 to keep every term.
+            per million tokens of the training data (at least 1 occurrence is always required).
+            The default 100 (1 in 10,000 tokens) was chosen with benchmarks/topics.py: on
+            470,000 tokens of People's Daily it keeps the 1,656 terms seen at least 48 times
+            and raised c_npmi from 0.06 to 0.10-0.11; on the seven speeches (2,400 tokens) it
+            drops nothing. Set 0 to keep every term.
         seed_prior: prior weight of a seed word on its topic (default 20: with 1 or 5 the
             seeded topics did not hold their documents on the seed page's outline items;
             see docs/topics.md). The reported topic-word probabilities include this prior,
@@ -391,7 +397,9 @@ def fit_topics(
     if iterations is None:
         iterations = DEFAULT_ITERATIONS[engine]
     if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
-        raise InvalidArgumentError(describe("iterations", iterations, "is not a number of iterations", accepted="an int >= 1"))
+        raise InvalidArgumentError(
+            describe("iterations", iterations, "is not a number of iterations", accepted="an int >= 1")
+        )
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         raise InvalidArgumentError(describe("workers", workers, "is not a number of threads", accepted="an int >= 0"))
     names, seeds = _seed_map(seed_words, matrix.terms, k)
@@ -400,9 +408,10 @@ def fit_topics(
     if workers != 1 and engine == "tomotopy":
         log.info("tomotopy with workers=%s is not deterministic", workers)
     result = fit_engine(engine, matrix.counts, matrix.terms, k, seeds, random_state=random_state, iterations=iterations,
-                        workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior)
+                        workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior, words=matrix.words)
     names = names + [f"topic_{i + 1}" for i in range(len(names), k)]
-    params = {"engine": engine, "k": k, "random_state": random_state, "iterations": iterations, "min_term_per_million": min_term_per_million,
+    params = {"engine": engine, "k": k, "random_state": random_state, "iterations": iterations,
+              "min_term_per_million": min_term_per_million,
               "seed_words": {n: list(w) for n, w in (seed_words or {}).items()}, **result.settings}
     return TopicModel(engine=engine, names=names, terms=matrix.terms, doc_ids=matrix.doc_ids, metas=matrix.metas,
                       topic_word=result.topic_word, doc_topic=result.doc_topic, texts=matrix.words,

@@ -5,6 +5,7 @@ Every detector works on the text exactly as given and reports offsets into it.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -108,8 +109,6 @@ class Layout:
 
     def para_index(self, pos: int) -> int:
         """Index of the paragraph containing ``pos`` (or the last one starting before it)."""
-        import bisect
-
         return max(0, bisect.bisect_right(self.para_starts, pos) - 1)
 
     def is_para_start(self, pos: int) -> bool:

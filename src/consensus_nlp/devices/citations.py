@@ -29,6 +29,7 @@ Known slogans are also found without quotation marks (label ``motto``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import Any
@@ -115,9 +116,13 @@ def find_citations(text: str) -> list[Device]:
                           source=m.group("name")))
     rank = {"leader": 0, "directive": 1, "doctrine": 2}
     kept: list[Device] = []
+    spans: list[tuple[int, int]] = []  # kept spans, sorted and pairwise disjoint
     for d in sorted(found, key=lambda d: (rank[d.label], d.start)):
-        if not any(k.start < d.end and d.start < k.end for k in kept):
-            kept.append(d)
+        k = bisect.bisect_left(spans, (d.start, d.end))
+        if (k > 0 and spans[k - 1][1] > d.start) or (k < len(spans) and spans[k][0] < d.end):
+            continue
+        spans.insert(k, (d.start, d.end))
+        kept.append(d)
     kept.sort(key=lambda d: (d.start, d.end))
     return kept
 
@@ -162,8 +167,6 @@ def find_slogans(
     spans = sorted(exclude)
 
     def blocked(s: int, e: int) -> bool:
-        import bisect
-
         k = bisect.bisect_left(spans, (e, e))
         # spans are short and few; look back over the ones that start before e
         for a, b in reversed(spans[max(0, k - 64):k]):

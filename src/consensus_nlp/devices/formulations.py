@@ -24,6 +24,7 @@ Three ways a formulation shows up (docs/devices.md has the rules):
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -193,8 +194,11 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
     lists = {lst[0].start: lst for lst in outline_lists(items) if len(lst) >= 2}
     list_starts = sorted(lists)
 
+    taken = sorted(taken)
+
     def overlaps(s: int, e: int) -> bool:
-        return any(a < e and s < b for a, b in taken)
+        k = bisect.bisect_left(taken, (e, e))
+        return any(a < e and s < b for a, b in taken[max(0, k - 32):k])
 
     def enumeration(s: int, e: int, n: int) -> tuple[str, list[str]] | None:
         # before: “甲、乙、丙、丁”四大… or 甲、乙、丙四个…
@@ -215,8 +219,6 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
             if len(parts) == n:
                 return "colon", parts
         # the next outline list, starting soon after, with n items
-        import bisect
-
         k = bisect.bisect_left(list_starts, e)
         if k < len(list_starts) and list_starts[k] - e <= window and len(lists[list_starts[k]]) == n:
             return "outline", [it.headline for it in lists[list_starts[k]]]
@@ -227,7 +229,7 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
             return
         out.append(make("formulation", text[s:e], text, s, e, form="generic", members=members, cue=cue,
                         count=n, quoted=s > 0 and text[s - 1] == "“"))
-        taken.append((s, e))
+        bisect.insort(taken, (s, e))
 
     for m in quoted_whole.finditer(text):
         n = cn_number(m.group(1).replace("两", "二"))
@@ -238,8 +240,9 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
         add(s, e, n, "quoted" if found is None else f"quoted+{found[0]}", [] if found is None else found[1])
     for m in compound.finditer(text):
         body = m.group(1)
-        if sum(c in "一二两三四五六七八九十" for c in body) < 2 or not all(is_cjk(c) for c in body):
-            continue
+        numerals = sum(c in "一二两三四五六七八九十" for c in body)
+        if numerals < 2 or numerals == len(body) or not all(is_cjk(c) for c in body):
+            continue  # “八七”, “七一” are dates and plan numbers, not summaries
         add(m.start() + 1, m.end() - 1, None, "quoted compound", [])
     for m in bare.finditer(text):
         s = m.start()
@@ -253,6 +256,7 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
             continue
         e = m.end()
         cut = next((k for k in range(m.start(3), e) if text[k] in term_stop), e)
+        cut = min(cut, m.start(3) + cfg["max_bare_term_chars"])
         if cut - m.start(3) < 2:
             continue
         e = cut

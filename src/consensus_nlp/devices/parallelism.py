@@ -6,6 +6,9 @@ Where runs are looked for (docs/devices.md has the full rule):
   separated by ，； inside a sentence;
 * short sentences (at most ``max_sentence_chars``) of one paragraph, also when
   other sentences stand between them (在资政建言中汇聚共识。…在基层协商中达成共识。…);
+* the lead clauses (before the first ，) of the longer sentences of one paragraph
+  (加强调查研究增共识，… 深入协商议政聚共识，… 收集社情民意信息促共识，…), which must
+  share a beginning or an ending of at least two characters;
 * the headlines of one outline list (在方向的启发引领上用功 / …用情 / …用心 / …用力).
 
 The template is the longest common subsequence of the items' characters; the
@@ -110,6 +113,12 @@ def _valid(items: list[str], runs: list[tuple[str, str]], cfg: dict[str, Any], s
         return any(is_cjk(c) and c not in stop for c in lit)
 
     wheres = {where for where, _ in runs}
+    if source == "leads":
+        # lead clauses of separate sentences share a first character by chance (我…, 在…, 中国…):
+        # they need a shared beginning or ending of two or more characters
+        ends = [lit for where, lit in runs if where in ("prefix", "suffix")]
+        if not any(sum(1 for c in lit if is_cjk(c)) >= 2 and meaningful(lit) for lit in ends):
+            return False
     if any(where == "prefix" and meaningful(lit) for where, lit in runs):
         return True
     if "suffix" not in wheres:
@@ -209,9 +218,21 @@ def _runs(text: str, spans: list[tuple[int, int]], cfg: dict[str, Any], source: 
     k_min = cfg["min_items"]
     max_chars = {"sentences": cfg["max_sentence_chars"], "headlines": cfg["max_headline_chars"]}.get(
         source, cfg["max_item_chars"])
+    strs = [text[a:b] for a, b in spans]
+    # run_first[k]: how many neighbouring pairs from k on share their first character (run_last: last)
+    run_first = [0] * (n + 1)
+    run_last = [0] * (n + 1)
+    for k in range(n - 2, -1, -1):
+        a, b = strs[k], strs[k + 1]
+        run_first[k] = run_first[k + 1] + 1 if a and b and a[0] == b[0] else 0
+        run_last[k] = run_last[k + 1] + 1 if a and b and a[-1] == b[-1] else 0
     while i + k_min <= n:
         best = None
         for j in range(min(n, i + _MAX_RUN), i + k_min - 1, -1):
+            # the inner items (not touched by trimming) must share a first or a last character
+            pairs = j - i - 3
+            if pairs > 0 and run_first[i + 1] < pairs and run_last[i + 1] < pairs:
+                continue
             window = spans[i:j]
             if source == "phrases":
                 window = _trim(window, text)
@@ -243,7 +264,7 @@ def find_parallelism(text: str, *, outline_items: list[OutlineItem] | None = Non
         Devices of kind ``parallelism``; ``label`` and ``attrs["template"]`` hold the
         template (``_`` marks a slot), ``attrs["slots"]`` the slot fillers per item,
         ``attrs["items"]`` the ``[start, end]`` of each item and ``attrs["source"]``
-        one of ``"phrases"``, ``"clauses"``, ``"sentences"``, ``"headlines"``.
+        one of ``"phrases"``, ``"clauses"``, ``"sentences"``, ``"leads"``, ``"headlines"``.
 
     Raises:
         InputTypeError: if ``text`` is not a str.
@@ -252,7 +273,10 @@ def find_parallelism(text: str, *, outline_items: list[OutlineItem] | None = Non
     cfg = rules()["parallelism"]
     out: list[Device] = []
     para_sentences: list[tuple[int, int]] = []
+    para_leads: list[tuple[int, int]] = []
     last_para = -1
+    para = 0
+    next_nl = text.find("\n")
     for s, e in sentence_spans(text):
         body_end = e
         while body_end > s and text[body_end - 1] in "。！？!?；;":
@@ -264,16 +288,25 @@ def find_parallelism(text: str, *, outline_items: list[OutlineItem] | None = Non
                 _runs(text, phrases, cfg, "phrases", out)
         if len(clauses) >= cfg["min_items"]:
             _runs(text, clauses, cfg, "clauses", out)
-        para = text.rfind("\n", 0, s)
+        while next_nl != -1 and next_nl < s:  # count paragraphs as we go (no backward search)
+            para += 1
+            next_nl = text.find("\n", next_nl + 1)
         if para != last_para:
             if len(para_sentences) >= cfg["min_items"]:
                 _runs(text, para_sentences, cfg, "sentences", out)
+            if len(para_leads) >= cfg["min_items"]:
+                _runs(text, para_leads, cfg, "leads", out)
             para_sentences = []
+            para_leads = []
             last_para = para
         if body_end - s <= cfg["max_sentence_chars"]:
             para_sentences.append((s, body_end))
+        elif len(clauses) >= 2:
+            para_leads.append(clauses[0])
     if len(para_sentences) >= cfg["min_items"]:
         _runs(text, para_sentences, cfg, "sentences", out)
+    if len(para_leads) >= cfg["min_items"]:
+        _runs(text, para_leads, cfg, "leads", out)
     items = outline(text) if outline_items is None else outline_items
     for lst in outline_lists(items):
         spans = []

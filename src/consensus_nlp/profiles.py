@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["Themes", "load_themes", "list_themes", "emphasis", "cluster", "ClusterResult"]
+__all__ = ["Themes", "load_themes", "list_themes", "emphasis", "theme_hits", "cluster", "ClusterResult"]
 
 log = logging.getLogger(__name__)
 
@@ -100,22 +100,28 @@ class Themes:
         return result
 
 
-def _count_theme(words: Sequence[str], singles: list, runs: list) -> int:
-    hits, i, n = 0, 0, len(words)
+def _theme_spans(words: Sequence[str], singles: list, runs: list) -> list[tuple[int, int]]:
+    """``[first, last)`` token positions of each hit of one theme (the rule of :func:`emphasis`)."""
+    spans, i, n = [], 0, len(words)
     cache: dict[str, bool] = {}
     while i < n:
         for run in runs:
             if i + len(run) <= n and all(m(words[i + j]) for j, m in enumerate(run)):
-                hits += 1
+                spans.append((i, i + len(run)))
                 i += len(run)
                 break
         else:
             w = words[i]
             if w not in cache:
                 cache[w] = any(m(w) for m in singles)
-            hits += cache[w]
+            if cache[w]:
+                spans.append((i, i + 1))
             i += 1
-    return hits
+    return spans
+
+
+def _count_theme(words: Sequence[str], singles: list, runs: list) -> int:
+    return len(_theme_spans(words, singles, runs))
 
 
 def _from_mapping(data: Mapping[str, Any], *, name: str) -> Themes:
@@ -263,6 +269,36 @@ def emphasis(
     return table
 
 
+def theme_hits(
+    tokens: Tokens,
+    *,
+    themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "cppcc",
+) -> pd.DataFrame:
+    """Every hit behind an :func:`emphasis` table, with its place in the text.
+
+    Args:
+        tokens: :class:`~consensus_nlp.tokens.Tokens`.
+        themes: theme dictionary, as for :func:`emphasis`.
+
+    Returns:
+        DataFrame with ``doc_id``, ``theme``, ``tokens`` (the matched token strings joined
+        by spaces), ``start``, ``end`` (character offsets into the document text: from the
+        first matched token's start to the last one's end), in document then theme order.
+    """
+    import pandas as pd
+
+    if not isinstance(tokens, Tokens):
+        raise InputTypeError(describe("tokens", tokens, "is not Tokens", accepted="Tokens from consensus_nlp.tokenize"))
+    matchers = load_themes(themes).matchers()
+    rows = []
+    for doc_id, toks in zip(tokens.doc_ids, tokens.tokens):
+        words = [t.text for t in toks]
+        for theme, (singles, runs) in matchers.items():
+            for first, last in _theme_spans(words, singles, runs):
+                rows.append((doc_id, theme, " ".join(words[first:last]), toks[first].start, toks[last - 1].end))
+    return pd.DataFrame(rows, columns=["doc_id", "theme", "tokens", "start", "end"])
+
+
 def _is_hashable(value: Any) -> bool:
     try:
         hash(value)
@@ -381,4 +417,5 @@ def cluster(
         renumber.setdefault(int(raw[i]), len(renumber) + 1)
     labels = pd.Series([renumber[int(r)] for r in raw], index=profile.index, name="cluster")
     silhouette = float(silhouette_score(x, labels)) if 1 < len(set(labels)) < n else None
-    return ClusterResult(labels, tree, [profile.index[i] for i in order_pos], int(len(set(labels))), method, silhouette, data)
+    order = [profile.index[i] for i in order_pos]
+    return ClusterResult(labels, tree, order, int(len(set(labels))), method, silhouette, data)

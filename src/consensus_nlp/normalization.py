@@ -32,9 +32,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import InputTypeError, InvalidArgumentError, describe
+from .errors import InputTypeError, MissingDependencyError, describe
 
-__all__ = ["NormalizedText", "normalize"]
+__all__ = ["NormalizedText", "normalize", "normalize_str"]
 
 # Width folding: full-width letters and digits, the full-width symbols that jieba
 # keeps inside words (% . + # & _ -) and the ideographic space.
@@ -132,7 +132,7 @@ def normalize(text: str, *, width: bool = True, nfkc: bool = True, traditional: 
 
     Raises:
         InputTypeError: ``text`` is not a ``str``.
-        InvalidArgumentError: ``traditional=True`` and OpenCC is not installed.
+        MissingDependencyError: ``traditional=True`` and OpenCC is not installed.
     """
     if not isinstance(text, str):
         raise InputTypeError(describe("text", text, "is not a str", accepted="str",
@@ -154,15 +154,29 @@ def _fold_width(match: re.Match[str]) -> str:
     return "".join(_WIDTH_TABLE[ch] for ch in match.group())
 
 
-def _nfkc(text: str, norm_starts: list[int], changes: list[tuple[int, int, int]]) -> str:
-    candidates = _candidates_re()
+def normalize_str(text: str, *, traditional: bool = False) -> str:
+    """The text of ``normalize(text, traditional=traditional)``, without the offset map (faster)."""
+    out = _nfkc(text, None, None)
+    return _to_simplified(out) if traditional else out
+
+
+def _nfkc(text: str, norm_starts: list[int] | None, changes: list[tuple[int, int, int]] | None) -> str:
     pieces: list[str] = []
     shift = 0  # len(normalized so far) - len(source so far)
     last = 0  # end of the source consumed into pieces
     done = 0  # end of the last cluster looked at
     n = len(text)
-    for run in candidates.finditer(text):
+    for run in _candidates_re().finditer(text):
         i, run_end = run.span()
+        if i >= done:
+            simple = _map_run(run.group())
+            if simple is not None and (run_end == n or not unicodedata.combining(text[run_end])):
+                if simple != run.group():
+                    pieces.append(text[last:i])
+                    pieces.append(simple)
+                    last = run_end
+                done = run_end
+                continue
         i = max(i, done)
         while i < run_end:
             e = i + 1
@@ -174,10 +188,10 @@ def _nfkc(text: str, norm_starts: list[int], changes: list[tuple[int, int, int]]
             new = _safe_nfkc(cluster)
             if new != cluster:
                 pieces.append(text[last:i])
-                if len(new) != len(cluster):
+                if len(new) != len(cluster) and changes is not None and norm_starts is not None:
                     norm_starts.append(i + shift)
                     changes.append((len(new), i, len(cluster)))
-                    shift += len(new) - len(cluster)
+                shift += len(new) - len(cluster)
                 pieces.append(new)
                 last = e
             i = done = e
@@ -185,6 +199,21 @@ def _nfkc(text: str, norm_starts: list[int], changes: list[tuple[int, int, int]]
         return text
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=65536)
+def _map_run(run: str) -> str | None:
+    """``run`` with every character mapped one to one, or ``None`` if some character
+    needs the cluster treatment (a combining mark, an expansion)."""
+    out = []
+    for ch in run:
+        if unicodedata.combining(ch):
+            return None
+        new = _safe_nfkc(ch)
+        if len(new) != 1:
+            return None
+        out.append(new)
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -232,7 +261,7 @@ def _opencc():
     try:
         import opencc  # type: ignore[import-not-found]
     except ImportError:
-        raise InvalidArgumentError(
+        raise MissingDependencyError(
             describe("traditional", True, "needs the optional package 'opencc', which is not installed",
                      accepted="traditional=False",
                      todo="Install it with `pip install 'consensus-nlp[opencc]'` or convert the text beforehand.")
