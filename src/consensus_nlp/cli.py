@@ -33,8 +33,11 @@ PROG = "consensus-nlp"
 _USAGE_ERRORS = (UnknownNameError, InvalidArgumentError, FileNotFoundError, IsADirectoryError)
 
 
-class _UsageError(Exception):
-    pass
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage mistakes reported on one line (status 2), pointing to --help."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def _positive_int(text: str) -> int:
@@ -58,7 +61,7 @@ def _nonnegative_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Chinese political discourse as data: read pages, segment, tag framing devices, model topics and emphasis.",
     )

@@ -108,7 +108,7 @@ def _speech_section(doc, devices_df, outline_df) -> str:
         + (f"<p><strong>{html.escape(str(title))}</strong></p>" if title else "")
         + f'<p class="meta">{html.escape(doc.doc_id)} · {len(doc.text)} characters · devices: {html.escape(count_text)}</p>'
         + (f'<details open><summary>Outline</summary><ol class="outline" style="list-style:none">{items}</ol></details>' if items else "")
-        + f'<details><summary>Text with devices highlighted</summary><div class="body">{"".join(paragraphs)}</div></details></div>'
+        + f'<details open><summary>Text with devices highlighted</summary><div class="body">{"".join(paragraphs)}</div></details></div>'
     )
 
 

@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["analyze", "AnalysisResult", "load_inputs", "resource_hashes"]
 
 DEFAULT_CORPUS = "gansu-cppcc-2021"
+#: Stopword lists for topic models: function words, boilerplate adverbs and enumeration
+#: markers; single characters are dropped too (they are mostly grammar in this genre).
+TOPIC_STOPWORDS = ("function", "boilerplate", "enumeration")
 _DEPENDENCIES = (
     "jieba", "rjieba", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "spacy", "matplotlib", "mplfonts",
 )
@@ -213,16 +216,20 @@ def analyze(
     from . import plot
     from .devices import outline as outline_items
     from .devices import tag
-    from .profiles import cluster, emphasis
     from .features import dtm, keyness
+    from .profiles import cluster, emphasis, load_themes
     from .segment import tokenize
-    from .topics import fit_topics
     from .textunits import units as make_units
+    from .topic_engines import ENGINES
+    from .topics import fit_topics
 
     if units not in ("speech", "paragraph", "outline_item"):
         raise InvalidArgumentError(describe("units", units, "is not a unit of analysis", accepted=["speech", "paragraph", "outline_item"]))
     if not isinstance(random_state, int) or random_state < 0:
         raise InvalidArgumentError(describe("random_state", random_state, "is not a seed", accepted="an integer >= 0"))
+    if engine not in ENGINES:  # check the cheap things before the expensive ones
+        raise UnknownNameError(describe("engine", engine, "is not a topic-model engine", accepted=ENGINES))
+    theme_set = load_themes(themes)
 
     out = Path(out_dir)
     timings: dict[str, float] = {}
@@ -250,12 +257,12 @@ def analyze(
         outline_table = pd.DataFrame(outlines, columns=["doc_id", "level", "marker", "ordinal", "headline", "start", "end"])
 
     with step("emphasis"):
-        profile = emphasis(tokens, by=by, themes=themes)
-        profile_counts = emphasis(tokens, by=by, themes=themes, counts=True)
+        profile = emphasis(tokens, by=by, themes=theme_set)
+        profile_counts = emphasis(tokens, by=by, themes=theme_set, counts=True)
 
     with step("topics"):
         unit_corpus = make_units(corpus, unit=units)
-        unit_tokens = tokenize(unit_corpus, stopwords="default", drop_numbers=True, progress=False)
+        unit_tokens = tokenize(unit_corpus, stopwords=TOPIC_STOPWORDS, drop_numbers=True, progress=False).filter(min_chars=2)
         min_docs = 2 if len(unit_corpus) >= 10 else 1
         unit_matrix = dtm(unit_tokens, min_docs=min_docs)
         k_used = k if k is not None else _default_k(len(unit_corpus))
@@ -311,7 +318,8 @@ def analyze(
 
     parameters = {
         "units": units, "k": k_used, "engine": engine, "random_state": random_state, "themes": themes, "by": by,
-        "meta_pattern": meta_pattern, "text_column": text_column, "stopwords": "default", "min_docs": min_docs,
+        "meta_pattern": meta_pattern, "text_column": text_column, "stopwords": "default",
+        "topic_stopwords": list(TOPIC_STOPWORDS), "topic_min_chars": 2, "min_docs": min_docs,
         "n_units": len(unit_corpus), "n_terms": len(unit_matrix.terms),
     }
     manifest = {

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .corpus import Corpus, _freeze
@@ -287,6 +287,28 @@ class Tokens:
             for toks in self.tokens
         ]
         return Tokens(self.doc_ids, self.texts, self.metas, grams, params={**self.params, "ngrams": n, "ngram_sep": sep})
+
+    def filter(self, keep: Callable[[Token], bool] | None = None, *, min_chars: int = 1) -> Tokens:
+        """A new :class:`Tokens` with only the tokens of at least ``min_chars`` characters that pass ``keep``.
+
+        >>> toks = Tokens(["a"], ["在基层协商中"], [{}], [[Token("在", 0, 1), Token("基层协商", 1, 5), Token("中", 5, 6)]])
+        >>> toks.filter(min_chars=2).words()
+        [['基层协商']]
+
+        Offsets and metadata are unchanged; ``params`` records ``min_chars`` (and
+        that a custom predicate was applied).
+        """
+        _check_int("min_chars", min_chars, minimum=1)
+        if keep is not None and not callable(keep):
+            raise InputTypeError(describe("keep", keep, "is not callable", accepted="a function Token -> bool, or None"))
+        kept = [
+            [t for t in toks if len(t.text) >= min_chars and (keep is None or keep(t))]
+            for toks in self.tokens
+        ]
+        params = {**self.params, "min_chars": min_chars}
+        if keep is not None:
+            params["filter"] = getattr(keep, "__qualname__", "custom predicate")
+        return Tokens(self.doc_ids, self.texts, self.metas, kept, params=params)
 
     def to_gensim(self) -> tuple[Dictionary, list[list[tuple[int, int]]]]:
         """A gensim ``Dictionary`` and one bag of words per document.
