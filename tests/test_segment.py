@@ -347,16 +347,17 @@ def test_jieba_default_tokenizer_untouched_and_cache_in_user_dir(tmp_path):
 # -- stopword lists ------------------------------------------------------------------
 
 def test_stopword_lists():
-    assert cn.list_stopwords() == ["boilerplate", "function"]
+    assert cn.list_stopwords() == ["boilerplate", "enumeration", "function"]
     function = cn.load_stopwords("function")
     assert cn.load_stopwords("default") == function == cn.load_stopwords()
     assert {"的", "了", "和", "与", "在", "是"} <= function
     both = cn.load_stopwords(["function", "boilerplate"])
     assert {"进一步", "积极", "认真", "不断", "大力"} <= both - function
+    assert {"一是", "二是", "第三", "首先", "其次", "最后"} <= cn.load_stopwords("enumeration")
 
 
 def test_content_words_of_the_genre_are_not_stopwords():
-    both = cn.load_stopwords(["function", "boilerplate"])
+    both = cn.load_stopwords(["function", "boilerplate", "enumeration"])
     assert not {"坚持", "加强", "人民", "发展", "党", "群众", "凝聚共识"} & both
 
 
@@ -370,7 +371,7 @@ def test_stopword_files_have_headers():
 
 
 def test_unknown_stopword_list_names_the_known_ones():
-    with pytest.raises(UnknownNameError, match="accepted: 'boilerplate', 'function', 'default'"):
+    with pytest.raises(UnknownNameError, match="accepted: 'boilerplate', 'enumeration', 'function', 'default'"):
         cn.load_stopwords("politics")
     with pytest.raises(InputTypeError):
         cn.load_stopwords([1])  # type: ignore[list-item]

@@ -59,8 +59,9 @@ def assign(scores: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
     Exact dynamic programming over sets of used columns (scipy's solver above
     12 columns); ties are broken the same way on every run.
 
-    >>> assign([[4.5, 0.5], [0.0, 0.5]])
-    [(0, 0), (1, 1)]
+    Examples:
+        >>> assign([[4.5, 0.5], [0.0, 0.5]])
+        [(0, 0), (1, 1)]
     """
     rows = len(scores)
     cols = len(scores[0]) if rows else 0

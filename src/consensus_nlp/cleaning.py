@@ -53,8 +53,9 @@ def is_cjk(ch: str) -> bool:
 def display_width(line: str) -> float:
     """Width of ``line`` in Chinese character cells: wide characters 1, others 0.5.
 
-    >>> display_width("等 5 次")
-    3.5
+    Examples:
+        >>> display_width("等 5 次")
+        3.5
     """
     width = 0.0
     for ch in line:
@@ -68,8 +69,9 @@ def display_width(line: str) -> float:
 def ends_sentence(line: str) -> bool:
     """True when ``line`` ends in sentence punctuation, possibly followed by closing quotes or brackets.
 
-    >>> ends_sentence("节。”"), ends_sentence("政治基")
-    (True, False)
+    Examples:
+        >>> ends_sentence("节。”"), ends_sentence("政治基")
+        (True, False)
     """
     stripped = line.rstrip().rstrip(_CLOSERS)
     return bool(stripped) and stripped[-1] in SENTENCE_END
@@ -78,12 +80,13 @@ def ends_sentence(line: str) -> bool:
 def clean_spacing(text: str) -> str:
     """Remove extraction spaces between Chinese characters and around numbers; keep spaces in Latin text.
 
-    >>> clean_spacing("先后成功举办了“陇蜀古道青泥道”等 5 次学术研讨会")
-    '先后成功举办了“陇蜀古道青泥道”等5次学术研讨会'
-    >>> clean_spacing("其 中 民 生 类 提 案 办 复 率 达 到")
-    '其中民生类提案办复率达到'
-    >>> clean_spacing("世界卫生组织 (World Health Organization) 的报告")
-    '世界卫生组织 (World Health Organization) 的报告'
+    Examples:
+        >>> clean_spacing("先后成功举办了“陇蜀古道青泥道”等 5 次学术研讨会")
+        '先后成功举办了“陇蜀古道青泥道”等5次学术研讨会'
+        >>> clean_spacing("其 中 民 生 类 提 案 办 复 率 达 到")
+        '其中民生类提案办复率达到'
+        >>> clean_spacing("世界卫生组织 (World Health Organization) 的报告")
+        '世界卫生组织 (World Health Organization) 的报告'
     """
     text = text.strip()
     text = _SPACE_CJK_CJK.sub("", text)
@@ -98,8 +101,9 @@ def join_lines(lines: Sequence[str]) -> str:
     Lines are joined without a separator, except between two Latin letters
     (an English word wrapped at a space), where one space is kept.
 
-    >>> join_lines(["延伸工作，协商落实具体问题 1900", "余件。"])
-    '延伸工作，协商落实具体问题1900余件。'
+    Examples:
+        >>> join_lines(["延伸工作，协商落实具体问题 1900", "余件。"])
+        '延伸工作，协商落实具体问题1900余件。'
     """
     if isinstance(lines, str):
         lines = [lines]

@@ -88,9 +88,10 @@ class Document:
 class Corpus(Sequence[Document]):
     """An ordered, immutable collection of documents with unique ids.
 
-    >>> c = Corpus.from_records([{"doc_id": "a", "text": "凝聚共识", "speaker": "甲"}])
-    >>> len(c), c["a"].meta["speaker"], c[0].doc_id
-    (1, '甲', 'a')
+    Examples:
+        >>> c = Corpus.from_records([{"doc_id": "a", "text": "凝聚共识", "speaker": "甲"}])
+        >>> len(c), c["a"].meta["speaker"], c[0].doc_id
+        (1, '甲', 'a')
 
     Args:
         documents: the documents, in order.
@@ -190,8 +191,9 @@ class Corpus(Sequence[Document]):
     def filter(self, predicate: Callable[[Document], bool] | None = None, /, **conditions: Any) -> Corpus:
         """A new corpus with the documents that pass ``predicate`` and equal every ``field=value`` condition.
 
-        >>> corpus.filter(level="county")                      # doctest: +SKIP
-        >>> corpus.filter(lambda d: int(d.meta["year"]) >= 2000)  # doctest: +SKIP
+        Examples:
+            >>> corpus.filter(level="county")                      # doctest: +SKIP
+            >>> corpus.filter(lambda d: int(d.meta["year"]) >= 2000)  # doctest: +SKIP
         """
         for key in conditions:
             if self._docs and not any(key in d.meta for d in self._docs):

@@ -11,9 +11,10 @@ the wheel as ``consensus_nlp/_corpora/<name>/``) that holds:
   ``load_corpus(name, reparse=True)``;
 - ``README.md``: provenance.
 
->>> corpus = load_corpus("gansu-cppcc-2021")   # doctest: +SKIP
->>> corpus.filter(level="county").doc_ids      # doctest: +SKIP
-('gansu-cppcc-2021-01', 'gansu-cppcc-2021-07')
+Examples:
+    >>> corpus = load_corpus("gansu-cppcc-2021")   # doctest: +SKIP
+    >>> corpus.filter(level="county").doc_ids      # doctest: +SKIP
+    ('gansu-cppcc-2021-01', 'gansu-cppcc-2021-07')
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ def _folders() -> dict[str, Path]:
 def list_corpora() -> list[str]:
     """Names of the bundled corpora, sorted.
 
-    >>> "gansu-cppcc-2021" in list_corpora()
-    True
+    Examples:
+        >>> "gansu-cppcc-2021" in list_corpora()
+        True
     """
     return sorted(_folders())
 

@@ -46,8 +46,9 @@ def describe(
 ) -> str:
     """Build an error message that names the argument, the value, what is accepted and what to do.
 
-    >>> describe("k", 1, "is too small", accepted="an integer >= 2", todo="Ask for at least two topics.")
-    'k=1 is too small; accepted: an integer >= 2. Ask for at least two topics.'
+    Examples:
+        >>> describe("k", 1, "is too small", accepted="an integer >= 2", todo="Ask for at least two topics.")
+        'k=1 is too small; accepted: an integer >= 2. Ask for at least two topics.'
     """
     message = f"{argument}={_short(value)} {problem}"
     if accepted is not None:

@@ -113,9 +113,10 @@ class NormalizedText:
 def normalize(text: str, *, width: bool = True, nfkc: bool = True, traditional: bool = False) -> NormalizedText:
     """Normalize ``text`` and keep a map back to its offsets.
 
-    >>> n = normalize("２０２１年，㈠")
-    >>> n.text, n.source_span(6, 9)
-    ('2021年，(一)', (6, 7))
+    Examples:
+        >>> n = normalize("２０２１年，㈠")
+        >>> n.text, n.source_span(6, 9)
+        ('2021年，(一)', (6, 7))
 
     Args:
         text: the text to normalize.

@@ -7,12 +7,13 @@ suffixes in ``lexicons/organizations.tsv``; the level of the organization
 (province, prefecture, city, county…) comes from the place part of its name
 with the ``level`` rules of the same file.
 
->>> parse_position("徽县政协党组书记、主席")
-('徽县政协', 'county')
->>> parse_position("省委党校（甘肃行政学院）常务副校（院）长")
-('省委党校', 'province')
->>> parse_position("今年以来") is None
-True
+Examples:
+    >>> parse_position("徽县政协党组书记、主席")
+    ('徽县政协', 'county')
+    >>> parse_position("省委党校（甘肃行政学院）常务副校（院）长")
+    ('省委党校', 'province')
+    >>> parse_position("今年以来") is None
+    True
 """
 
 from __future__ import annotations
@@ -83,8 +84,9 @@ def _organization_suffix(organization: str) -> str | None:
 def place_of(organization: str) -> str:
     """The place part of an organization: its name without the suffix and a trailing 委.
 
-    >>> place_of("徽县政协"), place_of("省委党校"), place_of("甘南藏族自治州委党校")
-    ('徽县', '省', '甘南藏族自治州')
+    Examples:
+        >>> place_of("徽县政协"), place_of("省委党校"), place_of("甘南藏族自治州委党校")
+        ('徽县', '省', '甘南藏族自治州')
     """
     suffix = _organization_suffix(organization)
     place = organization[: -len(suffix)] if suffix else organization
@@ -94,8 +96,9 @@ def place_of(organization: str) -> str:
 def organization_level(organization: str) -> str | None:
     """The administrative level of an organization from its place name, or None.
 
-    >>> [organization_level(o) for o in ("徽县政协", "酒泉市政协", "临夏州政协", "省委党校", "甘肃省政协")]
-    ['county', 'city', 'prefecture', 'province', 'province']
+    Examples:
+        >>> [organization_level(o) for o in ("徽县政协", "酒泉市政协", "临夏州政协", "省委党校", "甘肃省政协")]
+        ['county', 'city', 'prefecture', 'province', 'province']
     """
     place = place_of(organization)
     _, levels = _organization_rules()
@@ -134,8 +137,9 @@ def parse_bylines(line: str) -> list[Byline] | None:
 
     ``position name`` pairs and ``name（position）`` are read too.
 
-    >>> [b.speaker for b in parse_bylines("王燕 天水市政协党组书记 张志军 临夏州政协党组书记、主席")]
-    ['王燕', '张志军']
+    Examples:
+        >>> [b.speaker for b in parse_bylines("王燕 天水市政协党组书记 张志军 临夏州政协党组书记、主席")]
+        ['王燕', '张志军']
     """
     fields = line.split()
     if len(fields) < 2:

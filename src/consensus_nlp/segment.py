@@ -71,9 +71,10 @@ def list_lexicons() -> list[str]:
 class Segmenter:
     """Chinese word segmenter with its own tokenizer instance and the political lexicon.
 
-    >>> seg = Segmenter(backend="jieba")
-    >>> seg.cut("持续做优“委员讲堂”，凝聚共识")
-    ['持续', '做优', '“', '委员讲堂', '”', '，', '凝聚共识']
+    Examples:
+        >>> seg = Segmenter(backend="jieba")
+        >>> seg.cut("持续做优“委员讲堂”，凝聚共识")
+        ['持续', '做优', '“', '委员讲堂', '”', '，', '凝聚共识']
 
     Args:
         backend: ``"rjieba"``, ``"jieba"`` or ``"auto"`` (rjieba when installed).
@@ -469,9 +470,10 @@ def tokenize(
 ) -> Tokens:
     """Segment every document of a corpus.
 
-    >>> toks = tokenize(["以协商凝聚共识，画出最大同心圆。"], segmenter=Segmenter(backend="jieba"))
-    >>> toks.words()
-    [['以', '协商', '凝聚共识', '画出', '最大', '同心圆']]
+    Examples:
+        >>> toks = tokenize(["以协商凝聚共识，画出最大同心圆。"], segmenter=Segmenter(backend="jieba"))
+        >>> toks.words()
+        [['以', '协商', '凝聚共识', '画出', '最大', '同心圆']]
 
     Args:
         corpus: a :class:`Corpus`, a :class:`Document`, or a list of str and

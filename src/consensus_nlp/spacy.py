@@ -1,9 +1,10 @@
 """spaCy integration: our segmenter as a spaCy tokenizer, and a component that marks framing devices.
 
->>> nlp = make_pipeline()                                        # doctest: +SKIP
->>> doc = nlp("一是做优“委员讲堂”。二是做强“文化品牌”。")           # doctest: +SKIP
->>> [(s.label_, s.text) for s in doc.spans["outline"]]           # doctest: +SKIP
-[('level1', '一是做优“委员讲堂”。'), ('level1', '二是做强“文化品牌”。')]
+Examples:
+    >>> nlp = make_pipeline()                                        # doctest: +SKIP
+    >>> doc = nlp("一是做优“委员讲堂”。二是做强“文化品牌”。")           # doctest: +SKIP
+    >>> [(s.label_, s.text) for s in doc.spans["outline"]]           # doctest: +SKIP
+    [('level1', '一是做优“委员讲堂”。'), ('level1', '二是做强“文化品牌”。')]
 
 spaCy is imported when these functions are called, not when ``consensus_nlp``
 is imported. The only change made to spaCy's registries is the component factory

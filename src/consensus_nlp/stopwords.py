@@ -34,8 +34,9 @@ def list_stopwords() -> list[str]:
 def load_stopwords(names: str | Iterable[str] = "default") -> frozenset[str]:
     """Load one or several named stopword lists and return their union.
 
-    >>> "的" in load_stopwords("function"), "坚持" in load_stopwords(["function", "boilerplate"])
-    (True, False)
+    Examples:
+        >>> "的" in load_stopwords("function"), "坚持" in load_stopwords(["function", "boilerplate"])
+        (True, False)
 
     Args:
         names: a list name (``"function"``, ``"boilerplate"``, ``"default"``) or

@@ -291,9 +291,10 @@ class Tokens:
     def filter(self, keep: Callable[[Token], bool] | None = None, *, min_chars: int = 1) -> Tokens:
         """A new :class:`Tokens` with only the tokens of at least ``min_chars`` characters that pass ``keep``.
 
-        >>> toks = Tokens(["a"], ["在基层协商中"], [{}], [[Token("在", 0, 1), Token("基层协商", 1, 5), Token("中", 5, 6)]])
-        >>> toks.filter(min_chars=2).words()
-        [['基层协商']]
+        Examples:
+            >>> toks = Tokens(["a"], ["在基层协商中"], [{}], [[Token("在", 0, 1), Token("基层协商", 1, 5), Token("中", 5, 6)]])
+            >>> toks.filter(min_chars=2).words()
+            [['基层协商']]
 
         Offsets and metadata are unchanged; ``params`` records ``min_chars`` (and
         that a custom predicate was applied).

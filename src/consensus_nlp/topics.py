@@ -353,7 +353,9 @@ def fit_topics(
         iterations: tomotopy Gibbs sweeps (default 200), gensim passes (10) or scikit-learn
             EM iterations (20); the defaults come from ``benchmarks/topics.py``.
         workers: tomotopy threads. Only ``workers=1`` (default) is deterministic.
-        alpha, eta: Dirichlet priors (engine defaults when ``None``: tomotopy 0.1/0.01,
+        alpha: document-topic Dirichlet prior (engine default when ``None``: tomotopy 0.1,
+            gensim and scikit-learn 1/k).
+        eta: topic-word Dirichlet prior (engine default when ``None``: tomotopy 0.01,
             gensim and scikit-learn 1/k).
         min_term_per_million: leave out of the model the terms rarer than this many occurrences
             per million tokens of the training data (at least 1 occurrence is always required).

@@ -75,9 +75,10 @@ def _patterns() -> dict[str, Any]:
 def find_citations(text: str) -> list[Device]:
     """Find citations of leaders (习近平总书记指出“…”), directives (按照…部署) and doctrines.
 
-    >>> d = find_citations("习近平总书记指出“要广泛凝聚共识。”")[0]
-    >>> d.label, d.attrs["speaker"], d.attrs["quote"]
-    ('leader', '习近平总书记', '要广泛凝聚共识。')
+    Examples:
+        >>> d = find_citations("习近平总书记指出“要广泛凝聚共识。”")[0]
+        >>> d.label, d.attrs["speaker"], d.attrs["quote"]
+        ('leader', '习近平总书记', '要广泛凝聚共识。')
 
     Args:
         text: one document's text.
@@ -141,8 +142,9 @@ def find_slogans(
 ) -> list[Device]:
     """Find slogans (label ``motto``) and other quoted phrases (label ``name``).
 
-    >>> [(d.label, d.text) for d in find_slogans("按照“有事好商量，众人的事情由众人商量”的理念，做优“委员讲堂”。")]
-    [('motto', '有事好商量，众人的事情由众人商量'), ('name', '委员讲堂')]
+    Examples:
+        >>> [(d.label, d.text) for d in find_slogans("按照“有事好商量，众人的事情由众人商量”的理念，做优“委员讲堂”。")]
+        [('motto', '有事好商量，众人的事情由众人商量'), ('name', '委员讲堂')]
 
     Args:
         text: one document's text.

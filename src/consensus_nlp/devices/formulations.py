@@ -273,8 +273,9 @@ def find_formulations(
 ) -> list[Device]:
     """Find known formulations (short and expanded forms) and, optionally, unknown numeric summaries.
 
-    >>> [(d.label, d.attrs["form"]) for d in find_formulations("不断增进“四个认同”。")]
-    [('四个认同', 'short')]
+    Examples:
+        >>> [(d.label, d.attrs["form"]) for d in find_formulations("不断增进“四个认同”。")]
+        [('四个认同', 'short')]
 
     Args:
         text: one document's text.

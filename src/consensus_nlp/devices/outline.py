@@ -217,8 +217,9 @@ def _rstrip_end(text: str, start: int, end: int, extra: str = "") -> int:
 def outline(text: str) -> list[OutlineItem]:
     """Find the enumerations of a text and return their items in text order.
 
-    >>> [(i.level, i.marker, i.headline) for i in outline("一是加强学习，二是深入调研。")]
-    [(1, '一是', '加强学习'), (1, '二是', '深入调研')]
+    Examples:
+        >>> [(i.level, i.marker, i.headline) for i in outline("一是加强学习，二是深入调研。")]
+        [(1, '一是', '加强学习'), (1, '二是', '深入调研')]
 
     Args:
         text: one document's text (paragraphs separated by ``"\\n"``).

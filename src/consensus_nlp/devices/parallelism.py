@@ -253,8 +253,9 @@ def _runs(text: str, spans: list[tuple[int, int]], cfg: dict[str, Any], source: 
 def find_parallelism(text: str, *, outline_items: list[OutlineItem] | None = None) -> list[Device]:
     """Find runs of three or more coordinated phrases, clauses or lead sentences sharing a template.
 
-    >>> [(d.label, d.text) for d in find_parallelism("进机关、进学校、进军营、进企业、进乡村进行宣讲。")]
-    [('进_', '进机关、进学校、进军营、进企业、进乡村')]
+    Examples:
+        >>> [(d.label, d.text) for d in find_parallelism("进机关、进学校、进军营、进企业、进乡村进行宣讲。")]
+        [('进_', '进机关、进学校、进军营、进企业、进乡村')]
 
     Args:
         text: one document's text.

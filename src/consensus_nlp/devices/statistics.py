@@ -43,9 +43,10 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, Any]]:
 def find_statistics(text: str) -> list[Device]:
     """Find numbers with a unit (187名, 1200多万元, 22次, 100%, 75.9万元, 1900余件).
 
-    >>> d = find_statistics("争取项目资金1200多万元。")[0]
-    >>> d.text, d.label, d.attrs["value"], d.attrs["approx"]
-    ('1200多万元', '万元', 12000000.0, True)
+    Examples:
+        >>> d = find_statistics("争取项目资金1200多万元。")[0]
+        >>> d.text, d.label, d.attrs["value"], d.attrs["approx"]
+        ('1200多万元', '万元', 12000000.0, True)
 
     Args:
         text: one document's text.

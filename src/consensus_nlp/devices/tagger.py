@@ -84,8 +84,9 @@ def tag(
 ) -> list[Device] | pd.DataFrame:
     """Find the framing devices of a text, or of every document of a corpus.
 
-    >>> [(d.kind, d.label, d.text) for d in tag("一是做优“委员讲堂”。二是做强“文化品牌”。", kinds=["outline"])]
-    [('outline', '一是', '一是做优“委员讲堂”。'), ('outline', '一是', '二是做强“文化品牌”。')]
+    Examples:
+        >>> [(d.kind, d.label, d.text) for d in tag("一是做优“委员讲堂”。二是做强“文化品牌”。", kinds=["outline"])]
+        [('outline', '一是', '一是做优“委员讲堂”。'), ('outline', '一是', '二是做强“文化品牌”。')]
 
     Args:
         data: the text of one document (a ``str``), or a :class:`~consensus_nlp.Corpus`
