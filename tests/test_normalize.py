@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consensus_nlp.errors import InputTypeError, InvalidArgumentError, MissingDependencyError
+from consensus_nlp.errors import InputTypeError, MissingDependencyError
 from consensus_nlp.normalization import normalize
 
 

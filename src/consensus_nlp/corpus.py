@@ -182,10 +182,7 @@ class Corpus(Sequence[Document]):
 
     def fields(self) -> list[str]:
         """Metadata keys present in any document, in first-seen order."""
-        seen: dict[str, None] = {}
-        for d in self._docs:
-            seen.update(dict.fromkeys(d.meta))
-        return list(seen)
+        return metadata_fields(d.meta for d in self._docs)
 
     # -- selection ---------------------------------------------------------
     def filter(self, predicate: Callable[[Document], bool] | None = None, /, **conditions: Any) -> Corpus:
@@ -353,6 +350,26 @@ class Corpus(Sequence[Document]):
             meta.update(path=str(p), encoding=encoding)
             docs.append(Document(p.stem if doc_id == "stem" else p.name, body, meta))
         return cls(docs)
+
+
+def metadata_fields(metas: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Keys present in any of ``metas``, in first-seen order (shared by Corpus, Tokens and DTM)."""
+    seen: dict[str, None] = {}
+    for m in metas:
+        seen.update(dict.fromkeys(m))
+    return list(seen)
+
+
+def metadata_values(doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]], by: str) -> list[Any]:
+    """The value of field ``by`` per document (``None`` where missing); ``by="doc_id"`` gives the ids.
+
+    Raises :class:`UnknownNameError` when no document has the field.
+    """
+    if by == "doc_id":
+        return list(doc_ids)
+    if metas and not any(by in m for m in metas):
+        raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *metadata_fields(metas)]))
+    return [m.get(by) for m in metas]
 
 
 def _is_missing(value: Any) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -25,6 +25,7 @@ from .errors import (
     UnknownNameError,
     describe,
 )
+from .corpus import metadata_fields, metadata_values
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,18 +113,12 @@ class DTM:
         return {t: i for i, t in enumerate(self.terms)}
 
     def fields(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for m in self.metas:
-            seen.update(dict.fromkeys(m))
-        return list(seen)
+        """Metadata keys present in any row, in first-seen order."""
+        return metadata_fields(self.metas)
 
     def group_values(self, by: str) -> list[Any]:
         """The value of metadata field ``by`` per row (``doc_id`` is accepted too)."""
-        if by == "doc_id":
-            return list(self.doc_ids)
-        if not any(by in m for m in self.metas):
-            raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *self.fields()]))
-        return [m.get(by) for m in self.metas]
+        return metadata_values(self.doc_ids, self.metas, by)
 
     def group(self, by: str) -> DTM:
         """Sum the counts of the rows that share a value of metadata field ``by``.

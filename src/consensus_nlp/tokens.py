@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .corpus import Corpus, _freeze
+from .corpus import Corpus, _freeze, metadata_fields, metadata_values
 from .errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,18 +112,12 @@ class Tokens:
         return [[t.text for t in doc] for doc in self.tokens]
 
     def fields(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for m in self.metas:
-            seen.update(dict.fromkeys(m))
-        return list(seen)
+        """Metadata keys present in any document, in first-seen order."""
+        return metadata_fields(self.metas)
 
     def group_values(self, by: str) -> list[Any]:
         """The value of metadata field ``by`` for each document (``None`` where missing)."""
-        if by == "doc_id":
-            return list(self.doc_ids)
-        if self.metas and not any(by in m for m in self.metas):
-            raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *self.fields()]))
-        return [m.get(by) for m in self.metas]
+        return metadata_values(self.doc_ids, self.metas, by)
 
     def to_corpus(self) -> Corpus:
         from .corpus import Document

@@ -147,13 +147,19 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         spans.append((s, end))
     out = []
     for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
+        a, b = strip_span(text, a, b)
         if a < b:
             out.append((a, b))
     return out
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` so that it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def is_cjk(c: str) -> bool:

@@ -31,7 +31,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ._common import check_text, is_cjk, rules, sentence_spans
+from ._common import check_text, is_cjk, rules, sentence_spans, strip_span
 from .base import Device, make
 from .outline import OutlineItem, outline, outline_lists
 
@@ -200,11 +200,7 @@ def _split(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
     s = start
     for i in range(start, end + 1):
         if i == end or text[i] in seps:
-            a, b = s, i
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
+            a, b = strip_span(text, s, i)
             if a < b:
                 out.append((a, b))
             s = i + 1
