@@ -25,6 +25,7 @@ undoes that in five steps (see ``docs/reading.md`` for the details):
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -35,7 +36,7 @@ from .attribution import Group, attribute_bylines, attribute_titles, title_text
 from .cleaning import display_width, ends_sentence, join_lines
 from .corpus import Corpus, Document
 from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
-from .places import Byline, parse_bylines, place_of
+from .places import Byline, data_lines, parse_bylines, place_of
 from .textio import read_text
 
 __all__ = ["parse_page", "read_page"]
@@ -53,7 +54,6 @@ _NUMERALS = "零一二三四五六七八九十"
 _CLAUSE_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
 _LEADING_SPACE = re.compile(r"^[ \t\u3000\u00a0]+\S")
 _LETTER_SPACED = re.compile(r"(?:\S\s){3}\S")  # 其 中 民 生 …
-_MEETING_END = re.compile(r"(会议|大会|年会|座谈会|推进会|研讨会|论坛|峰会)$")
 _MARKER = re.compile(r"[（(【\[〔]([^（）()【】\[\]〔〕，。；：]{1,12})[）)】\]〕]")
 # enumeration markers at the start of a paragraph: (style, rank, is_heading, regex)
 _ENUMERATIONS: tuple[tuple[str, int, bool, re.Pattern[str]], ...] = (
@@ -63,8 +63,22 @@ _ENUMERATIONS: tuple[tuple[str, int, bool, re.Pattern[str]], ...] = (
     ("第一", 2, False, re.compile(rf"^第([{_NUMERALS}]{{1,3}})[，、,是]")),
     ("1.", 3, True, re.compile(r"^(\d{1,2})[.．、](?!\d)")),
 )
-_OPENINGS = re.compile(r"^(近年来|近几年来|近年|多年来|今年以来|[一二三四五六七八九十]+年来|长期以来|一直以来|去年以来)")
 _PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))
+
+
+
+
+@functools.lru_cache(maxsize=None)
+def _cue(section: str) -> re.Pattern[str]:
+    """One alternation of the regular expressions of a section of ``lexicons/page_cues.txt``."""
+    patterns: dict[str, list[str]] = {}
+    current = None
+    for line in data_lines("page_cues.txt"):
+        if line.startswith("[") and line.endswith("]"):
+            current = patterns.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line.strip())
+    return re.compile("|".join(f"(?:{p})" for p in patterns[section]))
 
 
 # -- lines -------------------------------------------------------------------
@@ -124,7 +138,7 @@ def _classify(line: _Line) -> str:
         return "marker"
     letter_spaced = bool(_LETTER_SPACED.search(text))
     if not punctuated and not letter_spaced and (
-        (_LEADING_SPACE.match(line.raw) and line.width >= 6) or (_MEETING_END.search(text) and line.width >= 12)
+        (_LEADING_SPACE.match(line.raw) and line.width >= 6) or (_cue("meeting_end").search(text) and line.width >= 12)
     ):
         return "header"
     if (
@@ -236,7 +250,7 @@ def _names_organization(text: str, names: Sequence[str]) -> bool:
 
 def _opens_speech(text: str, names: Sequence[str]) -> bool:
     """True for a paragraph that reads like the opening of a speech (近年来…, 天水市政协充分发挥…)."""
-    return bool(_OPENINGS.match(text)) or _names_organization(text, names)
+    return bool(_cue("opening").match(text)) or _names_organization(text, names)
 
 
 def _column(paragraph: _Paragraph) -> float:

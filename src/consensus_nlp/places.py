@@ -41,14 +41,15 @@ class Byline:
     level: str | None
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
+    """The non-comment, non-blank lines of a file in ``lexicons/``."""
     text = resources.files("consensus_nlp").joinpath("lexicons").joinpath(name).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
 @lru_cache(maxsize=1)
 def _roles() -> tuple[str, ...]:
-    roles = {line.strip() for line in _data_lines("positions.txt")}
+    roles = {line.strip() for line in data_lines("positions.txt")}
     return tuple(sorted(roles, key=lambda r: (-len(r), r)))
 
 
@@ -56,7 +57,7 @@ def _roles() -> tuple[str, ...]:
 def _organization_rules() -> tuple[tuple[str, ...], tuple[tuple[re.Pattern[str], str], ...]]:
     suffixes: list[str] = []
     levels: list[tuple[re.Pattern[str], str]] = []
-    for line in _data_lines("organizations.tsv"):
+    for line in data_lines("organizations.tsv"):
         kind, pattern, value, *_ = (line.split("\t") + ["", ""])[:4]
         if kind == "suffix":
             suffixes.append(pattern)
