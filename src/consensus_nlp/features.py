@@ -341,55 +341,70 @@ def _target_mask(matrix: DTM, target: Any) -> list[bool]:
     if isinstance(target, str):
         target = [target]
     if isinstance(target, Iterable):
-        wanted = list(target)
-        unknown = [t for t in wanted if t not in set(matrix.doc_ids)]
+        wanted = set(target)
+        known = set(matrix.doc_ids)
+        unknown = sorted(str(t) for t in wanted - known)
         if unknown:
             raise UnknownNameError(describe("target", unknown[0], "is not a doc_id of this DTM",
                                             accepted=list(matrix.doc_ids[:10])))
-        return [d in set(wanted) for d in matrix.doc_ids]
+        return [d in wanted for d in matrix.doc_ids]
     raise InputTypeError(describe("target", target, "cannot select documents",
                                   accepted="a dict of metadata conditions, a callable on metadata, or a list of doc_ids"))
 
 
-def _yates(a: float, b: float, c: float, d: float) -> float:
+def _yates(a, b, c, d):
+    """Yates' delta per term: 0.5 where ``|ad - bc| >= N/2`` and some expected cell is below 5."""
+    import numpy as np
+
     n = a + b + c + d
-    small = min((a + b) * (a + c), (a + b) * (b + d), (a + c) * (c + d), (c + d) * (b + d)) / n < 5
-    return 0.5 if abs(a * d - b * c) >= n / 2 and small else 0.0
+    smallest = np.minimum.reduce([(a + b) * (a + c), (a + b) * (b + d), (a + c) * (c + d), (c + d) * (b + d)])
+    return np.where((np.abs(a * d - b * c) >= n / 2) & (smallest / n < 5), 0.5, 0.0)
 
 
-def _williams(a: float, b: float, c: float, d: float) -> float:
-    if a * b * c * d == 0:
-        return 1.0
+def _williams(a, b, c, d):
+    """Williams' q per term (1 where a cell is empty)."""
+    import numpy as np
+
     n = a + b + c + d
-    return 1.0 + (n / (a + b) + n / (c + d) - 1.0) * (n / (a + c) + n / (b + d) - 1.0) / (6.0 * n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = 1.0 + (n / (a + b) + n / (c + d) - 1.0) * (n / (a + c) + n / (b + d) - 1.0) / (6.0 * n)
+    return np.where(a * b * c * d == 0, 1.0, q)
 
 
-def _chi2(a: float, b: float, c: float, d: float, correction: str) -> float:
+def _chi2(a, b, c, d, correction: str):
+    """Signed chi-squared per term (arrays of the four cells)."""
+    import numpy as np
+
     n = a + b + c + d
     expected = (a + b) * (a + c) / n
     delta = _yates(a, b, c, d) if correction in ("default", "yates") else 0.0
     q = _williams(a, b, c, d) if correction == "williams" else 1.0
-    num = n * (abs(a * d - b * c) - n * delta) ** 2
-    den = (a + b) * (c + d) * (a + c) * (b + d) * (1.0 if a > expected else -1.0) / q
+    num = n * (np.abs(a * d - b * c) - n * delta) ** 2
+    den = (a + b) * (c + d) * (a + c) * (b + d) * np.where(a > expected, 1.0, -1.0) / q
     return num / den
 
 
-def _g2(a: float, b: float, c: float, d: float, correction: str) -> float:
+def _g2(a, b, c, d, correction: str):
+    """Signed log-likelihood ratio per term (arrays of the four cells)."""
+    import numpy as np
+
     n = a + b + c + d
     expected = (a + b) * (a + c) / n
     aa, bb, cc, dd = a, b, c, d
     if correction in ("default", "yates"):
         delta = _yates(a, b, c, d)
-        s = -delta if a * d - b * c > 0 else delta
-        aa, bb, cc, dd = a + s, b - s, c - s, d + s
+        shift = np.where(a * d - b * c > 0, -delta, delta)
+        aa, bb, cc, dd = a + shift, b - shift, c - shift, d + shift
 
-    def term(x: float, row: float, col: float) -> float:
-        return 0.0 if x == 0 else x * math.log(x / (row * col / n) + _EPSILON)
+    def term(x, row, col):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = x * np.log(x / (row * col / n) + _EPSILON)
+        return np.where(x == 0, 0.0, value)
 
     g2 = 2 * (term(aa, aa + bb, aa + cc) + term(bb, aa + bb, bb + dd) + term(cc, aa + cc, cc + dd)
-              + term(dd, bb + dd, cc + dd)) * (1.0 if a > expected else -1.0)
+              + term(dd, bb + dd, cc + dd)) * np.where(a > expected, 1.0, -1.0)
     if correction == "williams":
-        g2 /= _williams(a, b, c, d)
+        g2 = g2 / _williams(a, b, c, d)
     return g2
 
 
@@ -471,15 +486,14 @@ def keyness(
     in_target, in_reference = in_target[present], in_reference[present]
     total_target, total_reference = in_target.sum(), in_reference.sum()
     stat_fn = _chi2 if measure == "chi2" else _g2
-    stats = [
-        stat_fn(a, b, total_target - a, total_reference - b, correction) for a, b in zip(in_target, in_reference)
-    ]
-    table = pd.DataFrame({
-        "term": terms,
-        "statistic": np.asarray(stats, dtype=float),
-        "p": chi2_dist.sf(np.abs(stats), 1),
-        "n_target": in_target.astype(np.int64),
-        "n_reference": in_reference.astype(np.int64),
+    stats = np.asarray(stat_fn(in_target, in_reference, total_target - in_target, total_reference - in_reference,
+                               correction), dtype=float)
+    term_array = np.array(terms, dtype=object)
+    order = np.lexsort((term_array, -stats))  # statistic descending, then term
+    return pd.DataFrame({
+        "term": term_array[order].tolist(),
+        "statistic": stats[order],
+        "p": chi2_dist.sf(np.abs(stats[order]), 1),
+        "n_target": in_target[order].astype(np.int64),
+        "n_reference": in_reference[order].astype(np.int64),
     })
-    order = sorted(range(len(table)), key=lambda i: (-table["statistic"].iat[i], table["term"].iat[i]))
-    return table.iloc[order].reset_index(drop=True)

@@ -100,28 +100,35 @@ class Themes:
         return result
 
 
-def _theme_spans(words: Sequence[str], singles: list, runs: list) -> list[tuple[int, int]]:
-    """``[first, last)`` token positions of each hit of one theme (the rule of :func:`emphasis`)."""
+def _theme_spans(words: Sequence[str], singles: list, runs: list,
+                 cache: dict[str, tuple[bool, list]] | None = None) -> list[tuple[int, int]]:
+    """``[first, last)`` token positions of each hit of one theme (the rule of :func:`emphasis`).
+
+    ``cache`` maps a word to (does a single entry match it, the runs that start with it); pass
+    the same dict for every document of a theme so that each distinct word is matched once.
+    """
+    cache = {} if cache is None else cache
     spans, i, n = [], 0, len(words)
-    cache: dict[str, bool] = {}
     while i < n:
-        for run in runs:
-            if i + len(run) <= n and all(m(words[i + j]) for j, m in enumerate(run)):
+        word = words[i]
+        known = cache.get(word)
+        if known is None:
+            known = cache[word] = (any(m(word) for m in singles), [r for r in runs if r[0](word)])
+        single, starting = known
+        for run in starting:  # longest first
+            if i + len(run) <= n and all(run[j](words[i + j]) for j in range(1, len(run))):
                 spans.append((i, i + len(run)))
                 i += len(run)
                 break
         else:
-            w = words[i]
-            if w not in cache:
-                cache[w] = any(m(w) for m in singles)
-            if cache[w]:
+            if single:
                 spans.append((i, i + 1))
             i += 1
     return spans
 
 
-def _count_theme(words: Sequence[str], singles: list, runs: list) -> int:
-    return len(_theme_spans(words, singles, runs))
+def _count_theme(words: Sequence[str], singles: list, runs: list, cache: dict | None = None) -> int:
+    return len(_theme_spans(words, singles, runs, cache))
 
 
 def _from_mapping(data: Mapping[str, Any], *, name: str) -> Themes:
@@ -245,13 +252,14 @@ def emphasis(
     groups: dict[Any, dict[str, int]] = {}
     sizes: dict[Any, int] = {}
     labels: dict[Any, Any] = {}
+    caches: dict[str, dict] = {theme: {} for theme in matchers}  # one word cache per theme, for all documents
     for value, words in zip(values, tokens.words()):
         key = value if _is_hashable(value) else repr(value)
         labels.setdefault(key, value)
         row = groups.setdefault(key, dict.fromkeys(matchers, 0))
         sizes[key] = sizes.get(key, 0) + len(words)
         for theme, (singles, runs) in matchers.items():
-            row[theme] += _count_theme(words, singles, runs)
+            row[theme] += _count_theme(words, singles, runs, caches[theme])
     empty = [labels[k] for k, n in sizes.items() if n == 0]
     if empty:
         raise EmptyInputError(
@@ -291,10 +299,11 @@ def theme_hits(
         raise InputTypeError(describe("tokens", tokens, "is not Tokens", accepted="Tokens from consensus_nlp.tokenize"))
     matchers = load_themes(themes).matchers()
     rows = []
+    caches: dict[str, dict] = {theme: {} for theme in matchers}
     for doc_id, toks in zip(tokens.doc_ids, tokens.tokens):
         words = [t.text for t in toks]
         for theme, (singles, runs) in matchers.items():
-            for first, last in _theme_spans(words, singles, runs):
+            for first, last in _theme_spans(words, singles, runs, caches[theme]):
                 rows.append((doc_id, theme, " ".join(words[first:last]), toks[first].start, toks[last - 1].end))
     return pd.DataFrame(rows, columns=["doc_id", "theme", "tokens", "start", "end"])
 
