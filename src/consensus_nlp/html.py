@@ -67,6 +67,10 @@ def highlight(text: str, devices: list[Mapping[str, Any]]) -> str:
     return "".join(parts)
 
 
+def _number(value: float | None) -> str:
+    return "not computed" if value is None else f"{value:.3f}"
+
+
 def _img(path: Path, alt: str) -> str:
     data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
@@ -75,7 +79,8 @@ def _img(path: Path, alt: str) -> str:
 def _table(df, *, max_rows: int = 60) -> str:
     if df is None or len(df) == 0:
         return "<p><em>(empty)</em></p>"
-    shown = df.head(max_rows)
+    shown = df.head(max_rows).copy()
+    shown.columns.name = None
     note = f"<p class='meta'>first {max_rows} of {len(df)} rows; all rows in the CSV file</p>" if len(df) > max_rows else ""
     return shown.to_html(index=False, escape=True, float_format=lambda x: f"{x:.3g}", border=0) + note
 
@@ -142,7 +147,8 @@ def render_report(*, corpus, tables: Mapping[str, Any], figures: Mapping[str, Pa
         "<h2>Topics</h2>",
         f"<p>{manifest['parameters']['k']} topics, engine {html.escape(manifest['parameters']['engine'])}, "
         f"units: {html.escape(manifest['parameters']['units'])} ({manifest['parameters']['n_units']} units), "
-        f"seed {manifest['random_state']}; c_npmi coherence {manifest['topic_model']['coherence_c_npmi']}.</p>",
+        f"seed {manifest['random_state']}; c_npmi coherence {_number(manifest['topic_model']['coherence_c_npmi'])} "
+        "(computed on the training units; with few short units it says little).</p>",
         _table(terms),
         fig.get("topic_terms", ""),
         fig.get("topic_shares", ""),
