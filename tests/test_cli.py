@@ -49,6 +49,15 @@ def test_analyze_writes_report_tables_figures_and_manifest(two_reports):
     documents = list(csv.DictReader(io.StringIO((out / "documents.csv").read_text(encoding="utf-8"))))
     assert [d["speaker"] for d in documents] == ["张剑蓉", "刘进军", "何效祖", "陈华", "王燕", "张志军", "巨文程"]
     assert [int(d["outline_items"]) for d in documents] == [4, 4, 4, 3, 5, 5, 3]
+    outline = read_csv(out / "outline.csv")
+    assert [(o["doc_id"], o["level"], o["marker"], o["ordinal"], o["headline"], o["start"], o["end"]) for o in outline[:2]] == [
+        ("gansu-cppcc-2021-01", "1", "一是", "1", "做优“委员讲堂”，强化思想政治引领", "82", "208"),
+        ("gansu-cppcc-2021-01", "1", "二是", "2", "做强“文化品牌”，筑牢文化交流纽带", "209", "467"),
+    ]
+    assert len(outline) == 28
+    devices_header = (out / "devices.csv").read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+    assert devices_header[:7] == ["doc_id", "kind", "label", "start", "end", "text", "attrs"]
+    assert "paragraphs" not in devices_header and "paragraph_lines" not in devices_header  # no text repeated per row
     summary = results[0].stdout.decode()
     assert "张剑蓉" in summary and "report.html" in summary
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -158,3 +167,170 @@ def test_corpora_lists_the_bundled_corpus():
     result = run("corpora")
     assert result.returncode == 0
     assert "gansu-cppcc-2021" in result.stdout.decode().split()
+
+
+# -- analyze on inputs other than the seed page ------------------------------------------------------------
+REPORTS = ("2014政府工作报告_李克强", "2015政府工作报告_李克强", "2016政府工作报告_李克强", "2017政府工作报告_李克强")
+
+
+def report_excerpts(gov_reports_dir: Path, n_chars: int = 2500) -> list[str]:
+    return [(gov_reports_dir / f"{name}.txt").read_text(encoding="utf-8")[:n_chars] for name in REPORTS]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def one_error_line(result: subprocess.CompletedProcess, status: int) -> str:
+    err = result.stderr.decode()
+    assert result.returncode == status, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_analyze_a_gb18030_csv_with_ids_and_metadata(gov_reports_dir, tmp_path):
+    texts = report_excerpts(gov_reports_dir)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["doc_id", "year", "organization", "text"])
+    writer.writerows([(f"r{i}", 2014 + i, ("国务院", "政府", "委员会")[i % 3], t) for i, t in enumerate(texts)])
+    path = tmp_path / "reports.csv"
+    path.write_bytes(buffer.getvalue().encode("gb18030"))
+    result = run("analyze", str(path), "--out", "out", "--no-progress", "--units", "paragraph", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    documents = read_csv(tmp_path / "out" / "documents.csv")
+    assert [(d["doc_id"], d["year"], d["organization"]) for d in documents] == [
+        ("r0", "2014", "国务院"), ("r1", "2015", "政府"), ("r2", "2016", "委员会"), ("r3", "2017", "国务院")
+    ]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["input"]["kind"] == "csv" and manifest["parameters"]["by"] == "organization"
+    assert result.stderr.decode() == ""  # no document skipped
+    assert {r["organization"] for r in read_csv(tmp_path / "out" / "keyness.csv")} == {"国务院", "政府", "委员会"}
+    assert (tmp_path / "out" / "dendrogram.png").is_file()  # three groups: clustered
+
+
+def test_analyze_a_csv_without_ids_groups_by_speaker(gov_reports_dir, tmp_path):
+    """No doc_id column; an organization column with an empty cell is not complete, so groups are speakers."""
+    texts = report_excerpts(gov_reports_dir)
+    path = tmp_path / "speeches.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["speaker", "organization", "text"])
+        writer.writerows([("李克强" if i < 2 else "某某", "" if i == 3 else "国务院", t) for i, t in enumerate(texts)])
+    result = run("analyze", str(path), "--out", "out", "--no-progress", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    documents = read_csv(tmp_path / "out" / "documents.csv")
+    assert [(d["doc_id"], d["speaker"], d["organization"]) for d in documents] == [
+        ("doc-0", "李克强", "国务院"), ("doc-1", "李克强", "国务院"), ("doc-2", "某某", "国务院"), ("doc-3", "某某", "")
+    ]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["by"] == "speaker"
+    assert (tmp_path / "out" / "topic_shares_by_speaker.csv").is_file()
+    assert not (tmp_path / "out" / "dendrogram.png").exists()  # two groups: nothing to cluster
+
+
+def test_analyze_jsonl_with_another_text_key_two_documents_and_empty_ones(gov_reports_dir, tmp_path):
+    """No organization (groups fall back to doc_id), 2 real documents, 2 empty ones skipped with one warning line;
+    the previous run's outputs that this run does not write are removed."""
+    texts = report_excerpts(gov_reports_dir)[:2] + ["", "。。。\n"]
+    path = tmp_path / "speeches.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": f"j{i}", "body": t}, ensure_ascii=False) + "\n"
+                            for i, t in enumerate(texts)), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("mine too", encoding="utf-8")
+    (out / "dendrogram.png").write_bytes(b"old")
+    (out / "manifest.json").write_text(json.dumps({"outputs": {"dendrogram.png": "x", "../notes.txt": "x"}}),
+                                       encoding="utf-8")
+    result = run("analyze", str(path), "--text-column", "body", "--out", "out", "--no-progress", cwd=tmp_path)
+    assert one_error_line(result, 0) == "consensus-nlp: warning: skipped 2 document(s) without words: j2, j3"
+    documents = read_csv(out / "documents.csv")
+    assert [d["doc_id"] for d in documents] == ["j0", "j1"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["by"] == "doc_id" and manifest["input"]["documents"] == 2
+    assert {r["doc_id"] for r in read_csv(out / "keyness.csv")} == {"j0", "j1"}
+    assert not (out / "dendrogram.png").exists()
+    # files the old manifest did not list, or listed outside the folder, are left alone
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine too"
+
+
+def test_analyze_a_folder_with_metadata_from_file_names(gov_reports_dir, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name, text in zip(REPORTS[:3], report_excerpts(gov_reports_dir)):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    result = run("analyze", "reports", "--meta-pattern", r"(?P<year>\d{4})", "--out", "out", "--no-progress", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    documents = read_csv(tmp_path / "out" / "documents.csv")
+    assert [(d["doc_id"], d["year"]) for d in documents] == [(n, n[:4]) for n in REPORTS[:3]]
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["parameters"]["by"] == "year"
+
+
+def test_analyze_a_gb18030_crlf_page_finds_the_seven_speakers(page_text, tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_bytes(page_text.replace("\n", "\r\n").encode("gb18030"))
+    result = run("analyze", str(path), "--out", "out", "--no-progress", "--units", "speech", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    documents = read_csv(tmp_path / "out" / "documents.csv")
+    assert [d["speaker"] for d in documents] == ["张剑蓉", "刘进军", "何效祖", "陈华", "王燕", "张志军", "巨文程"]
+    assert [d["organization"] for d in documents] == [
+        "徽县政协", "省委党校", "酒泉市政协", "金昌市政协", "天水市政协", "临夏州政协", "镇原县政协"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "status", "phrases"),
+    [
+        # a plain speech is not a page: say so, and say how to read it as one document
+        (lambda d, texts: (d / "speech.txt").write_text(texts[0], encoding="utf-8"), ("speech.txt",), 1,
+         ("source='speech.txt' is not a page of speeches: it has no byline", "give a folder of .txt files")),
+        (lambda d, texts: (d / "only_header.csv").write_text("doc_id,text\n", encoding="utf-8"), ("only_header.csv",), 1,
+         ("holds no documents",)),
+        (lambda d, texts: (d / "blank.jsonl").write_text('{"text": ""}\n{"text": "，。"}\n', encoding="utf-8"),
+         ("blank.jsonl",), 1, ("holds no words in any document",)),
+        # one document, one speech: no topic model on one unit
+        (lambda d, texts: (d / "one.jsonl").write_text(json.dumps({"text": texts[0]}) + "\n", encoding="utf-8"),
+         ("one.jsonl", "--units", "speech"), 1,
+         ("units='speech' gives 1 unit of analysis, too few for a topic model", "--units outline_item")),
+        (lambda d, texts: [(d / n).write_text(t, encoding="utf-8") for n, t in (("a.txt", texts[0]), ("b.jsonl", "{}"))],
+         ("a.txt", "b.jsonl"), 2, ("mixes several inputs with a folder, .jsonl or .csv file",)),
+        (lambda d, texts: (d / "f").mkdir(), ("f", "--meta-pattern", "(?P<year>"), 2,
+         ("meta_pattern='(?P<year>' is not a valid regular expression",)),
+        (lambda d, texts: (d / "bad.csv").write_text('text\n"unclosed\n', encoding="utf-8"), ("bad.csv",), 2,
+         ("path='bad.csv' is not a readable CSV file",)),
+    ],
+    ids=["plain-speech", "csv-header-only", "only-empty-documents", "one-unit", "mixed-inputs", "bad-regex", "bad-csv"],
+)
+def test_analyze_data_that_cannot_be_analysed_gives_one_line(gov_reports_dir, tmp_path, make, args, status, phrases):
+    make(tmp_path, report_excerpts(gov_reports_dir, 600))
+    line = one_error_line(run("analyze", *args, "--out", "out", "--no-progress", cwd=tmp_path), status)
+    assert line.startswith("consensus-nlp: error: ")
+    for phrase in phrases:
+        assert phrase in line
+    assert not (tmp_path / "out" / "report.html").exists()
+
+
+def test_segment_text_format_keeps_crlf_tab_nbsp_and_emoji_lines():
+    text = "一是加强党的建设。\r\n\r\n二是\t推进\u00a0改革😀\r\n三是"
+    result = run("segment", stdin=text.encode("utf-8"))
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode("utf-8").split("\n") == ["一是 加强 党的建设 。", "", "二是 推进 改革 😀", "三是", ""]
+
+
+def test_analyze_identical_groups_are_not_clustered(gov_reports_dir, tmp_path):
+    """Three organizations with the same text: nothing to cluster; one warning line, no dendrogram, status 0."""
+    text = report_excerpts(gov_reports_dir, 1500)[0]
+    path = tmp_path / "same.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": f"d{i}", "organization": org, "text": text}, ensure_ascii=False) + "\n"
+                            for i, org in enumerate(("甲政协", "乙政协", "丙政协"))), encoding="utf-8")
+    result = run("analyze", str(path), "--out", "out", "--no-progress", cwd=tmp_path)
+    assert one_error_line(result, 0) == (
+        "consensus-nlp: warning: the 3 groups by organization were not clustered: their theme profiles are identical"
+    )
+    assert [d["organization"] for d in read_csv(tmp_path / "out" / "documents.csv")] == ["甲政协", "乙政协", "丙政协"]
+    assert not (tmp_path / "out" / "dendrogram.png").exists()
+    assert not (tmp_path / "out" / "clusters.csv").exists()

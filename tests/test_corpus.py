@@ -206,3 +206,21 @@ def test_from_records_refuses_a_bare_string_or_mapping():
         Corpus([Document("a", "x"), Document("a", "y")])
     with pytest.raises(InputTypeError):
         Document("a", b"bytes")
+
+
+def test_jsonl_with_other_text_and_id_keys(tmp_path):
+    path = tmp_path / "speeches.jsonl"
+    path.write_text('{"id": "a", "body": "凝聚共识", "year": 2021}\n\n{"body": "画出最大同心圆"}\n', encoding="utf-8")
+    corpus = Corpus.from_jsonl(path, text="body", doc_id="id")
+    assert [(d.doc_id, d.text, dict(d.meta)) for d in corpus] == [
+        ("a", "凝聚共识", {"year": 2021}), ("doc-1", "画出最大同心圆", {})
+    ]
+    with pytest.raises(InvalidArgumentError, match="has no 'text' key"):
+        Corpus.from_jsonl(path)
+
+
+def test_from_files_refuses_a_broken_meta_pattern_before_reading(tmp_path):
+    with pytest.raises(InvalidArgumentError, match=r"meta_pattern='\(\?P<year>\\\\d\{4\}' is not a valid regular expression"):
+        Corpus.from_files(tmp_path / "no-such-folder", meta_pattern=r"(?P<year>\d{4}")
+    with pytest.raises(InputTypeError, match="meta_pattern=42 is not a regular expression"):
+        Corpus.from_files(tmp_path, meta_pattern=42)

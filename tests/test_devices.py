@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import consensus_nlp as cn
-from consensus_nlp.devices import KINDS, Device, find_citations, find_parallelism, find_slogans, find_statistics, tag
+from consensus_nlp.devices import (KINDS, Device, find_citations, find_parallelism, find_quoted, find_slogans,
+                                   find_statistics, tag)
 from consensus_nlp.errors import InputTypeError, UnknownNameError
 
 
@@ -144,15 +145,19 @@ def test_slogans_and_names_in_huixian(speeches):
     assert ("motto", "以人民为中心") in got
     assert ("motto", "小而精、小而专") in got
     assert ("motto", "送教下乡、送医入户、送文化进村、送科技入田") in got
-    assert ("name", "委员讲堂") in got and ("name", "书香政协") not in got
-    assert ("name", "青泥古道、茶马贸易、吴玠吴璘与仙人关战役、红色文化") in got
-    # formulations in quotes are not slogans
-    assert all(d.text != "两山一湖" for d in find_slogans(text))
+    assert {label for label, _ in got} == {"motto"}
+    names = [(d.label, d.text) for d in find_quoted(text)]
+    assert ("name", "委员讲堂") in names and ("name", "书香政协") not in names
+    assert ("name", "青泥古道、茶马贸易、吴玠吴璘与仙人关战役、红色文化") in names
+    # formulations in quotes are neither slogans nor names
+    assert all(d.text != "两山一湖" for d in find_slogans(text) + find_quoted(text))
 
 
 def test_slogan_rules():
-    got = [(d.label, d.text) for d in find_slogans("持续强化“政协是什么、干什么、怎么干”意识，打造“书香政协”，发挥“重要阵地”作用。")]
-    assert got == [("motto", "政协是什么、干什么、怎么干"), ("name", "书香政协"), ("name", "重要阵地")]
+    text = "持续强化“政协是什么、干什么、怎么干”意识，打造“书香政协”，发挥“重要阵地”作用。"
+    assert [(d.kind, d.label, d.text) for d in find_slogans(text)] == [("slogan", "motto", "政协是什么、干什么、怎么干")]
+    assert [(d.kind, d.label, d.text) for d in find_quoted(text)] == [
+        ("quoted", "name", "书香政协"), ("quoted", "name", "重要阵地")]
     # a known slogan without quotation marks
     assert [(d.label, d.text, d.attrs["quoted"]) for d in find_slogans("坚持以人民为中心的发展思想")] == [
         ("motto", "以人民为中心", False)]
@@ -186,7 +191,9 @@ def test_tag_text_returns_devices_sorted(speeches):
     devices = tag(text)
     assert all(isinstance(d, Device) for d in devices)
     assert [d.start for d in devices] == sorted(d.start for d in devices)
-    assert {d.kind for d in devices} == {"outline", "formulation", "parallelism", "slogan", "statistic"}
+    assert {d.kind for d in devices} == {"outline", "formulation", "parallelism", "quoted", "statistic"}
+    assert [(d.label, d.text) for d in devices if d.kind == "quoted"] == [
+        ("name", "书香政协"), ("name", "委员书屋"), ("name", "书香政协")]
     assert [d.attrs["headline"] for d in devices if d.kind == "outline"][:2] == ["搭建传播共识的平台", "搭建学习交流的平台"]
     for d in devices:
         assert text[d.start:d.end] == d.text
@@ -200,7 +207,7 @@ def test_tag_kinds():
     assert [d.label for d in tag(text, kinds=["formulation", "statistic"])] == ["四个认同", "次"]
     with pytest.raises(UnknownNameError) as err:
         tag(text, kinds=["outlines"])
-    assert "'outline', 'formulation', 'parallelism', 'citation', 'slogan', 'statistic'" in str(err.value)
+    assert "'outline', 'formulation', 'parallelism', 'citation', 'slogan', 'quoted', 'statistic'" in str(err.value)
     with pytest.raises(InputTypeError):
         tag(text, kinds=3)  # type: ignore[arg-type]
 
@@ -242,7 +249,7 @@ def test_tag_documents_iterable_and_meta_clash():
 
 
 def test_kinds_constant():
-    assert KINDS == ("outline", "formulation", "parallelism", "citation", "slogan", "statistic")
+    assert KINDS == ("outline", "formulation", "parallelism", "citation", "slogan", "quoted", "statistic")
 
 
 @settings(max_examples=150, deadline=None)
@@ -256,3 +263,58 @@ def test_tag_spans_are_consistent(text):
         assert 0 <= d.start < d.end <= len(text)
         assert text[d.start:d.end] == d.text
         json.dumps(d.attrs)
+
+
+# --- precision review on the government work reports (docs/devices.md) ------------------------
+# every sentence below is copied from a report in shared/corpora/gov-work-reports-1954-2017
+
+def test_quoted_names_and_sentences_are_not_slogans():
+    text = ("“四人帮”竭力煽动无政府主义思潮，反对任何必要的集中和权威，把危害国家利益和危害人民生命财产当作"
+            "个人的所谓“自由”，曾经在我们国家许多地方实行打砸抢、冲击机关、破坏生产和交通，造成了极其严重的灾难。")  # 1979
+    assert find_slogans(text) == []
+    assert [(d.kind, d.label, d.text) for d in find_quoted(text)] == [
+        ("quoted", "name", "四人帮"), ("quoted", "name", "自由")]
+    text = "中国对歧视性的“不扩散核武器条约”持批评态度，不参加这个条约，但是并不主张核扩散。"  # 1984
+    assert find_slogans(text) == [] and [d.label for d in find_quoted(text)] == ["name"]
+    text = "台湾当局仍然坚持“不接触、不谈判、不妥协”的“三不政策”，坚守反共拒和的顽固立场。"  # 1990
+    assert [(d.label, d.text) for d in find_slogans(text)] == [("motto", "不接触、不谈判、不妥协")]
+    assert [(d.label, d.text) for d in find_quoted(text)] == [("name", "三不政策")]
+    text = ("毛主席批判了他们的破坏活动，明确指出：“无产阶级文化大革命，已经八年。现在，以安定为好。全党全军要团结。”"
+            "毛主席还多次指示：“把国民经济搞上去”。")  # 1978
+    got = [(d.kind, d.label, d.text) for d in tag(text, kinds=["slogan", "quoted"])]
+    assert got == [("quoted", "quote", "无产阶级文化大革命，已经八年。现在，以安定为好。全党全军要团结。"),
+                   ("slogan", "motto", "把国民经济搞上去")]
+    text = "根据党中央的决定，在县级以上党政领导班子和领导干部中开展“讲学习、讲政治、讲正气”的教育。"  # 2000
+    assert [(d.label, d.text) for d in find_slogans(text)] == [("motto", "讲学习、讲政治、讲正气")]
+
+
+def test_leader_citation_with_shuoguo():
+    text = "毛主席说过：“对于革命来说，总是多一点人好。”我们要争取一切可以争取的人。"  # 1978
+    got = [(d.label, d.attrs["speaker"], d.attrs["verb"], d.attrs["quote"]) for d in find_citations(text)]
+    assert got == [("leader", "毛主席", "说过", "对于革命来说，总是多一点人好。")]
+    assert find_slogans(text) == [] and find_quoted(text) == []
+
+
+def test_directive_precision_on_reports():
+    # the speech pointing back at itself, and 执行数 (a budget figure), are not directives
+    assert find_citations("根据这些要求，国务院已经拟定一九八六年的国民经济和社会发展计划草案，请各位代表一并审议。") == []  # 1986
+    assert find_citations("国务院决定今年行政费、事业费和管理费等各项开支要比去年预算执行数节约１０％的总要求，必须努力做到。") == []  # 1987
+    # the title's closing 》 belongs to the citation (2012)
+    text = "认真落实《国务院关于鼓励和引导民间投资健康发展的若干意见》，出台具有可操作性的实施细则。"
+    assert [(d.label, d.text) for d in find_citations(text)] == [
+        ("directive", "认真落实《国务院关于鼓励和引导民间投资健康发展的若干意见》")]
+
+
+def test_statistics_on_reports():
+    text = "农村居民人均纯收入，考虑价格下降因素，比上年实际增长4·3％，城镇居民人均可支配收入实际增长5·8％。"  # 1999
+    assert [(d.text, d.label, d.attrs["value"]) for d in find_statistics(text)] == [
+        ("4·3％", "％", 4.3), ("5·8％", "％", 5.8)]
+    text = "发电量５８２０亿千瓦小时，比上年增长百分之六点七。"  # 1990
+    assert [(d.text, d.label, d.attrs["value"]) for d in find_statistics(text)] == [
+        ("５８２０亿千瓦小时", "亿千瓦小时", 582000000000.0)]
+
+
+def test_no_suffix_only_parallelism_on_a_one_character_head():
+    text = ("重要的有：本溪钢铁公司，黑龙江钢厂，吉林肥料厂，吉林电石厂，哈尔滨锅炉厂，西安电力电容器厂，"
+            "太原第一热电站，佳木斯造纸厂，等等。")  # 1958
+    assert find_parallelism(text) == []

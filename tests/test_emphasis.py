@@ -139,3 +139,30 @@ def test_cluster_by_hand_on_two_obvious_groups():
     with pytest.raises(InvalidArgumentError):
         cluster(profile.iloc[:1])
     assert np.isfinite(cluster(profile, method="average", k=2).silhouette)
+
+
+# --- precision review on the government work reports (docs/emphasis.md) -----------------------
+# each sentence is copied from a report in shared/corpora/gov-work-reports-1954-2017
+
+def _hits(sentences):
+    corpus = cn.Corpus.from_records([{"doc_id": f"s{i}", "text": t} for i, t in enumerate(sentences)])
+    hits = theme_hits(cn.tokenize(corpus))
+    return {(d, th): sorted(g["tokens"]) for (d, th), g in hits.groupby(["doc_id", "theme"])}
+
+
+def test_cppcc_themes_do_not_misfire_on_reports():
+    hits = _hits([
+        "社会治安防控体系更加健全，综合治理工作进一步加强。",  # 2008
+        "建立了重大动物疫病防控体系，防止了高致病性禽流感等疫情蔓延。",  # 2008
+        "比上年增长9．5％；财政收入2．63万亿元，增长21．4％；城镇居民人均可支配收入9422元。",  # 2005
+        "他们对文化大革命前我国优秀影片和外国进步影片一律封存，取消科学文化群众团体，任意封存图书，等等。",  # 1978
+        "我们将全面贯彻对台工作大政方针，坚持“九二共识”，维护一个中国框架。",  # 2014
+    ])
+    # 治安防控 is not epidemic response, fiscal revenue (财政收入) is not livelihood, the Cultural
+    # Revolution is not cultural work and the 1992 consensus is not the CPPCC's 凝聚共识; 疫病防控,
+    # 疫情, household 收入 and 科学文化 (segmented 科学 文化) are what the themes are about
+    assert hits == {
+        ("s1", "epidemic_response"): ["疫情", "疫病 防控"],
+        ("s2", "livelihood"): ["收入"],
+        ("s3", "culture_brand"): ["文化"],
+    }

@@ -170,3 +170,16 @@ def test_formulation_spans_are_consistent(text):
         assert 0 <= d.start < d.end <= len(text)
         assert text[d.start:d.end] == d.text
         assert d.kind == "formulation" and d.attrs["form"] in ("short", "expanded", "generic")
+
+
+# --- precision review on the government work reports (docs/devices.md) ------------------------
+
+def test_generic_summary_precision_on_reports():
+    # 之间 is a postposition, not the term of a summary (1981)
+    assert find_formulations("在这两大类之间，还有两类产品和企业。") == []
+    # a term ending in a head noun is kept whole (2009, 2003)
+    text = "中央财政安排４２３亿元资金，支持十大重点节能工程和环保设施等项目建设。"
+    assert [(d.label, d.text, d.attrs["form"], d.attrs["cue"]) for d in find_formulations(text)] == [
+        ("十大重点节能工程", "十大重点节能工程", "generic", "大")]
+    text = "退耕还林、天然林保护、京津风沙源治理等六大林业生态工程建设全面实施。"
+    assert [d.text for d in find_formulations(text)] == ["六大林业生态工程"]

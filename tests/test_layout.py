@@ -532,3 +532,45 @@ def test_any_selection_of_page_lines_is_read_or_refused_cleanly(lines, data):
             assert 1 <= first <= last <= len(source)
             assert "".join(source[first - 1 : last]).replace(" ", "").startswith(paragraph[:1])
             assert set(paragraph) <= set("".join(source[first - 1 : last]))
+
+
+_PAGE_CHARS = st.sampled_from(list("张剑蓉徽县政协党组书记、主席近年来凝聚共识，。“”（）一是二是１２ \u3000\t\r\n\x0c—…"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.text(alphabet=_PAGE_CHARS, max_size=300)))
+def test_arbitrary_text_is_read_or_refused_with_a_library_error(text):
+    try:
+        corpus = cn.parse_page(text)
+    except ConsensusNLPError:
+        return
+    for doc in corpus:  # whatever was read points back to the input
+        assert all(set(p) <= set(text) | {" ", "\n"} for p in doc.meta["paragraphs"])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), crlf=st.booleans())
+def test_shuffled_page_lines_are_read_or_refused_with_a_library_error(page_text, seed, crlf):
+    lines = page_text.split("\n")
+    random.Random(seed).shuffle(lines)
+    text = ("\r\n" if crlf else "\n").join(lines)
+    try:
+        corpus = cn.parse_page(text)
+    except ConsensusNLPError:
+        return
+    width = max(2, len(str(len(corpus))))
+    assert corpus.doc_ids == tuple(f"speech-{i:0{width}d}" for i in range(1, len(corpus) + 1))
+    for doc in corpus:
+        assert doc.text and doc.text == "\n".join(doc.meta["paragraphs"])
+        assert set(doc.text) <= set(page_text) | {" "}
+
+
+def test_a_file_without_bylines_is_named_in_the_error_not_quoted(gov_reports_dir, tmp_path):
+    path = tmp_path / "speech.txt"
+    path.write_text((gov_reports_dir / "2016政府工作报告_李克强.txt").read_text(encoding="utf-8")[:2000], encoding="utf-8")
+    with pytest.raises(LayoutError) as info:
+        cn.read_page(path)
+    message = str(info.value)
+    assert message.startswith(f"source={str(path)!r} is not a page of speeches: it has no byline; accepted: ")
+    assert "2016政府工作报告" not in message
+    assert message.endswith("on the command line, give a folder of .txt files, several .txt files, or a .jsonl/.csv file.")

@@ -201,3 +201,45 @@ def test_outline_spans_are_consistent(text):
         assert i.level >= 1 and i.ordinal >= 1
         assert i.headline in text[i.start:i.end]
     assert [i.start for i in items] == sorted(i.start for i in items)
+
+
+# --- precision review on the government work reports (docs/devices.md) ------------------------
+
+def _top(gov_reports_dir, name):
+    text = (gov_reports_dir / f"{name}.txt").read_text(encoding="utf-8")
+    return [(i.marker, i.headline) for i in outline(text) if i.level == 1]
+
+
+def test_heading_that_starts_with_a_numeral_is_kept(gov_reports_dir):
+    # 一、一年来工作回顾 is not 一、二月份: the numeral after the marker does not follow it
+    assert _top(gov_reports_dir, "2004政府工作报告_温家宝")[:1] == [("一、", "一年来工作回顾")]
+    assert [(m, h) for m, h in _top(gov_reports_dir, "2004政府工作报告_温家宝") if m.endswith("、")] == [
+        ("一、", "一年来工作回顾"), ("二、", "２００４年主要任务"), ("三、", "加强政府自身建设")]
+    # the date vetoes still hold, also for two-character numerals
+    assert outline("一、二月份进出口增长。\n二、三季度回落。") == []
+    assert outline("十一、十二月份天气转冷。\n十二、十三年后再议。") == []
+
+
+def test_headings_do_not_nest_in_a_preview_sentence(gov_reports_dir):
+    # 1957: “（１）关于社会主义革命；（２）…（５）关于国内外团结。” previews the five 一、 headings
+    top = _top(gov_reports_dir, "1957政府工作报告_周恩来")
+    assert top == [
+        ("（１）", "关于社会主义革命"), ("（２）", "关于社会主义建设"), ("（３）", "关于人民生活"),
+        ("（４）", "关于国家基本制度"), ("（５）", "关于国内外团结"),
+        ("一、", "关于社会主义革命"), ("二、", "关于社会主义建设"), ("三、", "关于人民生活"),
+        ("四、", "关于国家基本制度"), ("五、", "关于国内外团结")]
+
+
+def test_heading_paragraphs_after_an_in_sentence_list(gov_reports_dir):
+    # 1978: “一是社会制度腐败，二是经济技术落后” ends with its paragraph; 第一，全国动员… are headings
+    assert [m for m, _ in _top(gov_reports_dir, "1978政府工作报告_华国锋")] == [
+        "一是", "二是", "第一", "第二", "第三", "第四", "第五", "第六"]
+
+
+def test_headings_do_not_nest_in_leads_of_their_family(gov_reports_dir):
+    # 1988: five principles 一、牢固树立…，… laid out as paragraph leads, then ten 一、 task headings
+    top = _top(gov_reports_dir, "1988政府工作报告_李鹏")
+    dun = [(m, h) for m, h in top if m.endswith("、")]
+    assert [m for m, _ in dun] == ["一、", "二、", "三、", "四、", "五、",
+                                   "一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、"]
+    assert dun[5] == ("一、", "大力发展农业生产和加强基础工业、基础设施的建设，以保持国民经济的持续稳定增长")

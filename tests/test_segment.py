@@ -375,3 +375,51 @@ def test_unknown_stopword_list_names_the_known_ones():
         cn.load_stopwords("politics")
     with pytest.raises(InputTypeError):
         cn.load_stopwords([1])  # type: ignore[list-item]
+
+
+# -- documents that are not clean newspaper text ------------------------------------------------------------
+def test_tokenize_a_corpus_with_crlf_tabs_nbsp_and_emoji_keeps_offsets():
+    texts = ["一是加强\r\n党的建设。\r\n二是\t推进\u00a0改革😀发展", "😀😀凝聚共识\u3000\u00a0\r\n", "\r\n\t\u00a0"]
+    corpus = cn.Corpus([cn.Document(f"d{i}", t, {"n": i}) for i, t in enumerate(texts)])
+    for backend in BACKENDS:
+        toks = tokenize(corpus, segmenter=Segmenter(backend=backend), progress=False)
+        assert [[(t.text, t.start, t.end) for t in doc] for doc in toks] == [
+            [("一是", 0, 2), ("加强", 2, 4), ("党的建设", 6, 10), ("二是", 13, 15), ("推进", 16, 18), ("改革", 19, 21),
+             ("发展", 22, 24)],
+            [("凝聚共识", 2, 6)],
+            [],
+        ]
+        kept = tokenize(corpus, segmenter=Segmenter(backend=backend), drop_punct=False, progress=False)
+        assert [(t.text, t.start) for t in kept[0] if t.text in ("。", "😀")] == [("。", 10), ("😀", 21)]
+        assert [t.text for t in kept[1]] == ["😀", "😀", "凝聚共识"]
+        assert toks.texts == tuple(texts) and [m["n"] for m in toks.metas] == [0, 1, 2]
+
+
+def test_a_long_run_without_punctuation_is_never_cut_inside_a_word():
+    """18,000 characters without a sentence end: the pieces end at word boundaries (a hard cut every 2,000
+    characters used to split 党的建设 into 党/的/建设 three times)."""
+    text = "加强党的建设" * 3000
+    clauses = ("协商凝聚共识" * 400 + "，") * 5  # no sentence end, but commas
+    corpus = cn.Corpus([cn.Document("run", text), cn.Document("clauses", clauses)])
+    for backend in BACKENDS:
+        seg = Segmenter(backend=backend)
+        toks = tokenize(corpus, segmenter=seg, progress=False)
+        assert [t.text for t in toks["run"]] == ["加强", "党的建设"] * 3000
+        assert [(t.start, t.end) for t in toks["run"][-2:]] == [(17994, 17996), (17996, 18000)]
+        assert [t.text for t in toks["clauses"]] == ["协商", "凝聚共识"] * 2000
+        assert all(clauses[t.start:t.end] == t.text for t in toks["clauses"])
+        assert seg.cut(text) == ["加强", "党的建设"] * 3000
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("加强党的建设凝聚共识。，\r\n\t\u00a0\u3000😀🇨🇳 Ab1")), max_size=200),
+                min_size=1, max_size=3))
+def test_tokenize_offsets_hold_on_messy_documents(texts):
+    corpus = cn.Corpus([cn.Document(f"d{i}", t) for i, t in enumerate(texts)])
+    toks = tokenize(corpus, segmenter=Segmenter(backend="rjieba"), drop_punct=False, progress=False)
+    for text, doc in zip(texts, toks):
+        ends = [0]
+        for t in doc:
+            assert ends[-1] <= t.start < t.end <= len(text)
+            assert text[t.start:t.end] == t.text
+            ends.append(t.end)

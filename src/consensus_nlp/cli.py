@@ -20,6 +20,7 @@ import argparse
 import csv
 import io
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -143,19 +144,24 @@ def _cmd_segment(args, out) -> int:
     seg = Segmenter(backend=args.backend, lexicon=args.lexicon)
     tokens = seg.tokenize(text)
     rows = [{"token": t.text, "start": t.start, "end": t.end} for t in tokens]
-    lines = []
-    for line_start, line in _lines_with_offsets(text):
-        words = [t.text for t in tokens if line_start <= t.start < line_start + len(line) and not t.text.isspace()]
-        lines.append(" ".join(words))
-    _emit(rows, args.format, lines, out)
+    _emit(rows, args.format, _words_per_line(text, tokens), out)
     return 0
 
 
-def _lines_with_offsets(text: str):
-    pos = 0
+def _words_per_line(text: str, tokens) -> list[str]:
+    """One line of space-separated words per input line (tokens are in text order: one pass over both)."""
+    lines = []
+    i, pos = 0, 0
     for line in text.splitlines(keepends=True):
-        yield pos, line
-        pos += len(line)
+        end = pos + len(line)
+        words = []
+        while i < len(tokens) and tokens[i].start < end:
+            if tokens[i].start >= pos and not tokens[i].text.isspace():
+                words.append(tokens[i].text)
+            i += 1
+        lines.append(" ".join(words))
+        pos = end
+    return lines
 
 
 def _cmd_outline(args, out) -> int:
@@ -230,6 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors, with argparse's message
+    # the library only logs; the command line shows its warnings (skipped documents…) on stderr, one line each
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter(f"{PROG}: warning: %(message)s"))
+    package_logger = logging.getLogger("consensus_nlp")
+    package_logger.addHandler(handler)
     try:
         return _COMMANDS[args.command](args, sys.stdout)
     except KeyboardInterrupt:
@@ -245,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = f" (see '{PROG} {args.command} --help')" if status == 2 else ""
         print(f"{PROG}: error: {message}{hint}", file=sys.stderr)
         return status
+    finally:
+        package_logger.removeHandler(handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -232,11 +232,17 @@ class Corpus(Sequence[Document]):
         return p
 
     @classmethod
-    def from_jsonl(cls, path: str | os.PathLike[str]) -> Corpus:
-        """Read a corpus written by :meth:`to_jsonl` (or any JSONL with ``doc_id`` and ``text`` keys)."""
-        text, _ = read_text(path)
+    def from_jsonl(cls, path: str | os.PathLike[str], *, text: str = "text", doc_id: str = "doc_id") -> Corpus:
+        """Read a corpus written by :meth:`to_jsonl` (or any JSONL file of objects with a text key).
+
+        Args:
+            path: the file (UTF-8, UTF-8 with BOM or GB18030), one JSON object per line; blank lines are skipped.
+            text: the key that holds each document's text.
+            doc_id: the key that holds each document's id; objects without it get ``doc-<position>``.
+        """
+        content, _ = read_text(path)
         records = []
-        for lineno, line in enumerate(text.splitlines(), 1):
+        for lineno, line in enumerate(content.splitlines(), 1):
             if not line.strip():
                 continue
             try:
@@ -246,7 +252,7 @@ class Corpus(Sequence[Document]):
                     describe("path", str(path), f"line {lineno} is not valid JSON ({exc.msg})",
                              accepted="one JSON object per line")
                 ) from None
-        return cls.from_records(records)
+        return cls.from_records(records, text=text, doc_id=doc_id)
 
     @classmethod
     def from_records(
@@ -331,8 +337,8 @@ class Corpus(Sequence[Document]):
 
         Each document also records ``path`` and ``encoding``.
         """
+        pattern = compile_meta_pattern(meta_pattern)
         paths = _expand_paths(paths_or_glob)
-        pattern = re.compile(meta_pattern) if isinstance(meta_pattern, str) else meta_pattern
         if doc_id not in ("stem", "name"):
             raise InvalidArgumentError(describe("doc_id", doc_id, "is not a naming scheme", accepted=["stem", "name"]))
         docs = []
@@ -350,6 +356,22 @@ class Corpus(Sequence[Document]):
             meta.update(path=str(p), encoding=encoding)
             docs.append(Document(p.stem if doc_id == "stem" else p.name, body, meta))
         return cls(docs)
+
+
+def compile_meta_pattern(meta_pattern: str | re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """Compile a file-name metadata pattern, refusing one that is not a valid regular expression."""
+    if meta_pattern is None or isinstance(meta_pattern, re.Pattern):
+        return meta_pattern
+    if not isinstance(meta_pattern, str):
+        raise InputTypeError(describe("meta_pattern", meta_pattern, "is not a regular expression",
+                                      accepted="a str such as '(?P<year>\\d{4})', a compiled pattern or None"))
+    try:
+        return re.compile(meta_pattern)
+    except re.error as exc:
+        raise InvalidArgumentError(
+            describe("meta_pattern", meta_pattern, f"is not a valid regular expression ({exc})",
+                     accepted="a regular expression with named groups, e.g. '(?P<year>\\d{4})'")
+        ) from None
 
 
 def metadata_fields(metas: Iterable[Mapping[str, Any]]) -> list[str]:

@@ -20,9 +20,10 @@ _KIND_STYLE = {
     "parallelism": "#bfdbfe",
     "citation": "#fecaca",
     "slogan": "#ddd6fe",
+    "quoted": "#e5e7eb",
     "statistic": "#bbf7d0",
 }
-_PRIORITY = {"formulation": 0, "citation": 1, "slogan": 2, "statistic": 3, "parallelism": 4}
+_PRIORITY = {"formulation": 0, "citation": 1, "slogan": 2, "statistic": 3, "quoted": 4, "parallelism": 5}
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;
@@ -41,8 +42,8 @@ def highlight(text: str, devices: list[Mapping[str, Any]]) -> str:
     """HTML of ``text`` with non-overlapping device spans wrapped in ``<mark>``.
 
     Where devices overlap, the one with the higher priority (formulation, citation,
-    slogan, statistic, parallelism) and then the earlier start wins; outline items
-    are not marked.
+    slogan, statistic, quoted phrase, parallelism) and then the earlier start wins;
+    outline items are not marked.
     """
     spans = sorted(
         (d for d in devices if d["kind"] in _KIND_STYLE),
@@ -85,13 +86,12 @@ def _table(df, *, max_rows: int = 60) -> str:
     return shown.to_html(index=False, escape=True, float_format=lambda x: f"{x:.3g}", border=0) + note
 
 
-def _speech_section(doc, devices_df, outline_df) -> str:
+def _speech_section(doc, dev, out_rows) -> str:
+    """One speech: ``dev`` and ``out_rows`` are its rows of the devices and outline tables."""
     meta = doc.meta
     heading = " · ".join(str(meta[k]) for k in ("speaker", "position") if k in meta) or doc.doc_id
     title = meta.get("title")
-    dev = devices_df[devices_df["doc_id"] == doc.doc_id] if len(devices_df) else devices_df
     records = dev[["kind", "label", "start", "end"]].to_dict(orient="records") if len(dev) else []
-    out_rows = outline_df[outline_df["doc_id"] == doc.doc_id]
     items = "".join(
         f'<li style="margin-left:{(int(r.level) - 1) * 1.5}em">{html.escape(str(r.marker))} {html.escape(str(r.headline))}</li>'
         for r in out_rows.itertuples()
@@ -121,7 +121,13 @@ def render_report(*, corpus, tables: Mapping[str, Any], figures: Mapping[str, Pa
                   top_terms) -> str:
     """The report page as a string."""
     legend = "".join(f'<span style="background:{c}">{k}</span>' for k, c in _KIND_STYLE.items())
-    speeches = "".join(_speech_section(doc, tables["devices"], tables["outline"]) for doc in corpus)
+    devices, outline = tables["devices"], tables["outline"]
+    devices_by_doc = dict(tuple(devices.groupby("doc_id", sort=False))) if len(devices) else {}
+    outline_by_doc = dict(tuple(outline.groupby("doc_id", sort=False))) if len(outline) else {}
+    speeches = "".join(
+        _speech_section(doc, devices_by_doc.get(doc.doc_id, devices.iloc[:0]), outline_by_doc.get(doc.doc_id, outline.iloc[:0]))
+        for doc in corpus
+    )
     device_counts = (
         tables["devices"].groupby(["kind"]).size().rename("count").reset_index() if len(tables["devices"]) else None
     )

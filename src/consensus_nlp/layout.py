@@ -491,19 +491,22 @@ def parse_page(text: str, *, source: str | None = None, doc_prefix: str = "speec
         line.kind = _classify(line)
     _settle_titles(lines)
 
+    # name the file rather than quote the text when there is one
+    argument, value = ("text", text) if source is None else ("source", source)
     if not any(line.bylines for line in lines):
         raise LayoutError(
-            describe("text", text, "has no byline",
+            describe(argument, value, "is not a page of speeches: it has no byline",
                      accepted="a page with lines such as '张三 某某县政协党组书记、主席' "
                               "(a 2-4 character name, a space, an organization and a position from lexicons/positions.txt)",
-                     todo="Check that this is a page of speeches; a plain text file can be read with Corpus.from_files.")
+                     todo="To read plain text files as one document each, use Corpus.from_files; on the command line, "
+                          "give a folder of .txt files, several .txt files, or a .jsonl/.csv file.")
         )
     meeting = next((line.text for line in lines if line.kind == "header"), None)
     markers = list(dict.fromkeys(_MARKER.fullmatch(line.text).group(1) for line in lines if line.kind == "marker"))
 
     items = _page_items(lines)
     if not any(kind == "body" for kind, _ in items):
-        raise LayoutError(describe("text", text, "has bylines but no speech text",
+        raise LayoutError(describe(argument, value, "has bylines but no speech text",
                                    accepted="body lines (sentences with punctuation) next to the bylines"))
     names = [n for line in lines for b in line.bylines for n in (b.organization, place_of(b.organization)) if len(n) >= 2]
     speeches, groups = _speeches(items, names)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from .features import _hashable
 from .tokens import Tokens
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -254,7 +255,7 @@ def emphasis(
     labels: dict[Any, Any] = {}
     caches: dict[str, dict] = {theme: {} for theme in matchers}  # one word cache per theme, for all documents
     for value, words in zip(values, tokens.words()):
-        key = value if _is_hashable(value) else repr(value)
+        key = _hashable(value)
         labels.setdefault(key, value)
         row = groups.setdefault(key, dict.fromkeys(matchers, 0))
         sizes[key] = sizes.get(key, 0) + len(words)
@@ -306,14 +307,6 @@ def theme_hits(
             for first, last in _theme_spans(words, singles, runs, caches[theme]):
                 rows.append((doc_id, theme, " ".join(words[first:last]), toks[first].start, toks[last - 1].end))
     return pd.DataFrame(rows, columns=["doc_id", "theme", "tokens", "start", "end"])
-
-
-def _is_hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -390,8 +383,10 @@ def cluster(
                                             accepted="numeric columns only")) from None
     if standardize:
         std = data.std(axis=0, ddof=0)
-        data = data.loc[:, std > 0]
-        data = (data - data.mean(axis=0)) / std[std > 0]
+        # columns that vary only by floating-point noise count as constant
+        varying = std > 1e-9 * np.maximum(1.0, data.abs().max(axis=0))
+        data = data.loc[:, varying]
+        data = (data - data.mean(axis=0)) / std[varying]
     if data.shape[1] == 0:
         raise InvalidArgumentError(describe("profile", list(profile.columns), "has no varying column",
                                             todo="Clustering needs groups that differ."))

@@ -31,7 +31,7 @@ from typing import Any
 
 from . import __version__
 from .corpus import Corpus
-from .errors import InvalidArgumentError, ModelInputError, UnknownNameError, describe
+from .errors import EmptyInputError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ _DEPENDENCIES = (
     "jieba", "rjieba", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "spacy", "matplotlib", "mplfonts",
 )
 _PACKAGE_DIR = Path(__file__).resolve().parent
+_BULKY_META = ("paragraphs", "paragraph_lines")  # left out of the tables written to disk
 
 
 @dataclass
@@ -100,32 +101,57 @@ def load_inputs(
     if len(paths) == 1 and paths[0].is_dir():
         corpus = Corpus.from_files(paths[0], meta_pattern=meta_pattern)
         kind = "folder"
-        files = sorted(paths[0].glob("*.txt"))
-    elif len(paths) == 1 and paths[0].suffix.lower() == ".jsonl":
-        corpus = Corpus.from_jsonl(paths[0])
-        kind, files = "jsonl", paths
-    elif len(paths) == 1 and paths[0].suffix.lower() == ".csv":
-        import pandas as pd
-
-        df = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
-        corpus = Corpus.from_dataframe(df, text=text_column, doc_id="doc_id" if "doc_id" in df.columns else None)
-        kind, files = "csv", paths
+        files = [Path(d.meta["path"]) for d in corpus]
+    elif len(paths) == 1 and paths[0].suffix.lower() in (".jsonl", ".csv"):
+        kind, files = paths[0].suffix.lower()[1:], paths
+        if meta_pattern is not None:
+            logger.warning("meta_pattern is ignored for a .%s input: it reads metadata from .txt file names", kind)
+        corpus = _read_table(paths[0], kind, text_column)
     elif len(paths) == 1:
         from .layout import read_page
 
         corpus = read_page(paths[0])
         kind, files = "page", paths
     else:
-        if any(p.is_dir() for p in paths):
+        if any(p.is_dir() or p.suffix.lower() in (".jsonl", ".csv") for p in paths):
             raise InvalidArgumentError(
-                describe("inputs", inputs, "mixes folders with other inputs", accepted="one folder, or a list of .txt files")
+                describe("inputs", inputs, "mixes several inputs with a folder, .jsonl or .csv file",
+                         accepted="one folder, one .jsonl or .csv file, one page, or several .txt files (one document each)",
+                         todo="Give one of those, or merge the documents into one .jsonl file.")
             )
         corpus = Corpus.from_files(paths, meta_pattern=meta_pattern)
         kind, files = "files", paths
+    if len(corpus) == 0:
+        raise EmptyInputError(describe("inputs", inputs, "holds no documents",
+                                       todo="Check that the file has rows below its header (CSV) or objects (JSONL)."))
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes())
     return corpus, {"kind": kind, "paths": [str(p) for p in paths], "sha256": digest.hexdigest()}
+
+
+def _read_table(path: Path, kind: str, text_column: str) -> Corpus:
+    """A .jsonl or .csv file as a corpus; a CSV is decoded like every text file (UTF-8, BOM, GB18030)."""
+    if kind == "jsonl":
+        return Corpus.from_jsonl(path, text=text_column)
+    import io
+
+    import pandas as pd
+
+    from .textio import read_text
+
+    content, _ = read_text(path)
+    try:
+        df = pd.read_csv(io.StringIO(content), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InvalidArgumentError(
+            describe("path", str(path), f"is not a readable CSV file ({str(exc).strip()})",
+                     accepted="a header row with a text column, then one document per row")
+        ) from None
+    for column in df.columns:  # an empty cell is a missing value, not the metadata value ""
+        if column != text_column:
+            df[column] = df[column].mask(df[column] == "")
+    return Corpus.from_dataframe(df, text=text_column, doc_id="doc_id" if "doc_id" in df.columns else None)
 
 
 def _corpus_hash(corpus: Corpus) -> str:
@@ -214,12 +240,12 @@ def analyze(
     import pandas as pd
 
     from . import plot
-    from .devices import outline as outline_items
     from .devices import tag
     from .features import dtm, keyness
     from .profiles import cluster, emphasis, load_themes
     from .segment import tokenize
     from .textunits import units as make_units
+    from .tokens import Tokens
     from .topic_engines import ENGINES
     from .topics import fit_topics
 
@@ -246,15 +272,26 @@ def analyze(
 
     with step("segment"):
         tokens = tokenize(corpus, stopwords="default", progress=False)
+        wordless = [doc_id for doc_id, toks in zip(tokens.doc_ids, tokens) if not toks]
+        if wordless:  # empty strings, or only punctuation and stopwords: nothing to compare
+            if len(wordless) == len(corpus):
+                raise EmptyInputError(describe("inputs", inputs, "holds no words in any document",
+                                               todo="Check the text column and the encoding of the input."))
+            logger.warning("skipped %d document(s) without words: %s", len(wordless), ", ".join(wordless))
+            keep = [i for i, toks in enumerate(tokens) if toks]
+            corpus = Corpus([corpus[i] for i in keep], meta=corpus.meta)
+            tokens = Tokens([tokens.doc_ids[i] for i in keep], [tokens.texts[i] for i in keep],
+                            [tokens.metas[i] for i in keep], [tokens.tokens[i] for i in keep], params=tokens.params)
 
     with step("devices"):
         devices = tag(corpus)
-        outlines = []
-        for doc in corpus:
-            for item in outline_items(doc.text):
-                outlines.append({"doc_id": doc.doc_id, "level": item.level, "marker": item.marker, "ordinal": item.ordinal,
-                                 "headline": item.headline, "start": item.start, "end": item.end})
-        outline_table = pd.DataFrame(outlines, columns=["doc_id", "level", "marker", "ordinal", "headline", "start", "end"])
+        # the tagger's outline devices are the outline items (same order, attrs level/marker/ordinal/headline)
+        outline_rows = devices[devices["kind"] == "outline"] if len(devices) else devices
+        outline_table = pd.DataFrame(
+            [{"doc_id": row.doc_id, **{k: row.attrs[k] for k in ("level", "marker", "ordinal", "headline")},
+              "start": row.start, "end": row.end} for row in outline_rows.itertuples(index=False)],
+            columns=["doc_id", "level", "marker", "ordinal", "headline", "start", "end"],
+        )
 
     with step("emphasis"):
         profile = emphasis(tokens, by=by, themes=theme_set)
@@ -263,6 +300,14 @@ def analyze(
     with step("topics"):
         unit_corpus = make_units(corpus, unit=units)
         unit_tokens = tokenize(unit_corpus, stopwords=TOPIC_STOPWORDS, drop_numbers=True, progress=False).filter(min_chars=2)
+        if len(unit_corpus) < 2:
+            raise ModelInputError(
+                describe("units", units, f"gives {len(unit_corpus)} unit of analysis, too few for a topic model",
+                         accepted="a unit that splits the corpus into at least 2 parts",
+                         todo=("Add documents." if units == "outline_item" else
+                               "Use smaller units (units='outline_item'; on the command line --units outline_item) "
+                               "or add documents."))
+            )
         min_docs = 2 if len(unit_corpus) >= 10 else 1
         unit_matrix = dtm(unit_tokens, min_docs=min_docs)
         k_used = k if k is not None else _default_k(len(unit_corpus))
@@ -278,15 +323,19 @@ def analyze(
 
     with step("cluster"):
         groups = len(profile)
-        clusters = cluster(profile, method="ward") if groups >= 3 else None
+        differ = bool((profile.round(9).nunique(axis=0) > 1).any())  # not std > 0: float noise of equal rows
+        if groups >= 3 and not differ:
+            logger.warning("the %d groups by %s were not clustered: their theme profiles are identical", groups, by)
+        clusters = cluster(profile, method="ward") if groups >= 3 and differ else None
 
     with step("keyness"):
         matrix = dtm(tokens)
         key_rows = []
-        for value in dict.fromkeys(tokens.group_values(by)):
+        group_values = tokens.group_values(by)
+        for value in dict.fromkeys(group_values):
             if value is None:
                 continue
-            target = [d for d, v in zip(tokens.doc_ids, tokens.group_values(by)) if v == value]
+            target = [d for d, v in zip(tokens.doc_ids, group_values) if v == value]
             if len(target) == len(tokens):
                 continue
             table = keyness(matrix, target=target, measure="chi2").head(10)
@@ -311,6 +360,7 @@ def analyze(
 
     with step("figures"):
         out.mkdir(parents=True, exist_ok=True)
+        _remove_previous_outputs(out)
         figures = _figures(out, plot, profile, model, clusters, by)
 
     with step("write"):
@@ -348,6 +398,21 @@ def analyze(
     return AnalysisResult(out, corpus, tables, figures, manifest)
 
 
+def _remove_previous_outputs(out: Path) -> None:
+    """Delete what an earlier run listed in ``out/manifest.json``, so that the folder never mixes two runs
+    (a dendrogram or a ``topic_shares_by_…`` table that this run does not write). Other files are left alone."""
+    manifest_path = out / "manifest.json"
+    try:
+        previous = json.loads(manifest_path.read_text(encoding="utf-8"))
+        names = list(previous["outputs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    for name in [*names, "report.html", "manifest.json"]:
+        path = out / str(name)
+        if path.parent == out and path.is_file():  # only plain file names inside out, never a path elsewhere
+            path.unlink()
+
+
 def _plain(value: Any) -> Any:
     from collections.abc import Mapping
 
@@ -361,14 +426,15 @@ def _plain(value: Any) -> Any:
 def _documents_table(corpus: Corpus, devices, outline_table):
     import pandas as pd
 
+    top_items = outline_table.loc[outline_table["level"] == 1, "doc_id"].value_counts()
+    device_counts = devices["doc_id"].value_counts() if len(devices) else pd.Series(dtype=int)
     rows = []
-    skip = {"paragraphs", "paragraph_lines"}
     for doc in corpus:
         row = {"doc_id": doc.doc_id}
-        row.update({k: v for k, v in doc.meta.items() if k not in skip and not isinstance(v, (tuple, dict))})
+        row.update({k: v for k, v in doc.meta.items() if k not in _BULKY_META and not isinstance(v, (tuple, dict))})
         row["chars"] = len(doc.text)
-        row["outline_items"] = int(((outline_table["doc_id"] == doc.doc_id) & (outline_table["level"] == 1)).sum())
-        row["devices"] = int((devices["doc_id"] == doc.doc_id).sum()) if len(devices) else 0
+        row["outline_items"] = int(top_items.get(doc.doc_id, 0))
+        row["devices"] = int(device_counts.get(doc.doc_id, 0))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -382,7 +448,9 @@ def _write_tables(out: Path, tables: dict[str, Any]) -> list[str]:
     except ImportError:
         parquet = False
     for name, df in tables.items():
-        df = df.copy()
+        # the page reader's per-paragraph metadata repeats a document's whole text on every row of a
+        # long table (devices, doc_topics); the text is in the input, its structure in outline.csv
+        df = df.drop(columns=[c for c in _BULKY_META if c in df.columns])
         for col in df.columns:
             if df[col].map(lambda v: isinstance(v, (dict, list, tuple))).any():
                 df[col] = df[col].map(lambda v: json.dumps(_plain(v), ensure_ascii=False, sort_keys=True)

@@ -33,7 +33,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ _BACKENDS = ("auto", "jieba", "rjieba")
 _LEXICONS = ("political", "none")
 _MAX_CHUNK_CHARS = 2000  # longer lines are cut at sentence ends (or hard) for bounded memory
 _SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)]*")
+_SOFT_BREAK = re.compile(r"[，、,：:\s]+")  # where a long run without sentence ends is cut next
 # jieba-rs's HMM step splits non-Han runs with `[a-zA-Z0-9]+(?:.\d+)?%?` (an unescaped
 # dot), jieba with `[a-zA-Z0-9]+(?:\.\d+)?%?`: "2011-2020" is one token in jieba-rs only.
 _RS_DOT_BUG = re.compile(r"[a-zA-Z0-9][+#&_%\-]\d")
@@ -190,7 +191,7 @@ class Segmenter:
         if len(norm) <= _MAX_CHUNK_CHARS and "\n" not in norm:
             pieces: Iterable[tuple[int, str]] = ((0, norm),)
         else:
-            pieces = _chunks(norm)
+            pieces = _chunks(norm, lambda piece: engine.cut(piece, hmm))
         out: list[str] = []
         for _, piece in pieces:
             words = engine.cut(piece, hmm)
@@ -223,7 +224,7 @@ class Segmenter:
         tagger = self._engine("jieba").tagger() if pos else None
         same = norm.same_length
         prev: Token | None = None
-        for offset, piece in _chunks(norm.text):
+        for offset, piece in _chunks(norm.text, lambda piece: engine.cut(piece, hmm)):
             at = offset
             for word in engine.cut(piece, hmm):
                 start = at
@@ -250,13 +251,14 @@ def _check_text(text: object) -> None:
                                       todo="Decode bytes first (consensus_nlp.textio.decode)."))
 
 
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
+def _chunks(text: str, cut: Callable[[str], list[str]]) -> Iterator[tuple[int, str]]:
     """(offset, piece) of ``text``: lines, and long lines cut after sentence ends.
 
     Cuts fall on characters jieba never joins into words (line breaks and
     sentence-final punctuation), so segmenting the pieces gives the same words
-    as segmenting the whole; only a run of more than ``_MAX_CHUNK_CHARS``
-    characters without such punctuation is cut hard.
+    as segmenting the whole. A run of more than ``_MAX_CHUNK_CHARS`` characters
+    without such punctuation is cut after its last comma or space, or else at
+    the start of the last word ``cut`` finds in it, never inside a word.
     """
     start, n = 0, len(text)
     while start < n:
@@ -265,21 +267,25 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         if end - start <= _MAX_CHUNK_CHARS:
             yield start, text[start:end]
         else:
-            yield from _split_long(text, start, end)
+            yield from _split_long(text, start, end, cut)
         start = end
 
 
-def _split_long(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+def _split_long(text: str, start: int, end: int, cut: Callable[[str], list[str]]) -> Iterator[tuple[int, str]]:
     while end - start > _MAX_CHUNK_CHARS:
         window_end = start + _MAX_CHUNK_CHARS
-        cut = None
-        for m in _SENTENCE_END.finditer(text, start + _MAX_CHUNK_CHARS // 4, window_end):
-            cut = m.end()
-        if cut is None or cut <= start:
-            cut = window_end
-            log.debug("no sentence end in %d characters at offset %d; cutting hard", _MAX_CHUNK_CHARS, start)
-        yield start, text[start:cut]
-        start = cut
+        at = None
+        for pattern in (_SENTENCE_END, _SOFT_BREAK):
+            for m in pattern.finditer(text, start + _MAX_CHUNK_CHARS // 4, window_end):
+                at = m.end()
+            if at is not None:
+                break
+        if at is None:
+            words = cut(text[start:window_end])
+            at = window_end - len(words[-1]) if len(words) > 1 else window_end
+            log.debug("no punctuation in %d characters at offset %d; cut before the word at %d", _MAX_CHUNK_CHARS, start, at)
+        yield start, text[start:at]
+        start = at
     if start < end:
         yield start, text[start:end]
 

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterator
 
 from .corpus import Corpus, Document
+from .devices._common import strip_span
 from .errors import InputTypeError, UnknownNameError, describe
 
 __all__ = ["units", "UNITS"]
@@ -23,20 +24,11 @@ log = logging.getLogger(__name__)
 UNITS = ("speech", "paragraph", "outline_item")
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        s, e = _trimmed(text, start, end)
+        s, e = strip_span(text, start, end)
         if s < e:
             yield s, e
         start = end + 1
@@ -44,22 +36,19 @@ def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
 
 def _outline_spans(text: str) -> Iterator[tuple[str, str | None, int, int]]:
     """``(item, headline, start, end)`` for the preamble and each top-level outline item."""
-    try:
-        from .devices import outline
-    except ImportError:  # the devices package re-exports it; this keeps units working while it does not
-        from .devices.outline import outline
+    from .devices import outline
 
     items = list(outline(text))
     if items:
         top = min(item.level for item in items)
         items = [item for item in items if item.level == top]
     starts = [item.start for item in items]
-    s, e = _trimmed(text, 0, starts[0] if starts else len(text))
+    s, e = strip_span(text, 0, starts[0] if starts else len(text))
     if s < e:
         yield "preamble", None, s, e
     for i, item in enumerate(items):
         end = starts[i + 1] if i + 1 < len(items) else len(text)
-        s, e = _trimmed(text, item.start, end)
+        s, e = strip_span(text, item.start, end)
         if s < e:
             yield item.marker, item.headline, s, e
 

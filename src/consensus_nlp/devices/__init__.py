@@ -1,4 +1,4 @@
-"""Framing devices: outlines, formulations, parallelism, citations, slogans, statistics.
+"""Framing devices: outlines, formulations, parallelism, citations, slogans, other quoted phrases, statistics.
 
 ``tag(text)`` runs every detector; each detector is also available on its own.
 The rules are documented in ``docs/devices.md``; the vocabularies they use are
@@ -9,7 +9,7 @@ sources are listed in ``devices/data/SOURCES.md``.
 from __future__ import annotations
 
 from .base import KINDS, Device
-from .citations import find_citations, find_slogans
+from .citations import find_citations, find_quoted, find_slogans
 from .formulations import Formulation, find_formulations, load_formulations
 from .outline import OutlineItem, outline, outline_lists
 from .parallelism import find_parallelism
@@ -29,5 +29,6 @@ __all__ = [
     "find_parallelism",
     "find_citations",
     "find_slogans",
+    "find_quoted",
     "find_statistics",
 ]

@@ -6,17 +6,18 @@ from typing import Any, NamedTuple
 
 __all__ = ["Device", "KINDS"]
 
-KINDS = ("outline", "formulation", "parallelism", "citation", "slogan", "statistic")
+KINDS = ("outline", "formulation", "parallelism", "citation", "slogan", "quoted", "statistic")
 
 
 class Device(NamedTuple):
     """One framing device found in a text.
 
     Attributes:
-        kind: one of ``outline``, ``formulation``, ``parallelism``, ``citation``, ``slogan``, ``statistic``.
+        kind: one of ``outline``, ``formulation``, ``parallelism``, ``citation``, ``slogan``,
+            ``quoted``, ``statistic``.
         label: what was found: the formulation's label (``"四个认同"``), the parallel
             template (``"进_"``), the citation type (``"leader"``, ``"directive"``,
-            ``"doctrine"``), the slogan type (``"motto"``, ``"name"``), the statistic's
+            ``"doctrine"``), ``"motto"`` for a slogan, ``"name"`` or ``"quote"`` for another quoted phrase, the statistic's
             unit (``"万元"``), or the outline marker family.
         start: offset of the first character in the text given.
         end: offset after the last character; ``text[start:end] == device.text``.

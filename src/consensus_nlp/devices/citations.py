@@ -9,22 +9,29 @@ Citations (label, rule):
   quote_start, quote_end (offsets of the quote without its quotation marks).
 * ``directive``: an opener (按照, 根据, 贯彻, 落实, 学习 …), the cited object
   (at most 40 characters, no ，。；：or quotation marks), and a head noun
-  (精神, 部署, 要求, 决定 …): 认真落实省、市关于…的安排部署.
+  (精神, 部署, 要求, 决定 …): 认真落实省、市关于…的安排部署. Not citations: an
+  object that is only a demonstrative (根据这个要求, 按照上述要求: the speech points
+  back at itself) and nouns that begin with an opener (预算执行数, 执行情况).
 * ``doctrine``: an opener (学习贯彻, 坚持, 以 …) right before a named doctrine
   (习近平新时代中国特色社会主义思想, 邓小平理论 …).
 
-Slogans (label, rule): every “…” of at most 40 characters that is not the quote
-of a citation and not a formulation is one device of kind ``slogan``:
+Slogans and other quoted phrases: every “…” of at most 40 characters that is not
+the quote of a citation and not a formulation is one device, of kind ``slogan``
+(label ``motto``) or of kind ``quoted`` (labels ``quote`` and ``name``):
 
-* ``motto``: a known slogan from ``rules.json`` (punctuation-insensitive), or a
-  phrase of two or more parts (split at ，、；) most of which begin with a verb
-  from the data list, or any phrase containing a connective (是, 由, 而, 好,
-  把, 让, 不 … — not 要/为/以, which sit inside common nouns such as 重要): “有事好商量，众人的事情由众人商量”, “小而精、小而专”,
+* ``slogan``/``motto``: a known slogan from ``rules.json`` (punctuation-insensitive),
+  or a phrase of at least ``motto_min_chars`` characters, not a sentence and not
+  ending in a name head (条约, 政策, 计划 …), of two or more parts (split at ，、；)
+  most of which begin with a verb from the data list, or containing a connective
+  (是, 由, 而, 好, 把, 让, 不 … — not 要/为/以, which sit inside common nouns such as
+  重要): “有事好商量，众人的事情由众人商量”, “小而精、小而专”,
   “举旗帜、聚民心、育新人、兴文化、展形象”, “以人民为中心”.
-* ``name``: every other quoted phrase — brands, names of programmes and
-  institutions, terms in scare quotes: “委员讲堂”, “书香政协”, “委员之家”, “凝聚”.
+* ``quoted``/``quote``: a quoted sentence (it holds 。！？): reported speech whose
+  speaker the citation rules did not find.
+* ``quoted``/``name``: every other quoted phrase — brands, names of programmes and
+  institutions, terms in scare quotes: “委员讲堂”, “书香政协”, “星火”计划, “自由”.
 
-Known slogans are also found without quotation marks (label ``motto``).
+Known slogans are also found without quotation marks (kind ``slogan``).
 """
 
 from __future__ import annotations
@@ -37,9 +44,10 @@ from typing import Any
 from ._common import alternation, check_text, rules
 from .base import Device, make
 
-__all__ = ["find_citations", "find_slogans"]
+__all__ = ["find_citations", "find_slogans", "find_quoted"]
 
 _PUNCT = re.compile(r"[，,、；;：:。！？!?\s—“”]")
+_SENTENCE_END = re.compile(r"[。！？!?]")
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +74,11 @@ def _patterns() -> dict[str, Any]:
     return {
         "leader": leader, "directive": directive, "doctrine": doctrine, "head_re": re.compile(heads),
         "not_words": tuple(r["directive_heads"]["not_words"]),
+        "anaphoric": frozenset(r["directive_heads"]["anaphoric_objects"]),
+        "not_openings": tuple(r["directive_heads"]["not_openings"]),
         "known": known, "known_re": re.compile(alternation(s["known"])),
         "connectors": tuple(s["connectors"]), "part_verbs": set(s["part_verbs"]),
+        "name_heads": tuple(s["name_heads"]), "motto_min_chars": int(s["motto_min_chars"]),
         "quoted": re.compile(r"“([^“”\n]{1,40})”"),
     }
 
@@ -108,7 +119,11 @@ def find_citations(text: str) -> list[Device]:
         while more is not None and more.end() > end:
             end, head = more.end(), head + more.group(0)
             more = p["head_re"].match(text, end)
-        if text.startswith(p["not_words"], m.start("head")):
+        # 认真落实《国务院关于…的若干意见》: the title's closing mark belongs to the citation
+        if text[m.start():end].count("《") > text[m.start():end].count("》") and text.startswith("》", end):
+            end += 1
+        if (text.startswith(p["not_words"], m.start("head")) or m.group("object") in p["anaphoric"]
+                or text.startswith(p["not_openings"], m.start())):
             continue
         found.append(make("citation", "directive", text, m.start(), end, opener=m.group("opener"),
                           source=m.group("object"), head=head))
@@ -128,44 +143,39 @@ def find_citations(text: str) -> list[Device]:
     return kept
 
 
-def _is_motto(phrase: str, p: dict[str, Any]) -> bool:
+def _quoted_label(phrase: str, p: dict[str, Any]) -> tuple[str, str]:
+    """``(kind, label)`` of a quoted phrase that is not a known slogan."""
+    if _SENTENCE_END.search(phrase):
+        return "quoted", "quote"
+    key = _PUNCT.sub("", phrase)
+    if len(key) < p["motto_min_chars"] or key.endswith(p["name_heads"]):
+        return "quoted", "name"
     parts = [x for x in re.split(r"[，,、；;]", phrase) if x]
     if len(parts) >= 2:
         verbal = sum(1 for x in parts if x[0] in p["part_verbs"])
         if verbal * 2 > len(parts):
-            return True
-    return any(c in phrase for c in p["connectors"])
+            return "slogan", "motto"
+    if any(c in phrase for c in p["connectors"]):
+        return "slogan", "motto"
+    return "quoted", "name"
 
 
-def find_slogans(
-    text: str, *, exclude: list[tuple[int, int]] | None = None
-) -> list[Device]:
-    """Find slogans (label ``motto``) and other quoted phrases (label ``name``).
+def explained_spans(citations: list[Device], formulations: list[Device]) -> list[tuple[int, int]]:
+    """Spans a quoted phrase must not overlap: the quotes of leader citations, other citations, formulations."""
+    spans = [(d.attrs["quote_start"], d.attrs["quote_end"]) if d.label == "leader" else (d.start, d.end)
+             for d in citations]
+    return spans + [(d.start, d.end) for d in formulations]
 
-    Examples:
-        >>> [(d.label, d.text) for d in find_slogans("按照“有事好商量，众人的事情由众人商量”的理念，做优“委员讲堂”。")]
-        [('motto', '有事好商量，众人的事情由众人商量'), ('name', '委员讲堂')]
 
-    Args:
-        text: one document's text.
-        exclude: spans already explained by other devices (quotes of citations,
-            formulations); a quoted phrase overlapping one of them is skipped. If
-            ``None``, citations and formulations are found here for that purpose.
+def _default_exclude(text: str) -> list[tuple[int, int]]:
+    from .formulations import find_formulations
 
-    Returns:
-        Devices of kind ``slogan``, sorted by start; the span excludes the quotation marks.
+    return explained_spans(find_citations(text), find_formulations(text))
 
-    Raises:
-        InputTypeError: if ``text`` is not a str.
-    """
-    check_text(text)
+
+def quoted_phrases(text: str, exclude: list[tuple[int, int]]) -> list[Device]:
+    """Slogans and other quoted phrases of ``text`` (kinds ``slogan`` and ``quoted``), sorted by start."""
     p = _patterns()
-    if exclude is None:
-        from .formulations import find_formulations
-
-        exclude = [(d.attrs["quote_start"], d.attrs["quote_end"]) if d.label == "leader" else (d.start, d.end)
-                   for d in find_citations(text)]
-        exclude += [(d.start, d.end) for d in find_formulations(text)]
     spans = sorted(exclude)
 
     def blocked(s: int, e: int) -> bool:
@@ -183,11 +193,11 @@ def find_slogans(
         if blocked(s, e):
             continue
         phrase = m.group(1)
-        key = _PUNCT.sub("", phrase)
-        if key in p["known"]:
+        if _PUNCT.sub("", phrase) in p["known"]:
             out.append(make("slogan", "motto", text, s, e, known=True, quoted=True))
         else:
-            out.append(make("slogan", "motto" if _is_motto(phrase, p) else "name", text, s, e, known=False, quoted=True))
+            kind, label = _quoted_label(phrase, p)
+            out.append(make(kind, label, text, s, e, known=False, quoted=True))
         taken.append((s, e))
     for m in p["known_re"].finditer(text):
         s, e = m.start(), m.end()
@@ -196,3 +206,54 @@ def find_slogans(
         out.append(make("slogan", "motto", text, s, e, known=True, quoted=False))
     out.sort(key=lambda d: (d.start, d.end))
     return out
+
+
+def find_slogans(
+    text: str, *, exclude: list[tuple[int, int]] | None = None
+) -> list[Device]:
+    """Find slogans: known slogans, quoted or not, and quoted phrases that read as mottos.
+
+    Examples:
+        >>> [(d.label, d.text) for d in find_slogans("按照“有事好商量，众人的事情由众人商量”的理念，做优“委员讲堂”。")]
+        [('motto', '有事好商量，众人的事情由众人商量')]
+
+    Args:
+        text: one document's text.
+        exclude: spans already explained by other devices (quotes of citations,
+            formulations); a quoted phrase overlapping one of them is skipped. If
+            ``None``, citations and formulations are found here for that purpose.
+
+    Returns:
+        Devices of kind ``slogan`` (label ``motto``), sorted by start; the span excludes
+        the quotation marks. ``attrs``: ``known`` (listed in ``rules.json``), ``quoted``.
+
+    Raises:
+        InputTypeError: if ``text`` is not a str.
+    """
+    check_text(text)
+    exclude = _default_exclude(text) if exclude is None else exclude
+    return [d for d in quoted_phrases(text, exclude) if d.kind == "slogan"]
+
+
+def find_quoted(
+    text: str, *, exclude: list[tuple[int, int]] | None = None
+) -> list[Device]:
+    """Find the quoted phrases that are not slogans: names and terms (``name``), quoted sentences (``quote``).
+
+    Examples:
+        >>> [(d.label, d.text) for d in find_quoted("做优“委员讲堂”，所谓“自由”，他说“现在，以安定为好。”")]
+        [('name', '委员讲堂'), ('name', '自由'), ('quote', '现在，以安定为好。')]
+
+    Args:
+        text: one document's text.
+        exclude: spans already explained by other devices, as for :func:`find_slogans`.
+
+    Returns:
+        Devices of kind ``quoted`` sorted by start; the span excludes the quotation marks.
+
+    Raises:
+        InputTypeError: if ``text`` is not a str.
+    """
+    check_text(text)
+    exclude = _default_exclude(text) if exclude is None else exclude
+    return [d for d in quoted_phrases(text, exclude) if d.kind == "quoted"]

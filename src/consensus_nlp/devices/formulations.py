@@ -187,6 +187,7 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
     not_terms = tuple(cfg["not_terms"])
     window = cfg["enumeration_window_chars"]
     term_stop = cfg["term_stop_chars"]
+    term_heads = tuple(cfg["term_heads"])
     out: list[Device] = []
     quoted_whole = re.compile(rf"“([{nums}]{{1,2}})([{cls_}])([^“”\s，。、；：,;:]{{1,{maxlen}}})”")
     compound = re.compile(rf"“([{nums}一][^“”\s，。、；：,;:]{{1,8}})”")
@@ -255,8 +256,10 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
         if n is None or n < 2 or term.startswith(not_terms):
             continue
         e = m.end()
-        cut = next((k for k in range(m.start(3), e) if text[k] in term_stop), e)
-        cut = min(cut, m.start(3) + cfg["max_bare_term_chars"])
+        stop = next((k for k in range(m.start(3), e) if text[k] in term_stop), e)
+        cut = min(stop, m.start(3) + cfg["max_bare_term_chars"])
+        # 十大重点节能工程: a longer term is kept when it ends in a head noun
+        cut = next((k for k in range(stop, cut, -1) if text[m.start(3):k].endswith(term_heads)), cut)
         if cut - m.start(3) < 2:
             continue
         e = cut

@@ -6,15 +6,18 @@ How it decides (docs/devices.md has the full rules and examples):
    marker kind. 一、/1./1、 count only at the start of a paragraph; the other
    families may stand inside a paragraph, but only after a boundary (text start,
    whitespace or punctuation), so 统一是, 之一是, 唯一是 are not markers.
-   Further vetoes: 一是一、二是二 (the numeral repeated), 一、二月份 (a numeral
-   after 一、), 第一次/第二届/第一书记 (第N must be followed by ，、：), 首先/其次
-   must be followed by ，：是 or 要.
+   Further vetoes: 一是一、二是二 (the numeral repeated), 一、二月份 (the next
+   numeral after 一、, then 、月年日号; 一、一年来 is a marker), 第一次/第二届/
+   第一书记 (第N must be followed by ，、：), 首先/其次 must be followed by ，：是 or 要.
 2. Candidates are read left to right with a stack of open lists. A candidate
    continues the innermost open list of its family whose last ordinal is one
    less (ties broken by placement: paragraph heading, paragraph lead or
    in-sentence). Ordinal 1 opens a new list: nested inside the current item, or
    replacing the innermost open list when that has the same family and
-   placement (so 一是…一是… starts over). Any other ordinal is dropped.
+   placement (so 一是…一是… starts over). A new list does not nest in an
+   in-sentence item of an earlier paragraph (that item has ended), nor in an open
+   list of its own family laid out less prominently (heading > lead > in-sentence),
+   which it closes instead. Any other ordinal is dropped.
 3. A list counts only when it has at least two items; the level of an item is
    one plus the number of counted lists it is nested in.
 
@@ -47,6 +50,8 @@ _PATTERN = re.compile(
     rf"|(?P<circ>[{CIRCLED}])"
 )
 _SEQ_ORDINAL = {"首先": 1, "其次": 2, "再次": 3, "最后": _LAST}
+# how a list is laid out, from the most to the least prominent
+_RANK = {"heading": 2, "lead": 1, "inline": 0}
 # families that count only at the start of a paragraph
 _PARA_ONLY = {"dun", "adot"}
 
@@ -85,6 +90,7 @@ class _Cand:
     content_start: int  # after the marker and its punctuation
     marker: str
     shape: str  # "heading", "lead" (paragraph start) or "inline"
+    para: int = 0  # index of the paragraph the marker stands in
 
 
 @dataclass
@@ -140,8 +146,14 @@ def _candidates(text: str, layout: Layout) -> list[_Cand]:
                 continue
         elif family == "dun":
             ordinal = cn_number(raw)
-            # 一、二月份 / 一、二、三产业: a numeral right after the marker
-            if nxt[:1] and nxt[0] in "一二两三四五六七八九十" and len(nxt) > 1 and nxt[1] in "、月年日号":
+            # 一、二月份 / 一、二、三产业 / 十一、十二月: the next numeral right after the marker
+            # (一、一年来工作回顾 is a heading: 一 does not follow 一)
+            k = m.end()
+            while k < len(text) and k - m.end() < 3 and text[k] in "一二两三四五六七八九十":
+                k += 1
+            following = cn_number(text[m.end():k].replace("两", "二"))
+            if following is not None and ordinal is not None and following == ordinal + 1 \
+                    and k < len(text) and text[k] in "、月年日号":
                 continue
         elif family == "paren":
             ordinal = cn_number(raw[1:-1])
@@ -163,7 +175,8 @@ def _candidates(text: str, layout: Layout) -> list[_Cand]:
         content = m.end()
         while content < len(text) and text[content] in "，,、：: \t\u3000":
             content += 1
-        out.append(_Cand(family, ordinal, s, m.end(), content, marker, _shape(text, layout, s)))
+        out.append(_Cand(family, ordinal, s, m.end(), content, marker, _shape(text, layout, s),
+                         layout.para_index(s)))
     return out
 
 
@@ -195,11 +208,24 @@ def _build_lists(cands: list[_Cand]) -> list[_List]:
             continue
         if c.ordinal != 1:
             continue
-        if stack:
+        # a new list does not nest in an item that has already ended: an in-sentence item ends
+        # with its paragraph ((１)…(５) in a preview sentence, then the 一、 headings)
+        while stack:
             top = lists[stack[-1]]
-            if top.family == c.family and top.shape == c.shape:
-                top.closed_at = c.start
-                stack.pop()
+            if top.shape != "inline" or top.items[-1].para == c.para:
+                break
+            top.closed_at = c.start
+            stack.pop()
+        # nor does it nest in an open list of its own family laid out less prominently (一、
+        # headings after five 一、…。 principles laid out as paragraph leads), and it replaces an
+        # innermost list of its own family and layout (一是…一是… starts over)
+        for depth in range(len(stack) - 1, -1, -1):
+            lst = lists[stack[depth]]
+            if lst.family == c.family and (_RANK[lst.shape] < _RANK[c.shape]
+                                           or (depth == len(stack) - 1 and lst.shape == c.shape)):
+                while len(stack) > depth:
+                    lists[stack.pop()].closed_at = c.start
+                break
         if len(stack) >= _MAX_DEPTH:
             continue
         parent = (stack[-1], len(lists[stack[-1]].items) - 1) if stack else None

@@ -20,8 +20,9 @@ is not a common head or prefix (界, 性, 各, 的 … from ``rules.json``). A s
 ending alone never counts for 、-phrases — noun lists with a common head
 (教育界、医药卫生界; 政治认同、思想认同…; 敏感点、关切点) are not parallelism —
 and counts for clauses, lead sentences and headlines only when every item has at
-least ``suffix_only_min_item_chars`` characters and the longest is at most 1.6
-times the shortest (注重思想引领增共识 / 坚持搭台引智聚共识 / …). The first and last phrase of a 、-run are trimmed to the
+least ``suffix_only_min_item_chars`` characters, the longest is at most 1.6
+times the shortest and the ending has two or more characters (注重思想引领增共识 /
+坚持搭台引智聚共识 / …; not 黑龙江钢厂，吉林肥料厂，…). The first and last phrase of a 、-run are trimmed to the
 template (要以道交友 -> 以道交友; 进乡村进行宣讲… -> 进乡村).
 """
 
@@ -133,7 +134,10 @@ def _valid(items: list[str], runs: list[tuple[str, str]], cfg: dict[str, Any], s
     lengths = [len(i) for i in items]
     similar = max(lengths) * 5 <= min(lengths) * 8
     long_enough = min(lengths) >= cfg["suffix_only_min_item_chars"]
-    return similar and long_enough and any(where == "suffix" and meaningful(lit) for where, lit in runs)
+    # a one-character ending is mostly a noun head or a measure word (黑龙江钢厂，吉林肥料厂，…;
+    # …达到１０．９亿吨，…１．３９亿吨): two or more shared characters are needed
+    return similar and long_enough and any(
+        where == "suffix" and meaningful(lit) and sum(1 for c in lit if is_cjk(c)) >= 2 for where, lit in runs)
 
 
 def _check(items: list[str], cfg: dict[str, Any], max_chars: int, source: str) -> tuple[str, list[list[str]]] | None:

@@ -1,7 +1,7 @@
 """Statistics of achievement: a number, a unit or measure word, and what was counted.
 
 Rule (docs/devices.md): Arabic digits (ASCII or full-width, with an optional
-decimal part and thousands commas), optional spaces, an optional approximator
+decimal part — point, full-width point or middle dot — and thousands commas), optional spaces, an optional approximator
 (多/余), an optional multiplier (万/亿/千/百), another optional approximator and
 a unit or measure word from ``rules.json`` (名, 次, 件, 万元 → 万 + 元, %, …).
 ``value`` is the number times the multiplier (1200多万元 -> 12000000.0,
@@ -33,7 +33,7 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, Any]]:
     mult = "".join(cfg["multipliers"])
     pat = re.compile(
         rf"(?P<before>{before})?"
-        r"(?P<num>[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?)"
+        r"(?P<num>[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?:[.．·][0-9０-９]+)?|[0-9０-９]+(?:[.．·][0-9０-９]+)?)"
         rf"[ \t\u3000]*(?P<a1>{after})?(?P<mult>[{mult}])?(?P<a2>{after})?[ \t\u3000]*"
         rf"(?P<unit>{alternation(cfg['units'])})"
     )
@@ -65,9 +65,10 @@ def find_statistics(text: str) -> list[Device]:
     out = []
     for m in pat.finditer(text):
         s = m.start("num")
-        if s > 0 and (text[s - 1] in cfg["excluded_before"] or text[s - 1] in ".．" or text[s - 1].isdigit()):
+        if s > 0 and (text[s - 1] in cfg["excluded_before"] or text[s - 1] in ".．·" or text[s - 1].isdigit()):
             continue
-        raw = m.group("num").translate(FULLWIDTH_DIGITS).replace(",", "").replace("，", "")
+        # 4·3％: some reports write the decimal point as a middle dot
+        raw = m.group("num").translate(FULLWIDTH_DIGITS).replace(",", "").replace("，", "").replace("·", ".")
         try:
             number = float(raw)
         except ValueError:  # pragma: no cover - the pattern only admits digits

@@ -10,7 +10,7 @@ from ..corpus import Document, _thaw
 from ..errors import InputTypeError, UnknownNameError, describe
 from ._common import check_text
 from .base import KINDS, Device
-from .citations import find_citations, find_slogans
+from .citations import explained_spans, find_citations, quoted_phrases
 from .formulations import find_formulations
 from .outline import outline
 from .parallelism import find_parallelism
@@ -56,22 +56,20 @@ def _tag_text(text: str, kinds: tuple[str, ...]) -> list[Device]:
                                 {"level": it.level, "marker": it.marker, "ordinal": it.ordinal,
                                  "headline": it.headline, "family": it.family}))
     formulations: list[Device] = []
-    if "formulation" in kinds or "slogan" in kinds:
+    quoted = {"slogan", "quoted"} & set(kinds)
+    if "formulation" in kinds or quoted:
         formulations = find_formulations(text, outline_items=items)
     if "formulation" in kinds:
         found += formulations
     if "parallelism" in kinds:
         found += find_parallelism(text, outline_items=items)
     citations: list[Device] = []
-    if "citation" in kinds or "slogan" in kinds:
+    if "citation" in kinds or quoted:
         citations = find_citations(text)
     if "citation" in kinds:
         found += citations
-    if "slogan" in kinds:
-        exclude = [(d.attrs["quote_start"], d.attrs["quote_end"]) if d.label == "leader" else (d.start, d.end)
-                   for d in citations]
-        exclude += [(d.start, d.end) for d in formulations]
-        found += find_slogans(text, exclude=exclude)
+    if quoted:
+        found += [d for d in quoted_phrases(text, explained_spans(citations, formulations)) if d.kind in quoted]
     if "statistic" in kinds:
         found += find_statistics(text)
     order = {k: i for i, k in enumerate(KINDS)}
@@ -92,7 +90,7 @@ def tag(
         data: the text of one document (a ``str``), or a :class:`~consensus_nlp.Corpus`
             or any iterable of :class:`~consensus_nlp.Document`.
         kinds: which devices to look for, a subset of ``outline``, ``formulation``,
-            ``parallelism``, ``citation``, ``slogan``, ``statistic`` (a single name is
+            ``parallelism``, ``citation``, ``slogan``, ``quoted``, ``statistic`` (a single name is
             accepted); ``None`` for all.
 
     Returns:
@@ -104,7 +102,7 @@ def tag(
         one of those columns is prefixed ``meta_``).
 
     Raises:
-        UnknownNameError: if a kind is not one of the six.
+        UnknownNameError: if a kind is not one of the seven.
         InputTypeError: if ``data`` is neither a str nor documents.
     """
     chosen = _check_kinds(kinds)
