@@ -41,24 +41,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
+def _int_at_least(minimum: int):
+    """An argparse type: a whole number >= ``minimum``."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} must be {minimum} or more")
+        return value
 
-def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
+    parse.__name__ = f"integer >= {minimum}"
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,9 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--out", default="consensus-nlp-report", help="output folder (default: %(default)s)")
     an.add_argument("--units", choices=("speech", "paragraph", "outline_item"), default="outline_item",
                     help="unit of analysis for topic models (default: %(default)s)")
-    an.add_argument("--k", type=_positive_int, default=None, help="number of topics (default: chosen from the data size)")
+    an.add_argument("--k", type=_int_at_least(1), default=None, help="number of topics (default: chosen from the data size)")
     an.add_argument("--engine", default="tomotopy", help="topic model engine: tomotopy, gensim or sklearn (default: %(default)s)")
-    an.add_argument("--seed", type=_nonnegative_int, default=0, help="random seed (default: %(default)s)")
+    an.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default: %(default)s)")
     an.add_argument("--themes", default="cppcc", help="theme set name or a YAML/TOML file (default: %(default)s)")
     an.add_argument("--by", default=None, help="metadata field to compare groups by (default: organization, else speaker, else doc_id)")
     an.add_argument("--meta-pattern", default=None,
