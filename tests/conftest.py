@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CONSENSUS_NLP_SHARED", REPO.parent / "shared"))
@@ -35,3 +36,13 @@ def gov_reports_dir() -> Path:
     if not GOV_REPORTS.is_dir():
         pytest.fail(f"the government work reports are missing at {GOV_REPORTS}; set CONSENSUS_NLP_SHARED")
     return GOV_REPORTS
+
+
+def messy_text(extra: str = "", *, max_size: int = 60) -> st.SearchStrategy[str]:
+    """Text mixing the genre's words with what breaks offsets: full-width forms, NFKC-changing
+    characters (㈠ ﬁ ① ⼀), combining marks, ideographic and other spaces, and any other character."""
+    alphabet = list("凝聚共识政协委员讲堂，。“”（）…—２０Ａｚ㈠ﬁ①⼀\u3000 \n\u0301¨ａ1a") + list(extra)
+    return st.text(
+        alphabet=st.one_of(st.sampled_from(alphabet), st.characters(blacklist_categories=("Cs",))),
+        max_size=max_size,
+    )

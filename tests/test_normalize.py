@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
+
+from conftest import messy_text
 
 from consensus_nlp.errors import InputTypeError, MissingDependencyError
 from consensus_nlp.normalization import normalize
@@ -66,13 +67,7 @@ def test_traditional_without_opencc_is_a_clear_error():
         normalize("凝聚共識", traditional=True)
 
 
-_TEXT = st.text(
-    alphabet=st.one_of(
-        st.sampled_from(list("凝聚共识政协委员讲堂，。“”（）…—２０Ａｚ㈠ﬁ①⼀\u3000 \n\u0301\u0308¨ａ1a")),
-        st.characters(blacklist_categories=("Cs",)),
-    ),
-    max_size=60,
-)
+_TEXT = messy_text("\u0308")
 
 
 @settings(max_examples=200, deadline=None)

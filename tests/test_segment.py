@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+
+from conftest import messy_text
 from hypothesis import strategies as st
 
 import consensus_nlp as cn
@@ -275,13 +277,7 @@ def test_tokenize_in_two_processes_equals_one(page_corpus):
     assert one.tokens == two.tokens and dict(one.params) == dict(two.params)
 
 
-_TEXT = st.text(
-    alphabet=st.one_of(
-        st.sampled_from(list("凝聚共识政协委员讲堂做优同心圆，。“”（）…—２０Ａｚ㈠ﬁ①⼀\u3000 \n\r\t\u0301¨ａ1a-.%")),
-        st.characters(blacklist_categories=("Cs",)),
-    ),
-    max_size=80,
-)
+_TEXT = messy_text("做优同心圆\r\t-.%", max_size=80)
 
 
 @settings(max_examples=150, deadline=None)

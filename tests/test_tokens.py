@@ -144,3 +144,17 @@ def test_progress_bar_only_when_asked(capsys):
     assert "tokenize" in capsys.readouterr().err
     tokenize(["凝聚共识", "同心圆"], segmenter=seg)  # stderr is not a terminal under pytest
     assert capsys.readouterr().err == ""
+
+
+def test_select_keeps_the_named_documents_in_the_given_order():
+    toks = Tokens(["a", "b", "c"], ["凝聚共识", "基层协商", "委员之家"], [{"n": 1}, {"n": 2}, {"n": 3}],
+                  [[Token("凝聚共识", 0, 4)], [Token("基层协商", 0, 4)], [Token("委员之家", 0, 4)]], params={"x": 1})
+    picked = toks.select(["c", "a"])
+    assert picked.doc_ids == ("c", "a")
+    assert picked.words() == [["委员之家"], ["凝聚共识"]]
+    assert [dict(m) for m in picked.metas] == [{"n": 3}, {"n": 1}]
+    assert dict(picked.params) == {"x": 1}
+    with pytest.raises(UnknownNameError, match="doc_ids='z'"):
+        toks.select(["z"])
+    with pytest.raises(InputTypeError):
+        toks.select("a")

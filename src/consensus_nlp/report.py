@@ -245,7 +245,6 @@ def analyze(
     from .profiles import cluster, emphasis, load_themes
     from .segment import tokenize
     from .textunits import units as make_units
-    from .tokens import Tokens
     from .topic_engines import ENGINES
     from .topics import fit_topics
 
@@ -278,10 +277,8 @@ def analyze(
                 raise EmptyInputError(describe("inputs", inputs, "holds no words in any document",
                                                todo="Check the text column and the encoding of the input."))
             logger.warning("skipped %d document(s) without words: %s", len(wordless), ", ".join(wordless))
-            keep = [i for i, toks in enumerate(tokens) if toks]
-            corpus = Corpus([corpus[i] for i in keep], meta=corpus.meta)
-            tokens = Tokens([tokens.doc_ids[i] for i in keep], [tokens.texts[i] for i in keep],
-                            [tokens.metas[i] for i in keep], [tokens.tokens[i] for i in keep], params=tokens.params)
+            corpus = corpus.filter(lambda d: d.doc_id not in wordless)
+            tokens = tokens.select(corpus.doc_ids)
 
     with step("devices"):
         devices = tag(corpus)
@@ -294,8 +291,10 @@ def analyze(
         )
 
     with step("emphasis"):
-        profile = emphasis(tokens, by=by, themes=theme_set)
         profile_counts = emphasis(tokens, by=by, themes=theme_set, counts=True)
+        # the rates from the same counts (emphasis' own rule: hits / tokens of the group * 1000)
+        group_sizes = pd.Series(profile_counts.attrs["n_tokens"], dtype=float).reindex(profile_counts.index)
+        profile = profile_counts.div(group_sizes, axis=0) * 1000
 
     with step("topics"):
         unit_corpus = make_units(corpus, unit=units)

@@ -282,6 +282,19 @@ class Tokens:
         ]
         return Tokens(self.doc_ids, self.texts, self.metas, grams, params={**self.params, "ngrams": n, "ngram_sep": sep})
 
+    def select(self, doc_ids: Sequence[str]) -> Tokens:
+        """A new :class:`Tokens` with only the documents ``doc_ids``, in that order."""
+        if isinstance(doc_ids, str):
+            raise InputTypeError(describe("doc_ids", doc_ids, "is a single string", accepted="a list of doc_ids",
+                                          todo="Wrap it in a list."))
+        positions = {d: i for i, d in enumerate(self.doc_ids)}
+        missing = [d for d in doc_ids if d not in positions]
+        if missing:
+            raise UnknownNameError(describe("doc_ids", missing[0], "is not in these tokens", accepted=list(self.doc_ids[:10])))
+        rows = [positions[d] for d in doc_ids]
+        return Tokens([self.doc_ids[i] for i in rows], [self.texts[i] for i in rows], [self.metas[i] for i in rows],
+                      [self.tokens[i] for i in rows], params=self.params)
+
     def filter(self, keep: Callable[[Token], bool] | None = None, *, min_chars: int = 1) -> Tokens:
         """A new :class:`Tokens` with only the tokens of at least ``min_chars`` characters that pass ``keep``.
 
