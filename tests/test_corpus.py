@@ -15,7 +15,7 @@ from consensus_nlp.errors import (
     InvalidArgumentError,
     UnknownNameError,
 )
-from consensus_nlp.textio import decode, read_text
+from consensus_nlp.io.encoding import decode, read_text
 
 from conftest import GOV_PATTERN
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import consensus_nlp as cn
-from consensus_nlp import datasets
+from consensus_nlp.io import datasets
 from consensus_nlp.errors import InputTypeError, UnknownNameError
 
 NAME = "gansu-cppcc-2021"

@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 
 import consensus_nlp as cn
-from consensus_nlp.profiles import cluster, emphasis, load_themes, theme_hits
+from consensus_nlp.models.emphasis import emphasis, theme_hits
+from consensus_nlp.models.cluster import cluster
+from consensus_nlp.models.dictionaries import load_themes
 from consensus_nlp.errors import EmptyInputError, InvalidArgumentError, UnknownNameError
-from consensus_nlp.tokens import Token, Tokens
+from consensus_nlp.text.tokens import Token, Tokens
 
 ORGS = ["徽县政协", "省委党校", "酒泉市政协", "金昌市政协", "天水市政协", "临夏州政协", "镇原县政协"]
 THEMES = ["culture_brand", "grassroots_consultation", "proposal_handling", "ideological_guidance", "united_front",

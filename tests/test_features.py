@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, UnknownNameError
-from consensus_nlp.tokens import Token, Tokens
+from consensus_nlp.text.tokens import Token, Tokens
 
 
 def make_tokens(docs: dict[str, list[str]], metas: list[dict] | None = None) -> Tokens:

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import consensus_nlp as cn
-from consensus_nlp import attribution, cleaning, places
-from consensus_nlp.cleaning import clean_spacing, join_lines
+from consensus_nlp.io.page import attribution, cleaning
+from consensus_nlp.io.page import bylines as places
+from consensus_nlp.io.page.cleaning import clean_spacing, join_lines
 from consensus_nlp.errors import (
     ConsensusNLPError,
     EmptyInputError,

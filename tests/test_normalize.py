@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from conftest import messy_text
 
 from consensus_nlp.errors import InputTypeError, MissingDependencyError
-from consensus_nlp.normalization import normalize
+from consensus_nlp.text.normalization import normalize
 
 
 def test_full_width_letters_and_digits_fold_but_chinese_punctuation_stays():

@@ -13,10 +13,11 @@ from matplotlib.axes import Axes  # noqa: E402
 
 import consensus_nlp as cn  # noqa: E402
 from consensus_nlp import fonts, plot  # noqa: E402
-from consensus_nlp.profiles import cluster, emphasis  # noqa: E402
+from consensus_nlp.models.emphasis import emphasis  # noqa: E402
+from consensus_nlp.models.cluster import cluster  # noqa: E402
 from consensus_nlp.errors import InvalidArgumentError  # noqa: E402
-from consensus_nlp.topics import fit_topics, select_k  # noqa: E402
-from consensus_nlp.textunits import units  # noqa: E402
+from consensus_nlp.models.topics import fit_topics, select_k  # noqa: E402
+from consensus_nlp.unitize import units  # noqa: E402
 
 
 @pytest.fixture(scope="module")

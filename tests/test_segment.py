@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.errors import InputTypeError, InvalidArgumentError, UnknownNameError
-from consensus_nlp.normalization import normalize
-from consensus_nlp.segment import Segmenter, _read_lexicon, tokenize
+from consensus_nlp.text.normalization import normalize
+from consensus_nlp.text.segmentation import Segmenter, _read_lexicon, tokenize
 
 BACKENDS = ["jieba", "rjieba"]
 LEXICON = Path(cn.__file__).parent / "lexicons" / "political.txt"

@@ -17,7 +17,7 @@ spacy = pytest.importorskip("spacy")
 
 @pytest.fixture(scope="module")
 def nlp():
-    from consensus_nlp.spacy import make_pipeline
+    from consensus_nlp.integrations.spacy import make_pipeline
 
     return make_pipeline()
 
@@ -80,7 +80,7 @@ def test_pipe_over_many_texts(nlp, speeches):
 
 
 def test_component_kinds(speeches):
-    from consensus_nlp.spacy import make_pipeline
+    from consensus_nlp.integrations.spacy import make_pipeline
 
     nlp = make_pipeline(kinds=["statistic"])
     doc = nlp(speeches[3].text)  # 陈华
@@ -92,7 +92,7 @@ def test_component_kinds(speeches):
 
 def test_make_pipeline_rejects_other_segmenters():
     from consensus_nlp.errors import InputTypeError
-    from consensus_nlp.spacy import make_pipeline
+    from consensus_nlp.integrations.spacy import make_pipeline
 
     with pytest.raises(InputTypeError):
         make_pipeline(segmenter="jieba")  # type: ignore[arg-type]
@@ -121,7 +121,7 @@ SCRIPT = textwrap.dedent(
     dt = jieba.dt
     initialized = jieba.dt.initialized
     before = snapshot()
-    import consensus_nlp.spacy as cs
+    import consensus_nlp.integrations.spacy as cs
     after_import = snapshot()
     nlp = cs.make_pipeline()
     doc = nlp("一是增进“四个认同”，二是凝聚共识。")
@@ -143,7 +143,7 @@ SCRIPT = textwrap.dedent(
 def test_no_global_state_changed_apart_from_our_factory():
     out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=240, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["import_changed"] is False  # importing consensus_nlp.spacy registers nothing
+    assert result["import_changed"] is False  # importing consensus_nlp.integrations.spacy registers nothing
     assert {k: v for k, v in result["added"].items() if v} == {"factories": ["consensus_devices"]}
     assert {k: v for k, v in result["removed"].items() if v} == {}
     assert result["extensions_same"] is True

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from consensus_nlp.errors import InputTypeError, InvalidArgumentError, UnknownNameError
-from consensus_nlp.segment import Segmenter, tokenize
-from consensus_nlp.tokens import Token, Tokens
+from consensus_nlp.text.segmentation import Segmenter, tokenize
+from consensus_nlp.text.tokens import Token, Tokens
 
 
 def _tokens(docs: dict[str, list[str]], metas: list[dict] | None = None) -> Tokens:

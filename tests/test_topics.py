@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 import consensus_nlp as cn
-from consensus_nlp.profiles import load_themes
+from consensus_nlp.models.dictionaries import load_themes
 from consensus_nlp.errors import (
     EmptyVocabularyError,
     InvalidArgumentError,
     ModelInputError,
     UnknownNameError,
 )
-from consensus_nlp.topics import TopicModel, fit_topics, select_k
-from consensus_nlp.textunits import units
+from consensus_nlp.models.topics import TopicModel, fit_topics, select_k
+from consensus_nlp.unitize import units
 
 SEEDED = ["culture_brand", "proposal_handling", "grassroots_consultation", "ideological_guidance"]
 CULTURE_ITEM = "gansu-cppcc-2021-01/o2"  # 徽县, 二是做强“文化品牌”

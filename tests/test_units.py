@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import consensus_nlp as cn
-from consensus_nlp.textunits import units
+from consensus_nlp.unitize import units
 from consensus_nlp.errors import InputTypeError, UnknownNameError
 
 

@@ -14,9 +14,11 @@ matplotlib.use("Agg")
 
 import consensus_nlp as cn  # noqa: E402
 from consensus_nlp import plot  # noqa: E402
-from consensus_nlp.profiles import cluster, emphasis, load_themes  # noqa: E402
-from consensus_nlp.topics import fit_topics  # noqa: E402
-from consensus_nlp.textunits import units  # noqa: E402
+from consensus_nlp.models.emphasis import emphasis
+from consensus_nlp.models.cluster import cluster
+from consensus_nlp.models.dictionaries import load_themes  # noqa: E402
+from consensus_nlp.models.topics import fit_topics  # noqa: E402
+from consensus_nlp.unitize import units  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 

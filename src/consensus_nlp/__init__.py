@@ -33,47 +33,50 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # public name -> module that defines it (imported on first access)
 _LAZY: dict[str, str] = {
-    "read_text": "textio",
-    "read_page": "layout",
-    "parse_page": "layout",
-    "load_corpus": "datasets",
-    "list_corpora": "datasets",
-    "normalize": "normalization",
-    "NormalizedText": "normalization",
-    "list_lexicons": "segment",
-    "Token": "tokens",
-    "Tokens": "tokens",
-    "Segmenter": "segment",
-    "tokenize": "segment",
-    "load_stopwords": "stopwords",
-    "list_stopwords": "stopwords",
+    "read_text": "io.encoding",
+    "read_page": "io.page.reader",
+    "parse_page": "io.page.reader",
+    "load_corpus": "io.datasets",
+    "list_corpora": "io.datasets",
+    "normalize": "text.normalization",
+    "NormalizedText": "text.normalization",
+    "list_lexicons": "text.segmentation",
+    "Segmenter": "text.segmentation",
+    "tokenize": "text.segmentation",
+    "Token": "text.tokens",
+    "Tokens": "text.tokens",
+    "load_stopwords": "text.stopwords",
+    "list_stopwords": "text.stopwords",
     "outline": "devices",
     "tag": "devices",
     "OutlineItem": "devices",
     "Device": "devices",
-    "units": "textunits",
-    "dtm": "features",
-    "DTM": "features",
-    "keyness": "features",
-    "load_themes": "profiles",
-    "list_themes": "profiles",
-    "emphasis": "profiles",
-    "cluster": "profiles",
-    "fit_topics": "topics",
-    "select_k": "topics",
-    "TopicModel": "topics",
-    "plot": None,  # a submodule
+    "units": "unitize",
+    "dtm": "models.dtm",
+    "DTM": "models.dtm",
+    "keyness": "models.keyness",
+    "load_themes": "models.dictionaries",
+    "list_themes": "models.dictionaries",
+    "emphasis": "models.emphasis",
+    "cluster": "models.cluster",
+    "fit_topics": "models.topics",
+    "select_k": "models.topics",
+    "TopicModel": "models.topics",
+    "analyze": "report",
 }
+# public submodules reachable as attributes: cn.plot.emphasis_heatmap(...)
+_SUBMODULES: dict[str, str] = {"plot": "viz.plot", "fonts": "viz.fonts"}
 
-__all__ = ["Corpus", "Document", "ConsensusNLPError", "errors", "__version__", *_LAZY]
+__all__ = ["Corpus", "Document", "ConsensusNLPError", "errors", "__version__", *_LAZY, *_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{_SUBMODULES[name]}", __name__)
+        globals()[name] = module
+        return module
     if name in _LAZY:
-        module_name = _LAZY[name]
-        if module_name is None:
-            return importlib.import_module(f".{name}", __name__)
-        module = importlib.import_module(f".{module_name}", __name__)
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
         value = getattr(module, name)
         globals()[name] = value
         return value
@@ -85,16 +88,20 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import plot
-    from .datasets import list_corpora, load_corpus
     from .devices import Device, OutlineItem, outline, tag
-    from .profiles import cluster, emphasis, list_themes, load_themes
-    from .features import DTM, dtm, keyness
-    from .layout import parse_page, read_page
-    from .normalization import NormalizedText, normalize
-    from .segment import Segmenter, list_lexicons, tokenize
-    from .stopwords import list_stopwords, load_stopwords
-    from .textio import read_text
-    from .tokens import Token, Tokens
-    from .topics import TopicModel, fit_topics, select_k
-    from .textunits import units
+    from .io.datasets import list_corpora, load_corpus
+    from .io.encoding import read_text
+    from .io.page.reader import parse_page, read_page
+    from .models.cluster import cluster
+    from .models.dictionaries import list_themes, load_themes
+    from .models.dtm import DTM, dtm
+    from .models.emphasis import emphasis
+    from .models.keyness import keyness
+    from .models.topics import TopicModel, fit_topics, select_k
+    from .report import analyze
+    from .text.normalization import NormalizedText, normalize
+    from .text.segmentation import Segmenter, list_lexicons, tokenize
+    from .text.stopwords import list_stopwords, load_stopwords
+    from .text.tokens import Token, Tokens
+    from .unitize import units
+    from .viz import fonts, plot

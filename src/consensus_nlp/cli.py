@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read_input_text(file: str) -> str:
-    from .textio import decode, read_text
+    from .io.encoding import decode, read_text
 
     if file == "-":
         data = sys.stdin.buffer.read()
@@ -134,7 +134,7 @@ def _emit(rows: list[dict], fmt: str, text_lines: list[str], out) -> None:
 
 
 def _cmd_segment(args, out) -> int:
-    from .segment import Segmenter
+    from .text.segmentation import Segmenter
 
     text = _read_input_text(args.file)
     seg = Segmenter(backend=args.backend, lexicon=args.lexicon)
@@ -190,7 +190,7 @@ def _cmd_tag(args, out) -> int:
 
 
 def _cmd_corpora(args, out) -> int:
-    from .datasets import list_corpora
+    from .io.datasets import list_corpora
 
     for name in list_corpora():
         out.write(name + "\n")

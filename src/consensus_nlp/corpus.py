@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
-from .textio import read_text
+from .io.encoding import read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -31,21 +31,21 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Document", "Corpus"]
 
 
-def _freeze(value: Any) -> Any:
+def freeze(value: Any) -> Any:
     """Turn lists into tuples and dicts into read-only mappings, recursively."""
     if isinstance(value, Mapping):
-        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+        return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
-        return tuple(_freeze(v) for v in value)
+        return tuple(freeze(v) for v in value)
     return value
 
 
-def _thaw(value: Any) -> Any:
-    """The inverse of :func:`_freeze`, for JSON and pandas output."""
+def thaw(value: Any) -> Any:
+    """The inverse of :func:`freeze`, for JSON and pandas output."""
     if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
+        return {k: thaw(v) for k, v in value.items()}
     if isinstance(value, tuple):
-        return [_thaw(v) for v in value]
+        return [thaw(v) for v in value]
     return value
 
 
@@ -73,7 +73,7 @@ class Document:
             )
         if not isinstance(self.meta, Mapping):
             raise InputTypeError(describe("meta", self.meta, "is not a mapping", accepted="a dict of metadata"))
-        object.__setattr__(self, "meta", _freeze(self.meta))
+        object.__setattr__(self, "meta", freeze(self.meta))
 
     def __repr__(self) -> str:
         preview = self.text[:20].replace("\n", " ")
@@ -82,7 +82,7 @@ class Document:
 
     def to_record(self) -> dict[str, Any]:
         """``{"doc_id": …, "text": …, **meta}`` with plain lists and dicts."""
-        return {"doc_id": self.doc_id, "text": self.text, **_thaw(self.meta)}
+        return {"doc_id": self.doc_id, "text": self.text, **thaw(self.meta)}
 
 
 class Corpus(Sequence[Document]):
@@ -124,7 +124,7 @@ class Corpus(Sequence[Document]):
             index[doc.doc_id] = i
         self._docs = docs
         self._index = index
-        self._meta = _freeze(dict(meta or {}))
+        self._meta = freeze(dict(meta or {}))
 
     # -- sequence protocol -------------------------------------------------
     def __len__(self) -> int:
@@ -392,6 +392,23 @@ def metadata_values(doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]], 
     if metas and not any(by in m for m in metas):
         raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *metadata_fields(metas)]))
     return [m.get(by) for m in metas]
+
+
+def group_key(value: Any) -> Any:
+    """A hashable stand-in for a metadata value (its ``repr`` when the value is not hashable), for grouping."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def first_positions(values: Sequence[Any]) -> list[int]:
+    """Index of the first occurrence of each distinct value, in order of first appearance."""
+    seen: dict[Any, int] = {}
+    for i, v in enumerate(values):
+        seen.setdefault(group_key(v), i)
+    return list(seen.values())
 
 
 def _is_missing(value: Any) -> bool:

@@ -13,7 +13,11 @@ show the value, list what is accepted and say what to do::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
     "ConsensusNLPError",
@@ -27,6 +31,11 @@ __all__ = [
     "ModelInputError",
     "MissingDependencyError",
     "describe",
+    "check_choice",
+    "check_int",
+    "check_float",
+    "check_bool",
+    "check_random_state",
 ]
 
 
@@ -99,3 +108,117 @@ class ModelInputError(ConsensusNLPError, ValueError):
 
 class MissingDependencyError(ConsensusNLPError, ImportError):
     """An optional package that the requested feature needs is not installed (OpenCC, pyLDAvis)."""
+
+
+# -- shared argument checks ---------------------------------------------------
+# One declaration of what a parameter accepts, checked once at the API boundary,
+# with the same message shape everywhere (scikit-learn's validate_params, simplified).
+
+
+def check_choice(argument: str, value: Any, choices: Iterable[T], *, what: str = "a known option",
+                 todo: str | None = None) -> T:
+    """Return ``value`` if it is one of ``choices``; else raise :class:`UnknownNameError` listing them.
+
+    Examples:
+        >>> check_choice("engine", "gensim", ("tomotopy", "gensim", "sklearn"))
+        'gensim'
+    """
+    options = tuple(choices)
+    try:
+        ok = value in options
+    except TypeError:  # unhashable values in a set of choices
+        ok = False
+    if not ok:
+        raise UnknownNameError(describe(argument, value, f"is not {what}", accepted=options, todo=todo))
+    return value
+
+
+def check_int(argument: str, value: Any, *, minimum: int | None = None, maximum: int | None = None,
+              allow_none: bool = False, todo: str | None = None) -> Any:
+    """Return ``value`` if it is an ``int`` (not a bool) within ``[minimum, maximum]``.
+
+    numpy integers are accepted and returned as ``int``.
+
+    Examples:
+        >>> check_int("k", 5, minimum=2)
+        5
+    """
+    if value is None and allow_none:
+        return None
+    try:
+        import numpy as np  # numpy is a dependency; only its integer types are accepted here
+
+        if isinstance(value, np.integer):
+            value = int(value)
+    except ImportError:  # pragma: no cover
+        pass
+    bounds = _bounds(minimum, maximum)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidArgumentError(describe(argument, value, "is not an integer",
+                                            accepted=f"an int {bounds}" + (" or None" if allow_none else ""), todo=todo))
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise InvalidArgumentError(describe(argument, value, "is out of range", accepted=f"an int {bounds}", todo=todo))
+    return value
+
+
+def check_float(argument: str, value: Any, *, minimum: float | None = None, maximum: float | None = None,
+                exclusive_minimum: bool = False, exclusive_maximum: bool = False, allow_none: bool = False,
+                todo: str | None = None) -> Any:
+    """Return ``float(value)`` if it is a finite real number within the bounds (NaN and infinities are refused).
+
+    Examples:
+        >>> check_float("level", 0.95, minimum=0, maximum=1, exclusive_minimum=True, exclusive_maximum=True)
+        0.95
+    """
+    if value is None and allow_none:
+        return None
+    low = "" if minimum is None else ("> " if exclusive_minimum else ">= ") + f"{minimum:g}"
+    high = "" if maximum is None else ("< " if exclusive_maximum else "<= ") + f"{maximum:g}"
+    accepted = "a finite number" + (f" {low}" if low else "") + (" and" if low and high else "") + (f" {high}" if high else "")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_numpy_real(value):
+        raise InvalidArgumentError(describe(argument, value, "is not a number", accepted=accepted, todo=todo))
+    number = float(value)
+    if not math.isfinite(number):
+        raise InvalidArgumentError(describe(argument, value, "is not finite", accepted=accepted, todo=todo))
+    if minimum is not None and (number < minimum or (exclusive_minimum and number == minimum)):
+        raise InvalidArgumentError(describe(argument, value, "is out of range", accepted=accepted, todo=todo))
+    if maximum is not None and (number > maximum or (exclusive_maximum and number == maximum)):
+        raise InvalidArgumentError(describe(argument, value, "is out of range", accepted=accepted, todo=todo))
+    return number
+
+
+def check_bool(argument: str, value: Any) -> bool:
+    """Return ``value`` if it is a ``bool``; refuse truthy stand-ins such as ``"no"`` or ``1``."""
+    if not isinstance(value, bool):
+        raise InvalidArgumentError(describe(argument, value, "is not a bool", accepted="True or False"))
+    return value
+
+
+def check_random_state(value: Any, argument: str = "random_state") -> int:
+    """Return a seed usable by every engine: an int in ``[0, 2**31 - 1]``.
+
+    ``None`` is refused: results must be reproducible, so a seed is always named.
+    """
+    if value is None:
+        raise InvalidArgumentError(describe(argument, value, "is not a seed", accepted="an int from 0 to 2147483647",
+                                            todo="Pass a fixed seed such as random_state=0."))
+    return check_int(argument, value, minimum=0, maximum=2**31 - 1)
+
+
+def _bounds(minimum: float | None, maximum: float | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"from {minimum} to {maximum}"
+    if minimum is not None:
+        return f">= {minimum}"
+    if maximum is not None:
+        return f"<= {maximum}"
+    return ""
+
+
+def _is_numpy_real(value: Any) -> bool:
+    try:
+        import numpy as np
+
+        return isinstance(value, (np.integer, np.floating))
+    except ImportError:  # pragma: no cover
+        return False

@@ -41,7 +41,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ._common import alternation, check_text, rules
+from .common import alternation, check_text, rules
 from .base import Device, make
 
 __all__ = ["find_citations", "find_slogans", "find_quoted"]

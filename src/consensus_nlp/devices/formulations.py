@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ._common import alternation, check_text, cn_number, is_cjk, load_data, rules
+from .common import alternation, check_text, cn_number, is_han, load_data, rules
 from .base import Device, make
 from .outline import OutlineItem, outline, outline_lists
 
@@ -242,7 +242,7 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
     for m in compound.finditer(text):
         body = m.group(1)
         numerals = sum(c in "一二两三四五六七八九十" for c in body)
-        if numerals < 2 or numerals == len(body) or not all(is_cjk(c) for c in body):
+        if numerals < 2 or numerals == len(body) or not all(is_han(c) for c in body):
             continue  # “八七”, “七一” are dates and plan numbers, not summaries
         add(m.start() + 1, m.end() - 1, None, "quoted compound", [])
     for m in bare.finditer(text):

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ._common import CIRCLED, FULLWIDTH_DIGITS, Layout, check_text, cn_number, quote_aware_find, rules
+from .common import CIRCLED, FULLWIDTH_DIGITS, Layout, check_text, cn_number, quote_aware_find, rules
 
 __all__ = ["OutlineItem", "outline"]
 

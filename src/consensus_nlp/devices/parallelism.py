@@ -32,7 +32,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ._common import check_text, is_cjk, rules, sentence_spans, strip_span
+from .common import check_text, is_han, rules, sentence_spans, strip_span
 from .base import Device, make
 from .outline import OutlineItem, outline, outline_lists
 
@@ -111,14 +111,14 @@ def _valid(items: list[str], runs: list[tuple[str, str]], cfg: dict[str, Any], s
     stop = set(cfg["stop_affixes"])
 
     def meaningful(lit: str) -> bool:
-        return any(is_cjk(c) and c not in stop for c in lit)
+        return any(is_han(c) and c not in stop for c in lit)
 
     wheres = {where for where, _ in runs}
     if source == "leads":
         # lead clauses of separate sentences share a first character by chance (我…, 在…, 中国…):
         # they need a shared beginning or ending of two or more characters
         ends = [lit for where, lit in runs if where in ("prefix", "suffix")]
-        if not any(sum(1 for c in lit if is_cjk(c)) >= 2 and meaningful(lit) for lit in ends):
+        if not any(sum(1 for c in lit if is_han(c)) >= 2 and meaningful(lit) for lit in ends):
             return False
     if any(where == "prefix" and meaningful(lit) for where, lit in runs):
         return True
@@ -137,7 +137,7 @@ def _valid(items: list[str], runs: list[tuple[str, str]], cfg: dict[str, Any], s
     # a one-character ending is mostly a noun head or a measure word (黑龙江钢厂，吉林肥料厂，…;
     # …达到１０．９亿吨，…１．３９亿吨): two or more shared characters are needed
     return similar and long_enough and any(
-        where == "suffix" and meaningful(lit) and sum(1 for c in lit if is_cjk(c)) >= 2 for where, lit in runs)
+        where == "suffix" and meaningful(lit) and sum(1 for c in lit if is_han(c)) >= 2 for where, lit in runs)
 
 
 def _check(items: list[str], cfg: dict[str, Any], max_chars: int, source: str) -> tuple[str, list[list[str]]] | None:

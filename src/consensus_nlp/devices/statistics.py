@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ._common import FULLWIDTH_DIGITS, alternation, check_text, is_cjk, rules
+from .common import FULLWIDTH_DIGITS, alternation, check_text, is_han, rules
 from .base import Device, make
 
 __all__ = ["find_statistics"]
@@ -81,7 +81,7 @@ def find_statistics(text: str) -> list[Device]:
         tail = text[e:e + 2]
         approx = bool(m.group("before") or m.group("a1") or m.group("a2")) or tail in ("左右", "以上")
         obj_end = e
-        while obj_end < len(text) and obj_end - e < 6 and is_cjk(text[obj_end]) and text[obj_end] not in _OBJECT_STOP:
+        while obj_end < len(text) and obj_end - e < 6 and is_han(text[obj_end]) and text[obj_end] not in _OBJECT_STOP:
             obj_end += 1
         out.append(make("statistic", (mult or "") + unit, text, s, e, value=number * factor, number=number,
                         multiplier=factor, unit=unit, approx=approx, object=text[e:obj_end]))

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Document, _thaw
+from ..corpus import Document, thaw
 from ..errors import InputTypeError, UnknownNameError, describe
-from ._common import check_text
+from .common import check_text
 from .base import KINDS, Device
 from .citations import explained_spans, find_citations, quoted_phrases
 from .formulations import find_formulations
@@ -30,7 +30,7 @@ _FAMILY_LABEL = {"shi": "一是", "dun": "一、", "paren": "（一）", "di": "
                  "adot": "1.", "aparen": "（1）", "circ": "①"}
 
 
-def _check_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
+def check_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
     if kinds is None:
         return KINDS
     if isinstance(kinds, str):
@@ -105,7 +105,7 @@ def tag(
         UnknownNameError: if a kind is not one of the seven.
         InputTypeError: if ``data`` is neither a str nor documents.
     """
-    chosen = _check_kinds(kinds)
+    chosen = check_kinds(kinds)
     if isinstance(data, str):
         return _tag_text(data, chosen)
     if isinstance(data, (bytes, bytearray, Document)) or not isinstance(data, Iterable):
@@ -125,7 +125,7 @@ def tag(
                                           todo="Build a Corpus with Corpus.from_records."))
         check_text(doc.text, f"data[{i}].text")
         n_docs += 1
-        meta = {(f"meta_{k}" if k in COLUMNS else k): _thaw(v) for k, v in doc.meta.items()}
+        meta = {(f"meta_{k}" if k in COLUMNS else k): thaw(v) for k, v in doc.meta.items()}
         meta_keys.update(dict.fromkeys(meta))
         for d in _tag_text(doc.text, chosen):
             rows.append({"doc_id": doc.doc_id, "kind": d.kind, "label": d.label, "start": d.start, "end": d.end,

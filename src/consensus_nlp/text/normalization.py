@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import InputTypeError, MissingDependencyError, describe
+from ..errors import InputTypeError, MissingDependencyError, describe
 
 __all__ = ["NormalizedText", "normalize", "normalize_str"]
 

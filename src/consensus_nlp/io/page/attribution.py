@@ -16,12 +16,9 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from .places import Byline, place_of
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .layout import _Line
+from .bylines import Byline, place_of
+from .lines import Line
 
 __all__ = ["LAYOUT_WEIGHTS", "Group", "assign", "attribute_bylines", "attribute_titles", "title_text"]
 
@@ -95,13 +92,13 @@ def assign(scores: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
 class Group:
     """A run of non-body lines: bylines, titles, header, markers."""
 
-    lines: list[_Line]
+    lines: list[Line]
     before: int | None = None  # index of the speech ending just before the group
     after: int | None = None  # index of the speech starting just after it
 
-    def title_blocks(self) -> list[list[_Line]]:
+    def title_blocks(self) -> list[list[Line]]:
         """Contiguous runs of title lines."""
-        blocks: list[list[_Line]] = []
+        blocks: list[list[Line]] = []
         for k, line in enumerate(self.lines):
             if line.kind == "title":
                 if k and self.lines[k - 1].kind == "title":
@@ -110,7 +107,7 @@ class Group:
                     blocks.append([line])
         return blocks
 
-    def titles(self) -> list[tuple[list[_Line], tuple[_Line, int] | None, tuple[_Line, int] | None]]:
+    def titles(self) -> list[tuple[list[Line], tuple[Line, int] | None, tuple[Line, int] | None]]:
         """Title lines cut into titles of one or two lines, as many as there are speakers if possible.
 
         Each title comes with ``(byline line, k)`` when its block of titles
@@ -146,7 +143,7 @@ class Group:
         return titles
 
 
-def title_text(lines: Sequence[_Line]) -> str:
+def title_text(lines: Sequence[Line]) -> str:
     """Title lines joined with one space, each line's own spacing collapsed to one space."""
     return " ".join(re.sub(r"\s+", " ", line.text) for line in lines)
 
@@ -161,7 +158,7 @@ def _adjacent(group: Group, speech: int) -> bool:
 
 def attribute_bylines(
     groups: list[Group], texts: list[str]
-) -> tuple[list[tuple[Byline, _Line, Group] | None], list[Byline]]:
+) -> tuple[list[tuple[Byline, Line, Group] | None], list[Byline]]:
     """For each body, ``(byline, its line, its group)`` or None; and the bylines left without a body.
 
     Evidence: the organization named in the body (3, +1 in its first 80
@@ -180,7 +177,7 @@ def attribute_bylines(
                 score += 1.0
             row.append(score)
         scores.append(row)
-    attributed: list[tuple[Byline, _Line, Group] | None] = [None] * len(texts)
+    attributed: list[tuple[Byline, Line, Group] | None] = [None] * len(texts)
     used = set()
     for b, s in assign(scores):
         attributed[s] = bylines[b]
@@ -190,8 +187,8 @@ def attribute_bylines(
 
 
 def attribute_titles(
-    groups: list[Group], texts: list[str], speakers: list[tuple[Byline, _Line, Group] | None]
-) -> list[list[_Line] | None]:
+    groups: list[Group], texts: list[str], speakers: list[tuple[Byline, Line, Group] | None]
+) -> list[list[Line] | None]:
     """For each body, the lines of its title or None.
 
     Evidence: :func:`_overlap` of title and body, plus :data:`LAYOUT_WEIGHTS`
@@ -222,7 +219,7 @@ def attribute_titles(
             row.append(score)
         scores.append(row)
     logger.debug("title scores: %s", scores)
-    found: list[list[_Line] | None] = [None] * n
+    found: list[list[Line] | None] = [None] * n
     for t, s in assign(scores):
         found[s] = titles[t][0][0]
     return found

@@ -13,13 +13,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .._zh import CIRCLED, FULLWIDTH_DIGITS, INLINE_SPACE, cn_number, is_han
 from ..errors import InputTypeError, describe
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
-INLINE_SPACE = " \t\u3000\u00a0"
+__all__ = ["CIRCLED", "FULLWIDTH_DIGITS", "INLINE_SPACE", "cn_number", "is_han", "load_data", "rules", "check_text",
+           "quote_aware_find", "Layout", "sentence_spans", "strip_span", "alternation"]
 
 
 @lru_cache(maxsize=None)
@@ -40,24 +38,6 @@ def check_text(text: object, argument: str = "text") -> str:
                      todo="Pass the text of one document; use consensus_nlp.tag(corpus) for many.")
         )
     return text
-
-
-def cn_number(s: str) -> int | None:
-    """Value of a Chinese numeral from 一 to 九十九 (``"十二"`` -> 12); ``None`` if it is not one."""
-    if not s:
-        return None
-    if len(s) == 1:
-        if s == "十":
-            return 10
-        return CN_DIGITS.get(s) or None
-    if "十" not in s or s.count("十") > 1:
-        return None
-    tens, _, units = s.partition("十")
-    t = 1 if tens == "" else CN_DIGITS.get(tens)
-    u = 0 if units == "" else CN_DIGITS.get(units)
-    if t is None or u is None or (tens and t < 2) or len(units) > 1:
-        return None
-    return t * 10 + u
 
 
 def quote_aware_find(text: str, start: int, end: int, stops: str) -> int:
@@ -160,10 +140,6 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def is_cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
 
 
 def alternation(words: list[str]) -> str:

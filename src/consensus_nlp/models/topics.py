@@ -21,11 +21,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .corpus import _freeze, _thaw
-from .errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
-from .features import DTM, dtm
-from .tokens import Tokens
-from .topic_engines import DEFAULT_ITERATIONS, ENGINES, fit_engine
+from ..corpus import freeze, thaw
+from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
+from .dtm import DTM, dtm
+from ..text.tokens import Tokens
+from .engines import DEFAULT_ITERATIONS, ENGINES, fit_engine
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -68,7 +68,7 @@ class TopicModel:
         self.k = len(self.names)
         self.terms: tuple[str, ...] = tuple(terms)
         self.doc_ids: tuple[str, ...] = tuple(doc_ids)
-        self.metas = tuple(_freeze(dict(m)) for m in metas)
+        self.metas = tuple(freeze(dict(m)) for m in metas)
         self.topic_word_ = np.ascontiguousarray(topic_word, dtype=np.float64)
         self.doc_topic_ = np.ascontiguousarray(doc_topic, dtype=np.float64)
         self.texts = None if texts is None else tuple(tuple(t) for t in texts)
@@ -114,7 +114,7 @@ class TopicModel:
         """
         import pandas as pd
 
-        meta = pd.DataFrame([_thaw(m) for m in self.metas], index=range(len(self.doc_ids)))
+        meta = pd.DataFrame([thaw(m) for m in self.metas], index=range(len(self.doc_ids)))
         meta = meta.drop(columns=[c for c in meta.columns if c in self.names or c == "doc_id"])
         shares = pd.DataFrame(self.doc_topic_, columns=list(self.names))
         return pd.concat([pd.DataFrame({"doc_id": list(self.doc_ids)}), meta, shares], axis=1)
@@ -173,7 +173,7 @@ class TopicModel:
         path = Path(path)
         info = {
             "format": _FORMAT, "engine": self.engine, "names": list(self.names), "terms": list(self.terms),
-            "doc_ids": list(self.doc_ids), "metas": [_thaw(m) for m in self.metas],
+            "doc_ids": list(self.doc_ids), "metas": [thaw(m) for m in self.metas],
             "texts": None if self.texts is None else [list(t) for t in self.texts],
             "doc_lengths": list(self.doc_lengths), "perplexity": self.perplexity_, "params": _jsonable(self.params),
         }
@@ -289,7 +289,7 @@ def _seed_map(
     if len(seed_words) > k:
         raise InvalidArgumentError(describe("seed_words", list(seed_words), f"names more topics than k={k}",
                                             accepted=f"at most {k} seeded topics", todo="Raise k or seed fewer topics."))
-    from .profiles import _compile
+    from .dictionaries import compile_entry
 
     vocab = set(terms)
     names, seeds = [], {}
@@ -304,7 +304,7 @@ def _seed_map(
             if word in vocab:
                 present.append(word)
             elif word.startswith("re:") or any(ch in word for ch in "*?["):
-                match = _compile(word, theme=str(name))
+                match = compile_entry(word, theme=str(name))
                 present.extend(t for t in terms if match(t))
         if not present:
             raise ModelInputError(describe(f"seed_words[{name!r}]", words, "has no word in the vocabulary",

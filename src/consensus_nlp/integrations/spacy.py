@@ -20,13 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputTypeError, describe
+from ..errors import InputTypeError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from .segment import Segmenter
+    from ..text.segmentation import Segmenter
 
 __all__ = ["make_pipeline", "register", "SegmenterTokenizer", "FACTORY", "SPANS_KEY", "OUTLINE_KEY", "USER_DATA_KEY"]
 
@@ -96,12 +96,12 @@ class DevicesComponent:
     """
 
     def __init__(self, kinds: list[str] | None = None) -> None:
-        from .devices.tagger import _check_kinds
+        from ..devices.tagger import check_kinds
 
-        self.kinds = _check_kinds(kinds)
+        self.kinds = check_kinds(kinds)
 
     def __call__(self, doc: Doc) -> Doc:
-        from .devices import tag
+        from ..devices import tag
 
         devices = tag(doc.text, kinds=self.kinds)
         spans = []
@@ -153,7 +153,7 @@ def make_pipeline(*, segmenter: Segmenter | None = None, kinds: list[str] | None
     """
     import spacy
 
-    from .segment import Segmenter
+    from ..text.segmentation import Segmenter
 
     if segmenter is None:
         segmenter = Segmenter()

@@ -24,8 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .corpus import Corpus
-from .errors import InputTypeError, UnknownNameError, describe
+from ..corpus import Corpus
+from ..errors import InputTypeError, UnknownNameError, describe
 
 __all__ = ["list_corpora", "load_corpus"]
 
@@ -41,7 +41,7 @@ def _roots() -> list[Path]:
             roots.append(Path(str(installed)))
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):  # pragma: no cover
         pass
-    checkout = Path(__file__).resolve().parents[2] / "corpora"
+    checkout = Path(__file__).resolve().parents[3] / "corpora"
     if checkout.is_dir():
         roots.append(checkout)
     return roots
@@ -99,7 +99,7 @@ def load_corpus(name: str, *, reparse: bool = False) -> Corpus:
     if info.is_file():
         meta.update(json.loads(info.read_text(encoding="utf-8")))
     if reparse:
-        from .layout import read_page
+        from .page import read_page
 
         documents = read_page(folder / "page.txt", doc_prefix=name)
     else:

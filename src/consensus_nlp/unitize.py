@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterator
 
 from .corpus import Corpus, Document
-from .devices._common import strip_span
+from .devices.common import strip_span
 from .errors import InputTypeError, UnknownNameError, describe
 
 __all__ = ["units", "UNITS"]

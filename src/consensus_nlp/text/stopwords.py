@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Iterable
 from importlib import resources
 
-from .errors import InputTypeError, UnknownNameError, describe
+from ..errors import InputTypeError, UnknownNameError, describe
 
 __all__ = ["load_stopwords", "list_stopwords", "stopword_hashes"]
 

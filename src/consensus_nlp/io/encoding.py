@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import EmptyInputError, EncodingDetectionError, InputTypeError, describe
+from ..errors import EmptyInputError, EncodingDetectionError, InputTypeError, describe
 
 __all__ = ["ENCODINGS", "decode", "read_text"]
 

@@ -38,8 +38,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .corpus import Corpus, Document
-from .errors import InputTypeError, InvalidArgumentError, MissingDependencyError, UnknownNameError, describe
+from .._zh import CLOSERS, SENTENCE_END
+from ..corpus import Corpus, Document
+from ..errors import InputTypeError, InvalidArgumentError, MissingDependencyError, UnknownNameError, describe
 from .normalization import normalize, normalize_str
 from .tokens import Token, Tokens
 
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 _BACKENDS = ("auto", "jieba", "rjieba")
 _LEXICONS = ("political", "none")
 _MAX_CHUNK_CHARS = 2000  # longer lines are cut at sentence ends (or hard) for bounded memory
-_SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)]*")
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_END)}]+[{re.escape(CLOSERS)}]*")
 _SOFT_BREAK = re.compile(r"[，、,：:\s]+")  # where a long run without sentence ends is cut next
 # jieba-rs's HMM step splits non-Han runs with `[a-zA-Z0-9]+(?:.\d+)?%?` (an unescaped
 # dot), jieba with `[a-zA-Z0-9]+(?:\.\d+)?%?`: "2011-2020" is one token in jieba-rs only.

@@ -13,14 +13,14 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputTypeError, InvalidArgumentError, describe
+from ..errors import InputTypeError, InvalidArgumentError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from .profiles import ClusterResult
-    from .topics import TopicModel
+    from ..models.cluster import ClusterResult
+    from ..models.topics import TopicModel
 
 __all__ = ["emphasis_heatmap", "topic_terms", "dendrogram", "topic_shares", "select_k_curve"]
 

@@ -32,12 +32,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..._zh import cn_number
+from .lines import Line, Paragraph
 from .attribution import Group, attribute_bylines, attribute_titles, title_text
 from .cleaning import display_width, ends_sentence, join_lines
-from .corpus import Corpus, Document
-from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
-from .places import Byline, data_lines, parse_bylines, place_of
-from .textio import read_text
+from ...corpus import Corpus, Document
+from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
+from .bylines import Byline, data_lines, parse_bylines, place_of
+from ..encoding import read_text
 
 __all__ = ["parse_page", "read_page"]
 
@@ -50,7 +52,7 @@ SHORT_CELLS = 2.0
 #: Lines on either side used to estimate the column width of a line.
 COLUMN_WINDOW = 6
 
-_NUMERALS = "零一二三四五六七八九十"
+_NUMERALS = "零一二三四五六七八九十"  # the numerals of enumeration markers on pages
 _CLAUSE_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
 _LEADING_SPACE = re.compile(r"^[ \t\u3000\u00a0]+\S")
 _LETTER_SPACED = re.compile(r"(?:\S\s){3}\S")  # 其 中 民 生 …
@@ -81,43 +83,13 @@ def _cue(section: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns[section]))
 
 
-# -- lines -------------------------------------------------------------------
-@dataclass
-class _Line:
-    number: int  # 1-based, in the text as given
-    raw: str
-    kind: str = "body"  # body | byline | title | header | marker
-    bylines: list[Byline] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return self.raw.strip()
-
-    @property
-    def width(self) -> float:
-        return display_width(self.text)
-
-
-def _numeral(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    values = [_NUMERALS.index(ch) for ch in token]
-    if len(values) == 1:
-        return values[0]
-    if values[0] == 10:  # 十一
-        return 10 + values[1]
-    if len(values) == 2:  # 二十
-        return values[0] * 10
-    return values[0] * 10 + values[2]  # 二十一
-
-
 def _enumeration(text: str) -> tuple[str, int, bool, int] | None:
     """``(style, rank, is_heading, number)`` of an enumeration marker opening ``text``."""
     for style, rank, heading, pattern in _ENUMERATIONS:
         match = pattern.match(text)
         if match:
             try:
-                return style, rank, heading, _numeral(match.group(1))
+                return style, rank, heading, cn_number(match.group(1)) or 0
             except (ValueError, IndexError):
                 return None
     return None
@@ -127,7 +99,7 @@ def _balanced(text: str) -> bool:
     return all(text.count(a) == text.count(b) for a, b in _PAIRS)
 
 
-def _classify(line: _Line) -> str:
+def _classify(line: Line) -> str:
     text = line.text
     bylines = parse_bylines(text)
     if bylines:
@@ -152,15 +124,15 @@ def _classify(line: _Line) -> str:
     return "body"
 
 
-def _split_lines(text: str) -> list[_Line]:
+def _split_lines(text: str) -> list[Line]:
     lines = []
     for number, raw in enumerate(re.split(r"\r\n|\r|\n", text.lstrip("\ufeff")), 1):
         if raw.strip():
-            lines.append(_Line(number, raw.rstrip()))
+            lines.append(Line(number, raw.rstrip()))
     return lines
 
 
-def _settle_titles(lines: list[_Line]) -> None:
+def _settle_titles(lines: list[Line]) -> None:
     """Keep title candidates only in groups with a byline, at most two lines per speaker."""
     i = 0
     while i < len(lines):
@@ -193,21 +165,7 @@ def _settle_titles(lines: list[_Line]) -> None:
         i = j
 
 
-# -- paragraphs --------------------------------------------------------------
-@dataclass
-class _Paragraph:
-    lines: list[_Line]
-
-    @property
-    def text(self) -> str:
-        return join_lines([line.text for line in self.lines])
-
-    @property
-    def span(self) -> list[int]:
-        return [self.lines[0].number, self.lines[-1].number]
-
-
-def _column_widths(run: Sequence[_Line]) -> list[float]:
+def _column_widths(run: Sequence[Line]) -> list[float]:
     widths = [line.width for line in run]
     columns = []
     for i in range(len(run)):
@@ -216,10 +174,10 @@ def _column_widths(run: Sequence[_Line]) -> list[float]:
     return columns
 
 
-def _paragraphs(run: Sequence[_Line]) -> list[_Paragraph]:
+def _paragraphs(run: Sequence[Line]) -> list[Paragraph]:
     """Rejoin the wrapped lines of one body run into paragraphs."""
     columns = _column_widths(run)
-    paragraphs = [_Paragraph([run[0]])]
+    paragraphs = [Paragraph([run[0]])]
     for i in range(1, len(run)):
         prev, line, current = run[i - 1], run[i], paragraphs[-1]
         short = prev.width <= columns[i - 1] - SHORT_CELLS
@@ -236,7 +194,7 @@ def _paragraphs(run: Sequence[_Line]) -> list[_Paragraph]:
         else:
             new = False
         if new:
-            paragraphs.append(_Paragraph([line]))
+            paragraphs.append(Paragraph([line]))
         else:
             current.lines.append(line)
     return paragraphs
@@ -253,14 +211,14 @@ def _opens_speech(text: str, names: Sequence[str]) -> bool:
     return bool(_cue("opening").match(text)) or _names_organization(text, names)
 
 
-def _column(paragraph: _Paragraph) -> float:
+def _column(paragraph: Paragraph) -> float:
     """The column width of a paragraph: its widest line."""
     return max(line.width for line in paragraph.lines)
 
 
 def _cut_before_opening(
-    speech: list[_Paragraph], last_item: int, following: _Paragraph, names: Sequence[str]
-) -> list[_Paragraph]:
+    speech: list[Paragraph], last_item: int, following: Paragraph, names: Sequence[str]
+) -> list[Paragraph]:
     """Remove and return the opening of the next speech from the end of ``speech``.
 
     ``speech[last_item]`` is its last enumerated paragraph and ``following`` the
@@ -309,28 +267,28 @@ def _cut_before_opening(
     return _cut(speech, gap[-1])
 
 
-def _cut(speech: list[_Paragraph], k: int) -> list[_Paragraph]:
+def _cut(speech: list[Paragraph], k: int) -> list[Paragraph]:
     """Remove and return paragraphs ``k:`` of ``speech``."""
     moved = speech[k:]
     del speech[k:]
     return moved
 
 
-def _cut_inside(speech: list[_Paragraph], k: int, j: int) -> list[_Paragraph]:
+def _cut_inside(speech: list[Paragraph], k: int, j: int) -> list[Paragraph]:
     """Remove and return ``speech`` from line ``j`` of paragraph ``k`` on (a paragraph break that was lost)."""
     lines = speech[k].lines
-    moved = [_Paragraph(lines[j:]), *speech[k + 1 :]]
+    moved = [Paragraph(lines[j:]), *speech[k + 1 :]]
     del lines[j:]
     del speech[k + 1 :]
     return moved
 
 
-def _is_heading(paragraph: _Paragraph) -> bool:
+def _is_heading(paragraph: Paragraph) -> bool:
     marker = _enumeration(paragraph.text)
     return marker is not None and marker[2] and not ends_sentence(paragraph.text)
 
 
-def _split_speeches(paragraphs: list[_Paragraph], names: Sequence[str]) -> list[list[_Paragraph]]:
+def _split_speeches(paragraphs: list[Paragraph], names: Sequence[str]) -> list[list[Paragraph]]:
     """Split one body run where an enumeration restarts.
 
     An item numbered 1 restarts the enumeration when an item numbered 2 or more
@@ -339,7 +297,7 @@ def _split_speeches(paragraphs: list[_Paragraph], names: Sequence[str]) -> list[
     style not seen yet also starts a speech when a paragraph before it names a
     byline's organization (…三、 → 天水市政协充分发挥… → 一是).
     """
-    speeches: list[list[_Paragraph]] = [[]]
+    speeches: list[list[Paragraph]] = [[]]
     seen: dict[str, int] = {}
     ranks = {style: rank for style, rank, _, _ in _ENUMERATIONS}
     last_item = -1  # index in speeches[-1] of the last enumerated paragraph
@@ -366,20 +324,20 @@ def _split_speeches(paragraphs: list[_Paragraph], names: Sequence[str]) -> list[
     return [s for s in speeches if s]
 
 
-def _page_items(lines: list[_Line]) -> list[tuple[str, list[_Line]]]:
+def _page_items(lines: list[Line]) -> list[tuple[str, list[Line]]]:
     """The page in order as ``("body", lines)`` runs and ``("group", lines)`` of bylines/titles.
 
     A group of only header and marker lines between body lines is dropped: a
     running header inside a column does not end the speech.
     """
-    items: list[tuple[str, list[_Line]]] = []
+    items: list[tuple[str, list[Line]]] = []
     for line in lines:
         kind = "body" if line.kind == "body" else "group"
         if items and items[-1][0] == kind:
             items[-1][1].append(line)
         else:
             items.append((kind, [line]))
-    merged: list[tuple[str, list[_Line]]] = []
+    merged: list[tuple[str, list[Line]]] = []
     for k, (kind, chunk) in enumerate(items):
         inside = 0 < k < len(items) - 1
         if kind == "group" and inside and all(line.kind in ("header", "marker") for line in chunk):
@@ -391,12 +349,12 @@ def _page_items(lines: list[_Line]) -> list[tuple[str, list[_Line]]]:
     return merged
 
 
-def _speeches(items: list[tuple[str, list[_Line]]], names: Sequence[str]) -> tuple[list[list[_Paragraph]], list[Group]]:
+def _speeches(items: list[tuple[str, list[Line]]], names: Sequence[str]) -> tuple[list[list[Paragraph]], list[Group]]:
     """Paragraphs of every body run, split into speeches; the groups know the speeches next to them.
 
     A body run that goes on mid-sentence after a group continues the previous speech.
     """
-    speeches: list[list[_Paragraph]] = []
+    speeches: list[list[Paragraph]] = []
     groups: list[Group] = []
     for kind, chunk in items:
         if kind == "group":
@@ -417,8 +375,8 @@ def _speeches(items: list[tuple[str, list[_Line]]], names: Sequence[str]) -> tup
 
 
 def _attribute(
-    speeches: list[list[_Paragraph]], groups: list[Group]
-) -> tuple[list[tuple[Byline, _Line, Group] | None], list[Byline]]:
+    speeches: list[list[Paragraph]], groups: list[Group]
+) -> tuple[list[tuple[Byline, Line, Group] | None], list[Byline]]:
     """Attribute bylines; while a byline is left over, split a speech where a paragraph names its organization."""
     for _ in range(sum(len(line.bylines) for group in groups for line in group.lines) + 1):
         texts = ["\n".join(p.text for p in speech) for speech in speeches]
@@ -436,7 +394,7 @@ def _attribute(
     return speakers, unused
 
 
-def _find_opening(speeches: list[list[_Paragraph]], byline: Byline) -> tuple[int, int, int] | None:
+def _find_opening(speeches: list[list[Paragraph]], byline: Byline) -> tuple[int, int, int] | None:
     """``(speech, paragraph, line)`` where a speech not naming ``byline``'s organization at its start has a
     paragraph (or a line after a sentence end) that opens with it; None if there is none."""
     names = [n for n in (byline.organization, place_of(byline.organization)) if len(n) >= 2]

@@ -1,6 +1,6 @@
 """Undoing what PDF-to-text extraction does to a Chinese newspaper column.
 
-Pure ``str -> str`` helpers used by :mod:`consensus_nlp.layout`:
+Pure ``str -> str`` helpers used by :mod:`consensus_nlp.io.page.reader`:
 
 - :func:`display_width` measures a line the way the column was typeset
   (Chinese characters and full-width punctuation 1, ASCII 0.5);
@@ -19,35 +19,21 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from ..._zh import CJK_TEXT_CLASS, CLOSERS, SENTENCE_END
+
 __all__ = [
-    "SENTENCE_END",
     "clean_spacing",
     "display_width",
     "ends_sentence",
-    "is_cjk",
     "join_lines",
 ]
 
-#: Characters that end a sentence (or a clause that can end a paragraph).
-SENTENCE_END = "。！？；…!?;"
-#: Closing marks that may follow the sentence end ("……。”", "？）").
-_CLOSERS = "”’」』）)》〉】\"'"
-
-# Chinese ideographs (BMP blocks and extension A), CJK symbols and punctuation,
-# full-width forms. Curly quotes count as Chinese punctuation: in Chinese
-# typesetting they are full width.
-_CJK_CLASS = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef“”‘’—…·"
-_CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+_CJK_CLASS = CJK_TEXT_CLASS
 # a space run between two "Chinese" characters, or between Chinese and an ASCII letter/digit
 _SPACE_CJK_CJK = re.compile(f"(?<=[{_CJK_CLASS}])[ \t\u3000\u00a0]+(?=[{_CJK_CLASS}])")
 _SPACE_CJK_ASCII = re.compile(f"(?<=[{_CJK_CLASS}])[ \t\u3000\u00a0]+(?=[0-9A-Za-z%+\\-.])")
 _SPACE_ASCII_CJK = re.compile(f"(?<=[0-9A-Za-z%.])[ \t\u3000\u00a0]+(?=[{_CJK_CLASS}])")
 _SPACES = re.compile("[ \t\u3000\u00a0]+")
-
-
-def is_cjk(ch: str) -> bool:
-    """True for a Chinese character or a full-width (Chinese) punctuation mark."""
-    return bool(_CJK_RE.fullmatch(ch))
 
 
 def display_width(line: str) -> float:
@@ -73,7 +59,7 @@ def ends_sentence(line: str) -> bool:
         >>> ends_sentence("节。”"), ends_sentence("政治基")
         (True, False)
     """
-    stripped = line.rstrip().rstrip(_CLOSERS)
+    stripped = line.rstrip().rstrip(CLOSERS)
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .corpus import Corpus
-from .errors import EmptyInputError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
+from .. import __version__
+from ..corpus import Corpus
+from ..errors import EmptyInputError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ TOPIC_STOPWORDS = ("function", "boilerplate", "enumeration")
 _DEPENDENCIES = (
     "jieba", "rjieba", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "spacy", "matplotlib", "mplfonts",
 )
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _BULKY_META = ("paragraphs", "paragraph_lines")  # left out of the tables written to disk
 
 
@@ -76,7 +76,7 @@ def load_inputs(
 
     Returns the corpus and a description of the input (kind, paths, sha256 of the bytes read).
     """
-    from .datasets import list_corpora, load_corpus
+    from ..io.datasets import list_corpora, load_corpus
 
     if inputs is None or (not isinstance(inputs, str) and len(inputs) == 0):
         inputs = [DEFAULT_CORPUS]
@@ -108,7 +108,7 @@ def load_inputs(
             logger.warning("meta_pattern is ignored for a .%s input: it reads metadata from .txt file names", kind)
         corpus = _read_table(paths[0], kind, text_column)
     elif len(paths) == 1:
-        from .layout import read_page
+        from ..io.page import read_page
 
         corpus = read_page(paths[0])
         kind, files = "page", paths
@@ -138,7 +138,7 @@ def _read_table(path: Path, kind: str, text_column: str) -> Corpus:
 
     import pandas as pd
 
-    from .textio import read_text
+    from ..io.encoding import read_text
 
     content, _ = read_text(path)
     try:
@@ -167,7 +167,7 @@ def resource_hashes() -> dict[str, str]:
     hashes = {}
     for path in sorted(_PACKAGE_DIR.rglob("*")):
         rel = path.relative_to(_PACKAGE_DIR)
-        if not path.is_file() or path.suffix in (".py", ".pyc") or rel.parts[0] in ("_corpora", "__pycache__"):
+        if not path.is_file() or path.suffix in (".py", ".pyc", ".typed") or rel.parts[0] in ("_corpora", "__pycache__"):
             continue
         if "__pycache__" in rel.parts:
             continue
@@ -239,14 +239,17 @@ def analyze(
     """
     import pandas as pd
 
-    from . import plot
-    from .devices import tag
-    from .features import dtm, keyness
-    from .profiles import cluster, emphasis, load_themes
-    from .segment import tokenize
-    from .textunits import units as make_units
-    from .topic_engines import ENGINES
-    from .topics import fit_topics
+    from ..viz import plot
+    from ..devices import tag
+    from ..models.dtm import dtm
+    from ..models.keyness import keyness
+    from ..models.cluster import cluster
+    from ..models.dictionaries import load_themes
+    from ..models.emphasis import emphasis
+    from ..text.segmentation import tokenize
+    from ..unitize import units as make_units
+    from ..models.engines import ENGINES
+    from ..models.topics import fit_topics
 
     if units not in ("speech", "paragraph", "outline_item"):
         raise InvalidArgumentError(describe("units", units, "is not a unit of analysis", accepted=["speech", "paragraph", "outline_item"]))

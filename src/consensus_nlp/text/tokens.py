@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .corpus import Corpus, _freeze, metadata_fields, metadata_values
-from .errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from ..corpus import Corpus, freeze, metadata_fields, metadata_values
+from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -70,9 +70,9 @@ class Tokens:
             )
         self.doc_ids: tuple[str, ...] = tuple(doc_ids)
         self.texts: tuple[str, ...] = tuple(texts)
-        self.metas: tuple[Mapping[str, Any], ...] = tuple(_freeze(dict(m)) for m in metas)
+        self.metas: tuple[Mapping[str, Any], ...] = tuple(freeze(dict(m)) for m in metas)
         self.tokens: tuple[tuple[Token, ...], ...] = tuple(tuple(t) for t in tokens)
-        self.params: Mapping[str, Any] = _freeze(dict(params or {}))
+        self.params: Mapping[str, Any] = freeze(dict(params or {}))
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -120,7 +120,7 @@ class Tokens:
         return metadata_values(self.doc_ids, self.metas, by)
 
     def to_corpus(self) -> Corpus:
-        from .corpus import Document
+        from ..corpus import Document
 
         return Corpus(Document(i, t, m) for i, t, m in zip(self.doc_ids, self.texts, self.metas))
 

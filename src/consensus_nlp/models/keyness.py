@@ -1,0 +1,207 @@
+"""Keyness: which terms mark a target group of documents against the rest.
+
+:func:`keyness` uses the same statistics as quanteda.textstats' ``textstat_keyness``
+(signed chi-squared with its Yates rule, or the signed likelihood ratio G2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from .dtm import DTM
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["keyness"]
+
+MEASURES = ("chi2", "g2")
+CORRECTIONS = ("default", "yates", "williams", "none")
+_EPSILON = 1e-9  # quanteda's constant inside the logarithms of G2
+
+
+def _target_mask(matrix: DTM, target: Any) -> list[bool]:
+    if callable(target):
+        return [bool(target(m)) for m in matrix.metas]
+    if isinstance(target, Mapping):
+        fields = set(matrix.fields()) | {"doc_id"}
+        for key in target:
+            if key not in fields:
+                raise UnknownNameError(describe("target", dict(target), f"names {key!r}, not a metadata field",
+                                                accepted=sorted(fields)))
+
+        def ok(doc_id: str, meta: Mapping[str, Any]) -> bool:
+            for key, wanted in target.items():
+                value = doc_id if key == "doc_id" else meta.get(key)
+                if callable(wanted):
+                    if not wanted(value):
+                        return False
+                elif isinstance(wanted, (list, tuple, set, frozenset, range)):
+                    if value not in wanted:
+                        return False
+                elif value != wanted:
+                    return False
+            return True
+
+        return [ok(d, m) for d, m in zip(matrix.doc_ids, matrix.metas)]
+    if isinstance(target, str):
+        target = [target]
+    if isinstance(target, Iterable):
+        wanted = set(target)
+        known = set(matrix.doc_ids)
+        unknown = sorted(str(t) for t in wanted - known)
+        if unknown:
+            raise UnknownNameError(describe("target", unknown[0], "is not a doc_id of this DTM",
+                                            accepted=list(matrix.doc_ids[:10])))
+        return [d in wanted for d in matrix.doc_ids]
+    raise InputTypeError(describe("target", target, "cannot select documents",
+                                  accepted="a dict of metadata conditions, a callable on metadata, or a list of doc_ids"))
+
+
+def _yates(a, b, c, d):
+    """Yates' delta per term: 0.5 where ``|ad - bc| >= N/2`` and some expected cell is below 5."""
+    import numpy as np
+
+    n = a + b + c + d
+    smallest = np.minimum.reduce([(a + b) * (a + c), (a + b) * (b + d), (a + c) * (c + d), (c + d) * (b + d)])
+    return np.where((np.abs(a * d - b * c) >= n / 2) & (smallest / n < 5), 0.5, 0.0)
+
+
+def _williams(a, b, c, d):
+    """Williams' q per term (1 where a cell is empty)."""
+    import numpy as np
+
+    n = a + b + c + d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = 1.0 + (n / (a + b) + n / (c + d) - 1.0) * (n / (a + c) + n / (b + d) - 1.0) / (6.0 * n)
+    return np.where(a * b * c * d == 0, 1.0, q)
+
+
+def _chi2(a, b, c, d, correction: str):
+    """Signed chi-squared per term (arrays of the four cells)."""
+    import numpy as np
+
+    n = a + b + c + d
+    expected = (a + b) * (a + c) / n
+    delta = _yates(a, b, c, d) if correction in ("default", "yates") else 0.0
+    q = _williams(a, b, c, d) if correction == "williams" else 1.0
+    num = n * (np.abs(a * d - b * c) - n * delta) ** 2
+    den = (a + b) * (c + d) * (a + c) * (b + d) * np.where(a > expected, 1.0, -1.0) / q
+    return num / den
+
+
+def _g2(a, b, c, d, correction: str):
+    """Signed log-likelihood ratio per term (arrays of the four cells)."""
+    import numpy as np
+
+    n = a + b + c + d
+    expected = (a + b) * (a + c) / n
+    aa, bb, cc, dd = a, b, c, d
+    if correction in ("default", "yates"):
+        delta = _yates(a, b, c, d)
+        shift = np.where(a * d - b * c > 0, -delta, delta)
+        aa, bb, cc, dd = a + shift, b - shift, c - shift, d + shift
+
+    def term(x, row, col):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = x * np.log(x / (row * col / n) + _EPSILON)
+        return np.where(x == 0, 0.0, value)
+
+    g2 = 2 * (term(aa, aa + bb, aa + cc) + term(bb, aa + bb, bb + dd) + term(cc, aa + cc, cc + dd)
+              + term(dd, bb + dd, cc + dd)) * np.where(a > expected, 1.0, -1.0)
+    if correction == "williams":
+        g2 = g2 / _williams(a, b, c, d)
+    return g2
+
+
+def keyness(
+    matrix: DTM,
+    *,
+    target: Any,
+    reference: Any = None,
+    measure: str = "chi2",
+    correction: str = "default",
+) -> pd.DataFrame:
+    """Terms over- and under-represented in a target group of documents, as quanteda computes them.
+
+    For each term the 2x2 table is ``a`` = count in the target, ``b`` = count in the
+    reference (all other documents, or those selected by ``reference``), ``c``/``d`` = the
+    other tokens of target/reference. Terms absent from both are left out.
+    The definitions follow quanteda.textstats' ``textstat_keyness`` (src/keyness.cpp):
+
+    - ``chi2``: ``N (|ad - bc| - N delta)^2 / ((a+b)(c+d)(a+c)(b+d))``; with
+      ``correction="default"`` or ``"yates"``, ``delta = 0.5`` when ``|ad - bc| >= N/2`` and
+      some expected cell is below 5, else 0; ``"williams"`` multiplies by Williams' q.
+    - ``g2``: ``2 sum O ln(O / E + 1e-9)`` over the four cells (an empty cell adds 0);
+      ``"default"``/``"yates"`` first move each cell 0.5 toward independence under the same
+      rule (quanteda's code does this for ``"default"``, although its manual names Williams);
+      ``"williams"`` divides by q.
+
+    Statistics are signed: negative when ``a`` is below its expected count. ``p`` is
+    ``1 - F_chi2(|statistic|, df=1)``. Rows are sorted by statistic (descending), then term.
+
+    Args:
+        matrix: a :class:`DTM` (its counts are used, whatever its weighting).
+        target: which documents form the target: a dict of metadata conditions
+            (``{"decade": 2010}``; a value may be a list/set of accepted values or a predicate),
+            a callable taking a document's metadata, or a list of doc_ids.
+        reference: the documents to compare with, in the same forms; ``None`` (default) for
+            every document outside the target. Documents in neither are ignored.
+        measure: ``"chi2"`` (default) or ``"g2"`` (quanteda's ``"lr"``).
+        correction: ``"default"``, ``"yates"``, ``"williams"`` or ``"none"``.
+
+    Returns:
+        DataFrame with columns ``term``, ``statistic``, ``p``, ``n_target``, ``n_reference``.
+
+    Raises:
+        UnknownNameError: unknown measure/correction, metadata field or doc_id.
+        InvalidArgumentError: the target holds no document or every document, or target
+            and reference overlap or the reference is empty.
+    """
+    import numpy as np
+    import pandas as pd
+    from scipy.stats import chi2 as chi2_dist
+
+    if not isinstance(matrix, DTM):
+        raise InputTypeError(describe("matrix", matrix, "is not a DTM", accepted="a DTM from consensus_nlp.dtm"))
+    if measure not in MEASURES:
+        raise UnknownNameError(describe("measure", measure, "is not a keyness measure", accepted=MEASURES))
+    if correction not in CORRECTIONS:
+        raise UnknownNameError(describe("correction", correction, "is not a known correction", accepted=CORRECTIONS))
+    mask = np.array(_target_mask(matrix, target), dtype=bool)
+    if not mask.any() or mask.all():
+        raise InvalidArgumentError(
+            describe("target", target, f"selects {int(mask.sum())} of {len(mask)} documents",
+                     accepted="a condition that selects some but not all documents")
+        )
+    if reference is None:
+        ref_mask = ~mask
+    else:
+        ref_mask = np.array(_target_mask(matrix, reference), dtype=bool)
+        if not ref_mask.any() or (ref_mask & mask).any():
+            raise InvalidArgumentError(
+                describe("reference", reference, f"selects {int(ref_mask.sum())} documents, "
+                         f"{int((ref_mask & mask).sum())} of them also in the target",
+                         accepted="a condition that selects documents outside the target")
+            )
+    counts = matrix.counts
+    in_target = np.asarray(counts[mask].sum(axis=0)).ravel().astype(float)
+    in_reference = np.asarray(counts[ref_mask].sum(axis=0)).ravel().astype(float)
+    present = (in_target + in_reference) > 0
+    terms = [t for t, keep in zip(matrix.terms, present) if keep]
+    in_target, in_reference = in_target[present], in_reference[present]
+    total_target, total_reference = in_target.sum(), in_reference.sum()
+    stat_fn = _chi2 if measure == "chi2" else _g2
+    stats = np.asarray(stat_fn(in_target, in_reference, total_target - in_target, total_reference - in_reference,
+                               correction), dtype=float)
+    term_array = np.array(terms, dtype=object)
+    order = np.lexsort((term_array, -stats))  # statistic descending, then term
+    return pd.DataFrame({
+        "term": term_array[order].tolist(),
+        "statistic": stats[order],
+        "p": chi2_dist.sf(np.abs(stats[order]), 1),
+        "n_target": in_target[order].astype(np.int64),
+        "n_reference": in_reference[order].astype(np.int64),
+    })

@@ -1,0 +1,1 @@
+"""Figures: plots (:mod:`.plot`) and the CJK font they use (:mod:`.fonts`)."""
