@@ -343,7 +343,7 @@ def test_jieba_default_tokenizer_untouched_and_cache_in_user_dir(tmp_path):
 # -- stopword lists ------------------------------------------------------------------
 
 def test_stopword_lists():
-    assert cn.list_stopwords() == ["boilerplate", "enumeration", "function"]
+    assert cn.list_stopwords() == ["boilerplate", "default", "enumeration", "function", "iso"]
     function = cn.load_stopwords("function")
     assert cn.load_stopwords("default") == function == cn.load_stopwords()
     assert {"的", "了", "和", "与", "在", "是"} <= function

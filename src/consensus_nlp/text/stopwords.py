@@ -9,6 +9,13 @@ removes and why:
 Neither list removes words such as 坚持, 加强 or 人民: in this genre they are
 content, not noise. Nothing is removed unless asked for
 (``tokenize(corpus, stopwords="function")``).
+
+One standard list comes from a maintained package, for comparisons with general
+tools (quanteda, spaCy, other papers):
+
+* ``iso``: the Chinese list of stopwords-iso (794 words), from the ``stopwordsiso``
+  package. Besides function words it removes pronouns and light words such as
+  我们, 各种 and 要; use it to reproduce analyses that used a standard list, not as a default.
 """
 
 from __future__ import annotations
@@ -23,10 +30,22 @@ from ..errors import InputTypeError, UnknownNameError, describe
 __all__ = ["load_stopwords", "list_stopwords", "stopword_hashes"]
 
 _ALIASES = {"default": "function"}
+#: lists read from a maintained package: name -> (package, language)
+_PACKAGED = {"iso": ("stopwordsiso", "zh")}
 
 
 def list_stopwords() -> list[str]:
-    """Names of the stopword lists that ship with consensus-nlp (``"default"`` is ``"function"``)."""
+    """Names of the stopword lists: the files shipped with consensus-nlp, ``"default"`` (the same as
+    ``"function"``) and ``"iso"`` (stopwords-iso's Chinese list).
+
+    Examples:
+        >>> list_stopwords()
+        ['boilerplate', 'default', 'enumeration', 'function', 'iso']
+    """
+    return sorted([*_files(), *_ALIASES, *_PACKAGED])
+
+
+def _files() -> list[str]:
     folder = resources.files("consensus_nlp") / "lexicons" / "stopwords"
     return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".txt"))
 
@@ -76,8 +95,7 @@ def _names(names: str | Iterable[str]) -> list[str]:
         real = _ALIASES.get(name, name)
         if real not in known:
             raise UnknownNameError(describe("stopwords", name, "is not a known stopword list",
-                                            accepted=[*known, *_ALIASES],
-                                            todo="Call consensus_nlp.list_stopwords() to see them."))
+                                            accepted=known, todo="Call consensus_nlp.list_stopwords() to see them."))
         if real not in out:
             out.append(real)
     return out
@@ -85,7 +103,20 @@ def _names(names: str | Iterable[str]) -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def _read(name: str) -> tuple[frozenset[str], str]:
+    if name in _PACKAGED:
+        return _read_packaged(*_PACKAGED[name])
     data = (resources.files("consensus_nlp") / "lexicons" / "stopwords" / f"{name}.txt").read_bytes()
     lines = data.decode("utf-8").splitlines()
     words = frozenset(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
     return words, hashlib.sha256(data).hexdigest()
+
+
+def _read_packaged(package: str, language: str) -> tuple[frozenset[str], str]:
+    """A list from a maintained package; its hash covers the sorted words and the package version."""
+    from importlib.metadata import version
+
+    import stopwordsiso
+
+    words = frozenset(stopwordsiso.stopwords(language))
+    record = f"{package}=={version(package)}:{language}\n" + "\n".join(sorted(words))
+    return words, hashlib.sha256(record.encode("utf-8")).hexdigest()
