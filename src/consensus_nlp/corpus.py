@@ -28,14 +28,21 @@ from .io.encoding import read_text
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Document", "Corpus"]
+__all__ = ["Document", "Corpus", "DocVars"]
 
 
 def freeze(value: Any) -> Any:
-    """Turn lists into tuples and dicts into read-only mappings, recursively."""
+    """Turn lists into tuples and dicts into read-only mappings, recursively.
+
+    A tuple whose items are already frozen is returned as it is (not copied), so
+    metadata passed from one stage to the next shares its values.
+    """
     if isinstance(value, Mapping):
         return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, tuple):
+        items = [freeze(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else tuple(items)
+    if isinstance(value, list):
         return tuple(freeze(v) for v in value)
     return value
 
@@ -85,6 +92,84 @@ class Document:
         return {"doc_id": self.doc_id, "text": self.text, **thaw(self.meta)}
 
 
+class DocVars(Sequence[Mapping[str, Any]]):
+    """Document variables: the ids and read-only metadata of a sequence of documents.
+
+    One immutable table, built once per :class:`Corpus` (:attr:`Corpus.docvars`)
+    and carried *by reference* through every later stage: ``tokens.docvars is
+    corpus.docvars``, ``dtm(tokens).docvars is tokens.docvars`` and a topic
+    model fitted on that matrix holds the same object. Nothing re-freezes or
+    copies the metadata on the way; a stage that changes the rows (selecting
+    documents, grouping them) makes a new table whose metadata mappings are
+    the same objects as the old one's (:meth:`take`).
+
+    Indexing with a position gives that document's metadata mapping.
+
+    Attributes:
+        doc_ids: the documents' ids, in order (unique).
+        metas: per document, its read-only metadata mapping.
+    """
+
+    __slots__ = ("doc_ids", "metas", "_index")
+
+    def __init__(self, doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]]) -> None:
+        if len(doc_ids) != len(metas):
+            raise InvalidArgumentError(describe("metas", len(metas), "does not match the number of doc_ids",
+                                                accepted=f"{len(doc_ids)} mappings, one per document"))
+        self.doc_ids: tuple[str, ...] = tuple(doc_ids)
+        self.metas: tuple[Mapping[str, Any], ...] = tuple(
+            m if isinstance(m, MappingProxyType) else freeze(dict(m)) for m in metas)
+        self._index: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, documents: Sequence[Document]) -> DocVars:
+        """The table of ``documents`` (their metadata objects are shared, not copied)."""
+        return cls([d.doc_id for d in documents], [d.meta for d in documents])
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.metas[i]
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return iter(self.metas)
+
+    def __repr__(self) -> str:
+        return f"DocVars({len(self)} documents; fields: {', '.join(self.fields()) or 'none'})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DocVars):
+            return NotImplemented
+        return self is other or (self.doc_ids == other.doc_ids
+                                 and all(a is b or dict(a) == dict(b) for a, b in zip(self.metas, other.metas)))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def position(self, doc_id: str, *, argument: str = "doc_id") -> int:
+        """The row of ``doc_id``; :class:`UnknownNameError` (naming ``argument``) when absent."""
+        if self._index is None:
+            self._index = {d: i for i, d in enumerate(self.doc_ids)}
+        try:
+            return self._index[doc_id]
+        except (KeyError, TypeError):
+            raise UnknownNameError(describe(argument, doc_id, "is not among these documents",
+                                            accepted=list(self.doc_ids[:10]))) from None
+
+    def fields(self) -> list[str]:
+        """Metadata keys present in any document, in first-seen order."""
+        return metadata_fields(self.metas)
+
+    def values(self, by: str) -> list[Any]:
+        """The value of field ``by`` per document (``None`` where missing); ``"doc_id"`` gives the ids."""
+        return metadata_values(self.doc_ids, self.metas, by)
+
+    def take(self, positions: Iterable[int]) -> DocVars:
+        """A new table with the rows at ``positions`` (the metadata mappings are shared)."""
+        rows = list(positions)
+        return DocVars([self.doc_ids[i] for i in rows], [self.metas[i] for i in rows])
+
+
 class Corpus(Sequence[Document]):
     """An ordered, immutable collection of documents with unique ids.
 
@@ -99,7 +184,7 @@ class Corpus(Sequence[Document]):
             meeting and the source path).
     """
 
-    __slots__ = ("_docs", "_index", "_meta")
+    __slots__ = ("_docs", "_index", "_meta", "_docvars")
 
     def __init__(self, documents: Iterable[Document] = (), *, meta: Mapping[str, Any] | None = None) -> None:
         if isinstance(documents, (str, bytes)):
@@ -125,6 +210,7 @@ class Corpus(Sequence[Document]):
         self._docs = docs
         self._index = index
         self._meta = freeze(dict(meta or {}))
+        self._docvars: DocVars | None = None
 
     # -- sequence protocol -------------------------------------------------
     def __len__(self) -> int:
@@ -179,6 +265,13 @@ class Corpus(Sequence[Document]):
     @property
     def texts(self) -> tuple[str, ...]:
         return tuple(d.text for d in self._docs)
+
+    @property
+    def docvars(self) -> DocVars:
+        """The documents' ids and metadata as one table, built once and shared by every later stage."""
+        if self._docvars is None:
+            self._docvars = DocVars.of(self._docs)
+        return self._docvars
 
     def fields(self) -> list[str]:
         """Metadata keys present in any document, in first-seen order."""

@@ -15,13 +15,15 @@ from collections.abc import Iterator
 
 from .corpus import Corpus, Document
 from .devices.common import strip_span
-from .errors import InputTypeError, UnknownNameError, describe
+from .errors import InputTypeError, UnknownNameError, check_int, describe
 
-__all__ = ["units", "UNITS"]
+__all__ = ["units", "UNITS", "PARENT_ONLY"]
 
 log = logging.getLogger(__name__)
 
 UNITS = ("speech", "paragraph", "outline_item")
+#: Metadata that describes a parent's page structure; kept on the parent only, never copied into its units.
+PARENT_ONLY = ("paragraphs", "paragraph_lines")
 
 
 def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -53,14 +55,17 @@ def _outline_spans(text: str) -> Iterator[tuple[str, str | None, int, int]]:
             yield item.marker, item.headline, s, e
 
 
-def units(corpus: Corpus, unit: str = "speech") -> Corpus:
+def units(corpus: Corpus, unit: str = "speech", *, min_chars: int = 0) -> Corpus:
     """Split every document of a corpus into units of analysis.
 
     Each unit is a :class:`~consensus_nlp.corpus.Document` whose text is exactly
     ``parent.text[start:end]`` (leading and trailing whitespace trimmed). Its metadata
     is the parent's plus ``parent_id``, ``unit``, ``start``, ``end``; outline items
     also get ``item`` (the marker such as ``"二是"``, or ``"preamble"``) and
-    ``headline`` (``None`` for the preamble).
+    ``headline`` (``None`` for the preamble). The parent's page structure
+    (``paragraphs``, ``paragraph_lines``: see :data:`PARENT_ONLY`) stays on the parent;
+    look it up with ``corpus[unit.meta["parent_id"]]``. The other metadata values are
+    the parent's own objects, not copies.
 
     - ``"speech"``: one unit per document (ids unchanged, ``start=0``, ``end=len(text)``).
     - ``"paragraph"``: the text split on ``"\\n"``; blank lines are skipped; ids
@@ -74,6 +79,8 @@ def units(corpus: Corpus, unit: str = "speech") -> Corpus:
     Args:
         corpus: the documents (usually speeches).
         unit: ``"speech"``, ``"paragraph"`` or ``"outline_item"``.
+        min_chars: leave out units shorter than this many characters (titles, dates and
+            bylines of paragraph units); numbering counts the units kept.
 
     Returns:
         A new :class:`~consensus_nlp.corpus.Corpus` of units, in document order.
@@ -87,19 +94,24 @@ def units(corpus: Corpus, unit: str = "speech") -> Corpus:
                                       todo="Build one with cn.load_corpus, cn.read_page or Corpus.from_records."))
     if unit not in UNITS:
         raise UnknownNameError(describe("unit", unit, "is not a unit of analysis", accepted=UNITS))
+    check_int("min_chars", min_chars, minimum=0)
     docs: list[Document] = []
     for doc in corpus:
-        base = dict(doc.meta)
+        base = {k: v for k, v in doc.meta.items() if k not in PARENT_ONLY}
         if unit == "speech":
-            docs.append(Document(doc.doc_id, doc.text,
-                                 {**base, "parent_id": doc.doc_id, "unit": "speech", "start": 0, "end": len(doc.text)}))
+            if len(doc.text) >= min_chars:
+                docs.append(Document(doc.doc_id, doc.text, {**base, "parent_id": doc.doc_id, "unit": "speech", "start": 0,
+                                                            "end": len(doc.text)}))
         elif unit == "paragraph":
-            for n, (s, e) in enumerate(_paragraph_spans(doc.text), start=1):
+            spans = [(s, e) for s, e in _paragraph_spans(doc.text) if e - s >= min_chars]
+            for n, (s, e) in enumerate(spans, start=1):
                 docs.append(Document(f"{doc.doc_id}/p{n:02d}", doc.text[s:e],
                                      {**base, "parent_id": doc.doc_id, "unit": "paragraph", "start": s, "end": e}))
         else:
             n = 0
             for item, headline, s, e in _outline_spans(doc.text):
+                if e - s < min_chars:
+                    continue
                 n += item != "preamble"
                 docs.append(Document(f"{doc.doc_id}/o{n if item != 'preamble' else 0}", doc.text[s:e],
                                      {**base, "parent_id": doc.doc_id, "unit": "outline_item", "item": item,

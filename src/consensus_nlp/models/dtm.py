@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +18,10 @@ from ..errors import (
     InputTypeError,
     InvalidArgumentError,
     UnknownNameError,
+    check_int,
     describe,
 )
-from ..corpus import first_positions, group_key, metadata_fields, metadata_values
+from ..corpus import DocVars, first_positions, group_key, metadata_fields, metadata_values
 from ..text.tokens import Tokens
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,34 +64,65 @@ class DTM:
         matrix: ``scipy.sparse.csr_matrix`` of shape (documents, terms): counts or TF-IDF weights.
         counts: the raw counts (same shape; equal to ``matrix`` when ``weighting == "count"``).
         terms: the column labels, sorted by code point.
-        doc_ids: the row labels.
-        metas: per row, the document's metadata.
+        docvars: the rows' ids and metadata (:class:`~consensus_nlp.corpus.DocVars`): the
+            very object of the :class:`~consensus_nlp.text.tokens.Tokens` it was built from.
+        doc_ids: the row labels (from ``docvars``).
+        metas: per row, the document's metadata (from ``docvars``).
         weighting: ``"count"`` or ``"tfidf"``.
         words: per row, the token strings the counts came from (all tokens, also pruned ones;
-            used for coherence). ``None`` when unknown.
+            used for coherence), built from the tokens' arrays when read (not stored twice).
+            ``None`` when unknown.
     """
 
-    __slots__ = ("matrix", "counts", "terms", "doc_ids", "metas", "weighting", "words")
+    __slots__ = ("matrix", "counts", "terms", "docvars", "weighting", "_words", "_word_rows")
 
     def __init__(
         self,
         counts: scipy.sparse.csr_matrix,
         terms: Sequence[str],
-        doc_ids: Sequence[str],
-        metas: Sequence[Mapping[str, Any]],
+        doc_ids: Sequence[str] | None = None,
+        metas: Sequence[Mapping[str, Any]] | None = None,
         *,
+        docvars: DocVars | None = None,
         weighting: str = "count",
-        words: Sequence[Sequence[str]] | None = None,
+        words: Tokens | Sequence[Sequence[str]] | None = None,
+        word_rows: Sequence[Sequence[int]] | None = None,
     ) -> None:
         if weighting not in WEIGHTINGS:
             raise UnknownNameError(describe("weighting", weighting, "is not a known weighting", accepted=WEIGHTINGS))
+        if docvars is None:
+            if doc_ids is None:
+                raise InputTypeError(describe("docvars", None, "is missing", accepted="docvars= or doc_ids and metas"))
+            docvars = DocVars(doc_ids, metas if metas is not None else [{} for _ in doc_ids])
         self.counts = counts.tocsr()
         self.terms: tuple[str, ...] = tuple(terms)
-        self.doc_ids: tuple[str, ...] = tuple(doc_ids)
-        self.metas: tuple[Mapping[str, Any], ...] = tuple(metas)
+        self.docvars = docvars
         self.weighting = weighting
-        self.words = None if words is None else tuple(tuple(w) for w in words)
+        self._words = words if words is None or isinstance(words, Tokens) else tuple(tuple(w) for w in words)
+        self._word_rows = None if word_rows is None else tuple(tuple(r) for r in word_rows)
         self.matrix = self.counts if weighting == "count" else _tfidf(self.counts)
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        return self.docvars.doc_ids
+
+    @property
+    def metas(self) -> tuple[Mapping[str, Any], ...]:
+        return self.docvars.metas
+
+    @property
+    def words(self) -> tuple[tuple[str, ...], ...] | None:
+        if self._words is None:
+            return None
+        per_doc = self._words.words() if isinstance(self._words, Tokens) else self._words
+        if self._word_rows is None:
+            return tuple(map(tuple, per_doc))
+        return tuple(tuple(w for i in rows for w in per_doc[i]) for rows in self._word_rows)
+
+    def select_terms(self, columns: Sequence[int]) -> DTM:
+        """A new DTM with only the given columns (same rows, same ``docvars`` object, same word source)."""
+        return DTM(self.counts[:, columns], [self.terms[j] for j in columns], docvars=self.docvars,
+                   weighting=self.weighting, words=self._words, word_rows=self._word_rows)
 
     def __repr__(self) -> str:
         return f"DTM({len(self.doc_ids)} documents x {len(self.terms)} terms, weighting={self.weighting!r})"
@@ -138,17 +169,19 @@ class DTM:
             (np.ones(len(values)), (rows, np.arange(len(values)))), shape=(len(order), len(values))
         )
         counts = (indicator @ self.counts).tocsr()
-        metas, words = [], []
+        metas, word_rows = [], []
+        members_of: dict[Any, list[int]] = {key: [] for key in order}
+        for i, v in enumerate(values):
+            members_of[group_key(v)].append(i)
         for key in order:
-            members = [i for i, v in enumerate(values) if group_key(v) == key]
+            members = members_of[key]
             first = self.metas[members[0]]
             meta = {k: first[k] for k in first if all(self.metas[i].get(k) == first[k] for i in members)}
             meta[by] = values[members[0]]
             metas.append(meta)
-            if self.words is not None:
-                words.append([w for i in members for w in self.words[i]])
+            word_rows.append([j for i in members for j in (self._word_rows[i] if self._word_rows else (i,))])
         return DTM(counts, self.terms, [str(values[i]) for i in first_positions(values)], metas,
-                   weighting=self.weighting, words=words if self.words is not None else None)
+                   weighting=self.weighting, words=self._words, word_rows=word_rows if self._words is not None else None)
 
     def to_dataframe(self, *, wide: bool = False) -> pd.DataFrame:
         """The weights as a DataFrame.
@@ -240,55 +273,57 @@ def dtm(
     import numpy as np
     import scipy.sparse as sp
 
-    words = as_word_lists(tokens)
-    if isinstance(tokens, Tokens):
-        doc_ids, metas = list(tokens.doc_ids), [dict(m) for m in tokens.metas]
-    else:
-        doc_ids, metas = [f"doc-{i + 1}" for i in range(len(words))], [{} for _ in words]
     if weighting not in WEIGHTINGS:
         raise UnknownNameError(describe("weighting", weighting, "is not a known weighting", accepted=WEIGHTINGS))
-    if isinstance(min_docs, bool) or not isinstance(min_docs, int) or min_docs < 1:
-        raise InvalidArgumentError(describe("min_docs", min_docs, "is not a document count", accepted="an int >= 1"))
+    check_int("min_docs", min_docs, minimum=1)
     if isinstance(max_doc_share, bool) or not isinstance(max_doc_share, (int, float)) or not 0 < max_doc_share <= 1:
         raise InvalidArgumentError(
             describe("max_doc_share", max_doc_share, "is not a share of documents", accepted="a number in (0, 1]")
         )
-    if max_terms is not None and (isinstance(max_terms, bool) or not isinstance(max_terms, int) or max_terms < 1):
-        raise InvalidArgumentError(
-            describe("max_terms", max_terms, "is not a number of terms", accepted="None or an int >= 1")
-        )
-
-    per_doc = [Counter(doc) for doc in words]
-    doc_freq: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    for c in per_doc:
-        doc_freq.update(c.keys())
-        total.update(c)
-    n_docs = len(words)
+    check_int("max_terms", max_terms, minimum=1, allow_none=True)
+    if isinstance(tokens, Tokens):
+        types, ids, bounds, docvars, source = tokens.types, tokens.ids, tokens.bounds, tokens.docvars, tokens
+    else:
+        words = as_word_lists(tokens)
+        types, ids, bounds = _columns(words)
+        docvars, source = DocVars([f"doc-{i + 1}" for i in range(len(words))], [{} for _ in words]), words
+    n_docs, n_types = len(bounds) - 1, len(types)
+    # one pass over the token ids: rows = documents, columns = type ids, duplicates summed
+    raw = sp.csr_matrix((np.ones(len(ids), dtype=np.int64), np.array(ids), np.array(bounds)), shape=(n_docs, n_types))
+    raw.sum_duplicates()
+    doc_freq = np.bincount(raw.indices, minlength=n_types)
     max_docs = math.floor(max_doc_share * n_docs + 1e-9)
-    kept = [t for t in doc_freq if min_docs <= doc_freq[t] <= max_docs]
+    kept = np.flatnonzero((doc_freq >= min_docs) & (doc_freq <= max_docs))
     if max_terms is not None and len(kept) > max_terms:
-        kept = sorted(kept, key=lambda t: (-total[t], t))[:max_terms]
-    if not kept:
+        total = np.bincount(raw.indices, weights=raw.data, minlength=n_types)
+        kept = np.asarray(sorted(kept.tolist(), key=lambda j: (-total[j], types[j]))[:max_terms], dtype=np.int64)
+    if not len(kept):
         raise EmptyVocabularyError(
             describe("min_docs, max_doc_share, max_terms", (min_docs, max_doc_share, max_terms),
-                     f"left no terms out of {len(doc_freq)} in {n_docs} documents",
+                     f"left no terms out of {int((doc_freq > 0).sum())} in {n_docs} documents",
                      todo="Lower min_docs, raise max_doc_share or max_terms, "
                           "or check that the tokens are not all stopwords.")
         )
-    terms = sorted(kept)
-    index = {t: i for i, t in enumerate(terms)}
-    indptr, indices, data = [0], [], []
-    for c in per_doc:
-        cols = sorted(index[t] for t in c if t in index)
-        indices.extend(cols)
-        data.extend(c[terms[j]] for j in cols)
-        indptr.append(len(indices))
-    counts = sp.csr_matrix(
-        (np.asarray(data, dtype=np.int64), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(n_docs, len(terms)),
-    )
-    log.debug("dtm: %s documents x %s terms (of %s before pruning)", n_docs, len(terms), len(doc_freq))
-    return DTM(counts, terms, doc_ids, metas, weighting=weighting, words=words)
+    order = sorted(kept.tolist(), key=types.__getitem__)
+    terms = [types[j] for j in order]
+    column = np.full(n_types, -1, dtype=np.int64)
+    column[order] = np.arange(len(order))
+    cols = column[raw.indices]
+    keep = cols >= 0
+    indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[raw.indptr]
+    counts = sp.csr_matrix((raw.data[keep], cols[keep], indptr), shape=(n_docs, len(terms)))
+    counts.sort_indices()
+    log.debug("dtm: %s documents x %s terms (of %s before pruning)", n_docs, len(terms), int((doc_freq > 0).sum()))
+    return DTM(counts, terms, docvars=docvars, weighting=weighting, words=source)
+
+
+def _columns(words: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], Any, Any]:
+    """``(types, ids, bounds)`` of word lists (the layout of Tokens)."""
+    import numpy as np
+
+    vocab: dict[str, int] = {}
+    ids = np.fromiter((vocab.setdefault(w, len(vocab)) for doc in words for w in doc), dtype=np.int32)
+    bounds = np.concatenate([[0], np.cumsum([len(doc) for doc in words], dtype=np.int64)]).astype(np.int64)
+    return tuple(vocab), ids, bounds
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import freeze, thaw
+from ..corpus import DocVars, thaw
 from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
 from .dtm import DTM, dtm
 from ..text.tokens import Tokens
@@ -48,7 +48,8 @@ class TopicModel:
         names: topic names: seed-word keys for seeded topics (they come first), then
             ``"topic_<position>"`` (1-based) for the others.
         terms: the vocabulary (columns of ``topic_word_``).
-        doc_ids, metas: the training documents (rows of ``doc_topic_``).
+        docvars: the training documents' ids and metadata (the DTM's object, shared).
+        doc_ids, metas: the training documents (rows of ``doc_topic_``), from ``docvars``.
         topic_word_: ``k x terms`` array of word probabilities per topic (rows sum to 1).
         doc_topic_: ``documents x k`` array of topic shares per document (rows sum to 1).
         texts: the training token lists (used by :meth:`coherence`), or ``None``.
@@ -57,18 +58,20 @@ class TopicModel:
         params: the settings of the fit (engine, k, random_state, iterations, seeds…).
     """
 
-    def __init__(self, *, engine: str, names: Sequence[str], terms: Sequence[str], doc_ids: Sequence[str],
-                 metas: Sequence[Mapping[str, Any]], topic_word: np.ndarray, doc_topic: np.ndarray,
+    def __init__(self, *, engine: str, names: Sequence[str], terms: Sequence[str], doc_ids: Sequence[str] = (),
+                 metas: Sequence[Mapping[str, Any]] = (), topic_word: np.ndarray, doc_topic: np.ndarray,
                  texts: Sequence[Sequence[str]] | None, doc_lengths: Sequence[int], perplexity: float | None,
-                 params: Mapping[str, Any]) -> None:
+                 params: Mapping[str, Any], docvars: DocVars | None = None) -> None:
         import numpy as np
 
         self.engine = engine
         self.names: tuple[str, ...] = tuple(names)
         self.k = len(self.names)
         self.terms: tuple[str, ...] = tuple(terms)
-        self.doc_ids: tuple[str, ...] = tuple(doc_ids)
-        self.metas = tuple(freeze(dict(m)) for m in metas)
+        # the training documents' table, by reference (the DTM's, itself the Tokens' and the Corpus's)
+        self.docvars = docvars if docvars is not None else DocVars(doc_ids, metas)
+        self.doc_ids: tuple[str, ...] = self.docvars.doc_ids
+        self.metas: tuple[Mapping[str, Any], ...] = self.docvars.metas
         self.topic_word_ = np.ascontiguousarray(topic_word, dtype=np.float64)
         self.doc_topic_ = np.ascontiguousarray(doc_topic, dtype=np.float64)
         self.texts = None if texts is None else tuple(tuple(t) for t in texts)
@@ -274,8 +277,7 @@ def _drop_rare(matrix: DTM, per_million: float) -> DTM:
                                             f"leaves no term (each would need {floor} occurrences)",
                                             todo="Lower min_term_per_million."))
     log.debug("fit_topics: %s of %s terms occur at least %s times", len(keep), len(matrix.terms), floor)
-    return DTM(matrix.counts[:, keep], [matrix.terms[j] for j in keep], matrix.doc_ids, matrix.metas,
-               weighting=matrix.weighting, words=matrix.words)
+    return matrix.select_terms(keep.tolist())
 
 
 def _seed_map(
@@ -415,7 +417,7 @@ def fit_topics(
     params = {"engine": engine, "k": k, "random_state": random_state, "iterations": iterations,
               "min_term_per_million": min_term_per_million,
               "seed_words": {n: list(w) for n, w in (seed_words or {}).items()}, **result.settings}
-    return TopicModel(engine=engine, names=names, terms=matrix.terms, doc_ids=matrix.doc_ids, metas=matrix.metas,
+    return TopicModel(engine=engine, names=names, terms=matrix.terms, docvars=matrix.docvars,
                       topic_word=result.topic_word, doc_topic=result.doc_topic, texts=matrix.words,
                       doc_lengths=matrix.counts.sum(axis=1).A1.tolist(), perplexity=result.perplexity, params=params)
 

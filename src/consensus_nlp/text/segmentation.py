@@ -26,40 +26,34 @@ sentence ends), so memory stays proportional to the output.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import re
 import sys
 import threading
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .._zh import CLOSERS, SENTENCE_END
 from ..corpus import Corpus, Document
-from ..errors import InputTypeError, InvalidArgumentError, MissingDependencyError, UnknownNameError, describe
+from ..errors import InputTypeError, MissingDependencyError, UnknownNameError, check_int, describe
+from .jieba_engines import LEXICONS, JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
 from .normalization import normalize, normalize_str
 from .tokens import Token, Tokens
+
+_read_lexicon = read_lexicon  # the name the tests and older code use
 
 __all__ = ["Segmenter", "tokenize", "list_lexicons"]
 
 log = logging.getLogger(__name__)
 
 _BACKENDS = ("auto", "jieba", "rjieba")
-_LEXICONS = ("political", "none")
 _MAX_CHUNK_CHARS = 2000  # longer lines are cut at sentence ends (or hard) for bounded memory
 _SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_END)}]+[{re.escape(CLOSERS)}]*")
 _SOFT_BREAK = re.compile(r"[，、,：:\s]+")  # where a long run without sentence ends is cut next
-# jieba-rs's HMM step splits non-Han runs with `[a-zA-Z0-9]+(?:.\d+)?%?` (an unescaped
-# dot), jieba with `[a-zA-Z0-9]+(?:\.\d+)?%?`: "2011-2020" is one token in jieba-rs only.
-_RS_DOT_BUG = re.compile(r"[a-zA-Z0-9][+#&_%\-]\d")
 _SPACE = re.compile(r"\s")
-_JIEBA_PIECE = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|[^a-zA-Z0-9]+")
-_JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
-_NUMBER = re.compile(r"[+\-]?(?:\d+(?:[.,:/]\d+)*%?|\d*\.\d+%?)")
 
 _cache: dict[tuple[Any, ...], Any] = {}
 _cache_lock = threading.Lock()
@@ -67,7 +61,7 @@ _cache_lock = threading.Lock()
 
 def list_lexicons() -> list[str]:
     """Names accepted by ``Segmenter(lexicon=...)`` besides a path to a jieba user-dict file."""
-    return list(_LEXICONS)
+    return list(LEXICONS)
 
 
 class Segmenter:
@@ -88,8 +82,10 @@ class Segmenter:
 
     Raises:
         UnknownNameError: unknown backend or lexicon name.
-        MissingDependencyError: rjieba asked for but not installed. InvalidArgumentError: a missing lexicon file.
-        InputTypeError: ``user_words`` is a bare str or holds non-str items.
+        MissingDependencyError: rjieba asked for but not installed.
+        InvalidArgumentError: a missing, malformed or non-UTF-8 lexicon file; a user word with
+            spaces or a lone surrogate.
+        InputTypeError: ``user_words`` is a bare str, ``None``, or holds non-str items.
     """
 
     def __init__(
@@ -104,26 +100,26 @@ class Segmenter:
         if backend not in _BACKENDS:
             raise UnknownNameError(describe("backend", backend, "is not a known backend", accepted=_BACKENDS))
         if backend == "auto":
-            backend = "rjieba" if _has_rjieba() else "jieba"
-        elif backend == "rjieba" and not _has_rjieba():
+            backend = "rjieba" if has_rjieba() else "jieba"
+        elif backend == "rjieba" and not has_rjieba():
             raise MissingDependencyError(describe("backend", backend, "needs the package 'rjieba', which is not installed",
                                                 accepted="'jieba' or 'auto'", todo="pip install rjieba"))
         if isinstance(user_words, (str, bytes)):
             raise InputTypeError(describe("user_words", user_words, "is a single string", accepted="a list of words",
                                           todo="Wrap it in a list: user_words=['凝聚共识']."))
-        words = tuple(user_words)
-        for w in words:
-            if not isinstance(w, str):
-                raise InputTypeError(describe("user_words", w, "holds a non-str item", accepted="a list of str"))
-            if not w or any(ch.isspace() for ch in w):
-                raise InvalidArgumentError(describe("user_words", w, "is not a word", accepted="non-empty str without spaces"))
+        if not isinstance(user_words, Iterable):
+            raise InputTypeError(describe("user_words", user_words, "is not a list of words",
+                                          accepted="a list of str (empty for none)"))
+        words = tuple(check_word("user_words", w) for w in user_words)
         self.backend: str = backend
-        self.lexicon_name, self._lexicon_path = _resolve_lexicon(lexicon)
+        self.lexicon_name, self._lexicon_path = resolve_lexicon(lexicon)
         self.user_words: tuple[str, ...] = words
         self.hmm: bool = bool(hmm)
         self.traditional: bool = bool(traditional)
         data = self._lexicon_path.read_bytes() if self._lexicon_path else b""
         self.lexicon_sha256: str | None = hashlib.sha256(data).hexdigest() if self._lexicon_path else None
+        if self._lexicon_path is not None and self.lexicon_name != "political":
+            read_lexicon(self._lexicon_path)  # refuse a malformed user dictionary now, not at first use
 
     # -- pickling: parameters only; the dictionary is rebuilt (once) per process
     def __getstate__(self) -> dict[str, Any]:
@@ -166,9 +162,9 @@ class Segmenter:
             with _cache_lock:
                 engine = _cache.get(key)
                 if engine is None:
-                    entries = _read_lexicon(self._lexicon_path) if self._lexicon_path else []
+                    entries = read_lexicon(self._lexicon_path) if self._lexicon_path else []
                     entries += [(w, None, None) for w in self.user_words]
-                    engine = _JiebaEngine(entries) if backend == "jieba" else _RjiebaEngine(entries)
+                    engine = JiebaEngine(entries) if backend == "jieba" else RjiebaEngine(entries)
                     _cache[key] = engine
         return engine
 
@@ -291,139 +287,16 @@ def _split_long(text: str, start: int, end: int, cut: Callable[[str], list[str]]
         yield start, text[start:end]
 
 
-def _has_rjieba() -> bool:
-    import importlib.util
+# -- tokenize(): many documents, into columns ------------------------------------
 
-    return importlib.util.find_spec("rjieba") is not None
-
-
-def _resolve_lexicon(lexicon: str | os.PathLike[str] | None) -> tuple[str, Path | None]:
-    if lexicon is None or lexicon == "none":
-        return "none", None
-    if lexicon == "political":
-        return "political", Path(str(resources.files("consensus_nlp") / "lexicons" / "political.txt"))
-    if isinstance(lexicon, (str, os.PathLike)):
-        path = Path(lexicon)
-        if path.is_file():
-            return str(path), path
-        if isinstance(lexicon, str) and os.sep not in lexicon and "." not in lexicon:
-            raise UnknownNameError(describe("lexicon", lexicon, "is not a known lexicon", accepted=_LEXICONS,
-                                            todo="Pass one of those names or a path to a jieba user-dict file."))
-        raise InvalidArgumentError(describe("lexicon", str(lexicon), "is not a file", accepted="a jieba user-dict file"))
-    raise InputTypeError(describe("lexicon", lexicon, "is not a name or a path", accepted=[*_LEXICONS, "a path"]))
+_NUMBER = re.compile(r"[+\-]?(?:\d+(?:[.,:/]\d+)*%?|\d*\.\d+%?)")
 
 
-def _read_lexicon(path: Path) -> list[tuple[str, int | None, str | None]]:
-    """Entries of a jieba user-dict file; ``#`` lines and blank lines skipped."""
-    entries = []
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split()
-        word = parts[0]
-        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
-        if len(parts) > 3 or freq == 0:
-            raise InvalidArgumentError(describe(f"lexicon line {lineno}", raw, "is not 'word [freq] [tag]' with freq > 0",
-                                                accepted="'凝聚共识 10 nz'", todo=f"Fix {path}."))
-        entries.append((word, freq, tag))
-    return entries
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "consensus-nlp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-class _JiebaEngine:
-    """A private ``jieba.Tokenizer`` with the entries loaded by ``load_userdict``."""
-
-    def __init__(self, entries: Sequence[tuple[str, int | None, str | None]]) -> None:
-        import jieba
-
-        tk = jieba.Tokenizer()
-        dict_path = tk.get_dict_file()
-        try:
-            digest = hashlib.sha256(dict_path.read()).hexdigest()[:16]
-        finally:
-            dict_path.close()
-        tk.tmp_dir = str(_cache_dir())
-        tk.cache_file = f"jieba-{jieba.__version__}-{digest}.u{os.getuid() if hasattr(os, 'getuid') else 0}.cache"
-        tk.initialize()
-        old = sum(tk.FREQ.get(w, 0) for w, f, _ in entries if f is not None)
-        lines = "\n".join(" ".join(str(x) for x in e if x is not None) for e in entries)
-        tk.load_userdict(io.StringIO(lines))
-        # jieba adds a re-defined word's new frequency to the total without taking the
-        # old one out; jieba-rs replaces it. Match jieba-rs (and the meaning of "total").
-        tk.total -= old
-        self.tk = tk
-        self._tagger: Any = None
-
-    def cut(self, text: str, hmm: bool) -> list[str]:
-        return self.tk.lcut(text, HMM=hmm)
-
-    def tagger(self) -> Any:
-        if self._tagger is None:
-            import jieba.posseg
-
-            pt = jieba.posseg.POSTokenizer(self.tk)
-            pt.makesure_userdict_loaded()
-            table = pt.word_tag_tab
-            cache: dict[tuple[str, bool], str] = {}
-
-            def tag(word: str, hmm: bool) -> str:
-                found = table.get(word)
-                if found is not None:
-                    return found
-                key = (word, hmm)
-                if key not in cache:
-                    pairs = pt.lcut(word, HMM=hmm)
-                    flags = {p.flag for p in pairs}
-                    cache[key] = flags.pop() if len(flags) == 1 else "x"
-                return cache[key]
-
-            self._tagger = tag
-        return self._tagger
-
-
-class _RjiebaEngine:
-    """A private ``rjieba.Jieba`` with the entries added by ``add_word``."""
-
-    def __init__(self, entries: Sequence[tuple[str, int | None, str | None]]) -> None:
-        import rjieba
-
-        self.jb = rjieba.Jieba()
-        for word, freq, tag in entries:
-            self.jb.add_word(word, freq, tag)
-
-    def cut(self, text: str, hmm: bool) -> list[str]:
-        words = self.jb.cut(text, hmm)
-        if hmm and _RS_DOT_BUG.search(text):
-            words = _fix_rs_dot(words, self.jb)
-        return words
-
-
-def _fix_rs_dot(words: list[str], jb: Any) -> list[str]:
-    """Re-split non-Han HMM pieces the way jieba does (see ``_RS_DOT_BUG``)."""
-    out: list[str] = []
-    for w in words:
-        if len(w) > 1 and w.isascii() and not _JIEBA_PIECE.fullmatch(w) and not jb.has_word(w):
-            out.extend(p for p in _JIEBA_SKIP.split(w) if p)
-        else:
-            out.append(w)
-    return out
-
-
-# -- tokenize(): many documents ------------------------------------------------
-
-def _documents(corpus: object) -> list[Document]:
+def _as_corpus(corpus: object) -> Corpus:
     if isinstance(corpus, Corpus):
-        return list(corpus)
+        return corpus
     if isinstance(corpus, Document):
-        return [corpus]
+        return Corpus([corpus])
     if corpus is None or isinstance(corpus, (str, bytes, bytearray)):
         raise InputTypeError(describe("corpus", corpus, "is not a collection of documents",
                                       accepted="a Corpus, a Document or a list of str",
@@ -442,27 +315,197 @@ def _documents(corpus: object) -> list[Document]:
         else:
             raise InputTypeError(describe(f"corpus[{i}]", item, "is not a str or a Document", accepted="str or Document",
                                           todo="Decode bytes and drop missing texts first."))
-    return list(Corpus(docs))  # checks that ids are unique
+    return Corpus(docs)  # checks that ids are unique
 
 
 def _is_punct(word: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PS" for ch in word)
 
 
-def _segment_one(segmenter: Segmenter, text: str, stop: frozenset[str], drop_punct: bool,
-                 drop_numbers: bool) -> tuple[Token, ...]:
-    out = []
-    for t in segmenter.iter_tokens(text):
-        w = t.text
-        if (w in stop) or (drop_punct and _is_punct(w)) or (drop_numbers and _NUMBER.fullmatch(w)):
-            continue
-        out.append(t)
-    return tuple(out)
+class _Columns:
+    """Tokens of many documents being collected: type ids and lengths that tile each text.
+
+    Every piece of each text is recorded, whitespace and dropped tokens included, so
+    that offsets are one cumulative sum of the lengths at the end (``ids == -1`` marks a
+    gap between tokens). Whether a type is kept (not whitespace, a stopword, punctuation
+    or a number) is decided once, when the type is first seen.
+    """
+
+    def __init__(self, stop: frozenset[str], drop_punct: bool, drop_numbers: bool) -> None:
+        self.rule = (stop, drop_punct, drop_numbers)
+        self.vocab: dict[str, int] = {}
+        self.types: list[str] = []
+        self.keep = bytearray()
+        self.ids = array("i")
+        self.lens = array("i")
+        self.ends = array("q")  # per document, the number of entries so far
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self.rule, self.types, bytes(self.keep), self.ids, self.lens, self.ends
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.rule, self.types, keep, self.ids, self.lens, self.ends = state
+        self.keep = bytearray(keep)
+        self.vocab = {w: i for i, w in enumerate(self.types)}
+
+    def type_id(self, word: str) -> int:
+        i = self.vocab.get(word)
+        if i is None:
+            stop, drop_punct, drop_numbers = self.rule
+            i = self.vocab[word] = len(self.types)
+            self.types.append(word)
+            self.keep.append(not (word.isspace() or word in stop or (drop_punct and _is_punct(word))
+                                  or (drop_numbers and _NUMBER.fullmatch(word) is not None)))
+        return i
+
+    def add_words(self, words: list[str]) -> None:
+        """Words that tile the next stretch of the document's text."""
+        ids = list(map(self.vocab.get, words))
+        if None in ids:
+            ids = [self.type_id(w) if i is None else i for w, i in zip(words, ids)]
+        self.ids.extend(ids)
+        self.lens.extend(map(len, words))
+
+    def add_tokens(self, tokens: Iterable[Token], length: int) -> None:
+        """Tokens with offsets into a text of ``length`` characters; the gaps are filled."""
+        at = 0
+        for t in tokens:
+            if t.start > at:
+                self.ids.append(-1)
+                self.lens.append(t.start - at)
+            self.ids.append(self.type_id(t.text))
+            self.lens.append(t.end - t.start)
+            at = t.end
+        if length > at:
+            self.ids.append(-1)
+            self.lens.append(length - at)
+
+    def end_document(self) -> None:
+        self.ends.append(len(self.ids))
+
+    def extend(self, other: _Columns) -> None:
+        """Append the documents of ``other`` (collected in another process), mapping its type ids to ours."""
+        import numpy as np
+
+        remap = np.array([self.type_id(w) for w in other.types] + [-1], dtype=np.int32)
+        self.ids.frombytes(remap[np.frombuffer(other.ids, dtype=np.int32)].tobytes())
+        self.lens.extend(other.lens)
+        base = len(self.ids) - len(other.ids)
+        self.ends.extend(e + base for e in other.ends)
+
+    def arrays(self, texts: Sequence[str]) -> tuple[tuple[str, ...], Any, Any, Any, Any]:
+        """``(types, ids, starts, ends, bounds)`` of the kept tokens, offsets per document."""
+        import numpy as np
+
+        ids = np.frombuffer(self.ids, dtype=np.int32) if len(self.ids) else np.zeros(0, np.int32)
+        lens = np.frombuffer(self.lens, dtype=np.int32) if len(self.lens) else np.zeros(0, np.int32)
+        entry_bounds = np.concatenate([[0], np.frombuffer(self.ends, dtype=np.int64) if len(self.ends) else []])
+        entry_bounds = entry_bounds.astype(np.int64)
+        chars = np.concatenate([[0], np.cumsum(lens, dtype=np.int64)])
+        doc_chars = chars[entry_bounds]
+        if not np.array_equal(np.diff(doc_chars), np.fromiter(map(len, texts), np.int64, len(texts))):
+            raise RuntimeError("the segmenter lost characters")  # pragma: no cover - engines return every character
+        keep = np.append(np.frombuffer(bytes(self.keep), dtype=bool), False)[ids] if len(ids) else np.zeros(0, bool)
+        base = np.repeat(doc_chars[:-1], np.diff(entry_bounds))[keep]
+        ends = chars[1:][keep] - base
+        starts = ends - lens[keep]
+        bounds = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[entry_bounds]
+        return tuple(self.types), ids[keep], starts.astype(np.int32), ends.astype(np.int32), bounds
 
 
-def _segment_batch(args: tuple[Segmenter, list[str], frozenset[str], bool, bool]) -> list[tuple[Token, ...]]:
-    segmenter, texts, stop, drop_punct, drop_numbers = args
-    return [_segment_one(segmenter, t, stop, drop_punct, drop_numbers) for t in texts]
+def _segment_texts(segmenter: Segmenter, texts: Iterable[str], rule: tuple[frozenset[str], bool, bool]) -> _Columns:
+    """The fast path: the engine's words straight into columns, no per-token objects.
+
+    Where normalization keeps every offset (``same_length``), the words tile the
+    text and their offsets are a cumulative sum; otherwise the document goes through
+    :meth:`Segmenter.iter_tokens`, which maps offsets back through the expansion.
+    """
+    cols = _Columns(*rule)
+    cut, hmm, traditional = segmenter._engine().cut, segmenter.hmm, segmenter.traditional
+    for text in texts:
+        if type(text) is not str:
+            _check_text(text)
+        norm = normalize(text, traditional=traditional)
+        if not norm.same_length:
+            cols.add_tokens(segmenter.iter_tokens(text), len(text))
+        elif len(text) <= _MAX_CHUNK_CHARS and "\n" not in text:
+            if text:
+                cols.add_words(cut(norm.text, hmm))
+        else:
+            for _, piece in _chunks(norm.text, lambda p: cut(p, hmm)):
+                cols.add_words(cut(piece, hmm))
+        cols.end_document()
+    return cols
+
+
+def _segment_batch(args: tuple[Segmenter, list[str], tuple[frozenset[str], bool, bool]]) -> _Columns:
+    segmenter, texts, rule = args
+    return _segment_texts(segmenter, texts, rule)
+
+
+def _fork_context() -> Any:
+    """The "fork" start method where it exists and is safe (Linux), else ``None``.
+
+    Forked workers inherit the loaded dictionary, and a script that calls
+    ``tokenize(..., n_jobs=2)`` without an ``if __name__ == "__main__"`` guard runs
+    (the "spawn" method would re-run the script in every worker).
+    """
+    import multiprocessing
+
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _batches(texts: Sequence[str], n: int) -> list[list[str]]:
+    """``texts`` cut into about ``n`` consecutive batches of similar numbers of characters."""
+    total = sum(map(len, texts)) or 1
+    out: list[list[str]] = [[]]
+    size = 0
+    for t in texts:
+        if size >= total / n * len(out) and out[-1]:
+            out.append([])
+        out[-1].append(t)
+        size += len(t)
+    return out
+
+
+def _segment_parallel(segmenter: Segmenter, texts: Sequence[str], rule: tuple[frozenset[str], bool, bool],
+                      n_jobs: int, show: bool) -> _Columns:
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = _fork_context()
+    if context is None:
+        log.info("tokenize: n_jobs=%s needs the 'fork' start method, not available on %s; running in one process",
+                 n_jobs, sys.platform)
+        return _segment_texts(segmenter, _progress(texts, show, "doc"), rule)
+    segmenter._engine()  # build the dictionary once; the workers inherit it
+    batches = _batches(texts, n_jobs * 4)
+    cols = _Columns(*rule)
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
+        for part in _progress(pool.map(_segment_batch, [(segmenter, b, rule) for b in batches]), show, "batch",
+                              total=len(batches)):
+            cols.extend(part)
+    return cols
+
+
+def _progress(items: Iterable[Any], show: bool, unit: str, total: int | None = None) -> Iterable[Any]:
+    if not show:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc="tokenize", unit=unit, total=total)
+
+
+def _stop_rule(stopwords: Any) -> tuple[frozenset[str], Any]:
+    from .stopwords import load_stopwords, stopword_hashes
+
+    if stopwords is None:
+        return frozenset(), None
+    if isinstance(stopwords, (set, frozenset)):
+        stop = frozenset(stopwords)
+        return stop, {"custom": hashlib.sha256("\n".join(sorted(stop)).encode()).hexdigest()}
+    return load_stopwords(stopwords), stopword_hashes(stopwords)
 
 
 def tokenize(
@@ -490,58 +533,33 @@ def tokenize(
             (:func:`consensus_nlp.list_stopwords`), or a set of words.
         drop_punct: drop tokens made only of punctuation and symbols.
         drop_numbers: drop numbers (``2021``, ``3.5``, ``50%``).
-        n_jobs: worker processes; any value gives the same output.
+        n_jobs: worker processes (forked, on Linux; elsewhere one process is used and
+            the reason logged); any value gives the same output. Workers send back
+            arrays, not token objects.
         progress: show a tqdm progress bar; ``None``: only when stderr is a terminal.
 
     Returns:
-        :class:`Tokens` with the documents' ids, texts and metadata; ``params``
-        records the segmenter, the lexicon's sha256 and the stopword lists' hashes.
+        :class:`Tokens` whose ``docvars`` is the corpus's own (``tokens.docvars is
+        corpus.docvars``); ``params`` records the segmenter, the lexicon's sha256 and
+        the stopword lists' hashes.
 
     Raises:
         InputTypeError: ``corpus`` is a bare str, bytes, ``None`` or holds non-str items.
         UnknownNameError: an unknown stopword list.
     """
-    from .stopwords import load_stopwords, stopword_hashes
-
-    docs = _documents(corpus)
+    corpus = _as_corpus(corpus)
     segmenter = segmenter if segmenter is not None else Segmenter()
     if not isinstance(segmenter, Segmenter):
         raise InputTypeError(describe("segmenter", segmenter, "is not a Segmenter", accepted="Segmenter or None"))
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
-        raise InvalidArgumentError(describe("n_jobs", n_jobs, "is not a positive integer", accepted="1, 2, …"))
-    stop_record: Any = None
-    if stopwords is None:
-        stop: frozenset[str] = frozenset()
-    elif isinstance(stopwords, (set, frozenset)):
-        stop = frozenset(stopwords)
-        stop_record = {"custom": hashlib.sha256("\n".join(sorted(stop)).encode()).hexdigest()}
-    else:
-        stop = load_stopwords(stopwords)
-        stop_record = stopword_hashes(stopwords)
-    texts = [d.text for d in docs]
+    check_int("n_jobs", n_jobs, minimum=1)
+    stop, stop_record = _stop_rule(stopwords)
+    rule = (stop, bool(drop_punct), bool(drop_numbers))
+    texts = corpus.texts
     show = sys.stderr.isatty() if progress is None else bool(progress)
-    results: list[tuple[Token, ...]] = []
     if n_jobs == 1 or len(texts) < 2:
         segmenter._engine()  # build the dictionary before the progress bar starts
-        iterator: Iterable[str] = texts
-        if show:
-            from tqdm.auto import tqdm
-
-            iterator = tqdm(texts, desc="tokenize", unit="doc")
-        results = [_segment_one(segmenter, t, stop, drop_punct, drop_numbers) for t in iterator]
+        cols = _segment_texts(segmenter, _progress(texts, show, "doc"), rule)
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = max(1, min(64, len(texts) // (n_jobs * 4) or 1))
-        batches = [(segmenter, texts[i:i + size], stop, drop_punct, drop_numbers) for i in range(0, len(texts), size)]
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            mapped: Iterable[list[tuple[Token, ...]]] = pool.map(_segment_batch, batches)
-            if show:
-                from tqdm.auto import tqdm
-
-                mapped = tqdm(mapped, total=len(batches), desc="tokenize", unit="batch")
-            for batch in mapped:
-                results.extend(batch)
+        cols = _segment_parallel(segmenter, texts, rule, n_jobs, show)
     params = {**segmenter.params, "stopwords": stop_record, "drop_punct": drop_punct, "drop_numbers": drop_numbers}
-    return Tokens([d.doc_id for d in docs], texts, [d.meta for d in docs], results, params=params)
+    return Tokens.from_arrays(corpus.docvars, texts, *cols.arrays(texts), params=params)
