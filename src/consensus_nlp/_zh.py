@@ -11,6 +11,8 @@ Two character tests with different meanings, named for what they test:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 __all__ = [
     "CN_DIGITS",
@@ -25,6 +27,8 @@ __all__ = [
     "is_han",
     "is_cjk_text",
     "cn_number",
+    "map_radicals",
+    "radical_table",
 ]
 
 #: Values of the Chinese digits (两 is 2 as in 两个; 〇 and 零 are 0).
@@ -91,3 +95,39 @@ def cn_number(s: str) -> int | None:
     if t is None or u is None or (tens and t < 2) or len(units) > 1:
         return None
     return t * 10 + u
+
+
+@lru_cache(maxsize=1)
+def radical_table() -> dict[str, str]:
+    """Kangxi Radicals and CJK Radicals Supplement characters -> the unified ideographs they stand for.
+
+    Read from ``lexicons/radicals.tsv`` (Unicode's EquivalentUnifiedIdeograph.txt; see its header).
+    Every entry maps one code point to one code point, so offsets are kept.
+
+    Examples:
+        >>> radical_table()["\u2f00"], radical_table()["\u2ea0"]
+        ('一', '民')
+    """
+    text = resources.files(__package__).joinpath("lexicons").joinpath("radicals.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            radical, ideograph = line.split("\t")[:4:2]
+            table[chr(int(radical, 16))] = chr(int(ideograph, 16))
+    return table
+
+
+_RADICAL_RE = re.compile("[\u2e80-\u2fdf]")
+
+
+def map_radicals(text: str) -> str:
+    """``text`` with radical code points replaced by their unified ideographs (same length).
+
+    Examples:
+        >>> map_radicals("人\u2ea0政协\u2f00是")
+        '人民政协一是'
+    """
+    if not _RADICAL_RE.search(text):
+        return text
+    table = radical_table()
+    return _RADICAL_RE.sub(lambda m: table.get(m.group(), m.group()), text)

@@ -3,7 +3,9 @@
 :func:`normalize` folds full-width letters, digits and word-internal symbols to
 half-width, applies Unicode NFKC where it is safe (PDF extraction leaves Kangxi
 radicals such as ``⼀`` for ``一``, compatibility ideographs, circled digits,
-ligatures) and, when asked and OpenCC is installed, converts traditional to
+ligatures), maps CJK radical code points to the ideographs they stand for
+(``⺠`` for ``民``, which NFKC leaves; table ``lexicons/radicals.tsv`` from
+Unicode's EquivalentUnifiedIdeograph.txt) and, when asked and OpenCC is installed, converts traditional to
 simplified characters.
 
 NFKC can change the length of the text (``㈠`` becomes ``(一)``, ``ﬁ`` becomes
@@ -32,6 +34,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .._zh import radical_table
 from ..errors import InputTypeError, MissingDependencyError, describe
 
 __all__ = ["NormalizedText", "normalize", "normalize_str"]
@@ -223,6 +226,9 @@ def _safe_nfkc(cluster: str) -> str:
         return cluster
     if cluster in _WIDTH_TABLE:
         return _WIDTH_TABLE[cluster]
+    radical = radical_table().get(cluster)
+    if radical is not None:
+        return radical  # ⺠ -> 民: NFKC maps the Kangxi block, not the supplement
     new = unicodedata.normalize("NFKC", cluster)
     if new == cluster or not new:
         return cluster

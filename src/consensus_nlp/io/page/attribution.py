@@ -1,6 +1,6 @@
 """Attributing bylines and titles to speech bodies by evidence.
 
-Used by :mod:`consensus_nlp.layout`. Each byline is scored against each body
+Used by :mod:`consensus_nlp.io.page.reader`; the weights are fields of :class:`~.rules.PageRules`. Each byline is scored against each body
 (its organization named in the body, the place named in it, the byline sitting
 next to the body) and each title likewise (the phrases it shares with the body,
 the title sitting next to the body or right after/before the body's byline);
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .bylines import Byline, place_of
 from .lines import Line
+from .rules import DEFAULT_RULES, PageRules
 
 __all__ = ["LAYOUT_WEIGHTS", "Group", "assign", "attribute_bylines", "attribute_titles", "title_text"]
 
@@ -48,13 +49,13 @@ def _overlap(title: str, body: str) -> float:
     return float(sum((len(p) - 1) ** 2 for p in _shared_phrases(title, body)))
 
 
-def assign(scores: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
+def assign(scores: Sequence[Sequence[float]], rules: PageRules = DEFAULT_RULES) -> list[tuple[int, int]]:
     """Pairs ``(row, column)``, each row and column used at most once, that maximise the total score.
 
     As many pairs as possible are made (``min(rows, columns)``), so a row that
     scores 0 everywhere still gets the column nothing else wants (elimination).
     Exact dynamic programming over sets of used columns (scipy's solver above
-    12 columns); ties are broken the same way on every run.
+    ``rules.exact_max_columns`` columns); ties are broken the same way on every run.
 
     Examples:
         >>> assign([[4.5, 0.5], [0.0, 0.5]])
@@ -64,7 +65,7 @@ def assign(scores: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
     cols = len(scores[0]) if rows else 0
     if not rows or not cols:
         return []
-    if cols > 12 or rows > 64:
+    if cols > rules.exact_max_columns or rows > rules.exact_max_rows:
         from scipy.optimize import linear_sum_assignment
 
         r, c = linear_sum_assignment([list(row) for row in scores], maximize=True)
@@ -148,8 +149,14 @@ def title_text(lines: Sequence[Line]) -> str:
     return " ".join(re.sub(r"\s+", " ", line.text) for line in lines)
 
 
-#: Weights of the layout evidence, in the units of :func:`_overlap` (a shared 3-character phrase = 4).
-LAYOUT_WEIGHTS = {"adjacent": 3.0, "same_group": 3.0, "after_byline": 5.0, "before_byline": 2.0}
+#: Weights of the layout evidence, in the units of :func:`_overlap` (a shared 3-character phrase = 4):
+#: the defaults of ``PageRules.title_*``.
+LAYOUT_WEIGHTS = {
+    "adjacent": DEFAULT_RULES.title_adjacent,
+    "same_group": DEFAULT_RULES.title_same_group,
+    "after_byline": DEFAULT_RULES.title_after_byline,
+    "before_byline": DEFAULT_RULES.title_before_byline,
+}
 
 
 def _adjacent(group: Group, speech: int) -> bool:
@@ -157,29 +164,34 @@ def _adjacent(group: Group, speech: int) -> bool:
 
 
 def attribute_bylines(
-    groups: list[Group], texts: list[str]
+    groups: list[Group], texts: list[str], rules: PageRules = DEFAULT_RULES
 ) -> tuple[list[tuple[Byline, Line, Group] | None], list[Byline]]:
     """For each body, ``(byline, its line, its group)`` or None; and the bylines left without a body.
 
-    Evidence: the organization named in the body (3, +1 in its first 80
-    characters), else its place (1); the byline's group touching the body (0.5).
+    Evidence (defaults of :class:`~.rules.PageRules`): the organization named in the
+    body (3, +1 in its first 80 characters), else its place (1); the byline's group
+    touching the body (0.5); the byline attached to the body by grammar (100).
     """
     bylines = [(b, line, g) for g in groups for line in g.lines for b in line.bylines]
     scores = []
-    for byline, _, group in bylines:
+    for byline, line, group in bylines:
         place = place_of(byline.organization)
+        attached = {"after": group.after, "before": group.before}.get(line.attached or "")
         row = []
         for s, text in enumerate(texts):
-            score = 0.5 if _adjacent(group, s) else 0.0
-            if byline.organization in text:
-                score += 3.0 + (1.0 if byline.organization in text[:80] else 0.0)
+            score = rules.byline_adjacent if _adjacent(group, s) else 0.0
+            if attached == s:
+                score += rules.byline_attached
+            if byline.organization and byline.organization in text:
+                score += rules.organization_named
+                score += rules.organization_early if byline.organization in text[: rules.early_chars] else 0.0
             elif len(place) >= 2 and place in text:
-                score += 1.0
+                score += rules.place_named
             row.append(score)
         scores.append(row)
     attributed: list[tuple[Byline, Line, Group] | None] = [None] * len(texts)
     used = set()
-    for b, s in assign(scores):
+    for b, s in assign(scores, rules):
         attributed[s] = bylines[b]
         used.add(b)
     unused = [bylines[b][0] for b in range(len(bylines)) if b not in used]
@@ -187,7 +199,10 @@ def attribute_bylines(
 
 
 def attribute_titles(
-    groups: list[Group], texts: list[str], speakers: list[tuple[Byline, Line, Group] | None]
+    groups: list[Group],
+    texts: list[str],
+    speakers: list[tuple[Byline, Line, Group] | None],
+    rules: PageRules = DEFAULT_RULES,
 ) -> list[list[Line] | None]:
     """For each body, the lines of its title or None.
 
@@ -198,7 +213,8 @@ def attribute_titles(
     """
     titles = [(t, g) for g in groups for t in g.titles()]
     n = len(texts)
-    weights = LAYOUT_WEIGHTS
+    weights = {"adjacent": rules.title_adjacent, "same_group": rules.title_same_group,
+               "after_byline": rules.title_after_byline, "before_byline": rules.title_before_byline}
     scores = []
     for (title, below, above), group in titles:
         text = title_text(title)
@@ -220,6 +236,6 @@ def attribute_titles(
         scores.append(row)
     logger.debug("title scores: %s", scores)
     found: list[list[Line] | None] = [None] * n
-    for t, s in assign(scores):
+    for t, s in assign(scores, rules):
         found[s] = titles[t][0][0]
     return found

@@ -23,7 +23,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Byline", "organization_level", "parse_bylines", "parse_position", "place_of"]
+__all__ = [
+    "Byline",
+    "organization_level",
+    "parse_bylines",
+    "parse_credit",
+    "parse_position",
+    "parse_statement",
+    "place_of",
+]
 
 _PAREN = re.compile(r"（[^（）]*）|\([^()]*\)")
 # a personal name: 2-4 Chinese characters, or a transcribed name with a middle dot
@@ -145,14 +153,91 @@ def parse_bylines(line: str) -> list[Byline] | None:
     fields = line.split()
     if len(fields) < 2:
         # "张三（某县政协主席）"
-        match = re.fullmatch(r"(.+?)[（(](.+)[）)]", line.strip())
-        if match is None:
+        fields = _name_in_brackets(line.strip())
+        if fields is None:
             return None
-        fields = [match.group(1), match.group(2)]
     if len(fields) % 2:
         return None
     pairs = list(zip(fields[::2], fields[1::2]))
     return _read_pairs(pairs) or _read_pairs([(name, position) for position, name in pairs])
+
+
+def _name_in_brackets(text: str) -> list[str] | None:
+    """``"张三（某县政协主席）"`` -> ``["张三", "某县政协主席"]``: the first bracket after the first
+    character opens the position, the last character closes it (linear; a regex with two
+    unbounded groups was quadratic on a run of brackets)."""
+    if len(text) < 4 or text[-1] not in "）)":
+        return None
+    opening = next((i for i in range(1, len(text) - 2) if text[i] in "（("), None)
+    if opening is None:
+        return None
+    return [text[:opening], text[opening + 1 : -1]]
+
+
+#: The longest prefix read as a statement opening (``全国政协委员、浙江省政协副主席杨戌标：``).
+MAX_OPENING = 40
+
+
+def parse_statement(line: str) -> tuple[Byline, int] | None:
+    """A statement opening ``position + name：`` (or ``name（position）：``) at the start of ``line``.
+
+    Returns the byline and the offset in ``line.strip()`` just after the colon, or None.
+
+    Examples:
+        >>> byline, cut = parse_statement("全国政协委员杨戌标：建议加快")
+        >>> byline.speaker, byline.position, byline.level, cut
+        ('杨戌标', '全国政协委员', 'national', 10)
+        >>> parse_statement("张三（兰州市政协主席）：要把")[0].organization
+        '兰州市政协'
+        >>> parse_statement("习近平总书记指出：") is None
+        True
+    """
+    text = line.strip()
+    colon = next((i for i, ch in enumerate(text[: MAX_OPENING + 1]) if ch in "：:"), None)
+    if colon is None or colon < 3:
+        return None
+    prefix = text[:colon].strip()
+    found = parse_bylines(prefix)
+    if found is not None and len(found) == 1:
+        return found[0], colon + 1
+    if not _POSITION_CHARS.fullmatch(prefix):
+        return None
+    for size in (2, 3, 4):
+        name, position = prefix[-size:], prefix[:-size]
+        if _NAME.fullmatch(name) and (parsed := parse_position(position)) is not None:
+            return Byline(name, position, parsed[0], parsed[1]), colon + 1
+    return None
+
+
+_CREDIT_ROLES = ("本报记者", "记者", "本报通讯员", "通讯员", "实习生")
+
+
+def parse_credit(text: str) -> list[str] | None:
+    """The names of a reporter credit such as ``（记者 张三 李四）``, or None.
+
+    Examples:
+        >>> parse_credit("（记者 张三 李四）"), parse_credit("(本报记者 王五)"), parse_credit("（发言摘登）")
+        (['张三', '李四'], ['王五'], None)
+    """
+    text = text.strip()
+    if len(text) < 5 or text[0] not in "（(" or text[-1] not in "）)":
+        return None
+    inner = text[1:-1].strip()
+    role = next((r for r in _CREDIT_ROLES if inner.startswith(r)), None)
+    if role is None:
+        return None
+    names = []
+    for token in re.split(r"[\s、，,]+", inner):
+        for r in _CREDIT_ROLES:
+            if token.startswith(r):
+                token = token[len(r) :]
+                break
+        if not token:
+            continue
+        if not _NAME.fullmatch(token):
+            return None
+        names.append(token)
+    return names or None
 
 
 def _read_pairs(pairs: list[tuple[str, str]]) -> list[Byline] | None:

@@ -7,17 +7,31 @@ from dataclasses import dataclass, field
 from .bylines import Byline
 from .cleaning import display_width, join_lines
 
-__all__ = ["Line", "Paragraph"]
+__all__ = ["Box", "Line", "Paragraph"]
+
+#: Where a PDF line stands: ``(page, x0, top, x1, bottom)`` in PDF points, page 1-based.
+Box = tuple[int, float, float, float, float]
 
 
 @dataclass
 class Line:
-    """One line of the page as given: its 1-based number, raw text, class and the bylines it holds."""
+    """One line of the page: its 1-based number, raw text, class, evidence and the bylines it holds.
 
-    number: int  # 1-based, in the text as given
+    ``attached`` is ``"after"`` for a byline that opens the body after it (``全国政协委员某某：``)
+    and ``"before"`` for one that closes the body before it (``（作者系…）``). PDF lines also
+    carry their ``box`` and font ``size``, and ``opens`` (the line starts a paragraph: it is
+    indented or follows a short line), decided from the geometry.
+    """
+
+    number: int  # 1-based, in the text as given (reading order for a PDF)
     raw: str
-    kind: str = "body"  # body | byline | title | header | marker
+    kind: str = "body"  # body | byline | title | header | marker | credit | furniture
     bylines: list[Byline] = field(default_factory=list)
+    evidence: str = ""
+    attached: str | None = None
+    box: Box | None = None
+    size: float | None = None
+    opens: bool | None = None
 
     @property
     def text(self) -> str:
@@ -41,3 +55,18 @@ class Paragraph:
     @property
     def span(self) -> list[int]:
         return [self.lines[0].number, self.lines[-1].number]
+
+    @property
+    def boxes(self) -> list[list[float]]:
+        """PDF boxes ``[page, x0, top, x1, bottom]`` of the paragraph, one per column (or page) it spans."""
+        out: list[list[float]] = []
+        for line in self.lines:
+            if line.box is None:
+                continue
+            page, x0, top, x1, bottom = line.box
+            if out and out[-1][0] == page and abs(out[-1][1] - x0) < 3 * (line.size or 10) and top >= out[-1][2]:
+                last = out[-1]
+                out[-1] = [page, min(last[1], x0), last[2], max(last[3], x1), max(last[4], bottom)]
+            else:
+                out.append([page, x0, top, x1, bottom])
+        return [[p, round(a, 1), round(b, 1), round(c, 1), round(d, 1)] for p, a, b, c, d in out]

@@ -1,0 +1,168 @@
+"""Line classes of a page: byline, header, marker, credit, title, body — each with its evidence.
+
+Used by the text reader (:mod:`.reader`), the PDF reader (:mod:`.pdf`) and
+:func:`consensus_nlp.explain_page`. Every decision records a short sentence of
+evidence on the line (``Line.evidence``), so that a user can read why a line
+went where it went.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from ..._zh import cn_number
+from .bylines import data_lines, parse_bylines, parse_credit, parse_statement
+from .lines import Line
+from .rules import PageRules
+
+__all__ = ["CLAUSE_PUNCT", "ENUMERATIONS", "MARKER", "classify", "cue", "enumeration", "settle_titles", "split_openings"]
+
+_NUMERALS = "零一二三四五六七八九十"  # the numerals of enumeration markers on pages
+CLAUSE_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
+_LEADING_SPACE = re.compile(r"^[ \t\u3000\u00a0]+\S")
+_LETTER_SPACED = re.compile(r"(?:\S\s){3}\S")  # 其 中 民 生 …
+MARKER = re.compile(r"[（(【\[〔]([^（）()【】\[\]〔〕，。；：]{1,12})[）)】\]〕]")
+# enumeration markers at the start of a paragraph: (style, rank, is_heading, regex)
+ENUMERATIONS: tuple[tuple[str, int, bool, re.Pattern[str]], ...] = (
+    ("一、", 0, True, re.compile(rf"^([{_NUMERALS}]{{1,3}})[、．.]")),
+    ("（一）", 1, True, re.compile(rf"^[（(]([{_NUMERALS}]{{1,3}})[）)]")),
+    ("一是", 2, False, re.compile(rf"^([{_NUMERALS}]{{1,3}})是")),
+    ("第一", 2, False, re.compile(rf"^第([{_NUMERALS}]{{1,3}})[，、,是]")),
+    ("1.", 3, True, re.compile(r"^(\d{1,2})[.．、](?!\d)")),
+)
+_PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))
+
+
+@functools.lru_cache(maxsize=None)
+def cue(section: str) -> re.Pattern[str]:
+    """One alternation of the regular expressions of a section of ``lexicons/page_cues.txt``."""
+    patterns: dict[str, list[str]] = {}
+    current = None
+    for line in data_lines("page_cues.txt"):
+        if line.startswith("[") and line.endswith("]"):
+            current = patterns.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line.strip())
+    return re.compile("|".join(f"(?:{p})" for p in patterns[section]))
+
+
+def enumeration(text: str) -> tuple[str, int, bool, int] | None:
+    """``(style, rank, is_heading, number)`` of an enumeration marker opening ``text``."""
+    for style, rank, heading, pattern in ENUMERATIONS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return style, rank, heading, cn_number(match.group(1)) or 0
+            except (ValueError, IndexError):
+                return None
+    return None
+
+
+def _balanced(text: str) -> bool:
+    return all(text.count(a) == text.count(b) for a, b in _PAIRS)
+
+
+def classify(line: Line, rules: PageRules) -> tuple[str, str]:
+    """``(kind, evidence)`` of one text line; sets ``line.bylines`` for a byline."""
+    text = line.text
+    bylines = parse_bylines(text)
+    if bylines:
+        line.bylines = bylines
+        return "byline", "; ".join(f"name {b.speaker} + position {b.position} ({b.organization} + a role)" for b in bylines)
+    if parse_credit(text) is not None:
+        return "credit", "reporter credit (记者 + names in brackets)"
+    punctuated = bool(CLAUSE_PUNCT.search(text))
+    if MARKER.fullmatch(text) and not punctuated:
+        return "marker", "a short bracketed line"
+    letter_spaced = bool(_LETTER_SPACED.search(text))
+    if not punctuated and not letter_spaced:
+        if _LEADING_SPACE.match(line.raw) and line.width >= rules.header_min_width:
+            return "header", f"leading space, no punctuation, width {line.width:g} >= {rules.header_min_width:g}"
+        if cue("meeting_end").search(text) and line.width >= rules.meeting_min_width:
+            return "header", f"ends like a meeting name, width {line.width:g} >= {rules.meeting_min_width:g}"
+    if (
+        not punctuated
+        and line.width <= rules.max_title_width
+        and _balanced(text)
+        and enumeration(text) is None
+        and not re.search(r"\d", text)
+    ):
+        return "title", f"no punctuation, width {line.width:g} <= {rules.max_title_width:g}"
+    if punctuated:
+        return "body", "has clause punctuation"
+    return "body", f"width {line.width:g} > {rules.max_title_width:g}, digits, an enumeration marker or unbalanced quotes"
+
+
+def split_openings(lines: list[Line]) -> list[Line]:
+    """Split statement openings and trailing reporter credits off their lines.
+
+    ``全国政协委员杨戌标：建议…`` gives a byline line ``全国政协委员杨戌标：`` attached to
+    the body after it and a body line ``建议…``; ``…发展。（记者 张三 李四）`` gives the
+    body line and a credit line. Both parts keep the line's number.
+    """
+    out: list[Line] = []
+    for line in lines:
+        found = parse_statement(line.text)
+        if found is not None:
+            byline, cut = found
+            start = line.raw.index(line.text) + cut
+            head = Line(line.number, line.raw[:start], bylines=[byline], attached="after")
+            head.kind, head.evidence = "byline", f"opens a statement: {byline.position} + name {byline.speaker} + '：'"
+            out.append(head)
+            rest = line.raw[start:]
+            if not rest.strip():
+                continue
+            line = Line(line.number, rest)
+        credit = _trailing_credit(line.raw)
+        if credit is not None and credit > 0:
+            out.append(Line(line.number, line.raw[:credit]))
+            out.append(Line(line.number, line.raw[credit:]))
+        else:
+            out.append(line)
+    return out
+
+
+def _trailing_credit(raw: str) -> int | None:
+    """Where a reporter credit in brackets starts at the end of ``raw`` (after a sentence end), or None."""
+    text = raw.rstrip()
+    if not text.endswith(("）", ")")):
+        return None
+    start = max(text.rfind("（"), text.rfind("("))
+    if start <= 0 or parse_credit(text[start:]) is None:
+        return None
+    return start
+
+
+def settle_titles(lines: list[Line], rules: PageRules) -> None:
+    """Keep title candidates only in groups with a byline, at most ``titles_per_speaker`` lines per speaker."""
+    i = 0
+    while i < len(lines):
+        if lines[i].kind == "body":
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].kind != "body":
+            j += 1
+        group = lines[i:j]
+        speakers = sum(len(line.bylines) for line in group)
+        titles = [line for line in group if line.kind == "title"]
+        if speakers == 0:
+            for line in titles:
+                line.kind, line.evidence = "body", "title candidate, but no byline in its group"
+        else:
+            while len(titles) > rules.titles_per_speaker * speakers:
+                # drop the outermost title next to body text, the trailing one first
+                after = lines[j] if j < len(lines) else None
+                before = lines[i - 1] if i > 0 else None
+                if after is not None and after.kind == "body" and group[-1] is titles[-1]:
+                    drop = titles.pop()
+                    group.pop()
+                elif before is not None and before.kind == "body" and group[0] is titles[0]:
+                    drop = titles.pop(0)
+                    group.pop(0)
+                else:
+                    drop = titles.pop()
+                drop.kind = "body"
+                drop.evidence = f"title candidate, but its group has more than {rules.titles_per_speaker} per speaker"
+        i = j
