@@ -8,6 +8,7 @@ went where it went.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -107,17 +108,18 @@ def split_openings(lines: list[Line]) -> list[Line]:
         if found is not None:
             byline, cut = found
             start = line.raw.index(line.text) + cut
-            head = Line(line.number, line.raw[:start], bylines=[byline], attached="after")
-            head.kind, head.evidence = "byline", f"opens a statement: {byline.position} + name {byline.speaker} + '：'"
-            out.append(head)
+            evidence = f"opens a statement: {byline.position} + name {byline.speaker} + '：'"
+            out.append(dataclasses.replace(line, raw=line.raw[:start], kind="byline", bylines=[byline],
+                                           attached="after", evidence=evidence))
             rest = line.raw[start:]
             if not rest.strip():
                 continue
-            line = Line(line.number, rest)
+            line = dataclasses.replace(line, raw=rest, evidence="the text of a statement, after its opening")
         credit = _trailing_credit(line.raw)
         if credit is not None and credit > 0:
-            out.append(Line(line.number, line.raw[:credit]))
-            out.append(Line(line.number, line.raw[credit:]))
+            out.append(dataclasses.replace(line, raw=line.raw[:credit]))
+            out.append(dataclasses.replace(line, raw=line.raw[credit:], kind="credit",
+                                           evidence="reporter credit at the end of a body line"))
         else:
             out.append(line)
     return out
@@ -135,7 +137,12 @@ def _trailing_credit(raw: str) -> int | None:
 
 
 def settle_titles(lines: list[Line], rules: PageRules) -> None:
-    """Keep title candidates only in groups with a byline, at most ``titles_per_speaker`` lines per speaker."""
+    """Keep title candidates only in groups with a byline, at most ``titles_per_speaker`` lines per speaker.
+
+    PDF lines (with a font size) are left alone: their titles were found by font size.
+    """
+    if lines and lines[0].size is not None:
+        return
     i = 0
     while i < len(lines):
         if lines[i].kind == "body":

@@ -32,6 +32,7 @@ class Line:
     box: Box | None = None
     size: float | None = None
     opens: bool | None = None
+    column: int | None = None
 
     @property
     def text(self) -> str:

@@ -191,7 +191,7 @@ def _split_speeches(paragraphs: list[Paragraph], names: Sequence[str], rules: Pa
 def page_items(lines: list[Line]) -> list[tuple[str, list[Line]]]:
     """The page in order as ``("body", lines)`` runs and ``("group", lines)`` of bylines/titles.
 
-    A group of only header and marker lines between body lines is dropped: a
+    A group of only header, marker and furniture lines between body lines is dropped: a
     running header inside a column does not end the speech.
     """
     items: list[tuple[str, list[Line]]] = []
@@ -204,7 +204,7 @@ def page_items(lines: list[Line]) -> list[tuple[str, list[Line]]]:
     merged: list[tuple[str, list[Line]]] = []
     for k, (kind, chunk) in enumerate(items):
         inside = 0 < k < len(items) - 1
-        if kind == "group" and inside and all(line.kind in ("header", "marker") for line in chunk):
+        if kind == "group" and inside and all(line.kind in ("header", "marker", "furniture") for line in chunk):
             continue
         if merged and merged[-1][0] == kind:
             merged[-1][1].extend(chunk)
