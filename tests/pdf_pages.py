@@ -34,7 +34,7 @@ class Article:
 class Design:
     articles: list[Article]
     columns: int = 3
-    width: float = 800.0
+    width: float = 900.0
     height: float = 1100.0
     header: str = "甘肃日报  2021年12月10日  星期五  第7版  政协周刊"
     footer: str = "第7版"
@@ -63,6 +63,9 @@ def _fonts(radicals: tuple[tuple[str, str], ...] = ()) -> tuple[str, str]:
     from fontTools.ttLib import TTFont as FontFile
 
     font = FontFile(str(simhei))
+    for record in font["name"].names:  # its own name: reportlab shares faces between fonts of one name
+        if record.nameID in (1, 3, 4, 6):
+            record.string = "SimHeiRadicals"
     for table in font["cmap"].tables:
         if table.isUnicode():
             for ideograph, radical in radicals:
@@ -70,7 +73,7 @@ def _fonts(radicals: tuple[tuple[str, str], ...] = ()) -> tuple[str, str]:
     import hashlib
     import tempfile
 
-    digest = hashlib.sha256(repr(radicals).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(repr(("v2", radicals)).encode()).hexdigest()[:12]
     path = Path(tempfile.gettempdir()) / f"consensus-nlp-radical-simhei-{digest}.ttf"
     if not path.exists():
         font.save(str(path) + ".part")
@@ -87,8 +90,7 @@ class _Flow:
         self.body_font, self.byline_font = body_font, byline_font
         self.margin, self.gutter = 40.0, 1.5 * BODY
         self.col_width = (design.width - 2 * self.margin - (design.columns - 1) * self.gutter) / design.columns
-        self.top_y = 100.0  # from the top of the page
-        self.column, self.y = 0, self.top_y
+        self.column, self.y = 0, 110.0  # from the top of the page
 
     def x(self) -> float:
         return self.margin + self.column * (self.col_width + self.gutter)
@@ -151,10 +153,10 @@ def make_pdf(path: Path, design: Design) -> Path:
     flow.furniture(page=1)
     if design.banner:
         c.setFont(body_font, 16)
-        c.drawCentredString(design.width / 2, design.height - 62, flow._radicals(design.banner))
+        c.drawCentredString(design.width / 2, design.height - 80, flow._radicals(design.banner))
     if design.marker:
         c.setFont(body_font, BODY)
-        c.drawCentredString(design.width / 2, design.height - 84, flow._radicals(design.marker))
+        c.drawCentredString(design.width / 2, design.height - 100, flow._radicals(design.marker))
     if design.box:
         top = flow.y
         for line in design.box:

@@ -36,6 +36,9 @@ _LAZY: dict[str, str] = {
     "read_text": "io.encoding",
     "read_page": "io.page.reader",
     "parse_page": "io.page.reader",
+    "read_pdf": "io.page.pdf",
+    "explain_page": "io.page.explain",
+    "PageRules": "io.page.rules",
     "load_corpus": "io.datasets",
     "list_corpora": "io.datasets",
     "normalize": "text.normalization",
@@ -91,7 +94,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .devices import Device, OutlineItem, outline, tag
     from .io.datasets import list_corpora, load_corpus
     from .io.encoding import read_text
+    from .io.page.explain import explain_page
+    from .io.page.pdf import read_pdf
     from .io.page.reader import parse_page, read_page
+    from .io.page.rules import PageRules
     from .models.cluster import cluster
     from .models.dictionaries import list_themes, load_themes
     from .models.dtm import DTM, dtm

@@ -1,5 +1,8 @@
-"""Newspaper pages -> speeches: the page reader (text pages as PDF extractors give them)."""
+"""Newspaper pages -> speeches: the page reader (text pages as PDF extractors give them, and PDFs)."""
 
+from .explain import explain_page
+from .pdf import read_pdf
 from .reader import parse_page, read_page
+from .rules import PageRules
 
-__all__ = ["parse_page", "read_page"]
+__all__ = ["PageRules", "explain_page", "parse_page", "read_page", "read_pdf"]

@@ -209,7 +209,9 @@ def attribute_titles(
     Evidence: :func:`_overlap` of title and body, plus :data:`LAYOUT_WEIGHTS`
     (the title's group touches the body; holds the body's byline; the title
     comes right after / right before the body's byline, the k-th title of a
-    block going with the k-th speaker of a shared byline line).
+    block going with the k-th speaker of a shared byline line); a title
+    attached to the body after it (a PDF title, by font size) adds
+    ``byline_attached``.
     """
     titles = [(t, g) for g in groups for t in g.titles()]
     n = len(texts)
@@ -218,9 +220,10 @@ def attribute_titles(
     scores = []
     for (title, below, above), group in titles:
         text = title_text(title)
+        attached = group.after if title[0].attached == "after" else None
         row = []
         for s in range(n):
-            score = _overlap(text, texts[s])
+            score = _overlap(text, texts[s]) + (rules.byline_attached if attached == s else 0.0)
             if _adjacent(group, s):
                 score += weights["adjacent"]
             if speakers[s] is not None:

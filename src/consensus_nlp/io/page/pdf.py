@@ -32,7 +32,7 @@ from pathlib import Path
 from ..._zh import map_radicals
 from ...corpus import Corpus, Document
 from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
-from .classify import classify, split_openings
+from .classify import classify, cue, split_openings
 from .lines import Line
 from .reader import PageReading, doc_ids, page_meta, read_lines, speech_meta
 from .rules import PageRules, check_rules
@@ -260,10 +260,13 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float) -> lis
             continue
         kind, evidence = classify(line, rules)
         size = line.size or body
-        if kind in ("header", "marker", "byline", "credit"):
+        if line.column == -1 and kind != "byline" and cue("meeting_end").search(line.text):
+            line.kind, line.evidence = "header", "a banner above the columns that ends like a meeting name"
+        elif kind in ("header", "marker", "byline", "credit"):
             line.kind, line.evidence = kind, evidence
         elif size >= rules.title_size_ratio * body:
-            line.kind, line.evidence = "title", f"font size {size:g} >= {rules.title_size_ratio:g} x body {body:g}"
+            line.kind, line.attached = "title", "after"  # a title opens the article below it
+            line.evidence = f"font size {size:g} >= {rules.title_size_ratio:g} x body {body:g}"
         elif size <= rules.small_size_ratio * body:
             line.kind, line.evidence = "furniture", f"caption: font size {size:g} <= {rules.small_size_ratio:g} x body {body:g}"
         elif not line.evidence:
@@ -274,14 +277,21 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float) -> lis
 
 def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
     """``line.opens`` for body lines: indented, or after a short line (in reading order, across columns)."""
-    edges: dict[tuple[int, int | None], tuple[float, float]] = {}
+    found: dict[tuple[int, int | None], tuple[list[float], list[float]]] = {}
     for line in lines:
         if line.kind == "body" and line.box is not None:
-            key = (line.box[0], line.column)
-            left, right = edges.get(key, (line.box[1], line.box[3]))
-            edges[key] = (min(left, line.box[1]), max(right, line.box[3]))
+            lefts, rights = found.setdefault((line.box[0], line.column), ([], []))
+            lefts.append(line.box[1])
+            rights.append(line.box[3])
+    # a column's left edge is where its lines start; its right edge where most of them end
+    edges = {key: (min(lefts), statistics.median(rights)) for key, (lefts, rights) in found.items()}
     previous = None
     for line in lines:
+        if line.kind == "byline" and line.box is not None and line.attached is None and previous is not None:
+            left = edges.get((line.box[0], line.column), (line.box[1],))[0]
+            if line.box[1] - left >= 2 * rules.indent * body:
+                line.attached = "before"
+                line.evidence += "; right-aligned after a body: closes it"
         if line.kind != "body" or line.box is None:
             if line.kind in ("title", "byline", "credit"):
                 previous = None  # headers, markers and furniture do not interrupt a paragraph

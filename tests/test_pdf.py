@@ -1,0 +1,311 @@
+"""read_pdf on PDFs the tests typeset themselves (tests/pdf_pages.py), explain_page and PageRules.
+
+The PDFs are made once per session (each well under a second) from the
+speeches read_page finds on the seed page, so "the same speeches" means the
+same texts, speakers, positions and titles as the text reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import consensus_nlp as cn
+from consensus_nlp.errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError
+from pdf_pages import Article, Design, make_pdf
+
+KEYS = ("speaker", "position", "organization", "level", "title", "meeting", "paragraphs")
+STATEMENTS = [
+    Article(["推动乡村产业振兴"], ["全国政协委员杨戌标：乡村振兴，产业是基础。建议加大对县域特色产业的支持力度，完善利益联结机制，"
+                                  "让农民更多分享产业增值收益。", "要培育新型农业经营主体，带动小农户发展现代农业。"]),
+    Article(["建好用好数字平台"], ["全国政协常委王志刚：要加快农村数字基础设施建设，推动电子商务进村入户，让数字技术更好服务农业生产。"]),
+    Article(["以协商凝聚共识"], ["李红梅（兰州市政协主席）：地方政协要发挥专门协商机构作用，围绕群众关心的问题开展协商，"
+                               "把协商成果转化为工作举措。"], credit="（记者 张三 李四）"),
+]
+STATEMENT_TEXTS = (
+    "乡村振兴，产业是基础。建议加大对县域特色产业的支持力度，完善利益联结机制，让农民更多分享产业增值收益。\n"
+    "要培育新型农业经营主体，带动小农户发展现代农业。",
+    "要加快农村数字基础设施建设，推动电子商务进村入户，让数字技术更好服务农业生产。",
+    "地方政协要发挥专门协商机构作用，围绕群众关心的问题开展协商，把协商成果转化为工作举措。",
+)
+STATEMENT_PEOPLE = [
+    ("杨戌标", "全国政协委员", "全国政协", "national", "推动乡村产业振兴"),
+    ("王志刚", "全国政协常委", "全国政协", "national", "建好用好数字平台"),
+    ("李红梅", "兰州市政协主席", "兰州市政协", "city", "以协商凝聚共识"),
+]
+RADICALS = {"一": "\u2f00", "民": "\u2ea0", "言": "\u2f94", "人": "\u2f08", "长": "\u2ed3", "大": "\u2f24", "工": "\u2f2f"}
+
+
+def _titles(title: str) -> list[str]:
+    return ["聚共识 汇合力", "努力画出最大同心圆"] if title == "聚共识 汇合力 努力画出最大同心圆" else title.split(" ")
+
+
+@pytest.fixture(scope="session")
+def seed(page_path) -> cn.Corpus:
+    return cn.read_page(page_path)
+
+
+@pytest.fixture(scope="session")
+def pdfs(tmp_path_factory, seed) -> dict:
+    folder = tmp_path_factory.mktemp("pdfs")
+    before = [Article(_titles(d.meta["title"]), list(d.meta["paragraphs"]), byline=f'{d.meta["speaker"]} {d.meta["position"]}')
+              for d in seed]
+    after = [Article(_titles(d.meta["title"]), list(d.meta["paragraphs"]), byline_after=f'{d.meta["speaker"]} {d.meta["position"]}')
+             for d in seed]
+    meeting = seed.meta["meeting"]
+    designs = {
+        "three": Design(before, banner=meeting, marker="（发言摘登）"),
+        "radicals": Design(before, banner=meeting, marker="（发言摘登）", radicals=RADICALS),
+        "five": Design(after, columns=5, width=1450, height=900, banner=meeting),
+        "statements": Design(STATEMENTS, banner="全国政协十三届四次会议", box=["编者按：全国两会期间，本报记者", "采访了部分委员。"],
+                             caption="图为委员在会上发言。新华社发"),
+        "no speeches": Design([Article(["政府工作报告"], ["过去一年，我国经济社会发展取得新的成就。", "今年的主要任务是稳增长、促改革。"])]),
+    }
+    return {name: make_pdf(folder / f"{name.replace(' ', '-')}.pdf", design) for name, design in designs.items()}
+
+
+def same_speeches(a: cn.Corpus, b: cn.Corpus) -> None:
+    assert len(a) == len(b)
+    assert a.texts == b.texts
+    for x, y in zip(a, b):
+        for key in KEYS:
+            assert x.meta[key] == y.meta[key], (key, x.meta[key], y.meta[key])
+
+
+# -- Must show: the seed's seven speeches from a 3-column PDF ------------------
+def test_three_column_pdf_gives_the_seed_speeches(pdfs, seed):
+    corpus = cn.read_pdf(pdfs["three"])
+    same_speeches(corpus, seed)
+    assert [d.meta["speaker"] for d in corpus] == ["张剑蓉", "刘进军", "何效祖", "陈华", "王燕", "张志军", "巨文程"]
+    assert corpus.meta["meeting"] == "全省政协凝聚共识工作推进会暨理论研究会第三届理事会第四次会议"
+    assert corpus.meta["markers"] == ("发言摘登",)
+    # running headers and footers set apart, one per page, never in a body
+    assert [tuple(f[:2]) for f in corpus.meta["furniture"]] == [(1, "header"), (1, "footer"), (2, "header"), (2, "footer")]
+    assert all("甘肃日报" not in text and "第7版" not in text for text in corpus.texts)
+
+
+def test_an_article_crossing_a_column_and_a_page_is_one_speech(pdfs, seed):
+    corpus = cn.read_pdf(pdfs["three"])
+    assert [d.meta["pages"] for d in corpus] == [(1,), (1,), (1,), (1,), (1, 2), (2,), (2,)]
+    tianshui = corpus[4]
+    boxes = [box for paragraph in tianshui.meta["paragraph_boxes"] for box in paragraph]
+    assert {box[0] for box in boxes} == {1, 2}
+    # the paragraph that runs from the foot of page 1 to the top of page 2 has one box on each page
+    crossing = [p for p in tianshui.meta["paragraph_boxes"] if len({b[0] for b in p}) == 2]
+    assert len(crossing) == 1
+    # and articles cross from one column into the next: 8 column boxes on page 1 hold 4 speeches
+    assert sum(len(p) for d in corpus for p in d.meta["paragraph_boxes"]) > sum(len(d.meta["paragraphs"]) for d in corpus)
+    assert tianshui.meta["paragraphs"] == seed[4].meta["paragraphs"]
+
+
+def test_pdf_pages_argument(pdfs, seed):
+    first = cn.read_pdf(pdfs["three"], pages=[1])
+    assert [d.meta["speaker"] for d in first] == ["张剑蓉", "刘进军", "何效祖", "陈华", "王燕"]
+    assert first[4].text != seed[4].text and seed[4].text.startswith(first[4].text[:-30])  # cut at the foot of page 1
+    with pytest.raises(InvalidArgumentError, match="pages=3 is not a selection of pages of this PDF"):
+        cn.read_pdf(pdfs["three"], pages=3)
+
+
+def test_pdfplumber_extract_text_merges_columns_and_the_reader_does_not(pdfs):
+    import pdfplumber
+
+    with pdfplumber.open(pdfs["three"]) as pdf:
+        merged = pdf.pages[0].extract_text()
+    # the first lines of columns 2 and 3 come out as one line (column 1 starts lower, under its title)
+    assert "”，站稳人民立场，走好群众路线，不断厚植凝聚共识的 委员、委员联系界别群众等制度。推行调研前专项学习、" in merged
+    assert cn.read_pdf(pdfs["three"])[0].meta["paragraphs"][0].startswith("近年来，徽县政协持续做优“委员讲堂”、做强“文化品牌”")
+
+
+# -- radical code points ------------------------------------------------------
+def test_the_radical_pdf_has_radicals_in_its_text_layer(pdfs):
+    import pdfplumber
+
+    with pdfplumber.open(pdfs["radicals"]) as pdf:
+        layer = "".join(c["text"] for c in pdf.pages[0].chars)
+    assert "\u2ea0" in layer and "\u2f00" in layer and "\u2f94" in layer
+    assert "民" not in layer and "一" not in layer
+
+
+def test_the_radical_pdf_gives_the_same_texts_as_the_clean_one(pdfs):
+    same_speeches(cn.read_pdf(pdfs["radicals"]), cn.read_pdf(pdfs["three"]))
+
+
+def test_radicals_in_a_text_page_and_in_normalize(page_text, seed):
+    swapped = page_text.translate(str.maketrans(RADICALS))
+    assert swapped != page_text
+    same_speeches(cn.parse_page(swapped), seed)
+    n = cn.normalize("人\u2ea0政协\u2f00是\u2ed3江")
+    assert (n.text, n.same_length) == ("人民政协一是长江", True)
+
+
+# -- other designs ------------------------------------------------------------
+def test_five_columns_with_bylines_after_the_bodies(pdfs, seed):
+    corpus = cn.read_pdf(pdfs["five"])
+    same_speeches(corpus, seed)
+
+
+def test_statements_pdf(pdfs):
+    corpus = cn.read_pdf(pdfs["statements"])
+    assert corpus.texts == STATEMENT_TEXTS
+    assert [(d.meta["speaker"], d.meta["position"], d.meta["organization"], d.meta["level"], d.meta["title"])
+            for d in corpus] == STATEMENT_PEOPLE
+    assert corpus.meta["credits"] == ("记者 张三 李四",)
+    assert all("记者" not in text and "张三" not in text for text in corpus.texts)
+
+
+def test_box_and_caption_are_furniture_kept_as_metadata(pdfs):
+    corpus = cn.read_pdf(pdfs["statements"])
+    furniture = {(kind, text) for _, kind, text in corpus.meta["furniture"]}
+    assert ("box", "编者按：全国两会期间，本报记者") in furniture
+    assert ("box", "采访了部分委员。") in furniture
+    assert ("caption", "图为委员在会上发言。新华社发") in furniture
+    assert all("编者按" not in text and "新华社" not in text for text in corpus.texts)
+
+
+def test_statements_text_page():
+    page = "\n".join([
+        " 全国政协十三届四次会议",
+        "推动乡村产业振兴",
+        "全国政协委员杨戌标：乡村振兴，产业",
+        "是基础。建议加大对县域特色产业的支持",
+        "力度，完善利益联结机制，让农民更多分",
+        "享产业增值收益。",
+        "要培育新型农业经营主体，带动小农户发",
+        "展现代农业。",
+        "建好用好数字平台",
+        "全国政协常委王志刚：要加快农村数字基",
+        "础设施建设，推动电子商务进村入户，让",
+        "数字技术更好服务农业生产。",
+        "以协商凝聚共识",
+        "李红梅（兰州市政协主席）：地方政协要",
+        "发挥专门协商机构作用，围绕群众关心的",
+        "问题开展协商，把协商成果转化为工作举措。（记者 张三 李四）",
+    ])
+    corpus = cn.parse_page(page)
+    assert corpus.texts == STATEMENT_TEXTS
+    assert [(d.meta["speaker"], d.meta["position"], d.meta["organization"], d.meta["level"], d.meta["title"])
+            for d in corpus] == STATEMENT_PEOPLE
+    assert corpus.meta["credits"] == ("记者 张三 李四",)
+    assert [d.meta["paragraph_lines"] for d in corpus] == [((3, 6), (7, 8)), ((10, 12),), ((14, 16),)]
+    assert [d.meta["byline_line"] for d in corpus] == [3, 10, 14]
+
+
+# -- bad input ----------------------------------------------------------------
+def test_pdf_without_speeches_gives_the_text_readers_error(pdfs, tmp_path):
+    with pytest.raises(LayoutError, match="is not a page of speeches: it has no byline.*use Corpus.from_files"):
+        cn.read_pdf(pdfs["no speeches"])
+
+
+def test_encrypted_pdf(tmp_path):
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt=pdfencrypt.StandardEncryption("secret", canPrint=0))
+    c.drawString(50, 700, "text")
+    c.save()
+    with pytest.raises(InvalidArgumentError, match="is an encrypted PDF: its text cannot be read without the password"):
+        cn.read_pdf(path)
+
+
+def test_image_only_pdf(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFillGray(0.5)
+    c.rect(50, 50, 300, 300, fill=1)
+    c.save()
+    with pytest.raises(EmptyInputError, match="has no text layer.*no OCR|has no text layer.*OCR"):
+        cn.read_pdf(path)
+
+
+@pytest.mark.parametrize("content", [b"%PDF-1.4\n garbage", b"", b"\x00" * 100, b"%PDF-1.7\n1 0 obj\n<<"])
+def test_corrupt_pdf_gives_a_clear_error_and_writes_nothing(tmp_path, content):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(content)
+    with pytest.raises(InvalidArgumentError, match="is not a readable PDF"):
+        cn.read_pdf(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.pdf"]
+
+
+def test_wrong_arguments(tmp_path, pdfs):
+    with pytest.raises(InputTypeError):
+        cn.read_pdf(42)
+    with pytest.raises(InvalidArgumentError, match="does not exist"):
+        cn.read_pdf(tmp_path / "missing.pdf")
+    with pytest.raises(InputTypeError, match="is not a PageRules"):
+        cn.read_pdf(pdfs["three"], rules={"indent": 2})
+    with pytest.raises(InvalidArgumentError, match=r"rules.indent=-1 is out of range"):
+        cn.read_pdf(pdfs["three"], rules=cn.PageRules(indent=-1))
+
+
+def test_reading_a_pdf_is_deterministic(pdfs):
+    a, b = cn.read_pdf(pdfs["statements"]), cn.read_pdf(pdfs["statements"])
+    assert a == b and a.to_records() == b.to_records()
+
+
+# -- explain_page and PageRules -------------------------------------------------
+def test_explain_page_names_every_line_of_the_seed_page(page_path, page_text):
+    table = cn.explain_page(page_path)
+    assert len(table) == sum(1 for line in page_text.split("\n") if line.strip())
+    assert table["kind"].value_counts().to_dict() == {"body": 340, "title": 14, "byline": 6, "header": 1, "marker": 1}
+    assert table["evidence"].str.len().min() > 0
+    row = table[table.line == 82].iloc[0]
+    assert (row.kind, row.speech, row.role, row.speaker) == ("byline", "speech-01", "byline", "张剑蓉")
+    shared = table[table.text.str.startswith("王燕")].iloc[0]
+    assert (shared.speech, shared.speaker) == ("speech-05, speech-06", "王燕, 张志军")
+    header = table[table.kind == "header"].iloc[0]
+    assert header.evidence == "leading space, no punctuation, width 30 >= 6" and header.speech is None or header.speech != header.speech
+    # every body line went to a speech; same answer from the text itself
+    assert table[table.kind == "body"].speech.notna().all()
+    assert cn.explain_page(page_text).equals(table)
+
+
+def test_explain_page_on_a_pdf(pdfs):
+    table = cn.explain_page(pdfs["statements"])
+    kinds = dict(zip(table.text, table.kind))
+    assert kinds["甘肃日报  2021年12月10日  星期五  第7版  政协周刊"] == "furniture"
+    assert kinds["推动乡村产业振兴"] == "title"
+    assert kinds["全国政协委员杨戌标："] == "byline"
+    assert kinds["（记者 张三 李四）"] == "credit"
+    assert table.page.tolist()[0] == 1 and table.x0.notna().all()
+
+
+def test_explain_page_on_a_page_without_speeches():
+    table = cn.explain_page("过去一年，我国经济社会发展取得新的成就。\n今年的主要任务是稳增长、促改革。")
+    assert table.kind.tolist() == ["body", "body"] and table.speech.isna().all()
+
+
+def test_one_rule_changed_shows_its_effect(page_path, seed):
+    # titles may be at most 8 cells wide: the wider title lines are read as body text
+    narrow = cn.PageRules(max_title_width=8)
+    table = cn.explain_page(page_path, rules=narrow)
+    wide = table[table.text.isin(["着力搭建“四个平台”", "在“凝聚”上下功夫", "强化政治引领广泛凝聚共识"])]
+    assert wide.kind.tolist() == ["body", "body", "body"]
+    assert wide.evidence.str.contains("width 1[0-2] > 8|width 9 > 8").all()
+    corpus = cn.read_page(page_path, rules=narrow)
+    assert corpus[1].meta["title"] is None or corpus[1].meta["title"] != seed[1].meta["title"]
+    assert cn.read_page(page_path, rules=cn.PageRules()) == seed
+
+
+def test_page_rules_is_frozen_and_documented():
+    rules = cn.PageRules()
+    with pytest.raises(Exception):
+        rules.max_title_width = 3  # type: ignore[misc]
+    doc = cn.PageRules.__doc__
+    for name in cn.PageRules.__dataclass_fields__:
+        assert re.search(rf"\b{name}\b", doc), name
+
+
+# -- linear time on a run of brackets (issue 15) --------------------------------
+def test_a_long_run_of_brackets_is_read_quickly():
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(LayoutError):
+        cn.parse_page("（" * 20_000)
+    with pytest.raises(LayoutError):
+        cn.parse_page("张三（" * 5_000 + "）")
+    assert time.perf_counter() - start < 5
