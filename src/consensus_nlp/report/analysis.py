@@ -108,9 +108,9 @@ def load_inputs(
             logger.warning("meta_pattern is ignored for a .%s input: it reads metadata from .txt file names", kind)
         corpus = _read_table(paths[0], kind, text_column)
     elif len(paths) == 1:
-        from ..io.page import read_page
+        from ..io.page import read_page, read_pdf
 
-        corpus = read_page(paths[0])
+        corpus = (read_pdf if paths[0].suffix.lower() == ".pdf" else read_page)(paths[0])
         kind, files = "page", paths
     else:
         if any(p.is_dir() or p.suffix.lower() in (".jsonl", ".csv") for p in paths):

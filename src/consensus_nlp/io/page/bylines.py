@@ -26,8 +26,10 @@ from importlib import resources
 __all__ = [
     "Byline",
     "organization_level",
+    "parse_author_note",
     "parse_bylines",
     "parse_credit",
+    "parse_name_line",
     "parse_position",
     "parse_statement",
     "place_of",
@@ -207,6 +209,40 @@ def parse_statement(line: str) -> tuple[Byline, int] | None:
         if _NAME.fullmatch(name) and (parsed := parse_position(position)) is not None:
             return Byline(name, position, parsed[0], parsed[1]), colon + 1
     return None
+
+
+_NAME_LINE = re.compile(r"(?:[□■◎●◇◆]|文\s*[/／])\s*(\S{2,12})")
+_AUTHOR_NOTE = re.compile(r"[（(]\s*作者(?:系|为|是|：|:)\s*([^（）()]{2,60}(?:[（(][^（）()]{1,20}[）)][^（）()]{0,40})*)\s*[）)]")
+
+
+def parse_name_line(line: str) -> Byline | None:
+    """An author's name standing alone with a mark (``□ 张三``, ``文/张三``): a byline without a position.
+
+    Examples:
+        >>> parse_name_line("□ 杨戌标").speaker, parse_name_line("文/王志刚").speaker, parse_name_line("□ 凝聚共识的方法")
+        ('杨戌标', '王志刚', None)
+    """
+    match = _NAME_LINE.fullmatch(line.strip())
+    if match is None or not _NAME.fullmatch(match.group(1)):
+        return None
+    return Byline(match.group(1), "", "", None)
+
+
+def parse_author_note(line: str) -> Byline | None:
+    """The note closing an article, ``（作者系全国政协委员、浙江省政协副主席）``: a byline without a name.
+
+    Examples:
+        >>> parse_author_note("（作者系全国政协委员、浙江省政协副主席）")
+        Byline(speaker='', position='全国政协委员、浙江省政协副主席', organization='全国政协', level='national')
+    """
+    match = _AUTHOR_NOTE.fullmatch(line.strip())
+    if match is None:
+        return None
+    position = match.group(1).strip()
+    parsed = parse_position(position)
+    if parsed is None:
+        return None
+    return Byline("", position, parsed[0], parsed[1])
 
 
 _CREDIT_ROLES = ("本报记者", "记者", "本报通讯员", "通讯员", "实习生")

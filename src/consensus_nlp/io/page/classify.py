@@ -13,11 +13,21 @@ import functools
 import re
 
 from ..._zh import cn_number
-from .bylines import data_lines, parse_bylines, parse_credit, parse_statement
+from .bylines import Byline, data_lines, parse_author_note, parse_bylines, parse_credit, parse_name_line, parse_statement
 from .lines import Line
 from .rules import PageRules
 
-__all__ = ["CLAUSE_PUNCT", "ENUMERATIONS", "MARKER", "classify", "cue", "enumeration", "settle_titles", "split_openings"]
+__all__ = [
+    "CLAUSE_PUNCT",
+    "ENUMERATIONS",
+    "MARKER",
+    "classify",
+    "cue",
+    "enumeration",
+    "merge_author_bylines",
+    "settle_titles",
+    "split_openings",
+]
 
 _NUMERALS = "零一二三四五六七八九十"  # the numerals of enumeration markers on pages
 CLAUSE_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
@@ -67,6 +77,14 @@ def _balanced(text: str) -> bool:
 def classify(line: Line, rules: PageRules) -> tuple[str, str]:
     """``(kind, evidence)`` of one text line; sets ``line.bylines`` for a byline."""
     text = line.text
+    note = parse_author_note(text)
+    if note is not None:
+        line.bylines, line.attached = [note], "before"
+        return "byline", f"author note: position {note.position} ({note.organization} + a role); closes the body before it"
+    named = parse_name_line(text)
+    if named is not None:
+        line.bylines, line.attached = [named], "after"
+        return "byline", f"author's name {named.speaker} after a mark; opens the body after it"
     bylines = parse_bylines(text)
     if bylines:
         line.bylines = bylines
@@ -173,3 +191,26 @@ def settle_titles(lines: list[Line], rules: PageRules) -> None:
                 drop.kind = "body"
                 drop.evidence = f"title candidate, but its group has more than {rules.titles_per_speaker} per speaker"
         i = j
+
+
+def merge_author_bylines(groups) -> None:
+    """Give an author note (``（作者系…）``, position only) the name of the article it closes.
+
+    The name stands in a name line (``□ 张三``) in the group that opens the same body;
+    the note's byline becomes ``name + position`` and the name line keeps no byline of
+    its own (its evidence says where it went).
+    """
+    for group in groups:
+        for line in group.lines:
+            if line.attached != "before" or not line.bylines or line.bylines[0].speaker or group.before is None:
+                continue
+            for other in groups:
+                if other.after != group.before:
+                    continue
+                named = next((x for x in other.lines if x.attached == "after" and x.bylines and not x.bylines[0].position), None)
+                if named is not None:
+                    note = line.bylines[0]
+                    line.bylines = [Byline(named.bylines[0].speaker, note.position, note.organization, note.level)]
+                    named.bylines = []
+                    named.evidence += f"; merged with the author note on line {line.number}"
+                    break

@@ -89,4 +89,7 @@ def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | Non
         speech, role, speaker = went.get(id(line), (None, None, None))
         box = line.box or (None, None, None, None, None)
         rows.append((line.number, box[0], line.text, line.kind, line.evidence, speech, role, speaker, *box[1:]))
-    return pd.DataFrame(rows, columns=list(EXPLAIN_COLUMNS))
+    table = pd.DataFrame(rows, columns=list(EXPLAIN_COLUMNS))
+    for column in ("page", "speech", "role", "speaker"):  # None, not NaN, where there is nothing
+        table[column] = table[column].astype(object).where(table[column].notna(), None)
+    return table

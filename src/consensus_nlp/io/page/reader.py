@@ -36,7 +36,7 @@ from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, Lay
 from ..encoding import read_text
 from .attribution import Group, attribute_titles, title_text
 from .bylines import Byline, place_of
-from .classify import MARKER, classify, settle_titles, split_openings
+from .classify import MARKER, classify, merge_author_bylines, settle_titles, split_openings
 from .lines import Line, Paragraph
 from .rules import PageRules, check_rules
 from .speeches import attribute, page_items, speeches_of
@@ -107,6 +107,7 @@ def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: obj
         return reading
     names = [n for line in lines for b in line.bylines for n in (b.organization, place_of(b.organization)) if len(n) >= 2]
     speeches, groups = speeches_of(items, names, rules)
+    merge_author_bylines(groups)
     speakers, unused = attribute(speeches, groups, rules)
     texts = ["\n".join(p.text for p in speech) for speech in speeches]
     if unused:
@@ -122,9 +123,9 @@ def speech_meta(reading: PageReading, s: int) -> dict:
     attributed = reading.speakers[s]
     byline = attributed[0] if attributed else None
     return {
-        "speaker": byline.speaker if byline else None,
-        "position": byline.position if byline else None,
-        "organization": byline.organization if byline else None,
+        "speaker": (byline.speaker or None) if byline else None,
+        "position": (byline.position or None) if byline else None,
+        "organization": (byline.organization or None) if byline else None,
         "level": byline.level if byline else None,
         "title": title_text(title) if title else None,
         "meeting": reading.meeting,
