@@ -45,7 +45,7 @@ _DEPENDENCIES = (
     "jieba", "rjieba", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "spacy", "matplotlib", "mplfonts",
 )
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
-_BULKY_META = ("paragraphs", "paragraph_lines")  # left out of the tables written to disk
+_BULKY_META = ("paragraphs", "paragraph_lines", "paragraph_boxes")  # left out of the tables written to disk
 
 
 @dataclass
