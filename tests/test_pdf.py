@@ -334,3 +334,29 @@ def test_a_long_run_of_brackets_is_read_quickly():
     with pytest.raises(LayoutError):
         cn.parse_page("张三（" * 5_000 + "）")
     assert time.perf_counter() - start < 5
+
+
+# -- properties -----------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LAYOUT_CHARS = st.sampled_from(list("全国政协委员常杨戌标王志刚兰州市主席：:（）()记者张三李四□文/作者系，。、 \n近年来协商") + ["\u2ea0", "\u2f00"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_LAYOUT_CHARS, max_size=200))
+def test_layout_grammar_never_raises_a_foreign_error_and_loses_no_body_text(text):
+    from consensus_nlp._zh import map_radicals
+    from consensus_nlp.io.page.reader import split_lines
+
+    # the parts of a split line put back together are the line (radicals mapped)
+    lines = split_lines(text)
+    assert "".join(line.raw for line in lines).replace(" ", "") == "".join(
+        map_radicals(raw.rstrip()) for raw in re.split(r"\r\n|\r|\n", text) if raw.strip()).replace(" ", "")
+    try:
+        corpus = cn.parse_page(text)
+    except (LayoutError, EmptyInputError):
+        return
+    for doc in corpus:
+        assert doc.text == "\n".join(doc.meta["paragraphs"])
+        assert "记者" not in doc.text or "（记者" not in doc.text

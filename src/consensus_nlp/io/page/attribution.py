@@ -26,6 +26,10 @@ __all__ = ["LAYOUT_WEIGHTS", "Group", "assign", "attribute_bylines", "attribute_
 logger = logging.getLogger(__name__)
 
 
+#: The longest phrase looked for (a title set large in a PDF can be a long line: keeps the search linear).
+MAX_PHRASE = 32
+
+
 def _shared_phrases(title: str, body: str) -> list[str]:
     """The title cut, left to right, into the longest pieces (2+ characters) that occur in ``body``.
 
@@ -35,7 +39,7 @@ def _shared_phrases(title: str, body: str) -> list[str]:
     for run in re.findall(r"[\u4e00-\u9fff“”‘’《》]+", title):
         i = 0
         while i < len(run):
-            size = next((n for n in range(len(run) - i, 1, -1) if run[i : i + n] in body), 0)
+            size = next((n for n in range(min(len(run) - i, MAX_PHRASE), 1, -1) if run[i : i + n] in body), 0)
             if size:
                 pieces.append(run[i : i + size])
                 i += size

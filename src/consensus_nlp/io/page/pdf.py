@@ -27,7 +27,9 @@ import dataclasses
 import os
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Union
 
 from ..._zh import map_radicals
 from ...corpus import Corpus, Document
@@ -37,7 +39,10 @@ from .lines import Line
 from .reader import PageReading, doc_ids, page_meta, read_lines, speech_meta
 from .rules import PageRules, check_rules
 
-__all__ = ["pdf_lines", "read_pdf", "reading_of_pdf"]
+__all__ = ["Pages", "pdf_lines", "read_pdf", "reading_of_pdf"]
+
+#: A selection of pages: None (all), a 1-based page number or a sequence of them.
+Pages = Union[int, Sequence[int], None]
 
 
 @dataclasses.dataclass
@@ -212,7 +217,7 @@ def _body_size(pages: list) -> float:
     return sizes.most_common(1)[0][0]
 
 
-def pdf_lines(path: str | os.PathLike[str], *, pages=None, rules: PageRules | None = None) -> list[Line]:
+def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None) -> list[Line]:
     """The text lines of a PDF in reading order, classified, with their boxes and the evidence.
 
     Raises:
@@ -230,7 +235,7 @@ def pdf_lines(path: str | os.PathLike[str], *, pages=None, rules: PageRules | No
     return _classify_pieces(pieces, rules, body)
 
 
-def _select(all_pages: list, pages) -> list:
+def _select(all_pages: list, pages: Pages) -> list:
     if pages is None:
         return list(all_pages)
     count = len(all_pages)
@@ -309,7 +314,9 @@ def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
         previous = line
 
 
-def reading_of_pdf(path, *, pages=None, rules: PageRules | None = None, check: bool = True) -> PageReading:
+def reading_of_pdf(
+    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, check: bool = True
+) -> PageReading:
     """The lines of a PDF classified and read into speeches (see :func:`read_pdf`)."""
     rules = check_rules(rules)
     lines = pdf_lines(path, pages=pages, rules=rules)
@@ -317,7 +324,7 @@ def reading_of_pdf(path, *, pages=None, rules: PageRules | None = None, check: b
 
 
 def read_pdf(
-    path: str | os.PathLike[str], *, pages=None, rules: PageRules | None = None, doc_prefix: str = "speech"
+    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, doc_prefix: str = "speech"
 ) -> Corpus:
     """Read a PDF newspaper page (or pages) of speeches, one document per speech or statement.
 
