@@ -176,7 +176,7 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
     """The pieces of one page in reading order: header band, banners, columns, footer band, boxes."""
     height = float(page.height)
     boxes = [r for r in page.rects if r["width"] >= 3 * body and r["height"] >= 1.5 * body]
-    chars = [c for c in page.chars if c.get("upright", True) and c["text"].strip() or c["text"] == " "]
+    chars = [c for c in page.chars if (c["text"].strip() or c["text"] == " ") and c.get("upright", True)]
     head, foot, boxed, rest = [], [], [], []
     for char in chars:
         if char["bottom"] <= rules.header_band * height:
@@ -227,11 +227,17 @@ def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageR
     rules = check_rules(rules)
     with _open(path) as pdf:
         selected = _select(pdf.pages, pages)
-        if not any(c["text"].strip() for page in selected for c in page.chars):
-            raise EmptyInputError(describe("path", os.fspath(path), "has no text layer (an image-only or scanned PDF)",
-                                           todo="Run OCR on it first (e.g. ocrmypdf); consensus-nlp reads text layers only."))
-        body = _body_size(selected)
-        pieces = [p for page in selected for p in _page_pieces(page.page_number, page, rules, body)]
+        try:
+            has_text = any(c["text"].strip() for page in selected for c in page.chars)
+            if has_text:
+                body = _body_size(selected)
+                pieces = [p for page in selected for p in _page_pieces(page.page_number, page, rules, body)]
+        except Exception as exc:  # pdfminer parses pages lazily: a damaged page fails here, with its own errors
+            raise InvalidArgumentError(describe("path", os.fspath(path), f"is not a readable PDF ({type(exc).__name__}: "
+                                                f"{str(exc)[:100]})", todo="Check that the file is a complete PDF.")) from None
+    if not has_text:
+        raise EmptyInputError(describe("path", os.fspath(path), "has no text layer (an image-only or scanned PDF)",
+                                       todo="Run OCR on it first (e.g. ocrmypdf); consensus-nlp reads text layers only."))
     return _classify_pieces(pieces, rules, body)
 
 
