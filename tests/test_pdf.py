@@ -53,11 +53,14 @@ def pdfs(tmp_path_factory, seed) -> dict:
               for d in seed]
     after = [Article(_titles(d.meta["title"]), list(d.meta["paragraphs"]), byline_after=f'{d.meta["speaker"]} {d.meta["position"]}')
              for d in seed]
+    notes = [Article(_titles(d.meta["title"]), list(d.meta["paragraphs"]), byline=f'□ {d.meta["speaker"]}',
+                     byline_after=f'（作者系{d.meta["position"]}）') for d in seed]
     meeting = seed.meta["meeting"]
     designs = {
         "three": Design(before, banner=meeting, marker="（发言摘登）"),
         "radicals": Design(before, banner=meeting, marker="（发言摘登）", radicals=RADICALS),
         "five": Design(after, columns=5, width=1450, height=900, banner=meeting),
+        "notes": Design(notes, columns=4, width=1200, banner=meeting),
         "statements": Design(STATEMENTS, banner="全国政协十三届四次会议", box=["编者按：全国两会期间，本报记者", "采访了部分委员。"],
                              caption="图为委员在会上发言。新华社发"),
         "no speeches": Design([Article(["政府工作报告"], ["过去一年，我国经济社会发展取得新的成就。", "今年的主要任务是稳增长、促改革。"])]),
@@ -143,6 +146,15 @@ def test_radicals_in_a_text_page_and_in_normalize(page_text, seed):
 def test_five_columns_with_bylines_after_the_bodies(pdfs, seed):
     corpus = cn.read_pdf(pdfs["five"])
     same_speeches(corpus, seed)
+
+
+def test_names_before_and_author_notes_after_the_bodies(pdfs, seed):
+    """□ 张剑蓉 under the title, （作者系徽县政协党组书记、主席） after the body: one byline."""
+    corpus = cn.read_pdf(pdfs["notes"])
+    same_speeches(corpus, seed)
+    table = cn.explain_page(pdfs["notes"])
+    notes = table[table.text.str.startswith("（作者系")]
+    assert len(notes) == 7 and notes.speech.tolist() == [f"speech-0{i}" for i in range(1, 8)]
 
 
 def test_statements_pdf(pdfs):

@@ -5,10 +5,12 @@ column lines with the paragraph breaks lost, bylines and titles floating
 between bodies, a running header and spacing artifacts. :func:`parse_page`
 undoes that in five steps (see ``docs/reading.md`` for the details):
 
-1. **classify lines**: bylines (name + position, parsed with the vocabularies
-   in ``lexicons/``), the running header (a line with leading whitespace, or a
-   long unpunctuated line ending in 会议/大会…), markers such as （发言摘登）,
-   title candidates (short unpunctuated lines) and body lines;
+1. **classify lines** (:mod:`.classify`, each with its evidence): bylines (name +
+   position, parsed with the vocabularies in ``lexicons/``; statement openings
+   ``全国政协委员某某：`` cut off their line; ``□ 某某`` and ``（作者系…）``), the
+   running header (a line with leading whitespace, or a long unpunctuated line
+   ending in 会议/大会…), markers such as （发言摘登）, reporter credits
+   ``（记者 某某）``, title candidates (short unpunctuated lines) and body lines;
 2. **meta groups**: title candidates count as titles only next to a byline,
    at most two lines per speaker; everything else is body;
 3. **paragraphs**: inside each body run, a paragraph ends at a line that is short
@@ -20,7 +22,12 @@ undoes that in five steps (see ``docs/reading.md`` for the details):
    paragraph that opens the next speech (近年来…, or names an organization);
 5. **attribution**: bylines and titles are assigned to bodies by evidence —
    the organization named in the body, the words a title shares with a body,
-   adjacency on the page, and elimination — as an optimal assignment.
+   adjacency on the page, bylines attached by grammar, and elimination — as
+   an optimal assignment.
+
+Steps 3-5 live in :mod:`.speeches` and :mod:`.attribution` and are shared with
+the PDF reader (:mod:`.pdf`); every threshold and weight is a field of
+:class:`~.rules.PageRules`. Radical code points (``⺠`` for 民) are mapped first.
 """
 
 from __future__ import annotations
@@ -170,7 +177,8 @@ def parse_page(
         ``organization``, ``level``, ``title``, ``meeting``, ``paragraphs``,
         ``paragraph_lines`` (1-based ``[first, last]`` source lines of each
         paragraph), ``byline_line`` and ``title_lines``. The corpus metadata
-        holds ``meeting``, ``markers`` and ``source``.
+        holds ``meeting``, ``markers`` and ``source``, and ``credits`` (reporter
+        credits such as ``记者 张三 李四``, taken out of the bodies) when there are some.
 
     Raises:
         InputTypeError: ``text`` is not a str.
