@@ -393,3 +393,27 @@ def test_layout_grammar_never_raises_a_foreign_error_and_loses_no_body_text(text
     for doc in corpus:
         assert doc.text == "\n".join(doc.meta["paragraphs"])
         assert "记者" not in doc.text or "（记者" not in doc.text
+
+
+@settings(max_examples=6, deadline=None)
+@given(data=st.data())
+def test_any_selection_of_the_seed_speeches_in_any_columns_reads_back(seed, tmp_path_factory, data):
+    """A PDF typeset from some of the seed's speeches, in 2-5 columns, with bylines before, after, or
+    split into □ name and （作者系…） note, reads back as the same speeches."""
+    docs = data.draw(st.lists(st.sampled_from(list(seed)), min_size=1, max_size=7, unique_by=lambda d: d.doc_id))
+    columns = data.draw(st.integers(2, 5))
+    mode = data.draw(st.sampled_from(["before", "after", "notes"]))
+    height = data.draw(st.sampled_from([700.0, 900.0, 1100.0]))
+    articles = []
+    for d in docs:
+        byline = f'{d.meta["speaker"]} {d.meta["position"]}'
+        place = {"before": {"byline": byline}, "after": {"byline_after": byline},
+                 "notes": {"byline": f'□ {d.meta["speaker"]}', "byline_after": f'（作者系{d.meta["position"]}）'}}[mode]
+        articles.append(Article(_titles(d.meta["title"]), list(d.meta["paragraphs"]), **place))
+    path = make_pdf(tmp_path_factory.mktemp("any") / "page.pdf",
+                    Design(articles, columns=columns, width=300.0 * columns + 100, height=height))
+    corpus = cn.read_pdf(path)
+    assert corpus.texts == tuple(d.text for d in docs)
+    for x, y in zip(corpus, docs):
+        for key in ("speaker", "position", "organization", "level", "title", "paragraphs"):
+            assert x.meta[key] == y.meta[key], key
