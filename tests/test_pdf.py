@@ -395,7 +395,7 @@ def test_layout_grammar_never_raises_a_foreign_error_and_loses_no_body_text(text
         assert "记者" not in doc.text or "（记者" not in doc.text
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=int(__import__("os").environ.get("PDF_EXAMPLES", "6")), deadline=None)
 @given(data=st.data())
 def test_any_selection_of_the_seed_speeches_in_any_columns_reads_back(seed, tmp_path_factory, data):
     """A PDF typeset from some of the seed's speeches, in 2-5 columns, with bylines before, after, or

@@ -102,11 +102,12 @@ class Group:
     after: int | None = None  # index of the speech starting just after it
 
     def title_blocks(self) -> list[list[Line]]:
-        """Contiguous runs of title lines."""
+        """Contiguous runs of title lines (furniture between two title lines, a PDF page break, does not cut a run)."""
         blocks: list[list[Line]] = []
-        for k, line in enumerate(self.lines):
+        lines = [line for line in self.lines if line.kind != "furniture"]
+        for k, line in enumerate(lines):
             if line.kind == "title":
-                if k and self.lines[k - 1].kind == "title":
+                if k and lines[k - 1].kind == "title":
                     blocks[-1].append(line)
                 else:
                     blocks.append([line])

@@ -129,13 +129,15 @@ def _pieces(page: int, chars: list[dict], rules: PageRules, body: float) -> list
 def _columns(pieces: list[_Piece], body: float, rules: PageRules) -> list[tuple[float, float]]:
     """x extents of the columns, from how many pieces in the body font cover each point of the page width.
 
-    A gutter is a stretch at least ``column_gap`` body sizes wide that few pieces cover
-    (at most a tenth of the best-covered point, or 2): the banners and centred lines
-    that cross it do not join the columns.
+    Pieces much wider than most (banners) are left out; a gutter is a stretch at least
+    ``column_gap`` body sizes wide that at most one piece covers (a short centred line
+    such as （发言摘登） may cross it), or a twentieth of the best-covered point.
     """
     spans = [(int(p.x0), int(p.x1) + 1) for p in pieces if abs(p.size - body) <= 0.15 * body]
     if not spans:
         return []
+    usual = statistics.median(b - a for a, b in spans)
+    spans = [(a, b) for a, b in spans if b - a <= 1.5 * usual]
     width = max(b for _, b in spans) + 2
     delta = [0] * (width + 1)
     for a, b in spans:
@@ -145,7 +147,7 @@ def _columns(pieces: list[_Piece], body: float, rules: PageRules) -> list[tuple[
     for x in range(width):
         running += delta[x]
         cover.append(running)
-    low = max(2, max(cover) // 10)
+    low = max(1, max(cover) // 20)
     columns: list[tuple[float, float]] = []
     x = 0
     while x < width:
