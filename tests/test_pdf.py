@@ -61,6 +61,7 @@ def pdfs(tmp_path_factory, seed) -> dict:
         "radicals": Design(before, banner=meeting, marker="（发言摘登）", radicals=RADICALS),
         "five": Design(after, columns=5, width=1450, height=900, banner=meeting),
         "notes": Design(notes, columns=4, width=1200, banner=meeting),
+        "names": Design([Article(a.titles, a.paragraphs, byline=a.byline[2:], byline_after=a.byline_after) for a in notes[:3]]),
         "statements": Design(STATEMENTS, banner="全国政协十三届四次会议", box=["编者按：全国两会期间，本报记者", "采访了部分委员。"],
                              caption="图为委员在会上发言。新华社发"),
         "no speeches": Design([Article(["政府工作报告"], ["过去一年，我国经济社会发展取得新的成就。", "今年的主要任务是稳增长、促改革。"])]),
@@ -155,6 +156,18 @@ def test_names_before_and_author_notes_after_the_bodies(pdfs, seed):
     table = cn.explain_page(pdfs["notes"])
     notes = table[table.text.str.startswith("（作者系")]
     assert len(notes) == 7 and notes.speech.tolist() == [f"speech-0{i}" for i in range(1, 8)]
+
+
+def test_a_name_alone_in_the_byline_font_is_a_byline(pdfs, seed):
+    """张剑蓉 alone under the title, in SimHei while the body is in STSong: the author (by font), not body text."""
+    corpus = cn.read_pdf(pdfs["names"])
+    assert [(d.meta["speaker"], d.meta["position"]) for d in corpus] == [
+        (d.meta["speaker"], d.meta["position"]) for d in seed[:3]]
+    assert corpus.texts == seed.texts[:3]
+    table = cn.explain_page(pdfs["names"])
+    row = table[table.text == "张剑蓉"].iloc[0]
+    assert (row.kind, row.speech) == ("byline", "speech-01")
+    assert row.evidence.startswith("a name alone in font AAAAAA+SimHei, not the body's STSongStd-Light")
 
 
 def test_statements_pdf(pdfs):

@@ -27,6 +27,7 @@ __all__ = [
     "Byline",
     "organization_level",
     "parse_author_note",
+    "parse_bare_name",
     "parse_bylines",
     "parse_credit",
     "parse_name_line",
@@ -226,6 +227,20 @@ def parse_name_line(line: str) -> Byline | None:
     if match is None or not _NAME.fullmatch(match.group(1)):
         return None
     return Byline(match.group(1), "", "", None)
+
+
+def parse_bare_name(line: str) -> Byline | None:
+    """A personal name alone (2-4 characters, or with a middle dot): a byline without a position.
+
+    Only the PDF reader uses it, for a line set in a font other than the body's;
+    in plain text such a line cannot be told from a short title.
+
+    Examples:
+        >>> parse_bare_name("杨戌标").speaker, parse_bare_name("凝聚共识的方法")
+        ('杨戌标', None)
+    """
+    text = line.strip()
+    return Byline(text, "", "", None) if _NAME.fullmatch(text) else None
 
 
 def parse_author_note(line: str) -> Byline | None:

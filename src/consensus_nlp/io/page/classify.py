@@ -211,6 +211,6 @@ def merge_author_bylines(groups) -> None:
                 if named is not None:
                     note = line.bylines[0]
                     line.bylines = [Byline(named.bylines[0].speaker, note.position, note.organization, note.level)]
-                    named.bylines = []
+                    named.bylines, named.partner = [], line
                     named.evidence += f"; merged with the author note on line {line.number}"
                     break

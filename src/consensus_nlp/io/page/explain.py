@@ -86,7 +86,7 @@ def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | Non
             went.setdefault(id(line), (ids[s], "title", speaker))
     rows = []
     for line in reading.lines:
-        speech, role, speaker = went.get(id(line), (None, None, None))
+        speech, role, speaker = went.get(id(line), went.get(id(line.partner), (None, None, None)))
         box = line.box or (None, None, None, None, None)
         rows.append((line.number, box[0], line.text, line.kind, line.evidence, speech, role, speaker, *box[1:]))
     table = pd.DataFrame(rows, columns=list(EXPLAIN_COLUMNS))

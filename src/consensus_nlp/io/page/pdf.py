@@ -34,6 +34,7 @@ from typing import Union
 from ..._zh import map_radicals
 from ...corpus import Corpus, Document
 from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
+from .bylines import parse_bare_name
 from .classify import classify, cue, split_openings
 from .lines import Line
 from .reader import PageReading, doc_ids, page_meta, read_lines, speech_meta
@@ -73,6 +74,10 @@ class _Piece:
     @property
     def size(self) -> float:
         return statistics.median(c["size"] for c in self.chars)
+
+    @property
+    def font(self) -> str:
+        return Counter(c.get("fontname", "") for c in self.chars if c["text"].strip()).most_common(1)[0][0]
 
     def text(self) -> str:
         out = ""
@@ -214,9 +219,12 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
     return [p for p in furniture if p.kind == "header"] + ordered + [p for p in furniture if p.kind != "header"]
 
 
-def _body_size(pages: list) -> float:
-    sizes = Counter(round(c["size"], 1) for page in pages for c in page.chars if c["text"].strip())
-    return sizes.most_common(1)[0][0]
+def _body_font(pages: list) -> tuple[float, str]:
+    """The size and the font name of most characters."""
+    chars = [c for page in pages for c in page.chars if c["text"].strip()]
+    size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+    font = Counter(c.get("fontname", "") for c in chars if round(c["size"], 1) == size).most_common(1)[0][0]
+    return size, font
 
 
 def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None) -> list[Line]:
@@ -232,7 +240,7 @@ def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageR
         try:
             has_text = any(c["text"].strip() for page in selected for c in page.chars)
             if has_text:
-                body = _body_size(selected)
+                body, font = _body_font(selected)
                 pieces = [p for page in selected for p in _page_pieces(page.page_number, page, rules, body)]
         except Exception as exc:  # pdfminer parses pages lazily: a damaged page fails here, with its own errors
             raise InvalidArgumentError(describe("path", os.fspath(path), f"is not a readable PDF ({type(exc).__name__}: "
@@ -240,7 +248,7 @@ def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageR
     if not has_text:
         raise EmptyInputError(describe("path", os.fspath(path), "has no text layer (an image-only or scanned PDF)",
                                        todo="Run OCR on it first (e.g. ocrmypdf); consensus-nlp reads text layers only."))
-    return _classify_pieces(pieces, rules, body)
+    return _classify_pieces(pieces, rules, body, font)
 
 
 def _select(all_pages: list, pages: Pages) -> list:
@@ -257,11 +265,11 @@ def _select(all_pages: list, pages: Pages) -> list:
     return [all_pages[n - 1] for n in sorted(set(numbers))]
 
 
-def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float) -> list[Line]:
+def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_font: str) -> list[Line]:
     lines = []
     for number, piece in enumerate(pieces, 1):
         line = Line(number, piece.text(), box=(piece.page, piece.x0, piece.top, piece.x1, piece.bottom), size=piece.size,
-                    column=piece.column)
+                    column=piece.column, font=piece.font)
         if piece.kind:
             line.kind, line.evidence = "furniture", f"{piece.kind} of page {piece.page}" + (
                 " (in the top band)" if piece.kind == "header" else " (in the bottom band)" if piece.kind == "footer"
@@ -277,12 +285,17 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float) -> lis
             line.kind, line.evidence = "header", "a banner above the columns that ends like a meeting name"
         elif kind in ("header", "marker", "byline", "credit"):
             line.kind, line.evidence = kind, evidence
+            if kind == "byline" and line.font != body_font:
+                line.evidence += f"; font {line.font}, not the body's {body_font}"
         elif size >= rules.title_size_ratio * body:
             line.kind, line.attached = "title", "after"  # a title opens the article below it
             line.evidence = f"font size {size:g} >= {rules.title_size_ratio:g} x body {body:g}"
         elif size <= rules.small_size_ratio * body:
             line.kind, line.evidence = "furniture", f"caption: font size {size:g} <= {rules.small_size_ratio:g} x body {body:g}"
-        elif not line.evidence:
+        elif line.font != body_font and (named := parse_bare_name(line.text)) is not None:
+            line.kind, line.bylines, line.attached = "byline", [named], "after"
+            line.evidence = f"a name alone in font {line.font}, not the body's {body_font}: opens the body after it"
+        else:
             line.kind, line.evidence = "body", f"body font {size:g}"
     _mark_openings(lines, rules, body)
     return lines
