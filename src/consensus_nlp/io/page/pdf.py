@@ -131,14 +131,17 @@ def _pieces(page: int, chars: list[dict], rules: PageRules, body: float) -> list
     return [p for p in pieces if "".join(c["text"] for c in p.chars).strip()]
 
 
-def _columns(pieces: list[_Piece], body: float, rules: PageRules) -> list[tuple[float, float]]:
+def _columns(pieces: list[_Piece], body: float, rules: PageRules, page_width: float) -> list[tuple[float, float]]:
     """x extents of the columns, from how many pieces in the body font cover each point of the page width.
 
     Pieces much wider than most (banners) are left out; a gutter is a stretch at least
     ``column_gap`` body sizes wide that at most one piece covers (a short centred line
     such as （发言摘登） may cross it), or a twentieth of the best-covered point.
     """
-    spans = [(int(p.x0), int(p.x1) + 1) for p in pieces if abs(p.size - body) <= 0.15 * body]
+    limit = max(1, int(page_width) + 1)  # points off the page count at its edges
+    spans = [(min(max(int(p.x0), 0), limit), min(max(int(p.x1) + 1, 0), limit))
+             for p in pieces if abs(p.size - body) <= 0.15 * body]
+    spans = [(a, b) for a, b in spans if b > a]
     if not spans:
         return []
     usual = statistics.median(b - a for a, b in spans)
@@ -195,7 +198,7 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
         else:
             rest.append(char)
     pieces = _pieces(number, rest, rules, body)
-    columns = _columns(pieces, body, rules)
+    columns = _columns(pieces, body, rules, float(page.width))
     banners, columned = [], []
     for piece in pieces:
         over = [k for k, (a, b) in enumerate(columns) if min(b, piece.x1) - max(a, piece.x0) > 0]
@@ -207,7 +210,8 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
     first = min((p.top for p in columned), default=height)
     for piece in banners:  # a line below the top of the columns that runs over a gutter stays in its column
         if piece.top >= first and columns:
-            piece.column = max(k for k, (a, _) in enumerate(columns) if a <= piece.x0 + body) if piece.x0 + body >= columns[0][0] else 0
+            starts = [k for k, (a, _) in enumerate(columns) if a <= piece.x0 + body]
+            piece.column = starts[-1] if starts else 0
             columned.append(piece)
     ordered = sorted((p for p in banners if p.top < first), key=lambda p: p.top)
     ordered += sorted(columned, key=lambda p: (p.column, p.top))
