@@ -128,7 +128,7 @@ def test_dtm_rows_add_up_to_token_counts(docs):
 #       chi2 = 10 * 16 / (1*9*4*6) = 160/216, negative
 def test_chi2_by_hand_with_quanteda_yates_rule():
     table = cn.keyness(cn.dtm(TINY), target=["t"])
-    assert table.columns.tolist() == ["term", "statistic", "p", "n_target", "n_reference"]
+    assert table.columns.tolist() == ["term", "statistic", "p", "q", "log_ratio", "n_target", "n_reference"]
     assert table["term"].tolist() == ["甲", "乙", "丙"]
     assert table["statistic"].tolist() == pytest.approx([810 / 576, -250 / 600, -160 / 216], rel=1e-12)
     assert table["n_target"].tolist() == [3, 1, 0]

@@ -1,9 +1,12 @@
 """Emphasis: how much each group of documents talks about each theme.
 
-:func:`emphasis` counts, per group of documents (an organization, a speaker, a
-year), how many tokens fall into each theme of a dictionary
-(:mod:`consensus_nlp.models.dictionaries`) per 1,000 tokens; :func:`theme_hits`
-lists every hit behind those counts with its place in the text.
+:func:`emphasis` counts, per document, how many tokens fall into each theme of a
+dictionary (:mod:`consensus_nlp.models.dictionaries`) and returns an
+:class:`Emphasis`: rates per group per 1,000 tokens, the counts and token totals
+behind them, and their uncertainty (a document bootstrap and a permutation test,
+:class:`~consensus_nlp.models.inference.GroupRates`). :func:`theme_hits` lists
+every hit behind those counts with its place in the text, and
+:func:`validation_sample` draws hits for human coders.
 """
 
 from __future__ import annotations
@@ -13,14 +16,58 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import group_key
-from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from ..errors import EmptyInputError, InputTypeError, check_float, check_int, check_random_state, describe
 from ..text.tokens import Tokens
 from .dictionaries import Themes, count_theme, load_themes, theme_spans
+from .inference import GroupRates
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
-__all__ = ["emphasis", "theme_hits"]
+__all__ = ["Emphasis", "emphasis", "theme_counts", "theme_hits", "validation_sample"]
+
+
+class Emphasis(GroupRates):
+    """Theme hits per group of documents, per ``per`` tokens, with their uncertainty.
+
+    Attributes (besides those of :class:`~consensus_nlp.models.inference.GroupRates`):
+        themes: the theme names (columns), in dictionary order (same as ``categories``).
+        theme_set: the name of the theme dictionary.
+
+    Tables: :attr:`rates` (group x theme, per ``per`` tokens), :attr:`counts` (hits),
+    :attr:`totals` (tokens per group), :meth:`to_frame` (long: group, theme, hits,
+    tokens, rate, n_docs), :meth:`interval` (document bootstrap), :meth:`compare`
+    (difference of two groups with an interval and a permutation p-value).
+    """
+
+    def __init__(self, *, theme_set: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.theme_set = theme_set
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        return self.categories
+
+    def _repr_html_(self) -> str:  # notebooks show the rate table
+        return self.rates.round(2)._repr_html_()
+
+
+def theme_counts(tokens: Tokens, matchers: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Per document: hits of each theme (``documents x themes`` int array) and the number of tokens.
+
+    The one place where themes meet tokens; :func:`emphasis` and the report build on it.
+    """
+    import numpy as np
+
+    counts = np.zeros((len(tokens), len(matchers)), dtype=np.int64)
+    totals = np.zeros(len(tokens), dtype=np.int64)
+    caches: dict[str, dict] = {theme: {} for theme in matchers}  # one word cache per theme, for all documents
+    for d, words in enumerate(tokens.words()):
+        totals[d] = len(words)
+        for j, (theme, (singles, runs)) in enumerate(matchers.items()):
+            counts[d, j] = count_theme(words, singles, runs, caches[theme])
+    return counts, totals
 
 
 def emphasis(
@@ -28,9 +75,8 @@ def emphasis(
     *,
     by: str = "organization",
     themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "cppcc",
-    per: int = 1000,
-    counts: bool = False,
-) -> pd.DataFrame:
+    per: float = 1000,
+) -> Emphasis:
     """How much each group of documents talks about each theme.
 
     Method: within each document, tokens are scanned left to right; per theme a
@@ -47,55 +93,46 @@ def emphasis(
         by: metadata field to group by (``"doc_id"`` for one row per document).
         themes: theme dictionary: bundled name, YAML/TOML path, dict, or :class:`Themes`.
         per: rates are hits per ``per`` tokens (default per 1,000).
-        counts: return raw hit counts instead of rates.
 
     Returns:
-        DataFrame indexed by group (index name ``by``), one column per theme in dictionary
-        order. ``df.attrs["n_tokens"]`` holds the token count per group.
+        :class:`Emphasis`: ``.rates`` (group x theme), ``.counts``, ``.totals``,
+        ``.to_frame()``, ``.interval()``, ``.compare(a, b)``.
 
     Raises:
         InputTypeError: ``tokens`` is not Tokens.
+        InvalidArgumentError: ``per`` is not a positive finite number.
         UnknownNameError: unknown theme set or metadata field.
         EmptyInputError: there are no documents, or a group has no tokens.
     """
-    import pandas as pd
+    import numpy as np
 
     if not isinstance(tokens, Tokens):
         raise InputTypeError(describe("tokens", tokens, "is not Tokens", accepted="Tokens from consensus_nlp.tokenize",
                                       todo="Tokenize first: cn.tokenize(corpus)."))
-    if isinstance(per, bool) or not isinstance(per, (int, float)) or per <= 0:
-        raise InvalidArgumentError(describe("per", per, "is not a positive number of tokens", accepted="e.g. 1000"))
+    per = check_float("per", per, minimum=0, exclusive_minimum=True, todo="Use e.g. per=1000.")
     if len(tokens) == 0:
         raise EmptyInputError(describe("tokens", tokens, "holds no documents", todo="Pass a non-empty corpus."))
     theme_set = load_themes(themes)
-    matchers = theme_set.matchers()
     values = tokens.group_values(by)
-    groups: dict[Any, dict[str, int]] = {}
-    sizes: dict[Any, int] = {}
-    labels: dict[Any, Any] = {}
-    caches: dict[str, dict] = {theme: {} for theme in matchers}  # one word cache per theme, for all documents
-    for value, words in zip(values, tokens.words()):
-        key = group_key(value)
-        labels.setdefault(key, value)
-        row = groups.setdefault(key, dict.fromkeys(matchers, 0))
-        sizes[key] = sizes.get(key, 0) + len(words)
-        for theme, (singles, runs) in matchers.items():
-            row[theme] += count_theme(words, singles, runs, caches[theme])
-    empty = [labels[k] for k, n in sizes.items() if n == 0]
+    keys = [group_key(v) for v in values]
+    position: dict[Any, int] = {}
+    labels = []
+    for key, value in zip(keys, values):
+        if key not in position:
+            position[key] = len(labels)
+            labels.append(value)
+    doc_groups = np.array([position[k] for k in keys], dtype=np.int64)
+    matchers = theme_set.matchers()
+    counts, totals = theme_counts(tokens, matchers)
+    sizes = np.bincount(doc_groups, weights=totals, minlength=len(labels))
+    empty = [labels[g] for g in np.flatnonzero(sizes == 0)]
     if empty:
         raise EmptyInputError(
             describe("by", by, f"gives groups without tokens: {empty[:5]}",
                      todo="Drop empty documents first, or check the tokenizer's stopword settings.")
         )
-    index = pd.Index([labels[k] for k in groups], name=by)
-    table = pd.DataFrame([[groups[k][t] for t in matchers] for k in groups], index=index, columns=list(matchers))
-    if not counts:
-        n = pd.Series([sizes[k] for k in groups], index=index, dtype=float)
-        table = table.div(n, axis=0) * per
-    table.columns.name = "theme"
-    table.attrs["n_tokens"] = {labels[k]: sizes[k] for k in groups}
-    table.attrs["themes"] = theme_set.name
-    return table
+    return Emphasis(theme_set=theme_set.name, by=by, per=per, categories=list(matchers), groups=labels,
+                    doc_ids=tokens.doc_ids, doc_groups=doc_groups, doc_counts=counts, doc_totals=totals)
 
 
 def theme_hits(
@@ -127,3 +164,57 @@ def theme_hits(
             for first, last in theme_spans(words, singles, runs, caches[theme]):
                 rows.append((doc_id, theme, " ".join(words[first:last]), toks[first].start, toks[last - 1].end))
     return pd.DataFrame(rows, columns=["doc_id", "theme", "tokens", "start", "end"])
+
+
+def validation_sample(
+    tokens: Tokens,
+    themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "cppcc",
+    *,
+    n: int = 50,
+    random_state: int = 0,
+    window: int = 30,
+) -> pd.DataFrame:
+    """Dictionary hits drawn at random for human coding, with their context and empty code columns.
+
+    Per theme, ``n`` hits of :func:`theme_hits` are drawn without replacement (all of them
+    when the theme has fewer); the rows are then shuffled so that coders do not see the
+    themes in blocks. Write the table with ``to_csv`` (``utf-8-sig`` opens in Excel),
+    let each coder fill in ``code`` (1 = a true instance of the theme, 0 = not) and read
+    the files back for :func:`~consensus_nlp.agreement` and :func:`~consensus_nlp.precision`.
+
+    Args:
+        tokens: :class:`~consensus_nlp.tokens.Tokens` (their texts give the context).
+        themes: theme dictionary, as for :func:`emphasis`.
+        n: hits per theme (>= 1).
+        random_state: seed of the draw.
+        window: characters of context on each side.
+
+    Returns:
+        DataFrame with ``sample_id`` (``"s0001"``…), ``doc_id``, ``theme``, ``match``,
+        ``start``, ``end``, ``left``, ``hit``, ``right`` (the text before, of and after the
+        hit), ``coder`` and ``code`` (empty strings, for the coders).
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = check_int("n", n, minimum=1, todo="Draw at least one hit per theme.")
+    window = check_int("window", window, minimum=0)
+    rng = np.random.default_rng(check_random_state(random_state))
+    hits = theme_hits(tokens, themes=themes)
+    if hits.empty:
+        raise EmptyInputError(describe("themes", themes, "has no hit in these tokens", todo="Check the dictionary."))
+    picked = []
+    for _, part in hits.groupby("theme", sort=False):
+        take = rng.choice(len(part), size=min(n, len(part)), replace=False)
+        picked.append(part.iloc[np.sort(take)])
+    sample = pd.concat(picked).iloc[rng.permutation(sum(len(p) for p in picked))].reset_index(drop=True)
+    texts = dict(zip(tokens.doc_ids, tokens.texts))
+    spans = list(zip(sample["doc_id"], sample["start"], sample["end"]))
+    sample = sample.rename(columns={"tokens": "match"}).assign(
+        left=[texts[d][max(0, s - window):s] for d, s, _ in spans],
+        hit=[texts[d][s:e] for d, s, e in spans],
+        right=[texts[d][e:e + window] for d, _, e in spans],
+        coder="", code="",
+    )
+    sample.insert(0, "sample_id", [f"s{i + 1:04d}" for i in range(len(sample))])
+    return sample

@@ -9,16 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, check_int, describe
 from .dtm import DTM
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
-__all__ = ["keyness"]
+__all__ = ["keyness", "adjust_p"]
 
 MEASURES = ("chi2", "g2")
 CORRECTIONS = ("default", "yates", "williams", "none")
+ADJUSTMENTS = ("fdr_bh", "holm", None)
 _EPSILON = 1e-9  # quanteda's constant inside the logarithms of G2
 
 
@@ -123,6 +125,8 @@ def keyness(
     reference: Any = None,
     measure: str = "chi2",
     correction: str = "default",
+    min_count: int = 1,
+    adjust: str | None = "fdr_bh",
 ) -> pd.DataFrame:
     """Terms over- and under-represented in a target group of documents, as quanteda computes them.
 
@@ -142,6 +146,20 @@ def keyness(
     Statistics are signed: negative when ``a`` is below its expected count. ``p`` is
     ``1 - F_chi2(|statistic|, df=1)``. Rows are sorted by statistic (descending), then term.
 
+    For publication: ``min_count`` leaves out the terms seen fewer times in target and
+    reference together (a term seen twice cannot be "key" in any useful sense, and every
+    term tested adds to the multiple-testing burden); ``q`` adjusts ``p`` for the number
+    of terms tested (after ``min_count``): Benjamini-Hochberg false discovery rate
+    (``adjust="fdr_bh"``, the default) or Holm's family-wise error rate (``"holm"``);
+    ``adjust=None`` gives ``q = p``. ``log_ratio`` is Hardie's effect size, the binary
+    logarithm of the ratio of the term's relative frequencies, with 0.5 added to both
+    counts so that a term absent from one side has a finite value:
+    ``log2(((a + 0.5) / (a + c)) / ((b + 0.5) / (b + d)))``; 1 means twice as frequent
+    in the target.
+
+    The name ``correction`` is quanteda's and keeps its meaning (the continuity
+    correction of one 2x2 table); the correction for testing many terms is ``adjust``.
+
     Args:
         matrix: a :class:`DTM` (its counts are used, whatever its weighting).
         target: which documents form the target: a dict of metadata conditions
@@ -150,10 +168,15 @@ def keyness(
         reference: the documents to compare with, in the same forms; ``None`` (default) for
             every document outside the target. Documents in neither are ignored.
         measure: ``"chi2"`` (default) or ``"g2"`` (quanteda's ``"lr"``).
-        correction: ``"default"``, ``"yates"``, ``"williams"`` or ``"none"``.
+        correction: ``"default"``, ``"yates"``, ``"williams"`` or ``"none"`` (per 2x2 table).
+        min_count: keep only the terms seen at least this many times in target and
+            reference together (default 1: every term; 5 or 10 for publication).
+        adjust: multiple-testing adjustment of ``p`` into ``q``: ``"fdr_bh"`` (default),
+            ``"holm"`` or ``None``.
 
     Returns:
-        DataFrame with columns ``term``, ``statistic``, ``p``, ``n_target``, ``n_reference``.
+        DataFrame with columns ``term``, ``statistic``, ``p``, ``q``, ``log_ratio``,
+        ``n_target``, ``n_reference``.
 
     Raises:
         UnknownNameError: unknown measure/correction, metadata field or doc_id.
@@ -169,7 +192,11 @@ def keyness(
     if measure not in MEASURES:
         raise UnknownNameError(describe("measure", measure, "is not a keyness measure", accepted=MEASURES))
     if correction not in CORRECTIONS:
-        raise UnknownNameError(describe("correction", correction, "is not a known correction", accepted=CORRECTIONS))
+        raise UnknownNameError(describe("correction", correction, "is not a known correction", accepted=CORRECTIONS,
+                                        todo="For multiple testing use adjust='fdr_bh' or adjust='holm'."
+                                        if correction in ADJUSTMENTS else None))
+    adjust = check_choice("adjust", adjust, ADJUSTMENTS, what="a multiple-testing adjustment")
+    min_count = check_int("min_count", min_count, minimum=1)
     mask = np.array(_target_mask(matrix, target), dtype=bool)
     if not mask.any() or mask.all():
         raise InvalidArgumentError(
@@ -189,19 +216,50 @@ def keyness(
     counts = matrix.counts
     in_target = np.asarray(counts[mask].sum(axis=0)).ravel().astype(float)
     in_reference = np.asarray(counts[ref_mask].sum(axis=0)).ravel().astype(float)
-    present = (in_target + in_reference) > 0
+    present = (in_target + in_reference) >= min_count
+    if not present.any():
+        raise InvalidArgumentError(describe("min_count", min_count, "leaves no term",
+                                            todo=f"Lower min_count (the most frequent term occurs "
+                                                 f"{int((in_target + in_reference).max(initial=0))} times)."))
     terms = [t for t, keep in zip(matrix.terms, present) if keep]
     in_target, in_reference = in_target[present], in_reference[present]
-    total_target, total_reference = in_target.sum(), in_reference.sum()
+    total_target = float(np.asarray(counts[mask].sum()))
+    total_reference = float(np.asarray(counts[ref_mask].sum()))
     stat_fn = _chi2 if measure == "chi2" else _g2
     stats = np.asarray(stat_fn(in_target, in_reference, total_target - in_target, total_reference - in_reference,
                                correction), dtype=float)
     term_array = np.array(terms, dtype=object)
     order = np.lexsort((term_array, -stats))  # statistic descending, then term
+    p = chi2_dist.sf(np.abs(stats[order]), 1)
+    log_ratio = np.log2(((in_target + 0.5) / total_target) / ((in_reference + 0.5) / total_reference))
     return pd.DataFrame({
         "term": term_array[order].tolist(),
         "statistic": stats[order],
-        "p": chi2_dist.sf(np.abs(stats[order]), 1),
+        "p": p,
+        "q": adjust_p(p, adjust),
+        "log_ratio": log_ratio[order],
         "n_target": in_target[order].astype(np.int64),
         "n_reference": in_reference[order].astype(np.int64),
     })
+
+
+def adjust_p(p: np.ndarray, method: str | None) -> np.ndarray:
+    """Adjusted p-values: Benjamini-Hochberg (``"fdr_bh"``), Holm (``"holm"``) or none.
+
+    Same values as ``statsmodels.stats.multitest.multipletests`` and R's ``p.adjust``.
+    """
+    import numpy as np
+
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    if method is None or m == 0:
+        return p.copy()
+    order = np.argsort(p, kind="stable")
+    ranked = p[order]
+    if method == "fdr_bh":
+        adjusted = np.minimum.accumulate((ranked * m / np.arange(1, m + 1))[::-1])[::-1]
+    else:  # holm
+        adjusted = np.maximum.accumulate(ranked * (m - np.arange(m)))
+    out = np.empty(m)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
