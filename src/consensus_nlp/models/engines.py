@@ -19,14 +19,16 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import scipy.sparse
 
-__all__ = ["EngineResult", "ENGINES", "DEFAULT_ITERATIONS", "fit_engine"]
+__all__ = ["EngineResult", "ENGINES", "COVARIATE_ENGINES", "DEFAULT_ITERATIONS", "fit_engine"]
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("tomotopy", "gensim", "sklearn")
+ENGINES = ("tomotopy", "gensim", "sklearn", "dmr", "gdmr")
+COVARIATE_ENGINES = ("dmr", "gdmr")  # tomotopy's DMRModel and GDMRModel
+GDMR_DEGREE = 3  # Legendre polynomial degree of g-DMR's topic distribution function per continuous covariate
 # Chosen by benchmarks/topics.py (see docs/topics.md): tomotopy Gibbs sweeps; gensim passes
 # over the corpus; scikit-learn batch EM iterations.
-DEFAULT_ITERATIONS = {"tomotopy": 200, "gensim": 10, "sklearn": 20}
+DEFAULT_ITERATIONS = {"tomotopy": 200, "gensim": 10, "sklearn": 20, "dmr": 200, "gdmr": 200}
 
 
 @dataclass
@@ -46,14 +48,32 @@ def _rows_normalized(matrix: np.ndarray) -> np.ndarray:
     return matrix / sums
 
 
+def _tomotopy_model(kind: str, k: int, alpha: float, eta: float, random_state: int, covariates):
+    """A tomotopy LDA, DMR or g-DMR model and a function adding one document (by row) to it."""
+    import tomotopy as tp
+
+    if kind == "tomotopy":
+        model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=int(random_state))
+        return model, lambda doc, r: model.add_doc(doc)
+    if kind == "dmr":
+        model = tp.DMRModel(k=k, alpha=alpha, eta=eta, seed=int(random_state))
+        return model, lambda doc, r: model.add_doc(doc, metadata=covariates["categorical"][r])
+    numeric = covariates["numeric"]
+    ranges = [(min(col), max(col)) for col in zip(*numeric)]
+    model = tp.GDMRModel(k=k, degrees=[GDMR_DEGREE] * len(ranges), alpha=alpha, eta=eta, metadata_range=ranges,
+                         seed=int(random_state))
+    return model, lambda doc, r: model.add_doc(doc, numeric_metadata=numeric[r],
+                                               metadata=covariates["categorical"][r])
+
+
 def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior,
-              words=None) -> EngineResult:
+              words=None, kind="tomotopy", covariates=None) -> EngineResult:
     import numpy as np
     import tomotopy as tp
 
     alpha = 0.1 if alpha is None else alpha
     eta = 0.01 if eta is None else eta
-    model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=int(random_state))
+    model, add = _tomotopy_model(kind, k, alpha, eta, random_state, covariates)
     for word, topic in seeds.items():
         prior = [eta * 0.01] * k
         prior[topic] = seed_prior
@@ -67,7 +87,7 @@ def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alp
         if doc is None or len(doc) != row_sums[r]:
             start, end = counts.indptr[r], counts.indptr[r + 1]
             doc = [terms[j] for j, c in zip(counts.indices[start:end], counts.data[start:end]) for _ in range(int(c))]
-        if doc and model.add_doc(doc) is not None:
+        if doc and add(doc, r) is not None:
             added.append(r)
     model.train(iterations, workers=workers, parallel=tp.ParallelScheme.DEFAULT if workers != 1 else tp.ParallelScheme.NONE)
     index = {t: i for i, t in enumerate(terms)}
@@ -78,12 +98,23 @@ def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alp
     doc_topic = np.full((counts.shape[0], k), 1.0 / k)
     for r, doc in zip(added, list(model.docs)):  # list(): indexing model.docs fails in tomotopy 0.14
         doc_topic[r] = doc.get_topic_dist()
-    return EngineResult(_rows_normalized(topic_word), _rows_normalized(doc_topic), float(model.perplexity),
-                        {"alpha": alpha, "eta": eta, "workers": workers, "seed_prior": seed_prior})
+    settings = {"alpha": alpha, "eta": eta, "workers": workers, "seed_prior": seed_prior}
+    if kind != "tomotopy":
+        settings["covariates_numeric"] = covariates["numeric_names"]
+        settings["covariates_categorical"] = covariates["categorical_names"]
+    if kind == "gdmr":
+        settings["degree"] = GDMR_DEGREE
+    perplexity = float(model.perplexity)
+    if not (np.isfinite(topic_word).all() and np.isfinite(doc_topic).all()):  # never hand NaN on silently
+        from ..errors import ModelInputError, describe
+
+        raise ModelInputError(describe("engine", kind, "produced non-finite probabilities",
+                                       todo="Check alpha/eta, or use another engine."))
+    return EngineResult(_rows_normalized(topic_word), _rows_normalized(doc_topic), perplexity, settings)
 
 
 def _gensim(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior,
-            words=None) -> EngineResult:
+            words=None, covariates=None) -> EngineResult:
     import numpy as np
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
@@ -120,7 +151,7 @@ def _gensim(counts, terms, k, seeds, *, random_state, iterations, workers, alpha
 
 
 def _sklearn(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior,
-             words=None) -> EngineResult:
+             words=None, covariates=None) -> EngineResult:
     from sklearn.decomposition import LatentDirichletAllocation
 
     model = LatentDirichletAllocation(n_components=k, doc_topic_prior=alpha, topic_word_prior=eta, learning_method="batch",
@@ -144,14 +175,20 @@ def fit_engine(
     eta: float | None = None,
     seed_prior: float = 20.0,
     words: Sequence[Sequence[str]] | None = None,
+    covariates: Mapping[str, Any] | None = None,
 ) -> EngineResult:
     """Fit ``engine`` on ``counts``; ``seeds`` maps a seed word to its topic's position.
 
     ``words`` (per document, the tokens in text order) lets tomotopy see the tokens in
     their order, as a direct caller would add them; the other engines use the counts.
+    ``covariates`` (for ``"dmr"``/``"gdmr"``): per document, ``"numeric"`` values (list) and a
+    ``"categorical"`` label (str), with their field names.
     """
-    fit = {"tomotopy": _tomotopy, "gensim": _gensim, "sklearn": _sklearn}[engine]
+    import functools
+
+    fit = {"tomotopy": _tomotopy, "gensim": _gensim, "sklearn": _sklearn,
+           "dmr": functools.partial(_tomotopy, kind="dmr"), "gdmr": functools.partial(_tomotopy, kind="gdmr")}[engine]
     log.debug("fitting %s: %s documents x %s terms, k=%s, %s iterations", engine, counts.shape[0], counts.shape[1], k,
               iterations)
     return fit(counts.tocsr(), list(terms), k, dict(seeds), random_state=random_state, iterations=iterations,
-               workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior, words=words)
+               workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior, words=words, covariates=covariates)

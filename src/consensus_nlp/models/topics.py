@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import DocVars, thaw
-from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
+from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, MissingDependencyError, ModelInputError, \
+    UnknownNameError, check_choice, check_float, check_int, check_random_state, describe
 from .dtm import DTM, dtm
 from ..text.tokens import Tokens
-from .engines import DEFAULT_ITERATIONS, ENGINES, fit_engine
+from .engines import COVARIATE_ENGINES, DEFAULT_ITERATIONS, ENGINES, fit_engine
+from .interpret import RANKINGS, term_frequencies, term_scores
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -36,6 +38,7 @@ __all__ = ["TopicModel", "fit_topics", "select_k", "COHERENCE_MEASURES"]
 log = logging.getLogger(__name__)
 
 COHERENCE_MEASURES = ("c_npmi", "c_v", "u_mass")
+MIN_PRIOR = 1e-6  # smaller Dirichlet priors underflow tomotopy's float32 sampler (it aborts the process)
 _FORMAT = "consensus-nlp-topic-model/1"
 
 
@@ -43,7 +46,7 @@ class TopicModel:
     """A fitted topic model: plain arrays plus the documents' ids and metadata.
 
     Attributes:
-        engine: ``"tomotopy"``, ``"gensim"`` or ``"sklearn"``.
+        engine: ``"tomotopy"``, ``"gensim"``, ``"sklearn"``, ``"dmr"`` or ``"gdmr"``.
         k: number of topics.
         names: topic names: seed-word keys for seeded topics (they come first), then
             ``"topic_<position>"`` (1-based) for the others.
@@ -55,7 +58,10 @@ class TopicModel:
         texts: the training token lists (used by :meth:`coherence`), or ``None``.
         doc_lengths: tokens per document that entered the model.
         perplexity_: the engine's perplexity on the training data (not comparable across engines).
-        params: the settings of the fit (engine, k, random_state, iterations, seeds…).
+        params: the settings of the fit (engine, k, random_state, iterations, seeds, covariates…).
+
+    A model is immutable: its attributes cannot be rebound and its arrays are read-only;
+    :meth:`with_labels` returns a new model with other topic names.
     """
 
     def __init__(self, *, engine: str, names: Sequence[str], terms: Sequence[str], doc_ids: Sequence[str] = (),
@@ -78,35 +84,163 @@ class TopicModel:
         self.doc_lengths = tuple(int(n) for n in doc_lengths)
         self.perplexity_ = perplexity
         self.params = dict(params)
+        self.topic_word_.setflags(write=False)
+        self.doc_topic_.setflags(write=False)
+        object.__setattr__(self, "_frozen", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"TopicModel is immutable; {name!r} cannot be set (use with_labels for new names)")
+        object.__setattr__(self, name, value)
+
+    def _replace(self, **changes: Any) -> TopicModel:
+        fields = {"engine": self.engine, "names": self.names, "terms": self.terms, "docvars": self.docvars,
+                  "topic_word": self.topic_word_, "doc_topic": self.doc_topic_,
+                  "texts": self.texts, "doc_lengths": self.doc_lengths, "perplexity": self.perplexity_,
+                  "params": self.params}
+        return TopicModel(**{**fields, **changes})
 
     def __repr__(self) -> str:
         return (f"TopicModel(engine={self.engine!r}, k={self.k}, {len(self.doc_ids)} documents, "
                 f"{len(self.terms)} terms, random_state={self.params.get('random_state')!r})")
 
     # -- inspection ----------------------------------------------------------
-    def top_terms(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` most probable terms of each topic.
+    def top_terms(self, n: int = 10, *, ranking: str = "prob") -> pd.DataFrame:
+        """The ``n`` top terms of each topic by probability, FREX or lift.
+
+        Args:
+            n: terms per topic.
+            ranking: ``"prob"`` (word probability, default), ``"frex"`` (frequent and
+                exclusive, stm's FREX with weight 0.5) or ``"lift"`` (probability over the
+                term's share of the training tokens); see :mod:`consensus_nlp.models.interpret`.
 
         Returns:
-            DataFrame with columns ``topic`` (name), ``rank`` (1 = most probable), ``term``,
-            ``weight`` (probability); topics in model order; ties broken by term order.
+            DataFrame with columns ``topic`` (name), ``rank`` (1 = first), ``term``,
+            ``weight`` (the ranking's score: the probability for ``"prob"``); topics in
+            model order; ties broken by term order.
         """
         import numpy as np
         import pandas as pd
 
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise InvalidArgumentError(describe("n", n, "is not a number of terms", accepted="an int >= 1"))
+        n = check_int("n", n, minimum=1)
+        ranking = check_choice("ranking", ranking, RANKINGS, what="a term ranking")
+        freqs = term_frequencies(self.terms, self.texts, self.topic_word_, self.doc_topic_, self.doc_lengths) \
+            if ranking == "lift" else None
+        scores = term_scores(self.topic_word_, ranking, frequencies=freqs)
         rows = []
         for t, name in enumerate(self.names):
-            weights = self.topic_word_[t]
+            weights = scores[t]
             order = np.lexsort((np.arange(len(weights)), -weights))[:n]
             rows.extend((name, r + 1, self.terms[j], float(weights[j])) for r, j in enumerate(order))
         return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
-    def top_words(self, n: int = 10) -> dict[str, list[str]]:
-        """Topic name -> its ``n`` most probable terms."""
-        table = self.top_terms(n)
+    def top_words(self, n: int = 10, *, ranking: str = "prob") -> dict[str, list[str]]:
+        """Topic name -> its ``n`` top terms (``ranking`` as in :meth:`top_terms`)."""
+        table = self.top_terms(n, ranking=ranking)
         return {name: table.loc[table["topic"] == name, "term"].tolist() for name in self.names}
+
+    def with_labels(self, labels: Mapping[str, str] | Sequence[str] | str) -> TopicModel:
+        """A new model whose topics carry other names (in tables, plots and the report).
+
+        Args:
+            labels: a dict old name -> label (others keep their names), a list of ``k``
+                labels, or a ranking name (``"prob"``, ``"frex"``, ``"lift"``) to label each
+                topic ``"<position>: <three top terms>"`` by that ranking.
+
+        Raises:
+            InvalidArgumentError: wrong number of labels, duplicated labels, unknown topic.
+        """
+        if isinstance(labels, str):
+            ranking = check_choice("labels", labels, RANKINGS, what="a ranking or a list/dict of labels")
+            words = self.top_words(3, ranking=ranking)
+            names = [f"{i + 1}: {'·'.join(words[name])}" for i, name in enumerate(self.names)]
+        elif isinstance(labels, Mapping):
+            unknown = [key for key in labels if key not in self.names]
+            if unknown:
+                raise UnknownNameError(describe("labels", unknown, "name no topic of this model", accepted=self.names))
+            names = [str(labels.get(name, name)) for name in self.names]
+        else:
+            names = [str(label) for label in labels]
+            if len(names) != self.k:
+                raise InvalidArgumentError(describe("labels", names, f"has {len(names)} labels for {self.k} topics",
+                                                    accepted=f"a list of {self.k} labels"))
+        if len(set(names)) != len(names):
+            raise InvalidArgumentError(describe("labels", names, "repeats a label", todo="Give every topic its own label."))
+        return self._replace(names=names)
+
+    def representative_docs(self, n: int = 3, *, corpus: Any = None, chars: int = 120) -> pd.DataFrame:
+        """The ``n`` documents with the highest share of each topic.
+
+        Args:
+            n: documents per topic.
+            corpus: the :class:`~consensus_nlp.Corpus` the model was trained on (or units of
+                it), to show the documents' text; otherwise the training tokens are shown.
+            chars: characters of text shown.
+
+        Returns:
+            DataFrame with ``topic``, ``rank``, ``doc_id``, ``share``, ``text``; topics in
+            model order; ties broken by document order.
+        """
+        import numpy as np
+        import pandas as pd
+
+        n = check_int("n", n, minimum=1)
+        chars = check_int("chars", chars, minimum=1)
+        texts = {}
+        if corpus is not None:
+            texts = {d.doc_id: d.text for d in corpus}
+        elif self.texts is not None:
+            texts = {d: " ".join(t) for d, t in zip(self.doc_ids, self.texts)}
+        rows = []
+        for t, name in enumerate(self.names):
+            shares = self.doc_topic_[:, t]
+            order = np.lexsort((np.arange(len(shares)), -shares))[:n]
+            rows.extend((name, r + 1, self.doc_ids[i], float(shares[i]), texts.get(self.doc_ids[i], "")[:chars])
+                        for r, i in enumerate(order))
+        return pd.DataFrame(rows, columns=["topic", "rank", "doc_id", "share", "text"])
+
+    def effect(self, covariate: str, *, kind: str = "auto", level: float = 0.95, n_sims: int = 500,
+               degree: int = 1, points: Sequence[Any] | None = None, random_state: int = 0) -> pd.DataFrame:
+        """Expected topic proportions by a document covariate, with intervals (stm's ``estimateEffect``).
+
+        Regresses the documents' topic proportions on ``covariate`` (a metadata field), with
+        the uncertainty of the proportions and of the regression carried by the method of
+        composition; see :mod:`consensus_nlp.models.effects` for the method. Works for any
+        engine; with ``engine="dmr"``/``"gdmr"`` the covariate also shaped the fit.
+
+        Args:
+            covariate: metadata field (``"organization"``, ``"year"``…).
+            kind: ``"auto"`` (continuous when every value reads as a number),
+                ``"categorical"`` or ``"continuous"``.
+            level: interval level, strictly between 0 and 1.
+            n_sims: simulations (>= 100).
+            degree: polynomial degree for a continuous covariate (1 = linear).
+            points: covariate values to predict at (default: its levels or distinct values).
+            random_state: seed of the simulations.
+
+        Returns:
+            DataFrame with ``topic``, ``value``, ``estimate``, ``low``, ``high``
+            (``attrs["covariate"]``, ``attrs["kind"]``, ``attrs["level"]``).
+
+        Raises:
+            UnknownNameError: the covariate is not a metadata field.
+            InvalidArgumentError: missing values, a constant covariate, bad level/n_sims.
+        """
+        import numpy as np
+
+        from .effects import covariate_values, estimate_effect
+        from .inference import check_level, check_n_boot
+
+        level = check_level(level)
+        n_sims = check_n_boot(n_sims, "n_sims")
+        rng = np.random.default_rng(check_random_state(random_state))
+        values, kind = covariate_values(self.doc_ids, self.metas, covariate, kind=kind)
+        alpha = self.params.get("alpha")
+        alpha = float(alpha) if isinstance(alpha, (int, float)) and not isinstance(alpha, bool) else 1.0 / self.k
+        table = estimate_effect(self.doc_topic_, self.doc_lengths, alpha, values, kind=kind, topics=self.names,
+                                level=level, n_sims=n_sims, degree=degree, points=points, rng=rng)
+        table.attrs.update(covariate=covariate, kind=kind, level=level)
+        return table
 
     def doc_topics(self) -> pd.DataFrame:
         """Topic shares per document.
@@ -152,21 +286,26 @@ class TopicModel:
         return pd.DataFrame(rows, index=pd.Index(groups, name=field), columns=list(self.names))
 
     # -- scores --------------------------------------------------------------
-    def coherence(self, measure: str = "c_npmi", *, top_n: int = 10, per_topic: bool = False) -> float | pd.Series:
-        """Topic coherence of the top terms on the training texts (gensim ``CoherenceModel``).
+    def coherence(self, measure: str = "c_npmi", *, top_n: int = 10) -> float:
+        """Mean topic coherence of the top terms on the training texts (gensim ``CoherenceModel``).
+
+        Always a float; :meth:`topic_coherence` gives one value per topic.
 
         Args:
             measure: ``"c_npmi"`` (default; sliding window of 10 tokens), ``"c_v"`` (window 110)
                 or ``"u_mass"`` (document co-occurrence).
             top_n: number of top terms per topic.
-            per_topic: return a Series (one value per topic) instead of the mean.
 
         Raises:
             UnknownNameError: unknown measure.
             ModelInputError: the model has no training texts (built from a bare matrix).
         """
-        return coherence_of(self.top_words(top_n).values(), self.texts, measure=measure, names=self.names,
-                            per_topic=per_topic)
+        return float(self.topic_coherence(measure, top_n=top_n).mean())
+
+    def topic_coherence(self, measure: str = "c_npmi", *, top_n: int = 10) -> pd.Series:
+        """Coherence of each topic's top terms: a Series indexed by topic name, named ``measure``."""
+        top_n = check_int("top_n", top_n, minimum=2)
+        return coherence_of(self.top_words(top_n).values(), self.texts, measure=measure, names=self.names)
 
     # -- persistence ---------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -201,21 +340,52 @@ class TopicModel:
                        params=info["params"])
 
     def to_pyldavis(self) -> Any:
-        """Prepared data for pyLDAvis (topic order kept: ``sort_topics=False``); needs ``pyLDAvis``."""
+        """Prepared data for pyLDAvis (topic order kept: ``sort_topics=False``).
+
+        Needs the optional package (``pip install "consensus-nlp[ldavis]"``). Term
+        frequencies are counted in the training texts (the model's expectation when absent).
+
+        Raises:
+            MissingDependencyError: pyLDAvis is not installed.
+        """
         try:
             import pyLDAvis
         except ModuleNotFoundError:
-            raise ModuleNotFoundError("to_pyldavis needs the optional package pyLDAvis: pip install pyLDAvis") from None
-        import numpy as np
-
-        freqs = np.zeros(len(self.terms))
-        index = {t: i for i, t in enumerate(self.terms)}
-        for text in self.texts or ():
-            for w in text:
-                if w in index:
-                    freqs[index[w]] += 1
+            raise MissingDependencyError(describe("pyLDAvis", None, "is not installed",
+                                                  todo='Install the extra: pip install "consensus-nlp[ldavis]".')) from None
+        freqs = term_frequencies(self.terms, self.texts, self.topic_word_, self.doc_topic_, self.doc_lengths)
+        freqs = freqs * max(1, sum(self.doc_lengths))
         return pyLDAvis.prepare(self.topic_word_, self.doc_topic_, list(self.doc_lengths), list(self.terms), freqs,
-                                sort_topics=False)
+                                sort_topics=False, start_index=1, n_jobs=1)
+
+    def save_pyldavis(self, path: str | os.PathLike[str]) -> Path:
+        """Write the pyLDAvis browser of this model to one self-contained HTML file.
+
+        D3, LDAvis' script and stylesheet are embedded (data URIs from the installed
+        pyLDAvis), so the page opens without a network. Written to a temporary name and
+        renamed, so a failure leaves no half-written file.
+        """
+        import base64
+        import tempfile
+
+        prepared = self.to_pyldavis()
+        import pyLDAvis
+        from pyLDAvis import urls
+
+        def inline(file: str, mime: str) -> str:
+            return f"data:{mime};base64," + base64.b64encode(Path(file).read_bytes()).decode("ascii")
+
+        html = pyLDAvis.prepared_data_to_html(prepared, d3_url=inline(urls.D3_LOCAL, "text/javascript"),
+                                              ldavis_url=inline(urls.LDAVIS_LOCAL, "text/javascript"),
+                                              ldavis_css_url=inline(urls.LDAVIS_CSS_LOCAL, "text/css"),
+                                              visid="ldavis_consensus_nlp")
+        path = Path(path)
+        page = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>topics</title></head><body>\n{html}\n</body></html>\n'
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                         delete=False) as fh:
+            fh.write(page)
+        os.replace(fh.name, path)
+        return path
 
 
 def _jsonable(value: Any) -> Any:
@@ -229,8 +399,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def coherence_of(topics: Iterable[Sequence[str]], texts: Sequence[Sequence[str]] | None, *, measure: str = "c_npmi",
-                 names: Sequence[str] | None = None, per_topic: bool = False) -> float | pd.Series:
-    """Coherence of word lists on tokenized texts with gensim's ``CoherenceModel`` (one process)."""
+                 names: Sequence[str] | None = None) -> pd.Series:
+    """Coherence per word list on tokenized texts with gensim's ``CoherenceModel`` (one process)."""
     if measure not in COHERENCE_MEASURES:
         raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
     if not texts:
@@ -247,9 +417,7 @@ def coherence_of(topics: Iterable[Sequence[str]], texts: Sequence[Sequence[str]]
     model = CoherenceModel(topics=topics, texts=texts, corpus=corpus, dictionary=dictionary, coherence=measure,
                            topn=max(len(t) for t in topics), processes=1)
     values = model.get_coherence_per_topic()
-    if per_topic:
-        return pd.Series(values, index=list(names) if names is not None else None, name=measure)
-    return float(sum(values) / len(values))
+    return pd.Series(values, index=list(names) if names is not None else None, name=measure, dtype=float)
 
 
 def _as_dtm(data: DTM | Tokens) -> DTM:
@@ -327,7 +495,8 @@ def fit_topics(
     data: DTM | Tokens,
     *,
     k: int,
-    engine: str = "tomotopy",
+    engine: str | None = None,
+    covariates: Sequence[str] | None = None,
     seed_words: Mapping[str, Sequence[str]] | None = None,
     random_state: int = 0,
     iterations: int | None = None,
@@ -343,8 +512,18 @@ def fit_topics(
         data: a count :class:`~consensus_nlp.features.DTM` or :class:`~consensus_nlp.tokens.Tokens`
             (turned into a DTM with ``cn.dtm(tokens)``).
         k: number of topics (>= 2, at most the number of documents and of terms).
-        engine: ``"tomotopy"`` (default: collapsed Gibbs sampling), ``"gensim"`` (online
-            variational Bayes) or ``"sklearn"`` (batch variational Bayes).
+        engine: ``"tomotopy"`` (collapsed Gibbs sampling), ``"gensim"`` (online
+            variational Bayes), ``"sklearn"`` (batch variational Bayes), or, with covariates,
+            tomotopy's ``"dmr"`` (Dirichlet-multinomial regression: topic prevalence depends on
+            categorical covariates) and ``"gdmr"`` (g-DMR: a smooth function of continuous
+            covariates such as a year, categorical ones as in DMR). ``None`` (default):
+            ``"tomotopy"`` without covariates, ``"gdmr"`` when a covariate is continuous,
+            else ``"dmr"``.
+        covariates: metadata fields that shape topic prevalence (``["year"]``,
+            ``["organization"]``); only with ``engine="dmr"``/``"gdmr"``. A field whose values
+            all read as numbers is continuous (with ``"gdmr"``: Legendre polynomials of degree
+            3 over its range); any other is categorical (with several, their combination is one
+            category). :meth:`TopicModel.effect` estimates prevalence by a covariate for any model.
         seed_words: optional ``{topic name: [seed words]}``; seeded topics come first and keep
             their names. Entries may be globs or ``re:`` patterns as in theme dictionaries
             (``"*文化*"``), expanded to the matching terms of the vocabulary; a term matched by
@@ -356,9 +535,10 @@ def fit_topics(
             EM iterations (20); the defaults come from ``benchmarks/topics.py``.
         workers: tomotopy threads. Only ``workers=1`` (default) is deterministic.
         alpha: document-topic Dirichlet prior (engine default when ``None``: tomotopy 0.1,
-            gensim and scikit-learn 1/k).
+            gensim and scikit-learn 1/k); a finite number >= 1e-6 (smaller priors underflow
+            tomotopy's single-precision sampler, which then aborts the process).
         eta: topic-word Dirichlet prior (engine default when ``None``: tomotopy 0.01,
-            gensim and scikit-learn 1/k).
+            gensim and scikit-learn 1/k); a finite number >= 1e-6.
         min_term_per_million: leave out of the model the terms rarer than this many occurrences
             per million tokens of the training data (at least 1 occurrence is always required).
             The default 100 (1 in 10,000 tokens) was chosen with benchmarks/topics.py: on
@@ -374,24 +554,20 @@ def fit_topics(
         :class:`TopicModel`.
 
     Raises:
-        InvalidArgumentError: k < 2, bad iterations/workers, too many seeded topics.
+        InvalidArgumentError: k < 2, bad iterations/workers/alpha/eta/seed_prior/random_state, too
+            many seeded topics, covariates with an engine that cannot use them, a covariate
+            missing for some documents or constant.
         ModelInputError: TF-IDF weights, k larger than documents or terms, seeds absent from the vocabulary.
         EmptyVocabularyError: ``min_term_per_million`` leaves no term.
-        UnknownNameError: unknown engine.
+        UnknownNameError: unknown engine, a covariate that is not a metadata field.
     """
-    if engine not in ENGINES:
-        raise UnknownNameError(describe("engine", engine, "is not a topic-model engine", accepted=ENGINES))
-    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
-        raise InvalidArgumentError(describe("k", k, "is not a number of topics", accepted="an int >= 2",
-                                            todo="Ask for at least two topics."))
+    settings = _check_fit_args(k=k, random_state=random_state, workers=workers, alpha=alpha, eta=eta,
+                               seed_prior=seed_prior, min_term_per_million=min_term_per_million)
     matrix = _as_dtm(data)
     if matrix.weighting != "count":
         raise ModelInputError(describe("data", matrix, "holds TF-IDF weights; LDA models counts",
                                        todo="Build the DTM with weighting='count'."))
-    if isinstance(min_term_per_million, bool) or not isinstance(min_term_per_million, (int, float)) \
-            or min_term_per_million < 0:
-        raise InvalidArgumentError(describe("min_term_per_million", min_term_per_million, "is not a frequency floor",
-                                            accepted="a number >= 0 (occurrences per million tokens)"))
+    engine, covariate_data = _resolve_covariates(engine, covariates, matrix)
     matrix = _drop_rare(matrix, min_term_per_million)
     n_docs, n_terms = matrix.shape
     if k > n_docs or k > n_terms:
@@ -400,26 +576,71 @@ def fit_topics(
                                        todo="Use smaller units (cn.units(corpus, 'paragraph')) or fewer topics."))
     if iterations is None:
         iterations = DEFAULT_ITERATIONS[engine]
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
-        raise InvalidArgumentError(
-            describe("iterations", iterations, "is not a number of iterations", accepted="an int >= 1")
-        )
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-        raise InvalidArgumentError(describe("workers", workers, "is not a number of threads", accepted="an int >= 0"))
+    iterations = check_int("iterations", iterations, minimum=1, maximum=100_000)
     names, seeds = _seed_map(seed_words, matrix.terms, k)
     if seeds and engine == "sklearn":
-        raise InvalidArgumentError(describe("engine", engine, "cannot take seed_words", accepted=["tomotopy", "gensim"]))
-    if workers != 1 and engine == "tomotopy":
+        raise InvalidArgumentError(describe("engine", engine, "cannot take seed_words",
+                                            accepted=["tomotopy", "gensim", "dmr", "gdmr"]))
+    if workers != 1 and engine in ("tomotopy", "dmr", "gdmr"):
         log.info("tomotopy with workers=%s is not deterministic", workers)
-    result = fit_engine(engine, matrix.counts, matrix.terms, k, seeds, random_state=random_state, iterations=iterations,
-                        workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior, words=matrix.words)
+    result = fit_engine(engine, matrix.counts, matrix.terms, k, seeds, iterations=iterations, words=matrix.words,
+                        covariates=covariate_data, **settings)
     names = names + [f"topic_{i + 1}" for i in range(len(names), k)]
-    params = {"engine": engine, "k": k, "random_state": random_state, "iterations": iterations,
-              "min_term_per_million": min_term_per_million,
+    params = {"engine": engine, "k": k, "random_state": settings["random_state"], "iterations": iterations,
+              "min_term_per_million": min_term_per_million, "covariates": list(covariates or []),
               "seed_words": {n: list(w) for n, w in (seed_words or {}).items()}, **result.settings}
     return TopicModel(engine=engine, names=names, terms=matrix.terms, docvars=matrix.docvars,
                       topic_word=result.topic_word, doc_topic=result.doc_topic, texts=matrix.words,
                       doc_lengths=matrix.counts.sum(axis=1).A1.tolist(), perplexity=result.perplexity, params=params)
+
+
+def _check_fit_args(*, k: Any, random_state: Any, workers: Any, alpha: Any, eta: Any, seed_prior: Any,
+                    min_term_per_million: Any) -> dict[str, Any]:
+    """The numeric settings of :func:`fit_topics`, validated (nothing reaches an engine that could abort or give NaN)."""
+    check_int("k", k, minimum=2, maximum=32767, todo="Ask for at least two topics.")
+    check_float("min_term_per_million", min_term_per_million, minimum=0,
+                todo="Give a floor in occurrences per million tokens, 0 to keep every term.")
+    prior = "Priors below 1e-6 underflow the samplers; use e.g. 0.1 for alpha, 0.01 for eta."
+    return {
+        "random_state": check_random_state(random_state),
+        "workers": check_int("workers", workers, minimum=0, maximum=1024),
+        "alpha": check_float("alpha", alpha, minimum=MIN_PRIOR, allow_none=True, todo=prior),
+        "eta": check_float("eta", eta, minimum=MIN_PRIOR, allow_none=True, todo=prior),
+        "seed_prior": check_float("seed_prior", seed_prior, minimum=MIN_PRIOR, todo=prior),
+    }
+
+
+def _resolve_covariates(engine: str | None, covariates: Sequence[str] | None,
+                        matrix: DTM) -> tuple[str, dict[str, Any] | None]:
+    """The engine to use and, for DMR/g-DMR, the covariates' values per document."""
+    from .effects import covariate_values
+
+    if covariates is not None and (isinstance(covariates, str) or not isinstance(covariates, Sequence)):
+        raise InputTypeError(describe("covariates", covariates, "is not a list of metadata fields",
+                                      accepted='e.g. ["year"] or ["organization"]'))
+    covariates = list(covariates or [])
+    if engine is not None:
+        check_choice("engine", engine, ENGINES, what="a topic-model engine")
+    if not covariates:
+        if engine in COVARIATE_ENGINES:
+            raise InvalidArgumentError(describe("covariates", covariates, f"are needed by engine={engine!r}",
+                                                todo='Pass covariates=["year"] (or another metadata field).'))
+        return engine or "tomotopy", None
+    if engine is not None and engine not in COVARIATE_ENGINES:
+        raise InvalidArgumentError(describe("engine", engine, "cannot use covariates", accepted=COVARIATE_ENGINES,
+                                            todo="Fit without covariates and use TopicModel.effect, or use dmr/gdmr."))
+    kinds = "categorical" if engine == "dmr" else "auto"
+    columns = {c: covariate_values(matrix.doc_ids, matrix.metas, c, kind=kinds) for c in covariates}
+    if engine is None:
+        engine = "gdmr" if any(kind == "continuous" for _, kind in columns.values()) else "dmr"
+    numeric = [c for c, (_, kind) in columns.items() if kind == "continuous"]
+    categorical = [c for c in covariates if c not in numeric]
+    n = len(matrix.doc_ids)
+    return engine, {
+        "numeric": [[columns[c][0][d] for c in numeric] for d in range(n)],
+        "categorical": ["|".join(str(columns[c][0][d]) for c in categorical) for d in range(n)],
+        "numeric_names": numeric, "categorical_names": categorical,
+    }
 
 
 def select_k(

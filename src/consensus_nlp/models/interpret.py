@@ -1,0 +1,65 @@
+"""Reading topics: term rankings (probability, FREX, lift) and representative documents.
+
+The rankings follow stm's ``labelTopics`` (Roberts, Stewart & Tingley):
+
+- ``prob``: the topic's word probability ``beta[k, v]``.
+- ``frex``: the weighted harmonic mean of the term's rank (empirical CDF) within the
+  topic by probability and by exclusivity ``beta[k, v] / sum_j beta[j, v]``:
+  ``1 / (w / F_excl + (1 - w) / F_prob)`` with ``w = 0.5`` (stm's default weight);
+  frequent *and* exclusive terms rank first.
+- ``lift``: ``beta[k, v]`` divided by the term's share of all training tokens
+  (stm's ``calclift``); favours rare terms specific to the topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+__all__ = ["RANKINGS", "term_scores", "term_frequencies"]
+
+RANKINGS = ("prob", "frex", "lift")
+
+
+def term_frequencies(terms: Sequence[str], texts: Sequence[Sequence[str]] | None, topic_word: np.ndarray,
+                     doc_topic: np.ndarray, doc_lengths: Sequence[int]) -> np.ndarray:
+    """Share of each term among the training tokens: counted in ``texts`` when known, else the model's expectation."""
+    import numpy as np
+
+    if texts:
+        index = {t: i for i, t in enumerate(terms)}
+        freqs = np.zeros(len(terms))
+        for text in texts:
+            for w in text:
+                j = index.get(w)
+                if j is not None:
+                    freqs[j] += 1
+        if freqs.sum() > 0:
+            return freqs / freqs.sum()
+    weights = np.asarray(doc_lengths, dtype=float) @ np.asarray(doc_topic)  # tokens per topic
+    expected = weights @ topic_word
+    return expected / expected.sum()
+
+
+def term_scores(topic_word: np.ndarray, ranking: str, *, frequencies: np.ndarray | None = None,
+                frex_weight: float = 0.5) -> np.ndarray:
+    """``k x terms`` scores by which terms are ranked (higher first)."""
+    import numpy as np
+    from scipy.stats import rankdata
+
+    beta = np.asarray(topic_word, dtype=float)
+    if ranking == "prob":
+        return beta
+    if ranking == "lift":
+        assert frequencies is not None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(frequencies > 0, beta / frequencies, 0.0)
+    column = beta.sum(axis=0, keepdims=True)
+    exclusivity = np.divide(beta, column, out=np.zeros_like(beta), where=column > 0)
+    n = beta.shape[1]
+    f_excl = rankdata(exclusivity, axis=1) / n
+    f_prob = rankdata(beta, axis=1) / n
+    return 1.0 / (frex_weight / f_excl + (1 - frex_weight) / f_prob)
