@@ -37,16 +37,18 @@ def test_bundled_themes_have_rationale_and_sources():
 
 
 def test_emphasis_table_shape_and_leaders(tokens):
-    table = emphasis(tokens, by="organization")
+    result = emphasis(tokens, by="organization")
+    table = result.rates
     assert table.index.tolist() == ORGS
     assert table.columns.tolist() == THEMES
     assert table["culture_brand"].idxmax() == "徽县政协"
     assert table["proposal_handling"].idxmax() in {"天水市政协", "金昌市政协"}
-    assert table.attrs["n_tokens"]["徽县政协"] == len(tokens[0])
+    assert result.totals["徽县政协"] == len(tokens[0])
+    assert result.counts.index.tolist() == ORGS and result.counts.columns.tolist() == THEMES
 
 
 def test_emphasis_cells_against_hand_counts(corpus, tokens):
-    counts = emphasis(tokens, by="organization", counts=True)
+    counts = emphasis(tokens, by="organization").counts
     # 徽县政协, culture_brand. In the speech text "文化" occurs 9 times: 文化品牌 x3 (the brand
     # campaign), 文化交流, 历史文化底蕴 (-> 文化底蕴), 红色文化, 畅谈历史文化 and 送文化进村 (-> 文化),
     # each inside a different token; 品牌 occurs 3 times, always inside 文化品牌 (already counted);
@@ -63,14 +65,14 @@ def test_emphasis_cells_against_hand_counts(corpus, tokens):
     assert [tianshui.count(w) for w in ["提案", "督办", "建议案", "社情民意", "办理"]] == [5, 2, 1, 1, 1]
     assert counts.loc["天水市政协", "proposal_handling"] == 9
     # rates are hits per 1,000 tokens of the group
-    rates = emphasis(tokens, by="organization")
-    n = rates.attrs["n_tokens"]["天水市政协"]
+    result = emphasis(tokens, by="organization")
+    rates, n = result.rates, result.totals["天水市政协"]
     assert rates.loc["天水市政协", "proposal_handling"] == pytest.approx(9 / n * 1000)
 
 
 def test_theme_hits_point_into_the_text(corpus, tokens):
     hits = theme_hits(tokens)
-    counts = emphasis(tokens, by="doc_id", counts=True)
+    counts = emphasis(tokens, by="doc_id").counts
     per_cell = hits.groupby(["doc_id", "theme"]).size()
     assert per_cell[(corpus[0].doc_id, "culture_brand")] == counts.loc[corpus[0].doc_id, "culture_brand"] == 9
     culture = hits[(hits["doc_id"] == corpus[0].doc_id) & (hits["theme"] == "culture_brand")]
@@ -82,11 +84,11 @@ def test_theme_hits_point_into_the_text(corpus, tokens):
 
 def test_user_dictionary_dict_yaml_and_toml(tmp_path, tokens):
     user = {"brand": ["*品牌*"], "consult": ["有事 好 商量", "re:^协商"]}
-    from_dict = emphasis(tokens, by="organization", themes=user, counts=True)
+    from_dict = emphasis(tokens, by="organization", themes=user).counts
     (tmp_path / "mine.yaml").write_text("brand: ['*品牌*']\nconsult: ['有事 好 商量', 're:^协商']\n", encoding="utf-8")
     (tmp_path / "mine.toml").write_text("brand = ['*品牌*']\nconsult = ['有事 好 商量', 're:^协商']\n", encoding="utf-8")
-    assert from_dict.equals(emphasis(tokens, by="organization", themes=tmp_path / "mine.yaml", counts=True))
-    assert from_dict.equals(emphasis(tokens, by="organization", themes=str(tmp_path / "mine.toml"), counts=True))
+    assert from_dict.equals(emphasis(tokens, by="organization", themes=tmp_path / "mine.yaml").counts)
+    assert from_dict.equals(emphasis(tokens, by="organization", themes=str(tmp_path / "mine.toml")).counts)
     assert from_dict.loc["徽县政协", "brand"] == 3  # the three 文化品牌
 
 
@@ -94,7 +96,7 @@ def test_globs_regex_and_multiword_entries():
     words = ["有事", "好", "商量", "协商", "政治协商", "文化", "文化品牌", "品牌"]
     toks = Tokens(["d"], ["".join(words)], [{"g": 1}], [[Token(w, 0, 0) for w in words]])
     themes = {"run": ["有事 好 商量", "好"], "prefix": ["re:^协商"], "infix": ["*协商*"], "glob": ["文化*"]}
-    row = emphasis(toks, by="g", themes=themes, counts=True).iloc[0].to_dict()
+    row = emphasis(toks, by="g", themes=themes).counts.iloc[0].to_dict()
     # the run counts once and consumes 好; 协商 starts with 协商, 政治协商 only contains it
     assert row == {"run": 1, "prefix": 1, "infix": 2, "glob": 2}
 
@@ -114,7 +116,7 @@ def test_emphasis_errors(tokens):
 
 
 def test_cluster_ward_is_deterministic_and_complete(tokens):
-    profile = emphasis(tokens, by="organization")
+    profile = emphasis(tokens, by="organization").rates
     result = cluster(profile, method="ward", k=3)
     again = cluster(profile, method="ward", k=3)
     assert result.labels.equals(again.labels)

@@ -27,7 +27,7 @@ def tokens():
 
 @pytest.fixture(scope="module")
 def profile(tokens):
-    return emphasis(tokens, by="organization")
+    return emphasis(tokens, by="organization").rates
 
 
 @pytest.fixture(scope="module")
@@ -94,10 +94,9 @@ def test_topic_shares_by_group_and_by_year(model, tmp_path):
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "徽县政协"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(model.names)
     # a year-like field gives an area plot over time
-    import copy
-
-    timed = copy.copy(model)
-    timed.metas = tuple({**m, "year": 2019 + i % 3} for i, m in enumerate(model.metas))
+    items = units(cn.load_corpus("gansu-cppcc-2021"), "outline_item")
+    items = cn.Corpus.from_records([{**d.to_record(), "year": 2019 + i % 3} for i, d in enumerate(items)])
+    timed = fit_topics(cn.dtm(cn.tokenize(items, stopwords=["function"])), k=3, iterations=20, random_state=0)
     ax = render(lambda: plot.topic_shares(timed, by="year"), tmp_path / "years.png")
     assert ax.get_xlim() == (2019.0, 2021.0)
 

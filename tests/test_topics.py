@@ -108,8 +108,9 @@ def test_coherence_is_deterministic_and_measures_differ(seeded):
     npmi = seeded.coherence("c_npmi")
     assert npmi == seeded.coherence("c_npmi")
     assert -1.0 <= npmi <= 1.0
-    per_topic = seeded.coherence("c_npmi", per_topic=True)
-    assert per_topic.index.tolist() == list(seeded.names)
+    assert type(npmi) is float  # one return shape (issue 9): the mean is a float, per topic a Series
+    per_topic = seeded.topic_coherence("c_npmi")
+    assert per_topic.index.tolist() == list(seeded.names) and per_topic.name == "c_npmi"
     assert per_topic.mean() == pytest.approx(npmi)
     assert seeded.coherence("u_mass") < 0 < seeded.coherence("c_v")
     with pytest.raises(UnknownNameError):

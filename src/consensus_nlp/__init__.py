@@ -61,6 +61,15 @@ _LAZY: dict[str, str] = {
     "load_themes": "models.dictionaries",
     "list_themes": "models.dictionaries",
     "emphasis": "models.emphasis",
+    "Emphasis": "models.emphasis",
+    "theme_hits": "models.emphasis",
+    "validation_sample": "models.emphasis",
+    "GroupRates": "models.inference",
+    "agreement": "models.inference",
+    "precision": "models.inference",
+    "trends": "models.trends",
+    "device_rates": "models.trends",
+    "first_appearances": "models.trends",
     "cluster": "models.cluster",
     "fit_topics": "models.topics",
     "select_k": "models.topics",
@@ -101,7 +110,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models.cluster import cluster
     from .models.dictionaries import list_themes, load_themes
     from .models.dtm import DTM, dtm
-    from .models.emphasis import emphasis
+    from .models.emphasis import Emphasis, emphasis, theme_hits, validation_sample
+    from .models.inference import GroupRates, agreement, precision
+    from .models.trends import device_rates, first_appearances, trends
     from .models.keyness import keyness
     from .models.topics import TopicModel, fit_topics, select_k
     from .report import analyze

@@ -118,8 +118,11 @@ class GroupRates:
     def rates(self) -> pd.DataFrame:
         """Counts per :attr:`per` units of the group's total: ``counts / totals * per``."""
         counts, totals = self._group_sums()
-        table = self.counts.astype(float)
-        table.loc[:, :] = counts / totals[:, None] * self.per
+        import pandas as pd
+
+        table = pd.DataFrame(counts / totals[:, None] * self.per, index=self._index(), columns=list(self.categories))
+        table.columns.name = "theme"
+        table.attrs.update(per=self.per, unit=self.unit)
         return table
 
     def to_frame(self) -> pd.DataFrame:

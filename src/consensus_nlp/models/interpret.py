@@ -13,15 +13,19 @@ The rankings follow stm's ``labelTopics`` (Roberts, Stewart & Tingley):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+from ..errors import ModelInputError, UnknownNameError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
+    import pandas as pd
 
-__all__ = ["RANKINGS", "term_scores", "term_frequencies"]
+__all__ = ["RANKINGS", "COHERENCE_MEASURES", "term_scores", "term_frequencies", "coherence_of"]
 
 RANKINGS = ("prob", "frex", "lift")
+COHERENCE_MEASURES = ("c_npmi", "c_v", "u_mass")
 
 
 def term_frequencies(terms: Sequence[str], texts: Sequence[Sequence[str]] | None, topic_word: np.ndarray,
@@ -63,3 +67,25 @@ def term_scores(topic_word: np.ndarray, ranking: str, *, frequencies: np.ndarray
     f_excl = rankdata(exclusivity, axis=1) / n
     f_prob = rankdata(beta, axis=1) / n
     return 1.0 / (frex_weight / f_excl + (1 - frex_weight) / f_prob)
+
+
+def coherence_of(topics: Iterable[Sequence[str]], texts: Sequence[Sequence[str]] | None, *, measure: str = "c_npmi",
+                 names: Sequence[str] | None = None) -> pd.Series:
+    """Coherence per word list on tokenized texts with gensim's ``CoherenceModel`` (one process)."""
+    if measure not in COHERENCE_MEASURES:
+        raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
+    if not texts:
+        raise ModelInputError(describe("texts", texts, "are missing",
+                                       todo="Fit the model on Tokens or on a DTM built by cn.dtm (it keeps the token lists)."))
+    import pandas as pd
+    from gensim.corpora import Dictionary
+    from gensim.models import CoherenceModel
+
+    topics = [list(t) for t in topics]
+    texts = [list(t) for t in texts]
+    dictionary = Dictionary(texts)
+    corpus = [dictionary.doc2bow(t) for t in texts] if measure == "u_mass" else None
+    model = CoherenceModel(topics=topics, texts=texts, corpus=corpus, dictionary=dictionary, coherence=measure,
+                           topn=max(len(t) for t in topics), processes=1)
+    values = model.get_coherence_per_topic()
+    return pd.Series(values, index=list(names) if names is not None else None, name=measure, dtype=float)

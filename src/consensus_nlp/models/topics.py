@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import DocVars, thaw
-from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, MissingDependencyError, ModelInputError, \
-    UnknownNameError, check_choice, check_float, check_int, check_random_state, describe
-from .dtm import DTM, dtm
+from ..errors import InvalidArgumentError, MissingDependencyError, ModelInputError, UnknownNameError, check_choice, \
+    check_int, check_random_state, describe
 from ..text.tokens import Tokens
-from .engines import COVARIATE_ENGINES, DEFAULT_ITERATIONS, ENGINES, fit_engine
-from .interpret import RANKINGS, term_frequencies, term_scores
+from .dtm import DTM
+from .engines import DEFAULT_ITERATIONS, fit_engine
+from .interpret import COHERENCE_MEASURES, RANKINGS, coherence_of, term_frequencies, term_scores
+from .topic_inputs import as_dtm, check_fit_args, drop_rare, resolve_covariates, seed_map
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -37,8 +38,6 @@ __all__ = ["TopicModel", "fit_topics", "select_k", "COHERENCE_MEASURES"]
 
 log = logging.getLogger(__name__)
 
-COHERENCE_MEASURES = ("c_npmi", "c_v", "u_mass")
-MIN_PRIOR = 1e-6  # smaller Dirichlet priors underflow tomotopy's float32 sampler (it aborts the process)
 _FORMAT = "consensus-nlp-topic-model/1"
 
 
@@ -398,99 +397,6 @@ def _jsonable(value: Any) -> Any:
     return repr(value)
 
 
-def coherence_of(topics: Iterable[Sequence[str]], texts: Sequence[Sequence[str]] | None, *, measure: str = "c_npmi",
-                 names: Sequence[str] | None = None) -> pd.Series:
-    """Coherence per word list on tokenized texts with gensim's ``CoherenceModel`` (one process)."""
-    if measure not in COHERENCE_MEASURES:
-        raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
-    if not texts:
-        raise ModelInputError(describe("texts", texts, "are missing",
-                                       todo="Fit the model on Tokens or on a DTM built by cn.dtm (it keeps the token lists)."))
-    import pandas as pd
-    from gensim.corpora import Dictionary
-    from gensim.models import CoherenceModel
-
-    topics = [list(t) for t in topics]
-    texts = [list(t) for t in texts]
-    dictionary = Dictionary(texts)
-    corpus = [dictionary.doc2bow(t) for t in texts] if measure == "u_mass" else None
-    model = CoherenceModel(topics=topics, texts=texts, corpus=corpus, dictionary=dictionary, coherence=measure,
-                           topn=max(len(t) for t in topics), processes=1)
-    values = model.get_coherence_per_topic()
-    return pd.Series(values, index=list(names) if names is not None else None, name=measure, dtype=float)
-
-
-def _as_dtm(data: DTM | Tokens) -> DTM:
-    if isinstance(data, DTM):
-        return data
-    if isinstance(data, Tokens):
-        return dtm(data)
-    raise InputTypeError(describe("data", data, "is not a DTM or Tokens", accepted="cn.dtm(...) or cn.tokenize(...)",
-                                  todo="Tokenize the corpus first."))
-
-
-def _drop_rare(matrix: DTM, per_million: float) -> DTM:
-    """The DTM without the terms rarer than ``per_million`` occurrences per million tokens."""
-    import math
-
-    import numpy as np
-
-    totals = matrix.counts.sum(axis=0).A1
-    floor = max(1, math.ceil(per_million * totals.sum() / 1e6 - 1e-9))
-    keep = np.flatnonzero(totals >= floor)
-    if len(keep) == len(matrix.terms):
-        return matrix
-    if len(keep) == 0:
-        raise EmptyVocabularyError(describe("min_term_per_million", per_million,
-                                            f"leaves no term (each would need {floor} occurrences)",
-                                            todo="Lower min_term_per_million."))
-    log.debug("fit_topics: %s of %s terms occur at least %s times", len(keep), len(matrix.terms), floor)
-    return matrix.select_terms(keep.tolist())
-
-
-def _seed_map(
-    seed_words: Mapping[str, Sequence[str]] | None, terms: Sequence[str], k: int
-) -> tuple[list[str], dict[str, int]]:
-    if not seed_words:
-        return [], {}
-    if not isinstance(seed_words, Mapping):
-        raise InputTypeError(describe("seed_words", seed_words, "is not a mapping",
-                                      accepted="a dict topic name -> list of seed words"))
-    if len(seed_words) > k:
-        raise InvalidArgumentError(describe("seed_words", list(seed_words), f"names more topics than k={k}",
-                                            accepted=f"at most {k} seeded topics", todo="Raise k or seed fewer topics."))
-    from .dictionaries import compile_entry
-
-    vocab = set(terms)
-    names, seeds = [], {}
-    for position, (name, words) in enumerate(seed_words.items()):
-        if isinstance(words, str) or not isinstance(words, Iterable):
-            raise InputTypeError(
-                describe(f"seed_words[{name!r}]", words, "is not a list of words", accepted="a list of str")
-            )
-        words = list(words)
-        present: list[str] = []
-        for word in words:
-            if word in vocab:
-                present.append(word)
-            elif word.startswith("re:") or any(ch in word for ch in "*?["):
-                match = compile_entry(word, theme=str(name))
-                present.extend(t for t in terms if match(t))
-        if not present:
-            raise ModelInputError(describe(f"seed_words[{name!r}]", words, "has no word in the vocabulary",
-                                           todo="Check the segmentation of the seeds (cn.tokenize) and the DTM's pruning."))
-        missing = [w for w in words if w not in vocab and not (w.startswith("re:") or any(ch in w for ch in "*?["))]
-        if missing:
-            log.warning("seed words not in the vocabulary, ignored for %s: %s", name, missing)
-        for w in present:
-            if w in seeds and seeds[w] != position:
-                log.debug("seed word %s matches topics %s and %s; kept in the first", w, seeds[w], position)
-                continue
-            seeds[w] = position
-        names.append(str(name))
-    return names, seeds
-
-
 def fit_topics(
     data: DTM | Tokens,
     *,
@@ -561,14 +467,14 @@ def fit_topics(
         EmptyVocabularyError: ``min_term_per_million`` leaves no term.
         UnknownNameError: unknown engine, a covariate that is not a metadata field.
     """
-    settings = _check_fit_args(k=k, random_state=random_state, workers=workers, alpha=alpha, eta=eta,
+    settings = check_fit_args(k=k, random_state=random_state, workers=workers, alpha=alpha, eta=eta,
                                seed_prior=seed_prior, min_term_per_million=min_term_per_million)
-    matrix = _as_dtm(data)
+    matrix = as_dtm(data)
     if matrix.weighting != "count":
         raise ModelInputError(describe("data", matrix, "holds TF-IDF weights; LDA models counts",
                                        todo="Build the DTM with weighting='count'."))
-    engine, covariate_data = _resolve_covariates(engine, covariates, matrix)
-    matrix = _drop_rare(matrix, min_term_per_million)
+    engine, covariate_data = resolve_covariates(engine, covariates, matrix)
+    matrix = drop_rare(matrix, min_term_per_million)
     n_docs, n_terms = matrix.shape
     if k > n_docs or k > n_terms:
         raise ModelInputError(describe("k", k, f"is larger than the data: {n_docs} documents, {n_terms} terms",
@@ -577,7 +483,7 @@ def fit_topics(
     if iterations is None:
         iterations = DEFAULT_ITERATIONS[engine]
     iterations = check_int("iterations", iterations, minimum=1, maximum=100_000)
-    names, seeds = _seed_map(seed_words, matrix.terms, k)
+    names, seeds = seed_map(seed_words, matrix.terms, k)
     if seeds and engine == "sklearn":
         raise InvalidArgumentError(describe("engine", engine, "cannot take seed_words",
                                             accepted=["tomotopy", "gensim", "dmr", "gdmr"]))
@@ -592,55 +498,6 @@ def fit_topics(
     return TopicModel(engine=engine, names=names, terms=matrix.terms, docvars=matrix.docvars,
                       topic_word=result.topic_word, doc_topic=result.doc_topic, texts=matrix.words,
                       doc_lengths=matrix.counts.sum(axis=1).A1.tolist(), perplexity=result.perplexity, params=params)
-
-
-def _check_fit_args(*, k: Any, random_state: Any, workers: Any, alpha: Any, eta: Any, seed_prior: Any,
-                    min_term_per_million: Any) -> dict[str, Any]:
-    """The numeric settings of :func:`fit_topics`, validated (nothing reaches an engine that could abort or give NaN)."""
-    check_int("k", k, minimum=2, maximum=32767, todo="Ask for at least two topics.")
-    check_float("min_term_per_million", min_term_per_million, minimum=0,
-                todo="Give a floor in occurrences per million tokens, 0 to keep every term.")
-    prior = "Priors below 1e-6 underflow the samplers; use e.g. 0.1 for alpha, 0.01 for eta."
-    return {
-        "random_state": check_random_state(random_state),
-        "workers": check_int("workers", workers, minimum=0, maximum=1024),
-        "alpha": check_float("alpha", alpha, minimum=MIN_PRIOR, allow_none=True, todo=prior),
-        "eta": check_float("eta", eta, minimum=MIN_PRIOR, allow_none=True, todo=prior),
-        "seed_prior": check_float("seed_prior", seed_prior, minimum=MIN_PRIOR, todo=prior),
-    }
-
-
-def _resolve_covariates(engine: str | None, covariates: Sequence[str] | None,
-                        matrix: DTM) -> tuple[str, dict[str, Any] | None]:
-    """The engine to use and, for DMR/g-DMR, the covariates' values per document."""
-    from .effects import covariate_values
-
-    if covariates is not None and (isinstance(covariates, str) or not isinstance(covariates, Sequence)):
-        raise InputTypeError(describe("covariates", covariates, "is not a list of metadata fields",
-                                      accepted='e.g. ["year"] or ["organization"]'))
-    covariates = list(covariates or [])
-    if engine is not None:
-        check_choice("engine", engine, ENGINES, what="a topic-model engine")
-    if not covariates:
-        if engine in COVARIATE_ENGINES:
-            raise InvalidArgumentError(describe("covariates", covariates, f"are needed by engine={engine!r}",
-                                                todo='Pass covariates=["year"] (or another metadata field).'))
-        return engine or "tomotopy", None
-    if engine is not None and engine not in COVARIATE_ENGINES:
-        raise InvalidArgumentError(describe("engine", engine, "cannot use covariates", accepted=COVARIATE_ENGINES,
-                                            todo="Fit without covariates and use TopicModel.effect, or use dmr/gdmr."))
-    kinds = "categorical" if engine == "dmr" else "auto"
-    columns = {c: covariate_values(matrix.doc_ids, matrix.metas, c, kind=kinds) for c in covariates}
-    if engine is None:
-        engine = "gdmr" if any(kind == "continuous" for _, kind in columns.values()) else "dmr"
-    numeric = [c for c, (_, kind) in columns.items() if kind == "continuous"]
-    categorical = [c for c in covariates if c not in numeric]
-    n = len(matrix.doc_ids)
-    return engine, {
-        "numeric": [[columns[c][0][d] for c in numeric] for d in range(n)],
-        "categorical": ["|".join(str(columns[c][0][d]) for c in categorical) for d in range(n)],
-        "numeric_names": numeric, "categorical_names": categorical,
-    }
 
 
 def select_k(
@@ -664,7 +521,7 @@ def select_k(
 
     if measure not in COHERENCE_MEASURES:
         raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
-    matrix = _as_dtm(data)
+    matrix = as_dtm(data)
     rows = []
     for k in ks:
         model = fit_topics(matrix, k=k, engine=engine, random_state=random_state, iterations=iterations)

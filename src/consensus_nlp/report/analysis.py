@@ -294,10 +294,9 @@ def analyze(
         )
 
     with step("emphasis"):
-        profile_counts = emphasis(tokens, by=by, themes=theme_set, counts=True)
-        # the rates from the same counts (emphasis' own rule: hits / tokens of the group * 1000)
-        group_sizes = pd.Series(profile_counts.attrs["n_tokens"], dtype=float).reindex(profile_counts.index)
-        profile = profile_counts.div(group_sizes, axis=0) * 1000
+        emphasis_result = emphasis(tokens, by=by, themes=theme_set)  # counted once: rates from the same counts
+        profile_counts = emphasis_result.counts
+        profile = emphasis_result.rates
 
     with step("topics"):
         unit_corpus = make_units(corpus, unit=units)

@@ -20,9 +20,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
     from ..models.cluster import ClusterResult
+    from ..models.inference import GroupRates
     from ..models.topics import TopicModel
 
-__all__ = ["emphasis_heatmap", "topic_terms", "dendrogram", "topic_shares", "select_k_curve"]
+__all__ = ["emphasis_heatmap", "topic_terms", "dendrogram", "topic_shares", "select_k_curve", "rate_intervals",
+           "topic_effect"]
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +80,13 @@ def _is_time(values: Sequence[Any]) -> bool:
     return len(values) > 1 and all(year_like(v) for v in values)
 
 
-def emphasis_heatmap(profile: pd.DataFrame, *, ax: Axes | None = None, annotate: bool = True, cmap: str = "YlOrRd",
-                     fmt: str = "{:.1f}") -> Axes:
+def emphasis_heatmap(profile: GroupRates | pd.DataFrame, *, ax: Axes | None = None, annotate: bool = True,
+                     cmap: str = "YlOrRd", fmt: str = "{:.1f}") -> Axes:
     """Heatmap of a group x theme table (e.g. :func:`consensus_nlp.emphasis`).
 
     Args:
-        profile: DataFrame, groups as rows, themes as columns.
+        profile: an :class:`~consensus_nlp.models.emphasis.Emphasis` (its rates are drawn)
+            or a DataFrame, groups as rows, themes as columns.
         ax: Axes to draw on; a new figure when ``None``.
         annotate: write each value in its cell.
         cmap: matplotlib colormap name.
@@ -95,6 +98,8 @@ def emphasis_heatmap(profile: pd.DataFrame, *, ax: Axes | None = None, annotate:
     import numpy as np
     import pandas as pd
 
+    if hasattr(profile, "rates") and hasattr(profile, "per"):
+        profile = profile.rates
     if not isinstance(profile, pd.DataFrame) or profile.empty:
         raise InputTypeError(
             describe("profile", profile, "is not a non-empty DataFrame", accepted="group x theme DataFrame")
@@ -110,7 +115,8 @@ def emphasis_heatmap(profile: pd.DataFrame, *, ax: Axes | None = None, annotate:
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
                     color="white" if v > threshold else "black")
     colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
-    colorbar.set_label("per 1,000 tokens" if profile.attrs.get("n_tokens") is not None else "")
+    per, unit = profile.attrs.get("per"), profile.attrs.get("unit", "tokens")
+    colorbar.set_label(f"per {per:,.0f} {unit}" if per else "")
     if profile.index.name:
         ax.set_ylabel(str(profile.index.name))
     return _cjk(ax)
@@ -237,4 +243,92 @@ def select_k_curve(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         twin.plot(table["k"], table["perplexity"], marker="s", linestyle="--", color="C1")
         twin.set_ylabel("perplexity", color="C1")
         _cjk(twin)
+    return _cjk(ax)
+
+
+def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Rates with their intervals, from :meth:`Emphasis.interval <consensus_nlp.models.inference.GroupRates.interval>`.
+
+    Over time (the group field year-like, as in :func:`topic_shares`): one line per theme
+    with its interval as a band. Otherwise: one row per group, a point and a horizontal
+    error bar per theme.
+
+    Args:
+        table: DataFrame with a group column (first), ``theme``, ``rate``, ``low``, ``high``.
+        themes: the themes to draw (default all, in table order).
+        ax: Axes to draw on; a new figure when ``None``.
+
+    Returns:
+        The Axes.
+    """
+    import numpy as np
+    import pandas as pd
+
+    needed = {"theme", "rate", "low", "high"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns) or table.empty:
+        raise InputTypeError(describe("table", table, "is not an interval table",
+                                      accepted="Emphasis.interval(): group, theme, rate, low, high"))
+    by = table.columns[0]
+    names = list(dict.fromkeys(table["theme"])) if themes is None else list(themes)
+    unknown = [t for t in names if t not in set(table["theme"])]
+    if unknown:
+        raise InvalidArgumentError(describe("themes", unknown, "are not in the table", accepted=list(dict.fromkeys(table["theme"]))))
+    groups = list(dict.fromkeys(table[by]))
+    colors = _colors(len(names))
+    if _is_time(groups):
+        ax = _axes(ax, (8.0, 4.5))
+        for color, name in zip(colors, names):
+            rows = table[table["theme"] == name].assign(_x=lambda d: d[by].map(lambda v: int(str(v)))).sort_values("_x")
+            ax.plot(rows["_x"], rows["rate"], marker="o", markersize=3, color=color, label=str(name))
+            ax.fill_between(rows["_x"], rows["low"], rows["high"], color=color, alpha=0.2, linewidth=0)
+        ax.set_xlabel(str(by))
+        ax.set_ylabel("rate (interval shaded)")
+    else:
+        ax = _axes(ax, (8.0, 1.0 + 0.4 * len(groups) * max(1, len(names)) ** 0.5))
+        step = 0.8 / max(1, len(names))
+        for j, (color, name) in enumerate(zip(colors, names)):
+            rows = table[table["theme"] == name].set_index(by).reindex(groups)
+            y = np.arange(len(groups)) + (j - (len(names) - 1) / 2) * step
+            rate = rows["rate"].to_numpy(dtype=float)
+            err = np.vstack([rate - rows["low"].to_numpy(dtype=float), rows["high"].to_numpy(dtype=float) - rate])
+            ax.errorbar(rate, y, xerr=np.nan_to_num(err), fmt="o", markersize=4, color=color, label=str(name),
+                        capsize=2)
+        ax.set_yticks(np.arange(len(groups)), [str(g) for g in groups])
+        ax.invert_yaxis()
+        ax.set_xlabel("rate (bars: interval)")
+        ax.set_ylabel(str(by))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return _cjk(ax)
+
+
+def topic_effect(table: pd.DataFrame, *, topics: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+    """Expected topic proportions by a covariate, from :meth:`TopicModel.effect <consensus_nlp.TopicModel.effect>`.
+
+    A continuous covariate gives one line per topic with its interval as a band; a
+    categorical one gives points with error bars, one row per value.
+
+    Returns:
+        The Axes.
+    """
+    import pandas as pd
+
+    needed = {"topic", "value", "estimate", "low", "high"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns) or table.empty:
+        raise InputTypeError(describe("table", table, "is not an effect table",
+                                      accepted="TopicModel.effect(): topic, value, estimate, low, high"))
+    renamed = table.rename(columns={"topic": "theme", "estimate": "rate"})
+    renamed = renamed[["value", "theme", "rate", "low", "high"]].rename(columns={"value": table.attrs.get("covariate", "value")})
+    if table.attrs.get("kind") == "continuous" and not _is_time(list(dict.fromkeys(renamed.iloc[:, 0]))):
+        ax = _axes(ax, (8.0, 4.5))
+        names = list(dict.fromkeys(table["topic"])) if topics is None else list(topics)
+        for color, name in zip(_colors(len(names)), names):
+            rows = table[table["topic"] == name].sort_values("value")
+            ax.plot(rows["value"], rows["estimate"], color=color, label=str(name))
+            ax.fill_between(rows["value"], rows["low"], rows["high"], color=color, alpha=0.2, linewidth=0)
+        ax.set_xlabel(str(table.attrs.get("covariate", "value")))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    else:
+        ax = rate_intervals(renamed, themes=topics, ax=ax)
+    ax.set_ylabel("expected topic proportion") if table.attrs.get("kind") == "continuous" else \
+        ax.set_xlabel("expected topic proportion")
     return _cjk(ax)
