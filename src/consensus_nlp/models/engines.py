@@ -59,9 +59,8 @@ def _tomotopy_model(kind: str, k: int, alpha: float, eta: float, random_state: i
         model = tp.DMRModel(k=k, alpha=alpha, eta=eta, seed=int(random_state))
         return model, lambda doc, r: model.add_doc(doc, metadata=covariates["categorical"][r])
     numeric = covariates["numeric"]
-    ranges = [(min(col), max(col)) for col in zip(*numeric)]
-    model = tp.GDMRModel(k=k, degrees=[GDMR_DEGREE] * len(ranges), alpha=alpha, eta=eta, metadata_range=ranges,
-                         seed=int(random_state))
+    # no metadata_range: tomotopy 0.14 crashes (segmentation fault) when it is given; it takes the ranges from the data
+    model = tp.GDMRModel(k=k, degrees=[GDMR_DEGREE] * len(numeric[0]), alpha=alpha, eta=eta, seed=int(random_state))
     return model, lambda doc, r: model.add_doc(doc, numeric_metadata=numeric[r],
                                                metadata=covariates["categorical"][r])
 
