@@ -198,7 +198,7 @@ class TopicModel:
                         for r, i in enumerate(order))
         return pd.DataFrame(rows, columns=["topic", "rank", "doc_id", "share", "text"])
 
-    def effect(self, covariate: str, *, kind: str = "auto", level: float = 0.95, n_sims: int = 500,
+    def effect(self, covariate: str, *, kind: str = "auto", level: float = 0.95, n_sims: int = 200,
                degree: int = 1, points: Sequence[Any] | None = None, random_state: int = 0) -> pd.DataFrame:
         """Expected topic proportions by a document covariate, with intervals (stm's ``estimateEffect``).
 
