@@ -258,7 +258,7 @@ def test_effect_recovers_a_known_covariate_effect():
         t1 = table[table["topic"] == "topic_1"].set_index("value")
         covered += int(t1.loc["a", "low"] <= 0.2 <= t1.loc["a", "high"]) + int(t1.loc["b", "low"] <= 0.5 <= t1.loc["b", "high"])
         assert t1.loc["b", "estimate"] > t1.loc["a", "estimate"]  # the sign is right every time
-    assert covered / (2 * n_reps) >= 0.88  # measured 0.95
+    assert covered / (2 * n_reps) >= 0.88  # measured 79 of 80 (0.99): conservative, as stm's
     assert table.columns.tolist() == ["topic", "value", "estimate", "low", "high"]
     assert table.attrs == {"covariate": "x", "kind": "categorical", "level": 0.95}
 
