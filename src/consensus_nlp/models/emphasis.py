@@ -12,7 +12,7 @@ every hit behind those counts with its place in the text, and
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import group_key
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["Emphasis", "emphasis", "theme_counts", "theme_hits", "validation_sample"]
+__all__ = ["Emphasis", "emphasis", "theme_counts", "token_columns", "theme_hits", "validation_sample"]
 
 
 class Emphasis(GroupRates):
@@ -53,20 +53,51 @@ class Emphasis(GroupRates):
         return self.rates.round(2)._repr_html_()
 
 
-def theme_counts(tokens: Tokens, matchers: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Per document: hits of each theme (``documents x themes`` int array) and the number of tokens.
+def token_columns(tokens: Tokens) -> tuple[Sequence[str], np.ndarray, np.ndarray]:
+    """The vocabulary, the type id of every token (all documents concatenated) and the document bounds.
 
-    The one place where themes meet tokens; :func:`emphasis` and the report build on it.
+    Read straight from columnar Tokens (``types``, ``ids``, ``bounds``); built in one pass
+    over the words for Tokens that hold token objects.
     """
     import numpy as np
 
-    counts = np.zeros((len(tokens), len(matchers)), dtype=np.int64)
-    totals = np.zeros(len(tokens), dtype=np.int64)
-    caches: dict[str, dict] = {theme: {} for theme in matchers}  # one word cache per theme, for all documents
-    for d, words in enumerate(tokens.words()):
-        totals[d] = len(words)
-        for j, (theme, (singles, runs)) in enumerate(matchers.items()):
-            counts[d, j] = count_theme(words, singles, runs, caches[theme])
+    if all(hasattr(tokens, name) for name in ("types", "ids", "bounds")):
+        return tokens.types, np.asarray(tokens.ids), np.asarray(tokens.bounds, dtype=np.int64)
+    vocabulary: dict[str, int] = {}
+    ids: list[int] = []
+    bounds = [0]
+    for words in tokens.words():
+        ids.extend(vocabulary.setdefault(w, len(vocabulary)) for w in words)
+        bounds.append(len(ids))
+    return list(vocabulary), np.asarray(ids, dtype=np.int64), np.asarray(bounds, dtype=np.int64)
+
+
+def theme_counts(tokens: Tokens, matchers: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Per document: hits of each theme (``documents x themes`` int array) and the number of tokens.
+
+    One pass over the token ids: every theme is compiled to the set of vocabulary ids its
+    single-token entries match (each distinct word is matched once per theme), and the hits
+    of all documents are summed per theme with numpy. Only documents that contain the first
+    word of a multi-token entry (``"有事 好 商量"``) are scanned token by token for that theme,
+    since a run consumes its tokens (:func:`~consensus_nlp.models.dictionaries.theme_spans`).
+    """
+    import numpy as np
+
+    types, ids, bounds = token_columns(tokens)
+    n_docs = len(bounds) - 1
+    totals = np.diff(bounds)
+    doc_index = np.repeat(np.arange(n_docs, dtype=np.int64), totals)
+    counts = np.zeros((n_docs, len(matchers)), dtype=np.int64)
+    for j, (singles, runs) in enumerate(matchers.values()):
+        single = np.fromiter((any(m(w) for m in singles) for w in types), dtype=bool, count=len(types))
+        counts[:, j] = np.bincount(doc_index[single[ids]], minlength=n_docs)
+        if not runs:
+            continue
+        starts = np.fromiter((any(r[0](w) for r in runs) for w in types), dtype=bool, count=len(types))
+        cache: dict[str, Any] = {}
+        for d in np.unique(doc_index[starts[ids]]).tolist():
+            words = [types[k] for k in ids[bounds[d]:bounds[d + 1]].tolist()]
+            counts[d, j] = count_theme(words, singles, runs, cache)
     return counts, totals
 
 

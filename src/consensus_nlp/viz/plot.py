@@ -122,19 +122,22 @@ def emphasis_heatmap(profile: GroupRates | pd.DataFrame, *, ax: Axes | None = No
     return _cjk(ax)
 
 
-def topic_terms(model: TopicModel, *, n: int = 10, topics: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+def topic_terms(model: TopicModel, *, n: int = 10, topics: Sequence[str] | None = None, ax: Axes | None = None,
+                ranking: str = "prob") -> Axes:
     """Horizontal bars of each topic's top terms, topics stacked top to bottom in one Axes.
 
     Args:
         model: a fitted :class:`~consensus_nlp.topics.TopicModel`.
         n: terms per topic.
+        ranking: ``"prob"`` (bars are word probabilities), ``"frex"`` or ``"lift"`` (bars are
+            the ranking's scores), as in :meth:`TopicModel.top_terms`.
         topics: names of the topics to show (default: all, in model order).
         ax: Axes to draw on; a new figure when ``None``.
 
     Returns:
         The Axes (one Axes for all topics; each topic is a block of bars labelled with its name).
     """
-    table = model.top_terms(n)
+    table = model.top_terms(n, ranking=ranking)
     names = list(model.names) if topics is None else list(topics)
     unknown = [t for t in names if t not in model.names]
     if unknown:
@@ -152,7 +155,7 @@ def topic_terms(model: TopicModel, *, n: int = 10, topics: Sequence[str] | None 
                 fontsize=9, color=colors[i])
         y -= len(rows) + 1
     ax.set_yticks(ticks, labels, fontsize=8)
-    ax.set_xlabel("word probability in topic")
+    ax.set_xlabel("word probability in topic" if ranking == "prob" else f"{ranking} score")
     ax.set_ylim(y + 0.5, 0.8)
     return _cjk(ax)
 
