@@ -314,3 +314,19 @@ def test_dmr_engine_and_covariate_errors(corpus):
         model.effect("organization", level=1.0)
     with pytest.raises(InvalidArgumentError, match="n_sims"):
         model.effect("organization", n_sims=10)
+
+
+def test_one_pass_theme_counts_equal_the_per_theme_scan(corpus):
+    """The id-based counting (one pass, themes as id sets) gives the counts of the reference rule."""
+    from consensus_nlp.models.dictionaries import count_theme, load_themes
+    from consensus_nlp.models.emphasis import theme_counts
+
+    themes = {**{t: list(e) for t, e in load_themes("cppcc").entries.items()},
+              "runs": ["有事 好 商量", "凝聚 共识", "共识"], "regex": ["re:^协商", "re:(政|议)事", "*委员*"]}
+    theme_set = cn.load_themes(themes)
+    for tokens in (cn.tokenize(corpus), cn.tokenize(cn.units(corpus, "paragraph"), stopwords="default")):
+        counts, totals = theme_counts(tokens, theme_set)
+        matchers = theme_set.matchers()
+        expected = [[count_theme(words, *matchers[t]) for t in matchers] for words in tokens.words()]
+        assert counts.tolist() == expected
+        assert totals.tolist() == [len(w) for w in tokens.words()]

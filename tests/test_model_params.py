@@ -204,7 +204,8 @@ def test_trends_device_rates_and_first_appearances():
     assert rates.counts.loc["2003", "formulation"] == by_label["n_hits"].sum() - 1
     assert rates.totals.loc["2001"] == len(records[1]["text"])
     tokens = cn.tokenize(corpus)
-    table = cn.trends(tokens, by="year", themes={"consult": ["协商", "共识"]}, n_boot=100)
+    with pytest.warns(UserWarning, match="single document"):  # one report per year here
+        table = cn.trends(tokens, by="year", themes={"consult": ["协商", "共识"]}, n_boot=100)
     assert table["year"].tolist() == ["2001", "2002", "2003"]  # sorted by year, not by first appearance
 
 

@@ -12,7 +12,7 @@ every hit behind those counts with its place in the text, and
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import group_key
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["Emphasis", "emphasis", "theme_counts", "token_columns", "theme_hits", "validation_sample"]
+__all__ = ["Emphasis", "emphasis", "theme_counts", "single_token_predicate", "token_columns", "theme_hits", "validation_sample"]
 
 
 class Emphasis(GroupRates):
@@ -72,14 +72,38 @@ def token_columns(tokens: Tokens) -> tuple[Sequence[str], np.ndarray, np.ndarray
     return list(vocabulary), np.asarray(ids, dtype=np.int64), np.asarray(bounds, dtype=np.int64)
 
 
-def theme_counts(tokens: Tokens, matchers: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+def single_token_predicate(entries: Sequence[str]) -> Callable[[str], bool]:
+    """One test per word for a theme's single-token entries, with the meaning of ``compile_entry``.
+
+    Exact entries become a set; globs one combined regular expression (``fnmatch``'s
+    translations, anchored); ``re:`` entries are searched one by one (combining user
+    expressions could change what their groups and flags mean).
+    """
+    import fnmatch
+    import re
+
+    singles = [e.strip() for e in entries if len(e.split()) == 1]
+    exact = frozenset(e for e in singles if not e.startswith("re:") and not any(ch in e for ch in "*?["))
+    globs = [fnmatch.translate(e) for e in singles if not e.startswith("re:") and any(ch in e for ch in "*?[")]
+    searches = [re.compile(e[3:]) for e in singles if e.startswith("re:")]
+    glob = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
+
+    def test(word: str) -> bool:
+        return (word in exact or (glob is not None and glob.match(word) is not None)
+                or any(p.search(word) is not None for p in searches))
+
+    return test
+
+
+def theme_counts(tokens: Tokens, themes: Themes) -> tuple[np.ndarray, np.ndarray]:
     """Per document: hits of each theme (``documents x themes`` int array) and the number of tokens.
 
     One pass over the token ids: every theme is compiled to the set of vocabulary ids its
-    single-token entries match (each distinct word is matched once per theme), and the hits
-    of all documents are summed per theme with numpy. Only documents that contain the first
-    word of a multi-token entry (``"有事 好 商量"``) are scanned token by token for that theme,
-    since a run consumes its tokens (:func:`~consensus_nlp.models.dictionaries.theme_spans`).
+    single-token entries match (each distinct word is tested once per theme, against one
+    combined pattern), and the hits of all documents are summed per theme with numpy. Only
+    documents that contain the first word of a multi-token entry (``"有事 好 商量"``) are
+    scanned token by token for that theme, since a run consumes its tokens
+    (:func:`~consensus_nlp.models.dictionaries.theme_spans`).
     """
     import numpy as np
 
@@ -87,9 +111,11 @@ def theme_counts(tokens: Tokens, matchers: Mapping[str, Any]) -> tuple[np.ndarra
     n_docs = len(bounds) - 1
     totals = np.diff(bounds)
     doc_index = np.repeat(np.arange(n_docs, dtype=np.int64), totals)
+    matchers = themes.matchers()
     counts = np.zeros((n_docs, len(matchers)), dtype=np.int64)
-    for j, (singles, runs) in enumerate(matchers.values()):
-        single = np.fromiter((any(m(w) for m in singles) for w in types), dtype=bool, count=len(types))
+    for j, (theme, (singles, runs)) in enumerate(matchers.items()):
+        test = single_token_predicate(themes.entries[theme])
+        single = np.fromiter(map(test, types), dtype=bool, count=len(types))
         counts[:, j] = np.bincount(doc_index[single[ids]], minlength=n_docs)
         if not runs:
             continue
@@ -153,8 +179,7 @@ def emphasis(
             position[key] = len(labels)
             labels.append(value)
     doc_groups = np.array([position[k] for k in keys], dtype=np.int64)
-    matchers = theme_set.matchers()
-    counts, totals = theme_counts(tokens, matchers)
+    counts, totals = theme_counts(tokens, theme_set)
     sizes = np.bincount(doc_groups, weights=totals, minlength=len(labels))
     empty = [labels[g] for g in np.flatnonzero(sizes == 0)]
     if empty:
@@ -162,7 +187,7 @@ def emphasis(
             describe("by", by, f"gives groups without tokens: {empty[:5]}",
                      todo="Drop empty documents first, or check the tokenizer's stopword settings.")
         )
-    return Emphasis(theme_set=theme_set.name, by=by, per=per, categories=list(matchers), groups=labels,
+    return Emphasis(theme_set=theme_set.name, by=by, per=per, categories=theme_set.names, groups=labels,
                     doc_ids=tokens.doc_ids, doc_groups=doc_groups, doc_counts=counts, doc_totals=totals)
 
 
