@@ -307,7 +307,9 @@ def agreement(coded: pd.DataFrame, *, unit: str = "unit", coder: str = "coder", 
     Args:
         coded: long DataFrame, one row per (unit, coder) with the code in ``value``;
             empty or missing codes are left out.
-        unit, coder, value: column names.
+        unit: column naming the coded unit (such as ``"sample_id"``).
+        coder: column naming the coder.
+        value: column holding the code.
         level: ``"nominal"``, ``"ordinal"``, ``"interval"`` or ``"ratio"``.
         by: optional column (such as ``"theme"``): one alpha per value of it.
 
@@ -369,7 +371,8 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
             filled in by one coder, or adjudicated codes), with the theme and a code saying
             whether the hit is a true instance of the theme: 1/0, True/False, yes/no, 是/否.
             Rows with an empty code are left out.
-        theme, value: column names.
+        theme: column naming the theme of each hit.
+        value: column holding the judgement.
         level: confidence level of the interval.
 
     Returns:

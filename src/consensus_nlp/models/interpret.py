@@ -13,16 +13,20 @@ The rankings follow stm's ``labelTopics`` (Roberts, Stewart & Tingley):
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..errors import ModelInputError, UnknownNameError, describe
+from ..errors import MissingDependencyError, ModelInputError, UnknownNameError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["RANKINGS", "COHERENCE_MEASURES", "term_scores", "term_frequencies", "coherence_of"]
+__all__ = ["RANKINGS", "COHERENCE_MEASURES", "term_scores", "term_frequencies", "coherence_of", "pyldavis_data",
+           "write_pyldavis"]
 
 RANKINGS = ("prob", "frex", "lift")
 COHERENCE_MEASURES = ("c_npmi", "c_v", "u_mass")
@@ -89,3 +93,44 @@ def coherence_of(topics: Iterable[Sequence[str]], texts: Sequence[Sequence[str]]
                            topn=max(len(t) for t in topics), processes=1)
     values = model.get_coherence_per_topic()
     return pd.Series(values, index=list(names) if names is not None else None, name=measure, dtype=float)
+
+
+def pyldavis_data(model: Any) -> Any:
+    """pyLDAvis' prepared data for a :class:`~consensus_nlp.TopicModel` (topic order kept)."""
+    try:
+        import pyLDAvis
+    except ModuleNotFoundError:
+        raise MissingDependencyError(describe("pyLDAvis", None, "is not installed",
+                                              todo='Install the extra: pip install "consensus-nlp[ldavis]".')) from None
+    freqs = term_frequencies(model.terms, model.texts, model.topic_word_, model.doc_topic_, model.doc_lengths)
+    freqs = freqs * max(1, sum(model.doc_lengths))
+    return pyLDAvis.prepare(model.topic_word_, model.doc_topic_, list(model.doc_lengths), list(model.terms), freqs,
+                            sort_topics=False, start_index=1, n_jobs=1)
+
+
+def write_pyldavis(model: Any, path: Path) -> Path:
+    """The LDAvis page of ``model`` as one self-contained HTML file, written atomically."""
+    import base64
+
+    prepared = pyldavis_data(model)
+    import pyLDAvis
+    from pyLDAvis import urls
+
+    def inline(file: str, mime: str) -> str:
+        return f"data:{mime};base64," + base64.b64encode(Path(file).read_bytes()).decode("ascii")
+
+    html = pyLDAvis.prepared_data_to_html(prepared, d3_url=inline(urls.D3_LOCAL, "text/javascript"),
+                                          ldavis_url=inline(urls.LDAVIS_LOCAL, "text/javascript"),
+                                          ldavis_css_url=inline(urls.LDAVIS_CSS_LOCAL, "text/css"),
+                                          visid="ldavis_consensus_nlp")
+    page = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>topics</title></head><body>\n{html}\n</body></html>\n'
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
+                                     delete=False) as fh:
+        try:
+            fh.write(page)
+        except BaseException:
+            fh.close()
+            os.unlink(fh.name)
+            raise
+    os.replace(fh.name, path)
+    return path

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import DocVars, thaw
-from ..errors import InvalidArgumentError, MissingDependencyError, ModelInputError, UnknownNameError, check_choice, \
-    check_int, check_random_state, describe
+from ..errors import InvalidArgumentError, ModelInputError, UnknownNameError, check_choice, check_int, \
+    check_random_state, describe
 from ..text.tokens import Tokens
 from .dtm import DTM
 from .engines import DEFAULT_ITERATIONS, fit_engine
@@ -347,15 +347,9 @@ class TopicModel:
         Raises:
             MissingDependencyError: pyLDAvis is not installed.
         """
-        try:
-            import pyLDAvis
-        except ModuleNotFoundError:
-            raise MissingDependencyError(describe("pyLDAvis", None, "is not installed",
-                                                  todo='Install the extra: pip install "consensus-nlp[ldavis]".')) from None
-        freqs = term_frequencies(self.terms, self.texts, self.topic_word_, self.doc_topic_, self.doc_lengths)
-        freqs = freqs * max(1, sum(self.doc_lengths))
-        return pyLDAvis.prepare(self.topic_word_, self.doc_topic_, list(self.doc_lengths), list(self.terms), freqs,
-                                sort_topics=False, start_index=1, n_jobs=1)
+        from .interpret import pyldavis_data
+
+        return pyldavis_data(self)
 
     def save_pyldavis(self, path: str | os.PathLike[str]) -> Path:
         """Write the pyLDAvis browser of this model to one self-contained HTML file.
@@ -364,27 +358,9 @@ class TopicModel:
         pyLDAvis), so the page opens without a network. Written to a temporary name and
         renamed, so a failure leaves no half-written file.
         """
-        import base64
-        import tempfile
+        from .interpret import write_pyldavis
 
-        prepared = self.to_pyldavis()
-        import pyLDAvis
-        from pyLDAvis import urls
-
-        def inline(file: str, mime: str) -> str:
-            return f"data:{mime};base64," + base64.b64encode(Path(file).read_bytes()).decode("ascii")
-
-        html = pyLDAvis.prepared_data_to_html(prepared, d3_url=inline(urls.D3_LOCAL, "text/javascript"),
-                                              ldavis_url=inline(urls.LDAVIS_LOCAL, "text/javascript"),
-                                              ldavis_css_url=inline(urls.LDAVIS_CSS_LOCAL, "text/css"),
-                                              visid="ldavis_consensus_nlp")
-        path = Path(path)
-        page = f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>topics</title></head><body>\n{html}\n</body></html>\n'
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",
-                                         delete=False) as fh:
-            fh.write(page)
-        os.replace(fh.name, path)
-        return path
+        return write_pyldavis(self, Path(path))
 
 
 def _jsonable(value: Any) -> Any:
