@@ -14,6 +14,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.errors import ConsensusNLPError, InvalidArgumentError, UnknownNameError
@@ -330,3 +332,27 @@ def test_one_pass_theme_counts_equal_the_per_theme_scan(corpus):
         expected = [[count_theme(words, *matchers[t]) for t in matchers] for words in tokens.words()]
         assert counts.tolist() == expected
         assert totals.tolist() == [len(w) for w in tokens.words()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 400), st.integers(0, 2)), min_size=6, max_size=40),
+       st.integers(0, 2**31 - 1))
+def test_intervals_and_comparisons_never_return_nan_for_groups_of_two_or_more(docs, seed):
+    hits = np.array([min(h, n) for h, n, _ in docs])
+    lengths = np.array([n for _, n, _ in docs])
+    groups = np.array([g for _, _, g in docs])
+    present = sorted(set(groups.tolist()))
+    groups = np.array([present.index(g) for g in groups])
+    result = rates_of(hits, lengths, groups)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # groups of one document warn
+        table = result.interval(n_boot=100, random_state=seed)
+    sizes = np.bincount(groups)
+    full = table[table["n_docs"] >= 2]
+    assert len(full) == (sizes >= 2).sum()
+    assert full[["rate", "low", "high"]].notna().all().all()
+    assert ((full["low"] <= full["rate"] + 1e-9) & (full["rate"] <= full["high"] + 1e-9)).all()
+    pairs = [g for g in range(len(sizes)) if sizes[g] >= 2]
+    if len(pairs) >= 2:
+        diff = result.compare(f"g{pairs[0]}", f"g{pairs[1]}", n_boot=100, n_perm=100, random_state=seed)
+        assert diff.notna().all().all() and diff["p"].between(1 / 101, 1).all()

@@ -149,7 +149,8 @@ class GroupRates:
         hits = self.doc_counts[picked].sum(axis=1)  # n_boot x categories
         sizes = self.doc_totals[picked].sum(axis=1).astype(float)
         sizes[sizes == 0] = np.nan  # a resample of empty documents only: no rate
-        return hits / sizes[:, None] * self.per
+        with np.errstate(invalid="ignore"):
+            return hits / sizes[:, None] * self.per
 
     def interval(self, *, level: float = 0.95, n_boot: int = 2000, random_state: int = 0) -> pd.DataFrame:
         """Percentile intervals of every rate by a document-level (cluster) bootstrap.
@@ -242,8 +243,9 @@ class GroupRates:
         order = rng.permuted(np.tile(np.arange(len(pooled)), (n_perm, 1)), axis=1)
         in_a = pooled[order[:, : len(ma)]]
         in_b = pooled[order[:, len(ma):]]
-        perm = (self.doc_counts[in_a].sum(axis=1) / self.doc_totals[in_a].sum(axis=1)[:, None]
-                - self.doc_counts[in_b].sum(axis=1) / self.doc_totals[in_b].sum(axis=1)[:, None]) * self.per
+        with np.errstate(divide="ignore", invalid="ignore"):  # a shuffle of token-less documents has no rate
+            perm = (self.doc_counts[in_a].sum(axis=1) / self.doc_totals[in_a].sum(axis=1)[:, None]
+                    - self.doc_counts[in_b].sum(axis=1) / self.doc_totals[in_b].sum(axis=1)[:, None]) * self.per
         extreme = (np.abs(perm) >= np.abs(diff) - 1e-12 * np.maximum(1.0, np.abs(diff))).sum(axis=0)
         return pd.DataFrame({"theme": list(self.categories), "rate_a": rate(ma), "rate_b": rate(mb),
                              "difference": diff, "low": low, "high": high, "p": (1 + extreme) / (1 + n_perm)})
