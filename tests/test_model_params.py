@@ -203,6 +203,8 @@ def test_trends_device_rates_and_first_appearances():
     rates = cn.device_rates(devices, corpus, by="year")
     assert rates.counts.loc["2003", "formulation"] == by_label["n_hits"].sum() - 1
     assert rates.totals.loc["2001"] == len(records[1]["text"])
+    assert rates.to_frame().columns.tolist() == ["year", "kind", "hits", "characters", "rate", "n_docs"]
+    assert rates.counts.columns.name == "kind" and rates.rates.attrs == {"per": 10_000.0, "unit": "characters"}
     tokens = cn.tokenize(corpus)
     with pytest.warns(UserWarning, match="single document"):  # one report per year here
         table = cn.trends(tokens, by="year", themes={"consult": ["协商", "共识"]}, n_boot=100)

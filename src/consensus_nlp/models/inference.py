@@ -54,6 +54,8 @@ class GroupRates:
         by: the metadata field that defines the groups.
         per: rates are counts per ``per`` units of the total (tokens, characters).
         categories: the column names (themes, device kinds), in order.
+        category: what a category is, the name of its column in long tables (``"theme"``, ``"kind"``).
+        unit: what the totals count (``"tokens"``, ``"characters"``), the name of their column.
         groups: group labels in order of first appearance.
         doc_ids: the documents (rows of ``doc_counts``).
         doc_groups: position in :attr:`groups` of each document's group (int array).
@@ -63,12 +65,13 @@ class GroupRates:
 
     def __init__(self, *, by: str, per: float, categories: Sequence[str], groups: Sequence[Any],
                  doc_ids: Sequence[str], doc_groups: Sequence[int], doc_counts: Any, doc_totals: Sequence[int],
-                 unit: str = "tokens") -> None:
+                 unit: str = "tokens", category: str = "theme") -> None:
         import numpy as np
 
         self.by = by
         self.per = float(per)
         self.unit = unit
+        self.category = category
         self.categories: tuple[str, ...] = tuple(categories)
         self.groups: tuple[Any, ...] = tuple(groups)
         self.doc_ids: tuple[str, ...] = tuple(doc_ids)
@@ -103,7 +106,7 @@ class GroupRates:
 
         counts, _ = self._group_sums()
         table = pd.DataFrame(counts, index=self._index(), columns=list(self.categories))
-        table.columns.name = "theme"
+        table.columns.name = self.category
         return table
 
     @property
@@ -121,12 +124,13 @@ class GroupRates:
         import pandas as pd
 
         table = pd.DataFrame(counts / totals[:, None] * self.per, index=self._index(), columns=list(self.categories))
-        table.columns.name = "theme"
+        table.columns.name = self.category
         table.attrs.update(per=self.per, unit=self.unit)
         return table
 
     def to_frame(self) -> pd.DataFrame:
-        """Long table: ``group`` (named :attr:`by`), ``theme``, ``hits``, ``tokens``, ``rate``, ``n_docs``."""
+        """Long table: ``group`` (named :attr:`by`), ``theme`` (named :attr:`category`), ``hits``, ``tokens``
+        (named :attr:`unit`), ``rate``, ``n_docs``."""
         import numpy as np
         import pandas as pd
 
@@ -134,8 +138,8 @@ class GroupRates:
         n_docs = np.bincount(self.doc_groups, minlength=len(self.groups))
         g, c = np.divmod(np.arange(counts.size), len(self.categories))
         return pd.DataFrame({
-            self.by: [self.groups[i] for i in g], "theme": [self.categories[j] for j in c],
-            "hits": counts.ravel(), "tokens": totals[g], "rate": (counts / totals[:, None] * self.per).ravel(),
+            self.by: [self.groups[i] for i in g], self.category: [self.categories[j] for j in c],
+            "hits": counts.ravel(), self.unit: totals[g], "rate": (counts / totals[:, None] * self.per).ravel(),
             "n_docs": n_docs[g],
         })
 
@@ -178,7 +182,7 @@ class GroupRates:
 
         level, n_boot = check_level(level), check_n_boot(n_boot)
         rng = np.random.default_rng(check_random_state(random_state))
-        table = self.to_frame()[[self.by, "theme", "rate", "n_docs"]]
+        table = self.to_frame()[[self.by, self.category, "rate", "n_docs"]]
         low = np.full((len(self.groups), len(self.categories)), np.nan)
         high = low.copy()
         single = []
@@ -194,7 +198,7 @@ class GroupRates:
                           f"interval (low/high are NaN): {single[:5]}. Use smaller units "
                           "(cn.units(corpus, 'paragraph')) to resample within a speech.", stacklevel=2)
         table = table.assign(low=low.ravel(), high=high.ravel())
-        return table[[self.by, "theme", "rate", "low", "high", "n_docs"]]
+        return table[[self.by, self.category, "rate", "low", "high", "n_docs"]]
 
     def _members(self, argument: str, group: Any) -> np.ndarray:
         import numpy as np
@@ -247,7 +251,7 @@ class GroupRates:
             perm = (self.doc_counts[in_a].sum(axis=1) / self.doc_totals[in_a].sum(axis=1)[:, None]
                     - self.doc_counts[in_b].sum(axis=1) / self.doc_totals[in_b].sum(axis=1)[:, None]) * self.per
         extreme = (np.abs(perm) >= np.abs(diff) - 1e-12 * np.maximum(1.0, np.abs(diff))).sum(axis=0)
-        return pd.DataFrame({"theme": list(self.categories), "rate_a": rate(ma), "rate_b": rate(mb),
+        return pd.DataFrame({self.category: list(self.categories), "rate_a": rate(ma), "rate_b": rate(mb),
                              "difference": diff, "low": low, "high": high, "p": (1 + extreme) / (1 + n_perm)})
 
 

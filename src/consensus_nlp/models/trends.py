@@ -90,7 +90,8 @@ def device_rates(
 
     Returns:
         :class:`~consensus_nlp.models.inference.GroupRates` with one category per device kind
-        (``unit="characters"``): ``.rates``, ``.counts``, ``.interval()``, ``.compare()``.
+        (``unit="characters"``, ``category="kind"``: long tables have ``kind`` and
+        ``characters`` columns): ``.rates``, ``.counts``, ``.interval()``, ``.compare()``.
 
     Raises:
         UnknownNameError: a device's doc_id is not in the corpus; an unknown kind or field.
@@ -120,7 +121,7 @@ def device_rates(
     for doc_id, kind in zip(devices["doc_id"], devices["kind"]):
         if kind in column:
             counts[index[doc_id], column[kind]] += 1
-    return GroupRates(by=by, per=per, unit="characters", categories=kinds, groups=[labels[g] for g in groups],
+    return GroupRates(by=by, per=per, unit="characters", category="kind", categories=kinds, groups=[labels[g] for g in groups],
                       doc_ids=[d.doc_id for d in corpus], doc_groups=[position[k] for k in keys],
                       doc_counts=counts, doc_totals=[len(d.text) for d in corpus])
 

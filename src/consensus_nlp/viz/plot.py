@@ -257,7 +257,8 @@ def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, 
     error bar per theme.
 
     Args:
-        table: DataFrame with a group column (first), ``theme``, ``rate``, ``low``, ``high``.
+        table: DataFrame with a group column (first), the category column (second: ``theme``,
+            ``kind``), ``rate``, ``low``, ``high``.
         themes: the themes to draw (default all, in table order).
         ax: Axes to draw on; a new figure when ``None``.
 
@@ -267,21 +268,22 @@ def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, 
     import numpy as np
     import pandas as pd
 
-    needed = {"theme", "rate", "low", "high"}
-    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns) or table.empty:
+    needed = {"rate", "low", "high"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns) or table.empty or table.shape[1] < 5:
         raise InputTypeError(describe("table", table, "is not an interval table",
                                       accepted="Emphasis.interval(): group, theme, rate, low, high"))
-    by = table.columns[0]
-    names = list(dict.fromkeys(table["theme"])) if themes is None else list(themes)
-    unknown = [t for t in names if t not in set(table["theme"])]
+    by, kind = table.columns[0], table.columns[1]
+    present = list(dict.fromkeys(table[kind]))
+    names = present if themes is None else list(themes)
+    unknown = [t for t in names if t not in present]
     if unknown:
-        raise InvalidArgumentError(describe("themes", unknown, "are not in the table", accepted=list(dict.fromkeys(table["theme"]))))
+        raise InvalidArgumentError(describe("themes", unknown, "are not in the table", accepted=present))
     groups = list(dict.fromkeys(table[by]))
     colors = _colors(len(names))
     if _is_time(groups):
         ax = _axes(ax, (8.0, 4.5))
         for color, name in zip(colors, names):
-            rows = table[table["theme"] == name].assign(_x=lambda d: d[by].map(lambda v: int(str(v)))).sort_values("_x")
+            rows = table[table[kind] == name].assign(_x=lambda d: d[by].map(lambda v: int(str(v)))).sort_values("_x")
             ax.plot(rows["_x"], rows["rate"], marker="o", markersize=3, color=color, label=str(name))
             ax.fill_between(rows["_x"], rows["low"], rows["high"], color=color, alpha=0.2, linewidth=0)
         ax.set_xlabel(str(by))
@@ -290,7 +292,7 @@ def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, 
         ax = _axes(ax, (8.0, 1.0 + 0.4 * len(groups) * max(1, len(names)) ** 0.5))
         step = 0.8 / max(1, len(names))
         for j, (color, name) in enumerate(zip(colors, names)):
-            rows = table[table["theme"] == name].set_index(by).reindex(groups)
+            rows = table[table[kind] == name].set_index(by).reindex(groups)
             y = np.arange(len(groups)) + (j - (len(names) - 1) / 2) * step
             rate = rows["rate"].to_numpy(dtype=float)
             err = np.vstack([rate - rows["low"].to_numpy(dtype=float), rows["high"].to_numpy(dtype=float) - rate])
