@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.devices import (KINDS, Device, find_citations, find_parallelism, find_quoted, find_slogans,
-                                   find_statistics, tag)
+                                   find_statistics, tag, tag_text)
 from consensus_nlp.errors import InputTypeError, UnknownNameError
 
 
@@ -188,7 +188,7 @@ def test_statistics_with_spaces_and_fullwidth_digits():
 
 def test_tag_text_returns_devices_sorted(speeches):
     text = _speech(speeches, "何效祖").text
-    devices = tag(text)
+    devices = tag_text(text)
     assert all(isinstance(d, Device) for d in devices)
     assert [d.start for d in devices] == sorted(d.start for d in devices)
     assert {d.kind for d in devices} == {"outline", "formulation", "parallelism", "quoted", "statistic"}
@@ -202,9 +202,25 @@ def test_tag_text_returns_devices_sorted(speeches):
 
 def test_tag_kinds():
     text = "一是增进“四个认同”，二是开展调研22次。"
-    assert [d.kind for d in tag(text, kinds=["statistic"])] == ["statistic"]
-    assert [(d.kind, d.label) for d in tag(text, kinds="outline")] == [("outline", "一是"), ("outline", "一是")]
-    assert [d.label for d in tag(text, kinds=["formulation", "statistic"])] == ["四个认同", "次"]
+    assert [d.kind for d in tag_text(text, kinds=["statistic"])] == ["statistic"]
+    # the label of an outline device is its marker as written; the family is in attrs
+    assert [(d.kind, d.label, d.attrs["family"]) for d in tag_text(text, kinds="outline")] == [
+        ("outline", "一是", "shi"), ("outline", "二是", "shi")]
+    assert [d.label for d in tag_text(text, kinds=["formulation", "statistic"])] == ["四个认同", "次"]
+
+
+def test_tag_returns_one_shape_for_a_text_and_a_corpus():
+    text = "一是增进“四个认同”，二是开展调研22次。"
+    frame = tag(text, kinds=["outline", "statistic"])
+    assert list(frame.columns) == ["doc_id", "kind", "label", "start", "end", "text", "attrs"]
+    assert frame[["doc_id", "kind", "label", "start", "end", "text"]].values.tolist() == [
+        [None, "outline", "一是", 0, 11, "一是增进“四个认同”，"], [None, "outline", "二是", 11, 21, "二是开展调研22次。"],
+        [None, "statistic", "次", 17, 20, "22次"]]
+    assert str(frame["start"].dtype) == "int64"
+    empty = tag("", kinds="outline")
+    assert list(empty.columns) == list(frame.columns) and len(empty) == 0
+    with pytest.raises(InputTypeError):
+        tag_text(5)  # type: ignore[arg-type]
     with pytest.raises(UnknownNameError) as err:
         tag(text, kinds=["outlines"])
     assert "'outline', 'formulation', 'parallelism', 'citation', 'slogan', 'quoted', 'statistic'" in str(err.value)
@@ -258,7 +274,7 @@ def test_kinds_constant():
     st.text(alphabet="一二三是、（）第，。；：\n“”四个认同政治思想进机关以习近平总书记指出按照部署12多万元%名次", max_size=120),
 ))
 def test_tag_spans_are_consistent(text):
-    for d in tag(text):
+    for d in tag_text(text):
         assert d.kind in KINDS
         assert 0 <= d.start < d.end <= len(text)
         assert text[d.start:d.end] == d.text
@@ -281,7 +297,7 @@ def test_quoted_names_and_sentences_are_not_slogans():
     assert [(d.label, d.text) for d in find_quoted(text)] == [("name", "三不政策")]
     text = ("毛主席批判了他们的破坏活动，明确指出：“无产阶级文化大革命，已经八年。现在，以安定为好。全党全军要团结。”"
             "毛主席还多次指示：“把国民经济搞上去”。")  # 1978
-    got = [(d.kind, d.label, d.text) for d in tag(text, kinds=["slogan", "quoted"])]
+    got = [(d.kind, d.label, d.text) for d in tag_text(text, kinds=["slogan", "quoted"])]
     assert got == [("quoted", "quote", "无产阶级文化大革命，已经八年。现在，以安定为好。全党全军要团结。"),
                    ("slogan", "motto", "把国民经济搞上去")]
     text = "根据党中央的决定，在县级以上党政领导班子和领导干部中开展“讲学习、讲政治、讲正气”的教育。"  # 2000

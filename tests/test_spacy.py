@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 import consensus_nlp as cn
-from consensus_nlp.devices import tag
+from consensus_nlp.devices import tag_text
 
 spacy = pytest.importorskip("spacy")
 
@@ -40,7 +40,7 @@ def test_tokenizer_keeps_text_and_uses_our_segmenter(nlp):
 def test_device_spans_are_aligned_to_tokens(nlp, speeches):
     text = speeches[1].text  # 刘进军
     doc = nlp(text)
-    devices = tag(text)
+    devices = tag_text(text)
     spans = list(doc.spans["devices"])
     assert len(spans) == len(devices)
     token_starts = {t.idx for t in doc}
@@ -148,4 +148,4 @@ def test_no_global_state_changed_apart_from_our_factory():
     assert {k: v for k, v in result["removed"].items() if v} == {}
     assert result["extensions_same"] is True
     assert result["jieba_same"] is True
-    assert result["spans"] == ["outline:一是", "formulation:四个认同", "outline:一是"]
+    assert result["spans"] == ["outline:一是", "formulation:四个认同", "outline:二是"]

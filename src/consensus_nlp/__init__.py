@@ -52,6 +52,8 @@ _LAZY: dict[str, str] = {
     "list_stopwords": "text.stopwords",
     "outline": "devices",
     "tag": "devices",
+    "tag_text": "devices",
+    "formulation_spread": "devices",
     "OutlineItem": "devices",
     "Device": "devices",
     "units": "unitize",
@@ -100,7 +102,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .devices import Device, OutlineItem, outline, tag
+    from .devices import Device, OutlineItem, formulation_spread, outline, tag, tag_text
     from .io.datasets import list_corpora, load_corpus
     from .io.encoding import read_text
     from .io.page.explain import explain_page

@@ -175,11 +175,11 @@ def _cmd_outline(args, out) -> int:
 
 
 def _cmd_tag(args, out) -> int:
-    from .devices import tag
+    from .devices import tag_text
 
     text = _read_input_text(args.file)
     kinds = None if args.kinds is None else [k.strip() for k in args.kinds.split(",") if k.strip()]
-    devices = tag(text, kinds=kinds)
+    devices = tag_text(text, kinds=kinds)
     rows = [
         {"kind": d.kind, "label": d.label, "start": d.start, "end": d.end, "text": d.text, "attrs": dict(d.attrs)}
         for d in devices

@@ -1,4 +1,4 @@
-"""Outlines: the enumerations that structure a speech or a report (一是…二是…, 一、二、, （一）…).
+"""Outlines: the enumerations that structure a speech or a report (一是…二是…, 一要…二要…, 一、二、, （一）…).
 
 How it decides (docs/devices.md has the full rules and examples):
 
@@ -41,6 +41,11 @@ _NUM = "[一二三四五六七八九十]{1,3}"
 
 _PATTERN = re.compile(
     rf"(?P<shi>{_NUM})是"
+    rf"|(?P<yao>{_NUM})要(?!求|素|点|件|害|务|闻|道|员|职|紧|案|领)"
+    rf"|(?P<kao>{_NUM})靠(?!近)"
+    rf"|(?P<ze>{_NUM})则(?!以)"
+    r"|(?P<fangmian>另一方面|一方面)"
+    rf"|(?P<qi>其{_NUM})(?=[，,、：:是])"
     rf"|(?P<dun>{_NUM})、"
     rf"|(?P<paren>[（(]{_NUM}[）)])"
     rf"|(?P<di>第{_NUM})(?=[，,、：:])"
@@ -61,15 +66,17 @@ class OutlineItem(NamedTuple):
 
     Attributes:
         level: 1 for the top level, 2 for an item nested in a level-1 item, ...
-        marker: the marker as written (``"一是"``, ``"一、"``, ``"（一）"``, ``"第一"``, ``"首先"``, ``"1."``, ``"①"``).
+        marker: the marker as written (``"一是"``, ``"一要"``, ``"一靠"``, ``"一则"``, ``"一方面"``,
+            ``"另一方面"``, ``"其一"``, ``"一、"``, ``"（一）"``, ``"第一"``, ``"首先"``, ``"1."``, ``"①"``).
         ordinal: position in its list (1, 2, ...).
         headline: the item's lead clause: from after the marker to the first 。！？；： outside
             quotation marks, or to the end of the paragraph (a heading) or of the item.
         start: offset of the marker.
         end: end of the item's content (before the next item of its list, the end of
             its section, or — for the last item of a list — see docs/devices.md).
-        family: the marker family (``"shi"``, ``"dun"``, ``"paren"``, ``"di"``, ``"seq"``,
-            ``"adot"``, ``"aparen"``, ``"circ"``).
+        family: the marker family (``"shi"`` 一是, ``"yao"`` 一要, ``"kao"`` 一靠, ``"ze"`` 一则,
+            ``"fangmian"`` 一方面…另一方面, ``"qi"`` 其一, ``"dun"`` 一、, ``"paren"`` （一）,
+            ``"di"`` 第一, ``"seq"`` 首先, ``"adot"`` 1., ``"aparen"`` （1）, ``"circ"`` ①).
     """
 
     level: int
@@ -139,7 +146,7 @@ def _candidates(text: str, layout: Layout) -> list[_Cand]:
         if not para_start and not _boundary_before(text, s, boundary):
             continue
         nxt = text[m.end(): m.end() + 2]
-        if family == "shi":
+        if family in ("shi", "yao", "kao", "ze"):
             ordinal = cn_number(raw)
             # 一是一、二是二: the numeral repeated right after 是 and then a boundary
             if nxt[:len(raw)] == raw and (len(text) <= m.end() + len(raw) or text[m.end() + len(raw)] in boundary + "\n"):
@@ -163,6 +170,10 @@ def _candidates(text: str, layout: Layout) -> list[_Cand]:
                 continue  # 第一、第二产业
         elif family == "seq":
             ordinal = _SEQ_ORDINAL[raw]
+        elif family == "fangmian":
+            ordinal = 2 if raw.startswith("另") else 1
+        elif family == "qi":
+            ordinal = cn_number(raw[1:])
         elif family == "adot":
             ordinal = int(raw.translate(FULLWIDTH_DIGITS))
         elif family == "aparen":

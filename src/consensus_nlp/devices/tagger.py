@@ -1,4 +1,4 @@
-"""``tag()``: every framing device of a text, or of a corpus as one long DataFrame."""
+"""``tag()``: every framing device of a text or a corpus as one long DataFrame; ``tag_text()``: the Device objects of one text."""
 
 from __future__ import annotations
 
@@ -19,15 +19,11 @@ from .statistics import find_statistics
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["tag", "COLUMNS"]
+__all__ = ["tag", "tag_text", "COLUMNS"]
 
 logger = logging.getLogger(__name__)
 
 COLUMNS = ["doc_id", "kind", "label", "start", "end", "text", "attrs"]
-
-# one readable marker per family, used as the label of outline devices
-_FAMILY_LABEL = {"shi": "一是", "dun": "一、", "paren": "（一）", "di": "第一", "seq": "首先",
-                 "adot": "1.", "aparen": "（1）", "circ": "①"}
 
 
 def check_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -46,12 +42,36 @@ def check_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in chosen)
 
 
+def tag_text(text: str, *, kinds: str | Iterable[str] | None = None) -> list[Device]:
+    """The framing devices of one text as :class:`Device` objects (the object form of :func:`tag`).
+
+    Examples:
+        >>> [(d.kind, d.label, d.text) for d in tag_text("一是做优“委员讲堂”。二是做强“文化品牌”。", kinds=["outline"])]
+        [('outline', '一是', '一是做优“委员讲堂”。'), ('outline', '二是', '二是做强“文化品牌”。')]
+
+    Args:
+        text: the text of one document.
+        kinds: which devices to look for (see :func:`tag`); ``None`` for all.
+
+    Returns:
+        A list of :class:`Device` sorted by start, with offsets into ``text``
+        (``text[d.start:d.end] == d.text``). An outline device's ``label`` is its
+        marker as written (``"二是"``, ``"（三）"``); its family is ``attrs["family"]``.
+
+    Raises:
+        InputTypeError: if ``text`` is not a str.
+        UnknownNameError: if a kind is not one of the seven.
+    """
+    chosen = check_kinds(kinds)
+    return _tag_text(check_text(text), chosen)
+
+
 def _tag_text(text: str, kinds: tuple[str, ...]) -> list[Device]:
     found: list[Device] = []
     items = outline(text) if {"outline", "formulation", "parallelism"} & set(kinds) else []
     if "outline" in kinds:
         for it in items:
-            found.append(Device("outline", _FAMILY_LABEL.get(it.family, it.family), it.start, it.end,
+            found.append(Device("outline", it.marker, it.start, it.end,
                                 text[it.start:it.end],
                                 {"level": it.level, "marker": it.marker, "ordinal": it.ordinal,
                                  "headline": it.headline, "family": it.family}))
@@ -77,14 +97,13 @@ def _tag_text(text: str, kinds: tuple[str, ...]) -> list[Device]:
     return found
 
 
-def tag(
-    data: str | Iterable[Document], *, kinds: str | Iterable[str] | None = None
-) -> list[Device] | pd.DataFrame:
-    """Find the framing devices of a text, or of every document of a corpus.
+def tag(data: str | Iterable[Document], *, kinds: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """Find the framing devices of a text, or of every document of a corpus, as one DataFrame.
 
     Examples:
-        >>> [(d.kind, d.label, d.text) for d in tag("一是做优“委员讲堂”。二是做强“文化品牌”。", kinds=["outline"])]
-        [('outline', '一是', '一是做优“委员讲堂”。'), ('outline', '一是', '二是做强“文化品牌”。')]
+        >>> frame = tag("一是做优“委员讲堂”。二是做强“文化品牌”。", kinds=["outline"])
+        >>> frame[["doc_id", "kind", "label", "start", "end"]].values.tolist()
+        [[None, 'outline', '一是', 0, 11], [None, 'outline', '二是', 11, 22]]
 
     Args:
         data: the text of one document (a ``str``), or a :class:`~consensus_nlp.Corpus`
@@ -94,28 +113,29 @@ def tag(
             accepted); ``None`` for all.
 
     Returns:
-        For a text, a list of :class:`Device` sorted by start, with offsets into that
-        text (``text[d.start:d.end] == d.text``). For documents, a pandas DataFrame
-        with one row per device and the columns ``doc_id``, ``kind``, ``label``,
-        ``start``, ``end``, ``text``, ``attrs`` (a JSON-able dict), followed by one
-        column per metadata field of the documents (a field whose name clashes with
-        one of those columns is prefixed ``meta_``).
+        Always a pandas DataFrame with one row per device and the columns ``doc_id``
+        (``None`` for a bare text), ``kind``, ``label``, ``start``, ``end``, ``text``,
+        ``attrs`` (a JSON-able dict), followed by one column per metadata field of the
+        documents (a field whose name clashes with one of those columns is prefixed
+        ``meta_``). Offsets refer to each document's text. For :class:`Device`
+        objects of one text use :func:`tag_text`.
 
     Raises:
         UnknownNameError: if a kind is not one of the seven.
         InputTypeError: if ``data`` is neither a str nor documents.
     """
     chosen = check_kinds(kinds)
+    import pandas as pd
+
     if isinstance(data, str):
-        return _tag_text(data, chosen)
+        rows = [_row(None, d, {}) for d in _tag_text(data, chosen)]
+        return pd.DataFrame(rows, columns=COLUMNS).astype({"start": "int64", "end": "int64"})
     if isinstance(data, (bytes, bytearray, Document)) or not isinstance(data, Iterable):
         raise InputTypeError(
             describe("data", data, "is neither a text nor a collection of documents",
                      accepted="str, Corpus or an iterable of Document",
                      todo="Decode bytes first; wrap a single Document in a list.")
         )
-    import pandas as pd
-
     rows: list[dict[str, Any]] = []
     meta_keys: dict[str, None] = {}
     n_docs = 0
@@ -127,10 +147,13 @@ def tag(
         n_docs += 1
         meta = {(f"meta_{k}" if k in COLUMNS else k): thaw(v) for k, v in doc.meta.items()}
         meta_keys.update(dict.fromkeys(meta))
-        for d in _tag_text(doc.text, chosen):
-            rows.append({"doc_id": doc.doc_id, "kind": d.kind, "label": d.label, "start": d.start, "end": d.end,
-                         "text": d.text, "attrs": d.attrs, **meta})
+        rows += [_row(doc.doc_id, d, meta) for d in _tag_text(doc.text, chosen)]
     logger.debug("tagged %d documents: %d devices", n_docs, len(rows))
     columns = COLUMNS + list(meta_keys)
     frame = pd.DataFrame(rows, columns=columns)
     return frame.astype({"start": "int64", "end": "int64"})
+
+
+def _row(doc_id: Any, d: Device, meta: dict[str, Any]) -> dict[str, Any]:
+    return {"doc_id": doc_id, "kind": d.kind, "label": d.label, "start": d.start, "end": d.end,
+            "text": d.text, "attrs": d.attrs, **meta}

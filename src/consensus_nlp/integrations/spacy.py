@@ -101,9 +101,9 @@ class DevicesComponent:
         self.kinds = check_kinds(kinds)
 
     def __call__(self, doc: Doc) -> Doc:
-        from ..devices import tag
+        from ..devices import tag_text
 
-        devices = tag(doc.text, kinds=self.kinds)
+        devices = tag_text(doc.text, kinds=self.kinds)
         spans = []
         outline_spans = []
         for d in devices:
