@@ -54,6 +54,8 @@ class Formulation:
     max_gap_chars: int
     context_only: bool
     source: str
+    first_year: int
+    introduced: str
 
     @property
     def short_forms(self) -> tuple[str, ...]:
@@ -73,7 +75,7 @@ def load_formulations() -> tuple[Formulation, ...]:
             label=e["label"], category=e["category"], gloss=e["gloss"], variants=tuple(e.get("variants", [])),
             members=members, min_members=int(e.get("min_members", default_min)),
             max_gap_chars=int(e.get("max_gap_chars", 4)), context_only=bool(e.get("context_only", False)),
-            source=e["source"],
+            source=e["source"], first_year=int(e["first_year"]), introduced=e["introduced"],
         ))
     return tuple(out)
 
@@ -122,8 +124,8 @@ def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, An
     for m in comp["short_re"].finditer(text):
         form = m.group(0)
         s, e = m.start(), m.end()
-        if form[0] in _NUMERALS and s > 0 and text[s - 1] in _NUMERALS:
-            continue
+        if form[0] in _NUMERALS and s > 0 and text[s - 1] in _NUMERALS + "第再":
+            continue  # 十三五 inside 二十三五, 三讲 inside 第三讲 / 再三讲
         if form[-1] in _NUMERALS and e < len(text) and text[e] in _MEASURE_AFTER:
             continue
         if form.startswith("“") and form.endswith("”"):
@@ -131,7 +133,7 @@ def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, An
         f = entries[comp["short"][form]]
         quoted = s > 0 and text[s - 1] == "“" and e < len(text) and text[e] == "”"
         out.append(make("formulation", f.label, text, s, e, form="short", members=[],
-                        category=f.category, gloss=f.gloss, quoted=quoted))
+                        category=f.category, gloss=f.gloss, quoted=quoted, first_year=f.first_year))
     return out
 
 
@@ -151,7 +153,7 @@ def _expanded(text: str, entries: tuple[Formulation, ...], comp: dict[str, Any])
             s, e = cluster[0][0], cluster[-1][1]
             members = [text[a:b] for a, b, _ in cluster]
             out.append(make("formulation", f.label, text, s, e, form="expanded", members=members,
-                            category=f.category, gloss=f.gloss, quoted=False))
+                            category=f.category, gloss=f.gloss, quoted=False, first_year=f.first_year))
 
     for i, hs in hits.items():
         gap = entries[i].max_gap_chars
@@ -173,7 +175,7 @@ def _expanded(text: str, entries: tuple[Formulation, ...], comp: dict[str, Any])
             if len(found) >= f.min_members:
                 out.append(make("formulation", f.label, text, m.start(), m.end(), form="expanded",
                                 members=[m.group(0)], category=f.category, gloss=f.gloss, quoted=False,
-                                compressed=True))
+                                compressed=True, first_year=f.first_year))
     return out
 
 
@@ -181,94 +183,118 @@ def _split_items(s: str) -> list[str]:
     return [p for p in re.split(r"[、，,；;]", s) if p]
 
 
+def _sentence_ends(text: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"[。！？!?\n]", text)]
+
+
+def _enumeration(text: str, s: int, e: int, n: int, ctx: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """How ``n`` members are enumerated next to the summary ``text[s:e]``, if they are."""
+    # before: “甲、乙、丙、丁”四大… or 甲、乙、丙四个…
+    before = text[max(0, s - 120):s]
+    if before.endswith("”"):
+        q = before.rfind("“")
+        if q >= 0 and len(_split_items(before[q + 1:-1])) == n:
+            return "preceding list", _split_items(before[q + 1:-1])
+    # after: a colon, then n items in the sentence (looked for within a bounded window)
+    c = next((k for k in range(e, min(e + 3, len(text))) if text[k] in "：:"), -1)
+    if c >= 0 and (c == e or c == e + 1):
+        ends = ctx["ends"]
+        k = bisect.bisect_left(ends, c)
+        stop = ends[k] if k < len(ends) else len(text)
+        if stop - c <= ctx["max_colon"]:
+            parts = _split_items(text[c + 1:stop])
+            if len(parts) == n:
+                return "colon", parts
+    # the next outline list, starting soon after, with n items
+    lists, starts = ctx["lists"], ctx["list_starts"]
+    k = bisect.bisect_left(starts, e)
+    if k < len(starts) and starts[k] - e <= ctx["window"] and len(lists[starts[k]]) == n:
+        return "outline", [it.headline for it in lists[starts[k]]]
+    return None
+
+
 def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) -> list[Device]:
     cfg = rules()["generic_summaries"]
     nums, cls_, maxlen = cfg["numerals"], cfg["classifiers"], cfg["max_term_chars"]
     not_terms = tuple(cfg["not_terms"])
-    window = cfg["enumeration_window_chars"]
+    counts_only = tuple(cfg["enumerated_only_terms"])
     term_stop = cfg["term_stop_chars"]
     term_heads = tuple(cfg["term_heads"])
     out: list[Device] = []
-    quoted_whole = re.compile(rf"“([{nums}]{{1,2}})([{cls_}])([^“”\s，。、；：,;:]{{1,{maxlen}}})”")
-    compound = re.compile(rf"“([{nums}一][^“”\s，。、；：,;:]{{1,8}})”")
+    quoted_whole = re.compile(rf"[“『「]([{nums}]{{1,2}})([{cls_}])([^“”『』「」\s，。、；：,;:]{{1,{maxlen}}})[”』」]")
+    qnums = cfg["quoted_term_numerals"]
+    quoted_term = re.compile(rf"[“『「]([{qnums}][^“”『』「」\s，。、；：,;:]{{1,{cfg['quoted_term_max_chars'] - 1}}})[”』」]")
     bare = re.compile(rf"([{nums}]{{1,2}})([{cls_}])([\u4e00-\u9fff]{{2,{maxlen}}})")
     lists = {lst[0].start: lst for lst in outline_lists(items) if len(lst) >= 2}
-    list_starts = sorted(lists)
-
+    ctx = {"ends": _sentence_ends(text), "max_colon": cfg["max_colon_list_chars"], "lists": lists,
+           "list_starts": sorted(lists), "window": cfg["enumeration_window_chars"]}
     taken = sorted(taken)
 
     def overlaps(s: int, e: int) -> bool:
         k = bisect.bisect_left(taken, (e, e))
         return any(a < e and s < b for a, b in taken[max(0, k - 32):k])
 
-    def enumeration(s: int, e: int, n: int) -> tuple[str, list[str]] | None:
-        # before: “甲、乙、丙、丁”四大… or 甲、乙、丙四个…
-        before = text[max(0, s - 120):s]
-        if before.endswith("”"):
-            q = before.rfind("“")
-            if q >= 0 and len(_split_items(before[q + 1:-1])) == n:
-                return "preceding list", _split_items(before[q + 1:-1])
-        # after: a colon, then n items in the sentence
-        after = text[e:e + 3]
-        if after[:1] in "：:" or after[1:2] in "：:":
-            c = text.find("：", e, e + 3)
-            c = c if c >= 0 else text.find(":", e, e + 3)
-            stop = c + 1
-            while stop < len(text) and text[stop] not in "。！？!?\n":
-                stop += 1
-            parts = _split_items(text[c + 1:stop])
-            if len(parts) == n:
-                return "colon", parts
-        # the next outline list, starting soon after, with n items
-        k = bisect.bisect_left(list_starts, e)
-        if k < len(list_starts) and list_starts[k] - e <= window and len(lists[list_starts[k]]) == n:
-            return "outline", [it.headline for it in lists[list_starts[k]]]
-        return None
-
     def add(s: int, e: int, n: int | None, cue: str, members: list[str]) -> None:
         if overlaps(s, e):
             return
         out.append(make("formulation", text[s:e], text, s, e, form="generic", members=members, cue=cue,
-                        count=n, quoted=s > 0 and text[s - 1] == "“"))
+                        count=n, quoted=s > 0 and text[s - 1] in "“『「"))
         bisect.insort(taken, (s, e))
 
     for m in quoted_whole.finditer(text):
         n = cn_number(m.group(1).replace("两", "二"))
         if n is None or m.group(3).startswith(not_terms):
             continue
-        s, e = m.start() + 1, m.end() - 1
-        found = enumeration(m.start(), m.end(), n)
-        add(s, e, n, "quoted" if found is None else f"quoted+{found[0]}", [] if found is None else found[1])
-    for m in compound.finditer(text):
-        body = m.group(1)
-        numerals = sum(c in "一二两三四五六七八九十" for c in body)
-        if numerals < 2 or numerals == len(body) or not all(is_han(c) for c in body):
-            continue  # “八七”, “七一” are dates and plan numbers, not summaries
-        add(m.start() + 1, m.end() - 1, None, "quoted compound", [])
+        found = _enumeration(text, m.start(), m.end(), n, ctx)
+        if found is None and m.group(3).startswith(counts_only):
+            continue
+        add(m.start() + 1, m.end() - 1, n, "quoted" if found is None else f"quoted+{found[0]}",
+            [] if found is None else found[1])
+    for m in quoted_term.finditer(text):
+        _quoted_term(text, m, cfg, ctx, add)
     for m in bare.finditer(text):
-        s = m.start()
-        if s > 0 and (text[s - 1] in _NUMERALS or text[s - 1] in "第“" or text[s - 1].isdigit()):
-            continue
-        numeral, classifier, term = m.groups()
-        if len(numeral) > 1 and classifier == "大":
-            continue
-        n = cn_number(numeral.replace("两", "二"))
-        if n is None or n < 2 or term.startswith(not_terms):
-            continue
-        e = m.end()
-        stop = next((k for k in range(m.start(3), e) if text[k] in term_stop), e)
-        cut = min(stop, m.start(3) + cfg["max_bare_term_chars"])
-        # 十大重点节能工程: a longer term is kept when it ends in a head noun
-        cut = next((k for k in range(stop, cut, -1) if text[m.start(3):k].endswith(term_heads)), cut)
-        if cut - m.start(3) < 2:
-            continue
-        e = cut
-        found = enumeration(s, e, n)
-        if found is not None:
-            add(s, e, n, found[0], found[1])
-        elif classifier == "大":
-            add(s, e, n, "大", [])
+        _bare(text, m, cfg, ctx, add, (not_terms, counts_only, term_stop, term_heads))
     return out
+
+
+def _quoted_term(text: str, m: re.Match[str], cfg: dict[str, Any], ctx: dict[str, Any], add: Any) -> None:
+    """“三讲”, 『六个一百』, “两山一湖”: a quoted short term that starts with a numeral."""
+    body = m.group(1)
+    numerals = [c for c in body if c in "一二两三四五六七八九十百千双"]
+    if (len(numerals) == len(body) or not all(is_han(c) for c in body) or body in cfg["not_quoted_terms"]
+            or (body[0] == "一" and len(numerals) < 2)):
+        return  # “七一”, “八七” are dates and plan numbers; “一切向钱看” is not a summary
+    n = 2 if body[0] == "双" else cn_number(body[0].replace("两", "二"))
+    found = _enumeration(text, m.start(), m.end(), n, ctx) if n else None
+    add(m.start() + 1, m.end() - 1, n if len(numerals) == 1 else None,
+        "quoted term" if found is None else f"quoted term+{found[0]}", [] if found is None else found[1])
+
+
+def _bare(text: str, m: re.Match[str], cfg: dict[str, Any], ctx: dict[str, Any], add: Any,
+          terms: tuple[Any, ...]) -> None:
+    """四大文化品牌, 三个方面：…: a numeral, a classifier and a term, kept with a cue (大 or an enumeration)."""
+    not_terms, counts_only, term_stop, term_heads = terms
+    s = m.start()
+    if s > 0 and (text[s - 1] in _NUMERALS or text[s - 1] in "第“" or text[s - 1].isdigit()):
+        return
+    numeral, classifier, term = m.groups()
+    if len(numeral) > 1 and classifier == "大":
+        return
+    n = cn_number(numeral.replace("两", "二"))
+    if n is None or n < 2 or term.startswith(not_terms):
+        return
+    e = m.end()
+    stop = next((k for k in range(m.start(3), e) if text[k] in term_stop), e)
+    cut = min(stop, m.start(3) + cfg["max_bare_term_chars"])
+    # 十大重点节能工程: a longer term is kept when it ends in a head noun
+    cut = next((k for k in range(stop, cut, -1) if text[m.start(3):k].endswith(term_heads)), cut)
+    if cut - m.start(3) < 2:
+        return
+    found = _enumeration(text, s, cut, n, ctx)
+    if found is not None:
+        add(s, cut, n, found[0], found[1])
+    elif classifier == "大" and not term.startswith(counts_only):
+        add(s, cut, n, "大", [])
 
 
 def find_formulations(

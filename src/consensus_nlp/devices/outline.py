@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .common import CIRCLED, FULLWIDTH_DIGITS, Layout, check_text, cn_number, quote_aware_find, rules
+from .common import CIRCLED, FULLWIDTH_DIGITS, Layout, check_text, cn_number, StopFinder, rules
 
 __all__ = ["OutlineItem", "outline"]
 
@@ -276,6 +276,7 @@ def outline(text: str) -> list[OutlineItem]:
     valid = [len(lst.items) >= 2 for lst in lists]
     stops = rules()["headline_stop_chars"]["chars"]
     enders = rules()["sentence_end_chars"]["chars"]
+    stop_finder, end_finder = StopFinder(text, stops), StopFinder(text, enders)
 
     def level_of(idx: int) -> int:
         level = 1
@@ -308,7 +309,7 @@ def outline(text: str) -> list[OutlineItem]:
                 para_end = layout.para_end(c.start)
                 one_sentence = not any(ch in enders for ch in text[items[0].start:c.start])
                 if one_sentence:
-                    stop = quote_aware_find(text, c.content_start, para_end, enders)
+                    stop = end_finder.find(c.content_start, para_end)
                     ends.append(min(limit, stop + 1 if stop < para_end else para_end))
                 else:
                     ends.append(min(limit, para_end))
@@ -316,7 +317,7 @@ def outline(text: str) -> list[OutlineItem]:
             extra = "，,、；;" if lst.shape == "inline" else ""
             e = _rstrip_end(text, c.start, e, extra)
             e = max(e, c.marker_end)
-            h_end = quote_aware_find(text, c.content_start, e, stops)
+            h_end = stop_finder.find(c.content_start, e)
             h_end = _rstrip_end(text, c.content_start, h_end, "，,、")
             headline = text[c.content_start:h_end] if h_end > c.content_start else ""
             result.append(OutlineItem(level, c.marker, c.ordinal, headline, c.start, e, c.family))

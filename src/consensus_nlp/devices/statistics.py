@@ -33,7 +33,9 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, Any]]:
     mult = "".join(cfg["multipliers"])
     pat = re.compile(
         rf"(?P<before>{before})?"
-        r"(?P<num>[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?:[.．·][0-9０-９]+)?|[0-9０-９]+(?:[.．·][0-9０-９]+)?)"
+        # a number starts only where a run of digits starts: without the look-behind the
+        # pattern is tried again at every digit of a long run without a unit (quadratic)
+        r"(?<![0-9０-９])(?P<num>[0-9０-９]{1,3}(?:[,，][0-9０-９]{3})+(?:[.．·][0-9０-９]+)?|[0-9０-９]+(?:[.．·][0-9０-９]+)?)"
         rf"[ \t\u3000]*(?P<a1>{after})?(?P<mult>[{mult}])?(?P<a2>{after})?[ \t\u3000]*"
         rf"(?P<unit>{alternation(cfg['units'])})"
     )
