@@ -195,6 +195,9 @@ def _enumeration(text: str, s: int, e: int, n: int, ctx: dict[str, Any]) -> tupl
         q = before.rfind("“")
         if q >= 0 and len(_split_items(before[q + 1:-1])) == n:
             return "preceding list", _split_items(before[q + 1:-1])
+    found = _preceding_list(text, s, n, ctx)
+    if found is not None:
+        return "preceding list", found
     # after: a colon, then n items in the sentence (looked for within a bounded window)
     c = next((k for k in range(e, min(e + 3, len(text))) if text[k] in "：:"), -1)
     if c >= 0 and (c == e or c == e + 1):
@@ -213,6 +216,21 @@ def _enumeration(text: str, s: int, e: int, n: int, ctx: dict[str, Any]) -> tupl
     return None
 
 
+def _preceding_list(text: str, s: int, n: int, ctx: dict[str, Any]) -> list[str] | None:
+    """政治、经济、思想和组织这四个方面: ``n`` members listed right before the count, in its clause."""
+    a = max(0, s - ctx["preceding_chars"])
+    cut = max(text.rfind(c, a, s) for c in "，,。；;：:！？!?\n")
+    before = text[max(a, cut + 1):s]
+    for w in ("这些", "这", "那", "等", "共"):
+        if before.endswith(w):
+            before = before[: -len(w)]
+            break
+    parts = ctx["separators"].split(before)
+    if len(parts) == n and all(p.strip() for p in parts):
+        return [p.strip() for p in parts]
+    return None
+
+
 def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) -> list[Device]:
     cfg = rules()["generic_summaries"]
     nums, cls_, maxlen = cfg["numerals"], cfg["classifiers"], cfg["max_term_chars"]
@@ -227,6 +245,8 @@ def _generic(text: str, items: list[OutlineItem], taken: list[tuple[int, int]]) 
     bare = re.compile(rf"([{nums}]{{1,2}})([{cls_}])([\u4e00-\u9fff]{{2,{maxlen}}})")
     lists = {lst[0].start: lst for lst in outline_lists(items) if len(lst) >= 2}
     ctx = {"ends": _sentence_ends(text), "max_colon": cfg["max_colon_list_chars"], "lists": lists,
+           "preceding_chars": cfg["preceding_list_chars"],
+           "separators": re.compile(alternation(cfg["preceding_list_separators"])),
            "list_starts": sorted(lists), "window": cfg["enumeration_window_chars"]}
     taken = sorted(taken)
 
@@ -295,6 +315,8 @@ def _bare(text: str, m: re.Match[str], cfg: dict[str, Any], ctx: dict[str, Any],
         add(s, cut, n, found[0], found[1])
     elif classifier == "大" and not term.startswith(counts_only):
         add(s, cut, n, "大", [])
+    elif classifier in "项条" and text[m.start(3):cut].endswith(tuple(cfg["named_set_heads"])):
+        add(s, cut, n, "named set", [])
 
 
 def find_formulations(

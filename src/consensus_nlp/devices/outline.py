@@ -132,6 +132,20 @@ def _shape(text: str, layout: Layout, start: int) -> str:
     return "lead"
 
 
+_REPEATABLE = {"shi", "fangmian"}
+
+
+def _repeated_first(out: list[_Cand], family: str, ordinal: int | None, s: int, layout: Layout, text: str) -> int | None:
+    """一是…，一是… and 一方面…，一方面… in one sentence: the repeated first marker counts on (2, 3, …)."""
+    if ordinal != 1 or family not in _REPEATABLE:
+        return ordinal
+    prev = next((c for c in reversed(out[-8:]) if c.family == family), None)
+    if prev is None or prev.para != layout.para_index(s) or not prev.marker.startswith(("一", "另一")) \
+            or prev.marker.startswith("另") or any(ch in "。！？!?" for ch in text[prev.start:s]) or s - prev.start > 300:
+        return ordinal
+    return prev.ordinal + 1
+
+
 def _candidates(text: str, layout: Layout) -> list[_Cand]:
     boundary = rules()["boundary_chars"]["chars"]
     out: list[_Cand] = []
@@ -141,7 +155,8 @@ def _candidates(text: str, layout: Layout) -> list[_Cand]:
         s = m.start()
         raw = m.group(family)
         para_start = layout.is_para_start(s)
-        if family in _PARA_ONLY and not para_start:
+        # 一、 inside a paragraph only in a run after a colon or semicolon (报告分六个部分：一、…；二、…)
+        if family in _PARA_ONLY and not para_start and not (family == "dun" and s > 0 and text[s - 1] in "：:；;"):
             continue
         if not para_start and not _boundary_before(text, s, boundary):
             continue
@@ -182,6 +197,7 @@ def _candidates(text: str, layout: Layout) -> list[_Cand]:
             ordinal = CIRCLED.index(raw) + 1
         if ordinal is None or ordinal == 0:
             continue
+        ordinal = _repeated_first(out, family, ordinal, s, layout, text)
         marker = m.group(0)
         content = m.end()
         while content < len(text) and text[content] in "，,、：: \t\u3000":
