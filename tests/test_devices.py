@@ -289,12 +289,16 @@ def test_quoted_names_and_sentences_are_not_slogans():
             "个人的所谓“自由”，曾经在我们国家许多地方实行打砸抢、冲击机关、破坏生产和交通，造成了极其严重的灾难。")  # 1979
     assert find_slogans(text) == []
     assert [(d.kind, d.label, d.text) for d in find_quoted(text)] == [
-        ("quoted", "name", "四人帮"), ("quoted", "name", "自由")]
+        ("quoted", "name", "自由")]  # “四人帮” is a formulation (formulations.json, 1976)
     text = "中国对歧视性的“不扩散核武器条约”持批评态度，不参加这个条约，但是并不主张核扩散。"  # 1984
     assert find_slogans(text) == [] and [d.label for d in find_quoted(text)] == ["name"]
     text = "台湾当局仍然坚持“不接触、不谈判、不妥协”的“三不政策”，坚守反共拒和的顽固立场。"  # 1990
     assert [(d.label, d.text) for d in find_slogans(text)] == [("motto", "不接触、不谈判、不妥协")]
-    assert [(d.label, d.text) for d in find_quoted(text)] == [("name", "三不政策")]
+    # “三不政策” is a numeric shorthand: a formulation (quoted term), no longer an other quoted name
+    assert find_quoted(text) == []
+    from consensus_nlp.devices import find_formulations
+    assert [(d.label, d.attrs["cue"], d.attrs["members"]) for d in find_formulations(text)] == [
+        ("三不政策", "quoted term+preceding list", ["不接触", "不谈判", "不妥协"])]
     text = ("毛主席批判了他们的破坏活动，明确指出：“无产阶级文化大革命，已经八年。现在，以安定为好。全党全军要团结。”"
             "毛主席还多次指示：“把国民经济搞上去”。")  # 1978
     got = [(d.kind, d.label, d.text) for d in tag_text(text, kinds=["slogan", "quoted"])]

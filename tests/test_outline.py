@@ -231,15 +231,18 @@ def test_headings_do_not_nest_in_a_preview_sentence(gov_reports_dir):
 
 
 def test_heading_paragraphs_after_an_in_sentence_list(gov_reports_dir):
-    # 1978: “一是社会制度腐败，二是经济技术落后” ends with its paragraph; 第一，全国动员… are headings
+    # 1978: “一是社会制度腐败，二是经济技术落后” ends with its paragraph; 第一，全国动员… are headings;
+    # the preview “报告分六个部分：一、…；二、…；…六、…” is an in-sentence 一、 run after a colon
     assert [m for m, _ in _top(gov_reports_dir, "1978政府工作报告_华国锋")] == [
-        "一是", "二是", "第一", "第二", "第三", "第四", "第五", "第六"]
+        "一、", "二、", "三、", "四、", "五、", "六、", "一是", "二是", "第一", "第二", "第三", "第四", "第五", "第六"]
 
 
 def test_headings_do_not_nest_in_leads_of_their_family(gov_reports_dir):
-    # 1988: five principles 一、牢固树立…，… laid out as paragraph leads, then ten 一、 task headings
+    # 1988: five price measures in one sentence after a colon (“…：一、继续坚持…；二、…”), five principles
+    # 一、牢固树立…，… laid out as paragraph leads, then ten 一、 task headings
     top = _top(gov_reports_dir, "1988政府工作报告_李鹏")
     dun = [(m, h) for m, h in top if m.endswith("、")]
-    assert [m for m, _ in dun] == ["一、", "二、", "三、", "四、", "五、",
+    assert [m for m, _ in dun] == ["一、", "二、", "三、", "四、", "五、", "一、", "二、", "三、", "四、", "五、",
                                    "一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、"]
-    assert dun[5] == ("一、", "大力发展农业生产和加强基础工业、基础设施的建设，以保持国民经济的持续稳定增长")
+    assert dun[1][1].startswith("从增加供给和抑制需求两方面入手")
+    assert dun[10] == ("一、", "大力发展农业生产和加强基础工业、基础设施的建设，以保持国民经济的持续稳定增长")

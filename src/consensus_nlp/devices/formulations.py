@@ -285,9 +285,10 @@ def _quoted_term(text: str, m: re.Match[str], cfg: dict[str, Any], ctx: dict[str
             or (body[0] == "一" and len(numerals) < 2)):
         return  # “七一”, “八七” are dates and plan numbers; “一切向钱看” is not a summary
     n = 2 if body[0] == "双" else cn_number(body[0].replace("两", "二"))
+    cue = "quoted term" if len(numerals) == 1 else "quoted compound"
     found = _enumeration(text, m.start(), m.end(), n, ctx) if n else None
     add(m.start() + 1, m.end() - 1, n if len(numerals) == 1 else None,
-        "quoted term" if found is None else f"quoted term+{found[0]}", [] if found is None else found[1])
+        cue if found is None else f"{cue}+{found[0]}", [] if found is None else found[1])
 
 
 def _bare(text: str, m: re.Match[str], cfg: dict[str, Any], ctx: dict[str, Any], add: Any,
