@@ -305,7 +305,11 @@ def test_quoted_names_and_sentences_are_not_slogans():
     assert got == [("quoted", "quote", "无产阶级文化大革命，已经八年。现在，以安定为好。全党全军要团结。"),
                    ("slogan", "motto", "把国民经济搞上去")]
     text = "根据党中央的决定，在县级以上党政领导班子和领导干部中开展“讲学习、讲政治、讲正气”的教育。"  # 2000
-    assert [(d.label, d.text) for d in find_slogans(text)] == [("motto", "讲学习、讲政治、讲正气")]
+    # the members of 三讲 (formulations.json, 1995): an expanded formulation, so no longer a motto
+    assert find_slogans(text) == []
+    from consensus_nlp.devices import find_formulations
+    assert [(d.label, d.attrs["form"], d.text) for d in find_formulations(text)] == [
+        ("三讲", "expanded", "讲学习、讲政治、讲正气")]
 
 
 def test_leader_citation_with_shuoguo():

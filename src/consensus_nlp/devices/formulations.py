@@ -221,10 +221,13 @@ def _preceding_list(text: str, s: int, n: int, ctx: dict[str, Any]) -> list[str]
     a = max(0, s - ctx["preceding_chars"])
     cut = max(text.rfind(c, a, s) for c in "，,。；;：:！？!?\n")
     before = text[max(a, cut + 1):s]
-    for w in ("这些", "这", "那", "等", "共"):
+    for w in ("这些", "这", "那", "等", "共", "的"):
         if before.endswith(w):
             before = before[: -len(w)]
             break
+    if before.endswith(("”", "」", "』")):  # “不接触、不谈判、不妥协”的“三不政策”: the quoted list
+        q = max(before.rfind("“"), before.rfind("「"), before.rfind("『"))
+        before = before[q + 1:-1] if q >= 0 else before
     parts = ctx["separators"].split(before)
     if len(parts) == n and all(p.strip() for p in parts):
         return [p.strip() for p in parts]
