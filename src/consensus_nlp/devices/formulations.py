@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .common import alternation, check_text, cn_number, is_han, load_data, rules
+from .common import alternation, check_text, guarded_alternation, cn_number, is_han, load_data, rules
 from .base import Device, make
 from .outline import OutlineItem, outline, outline_lists
 
@@ -102,9 +102,9 @@ def _compiled() -> dict[str, Any]:
                 compressed.append((i, pat, stems))
     return {
         "short": short,
-        "short_re": re.compile(alternation(list(short))),
+        "short_re": re.compile(guarded_alternation(list(short))),
         "member": member,
-        "member_re": re.compile(alternation(list(member))) if member else None,
+        "member_re": re.compile(guarded_alternation(list(member))) if member else None,
         "compressed": compressed,
     }
 

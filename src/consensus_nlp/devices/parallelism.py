@@ -32,7 +32,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .common import check_text, is_han, rules, sentence_spans, strip_span
+from .common import check_text, is_han, rules, sentence_spans
 from .base import Device, make
 from .outline import OutlineItem, outline, outline_lists
 
@@ -199,16 +199,15 @@ def _trim(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=16)
+def _piece_pattern(seps: str) -> re.Pattern[str]:
+    body = re.escape(seps)
+    return re.compile(rf"[^{body}\s](?:[^{body}]*[^{body}\s])?")
+
+
 def _split(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
-    out = []
-    s = start
-    for i in range(start, end + 1):
-        if i == end or text[i] in seps:
-            a, b = strip_span(text, s, i)
-            if a < b:
-                out.append((a, b))
-            s = i + 1
-    return out
+    """The pieces of ``text[start:end]`` between separators, without surrounding whitespace (one regex pass)."""
+    return [m.span() for m in _piece_pattern(seps).finditer(text, start, end)]
 
 
 def _runs(text: str, spans: list[tuple[int, int]], cfg: dict[str, Any], source: str, out: list[Device]) -> None:
@@ -228,7 +227,10 @@ def _runs(text: str, spans: list[tuple[int, int]], cfg: dict[str, Any], source: 
         run_last[k] = run_last[k + 1] + 1 if a and b and a[-1] == b[-1] else 0
     while i + k_min <= n:
         best = None
-        for j in range(min(n, i + _MAX_RUN), i + k_min - 1, -1):
+        upper = min(n, i + _MAX_RUN)
+        if source != "phrases":  # untrimmed items: all must share the first or the last character
+            upper = min(upper, i + 1 + max(run_first[i], run_last[i]))
+        for j in range(upper, i + k_min - 1, -1):
             # the inner items (not touched by trimming) must share a first or a last character
             pairs = j - i - 3
             if pairs > 0 and run_first[i + 1] < pairs and run_last[i + 1] < pairs:

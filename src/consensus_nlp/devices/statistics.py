@@ -31,7 +31,9 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, Any]]:
     after = alternation(cfg["approximators_after"])
     before = alternation(cfg["approximators_before"])
     mult = "".join(cfg["multipliers"])
+    firsts = re.escape("".join(sorted({w[0] for w in cfg["approximators_before"]})))
     pat = re.compile(
+        rf"(?=[{firsts}0-9０-９])"  # skip the other positions with one test
         rf"(?P<before>{before})?"
         # a number starts only where a run of digits starts: without the look-behind the
         # pattern is tried again at every digit of a long run without a unit (quadratic)
