@@ -246,3 +246,57 @@ def test_headings_do_not_nest_in_leads_of_their_family(gov_reports_dir):
                                    "一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、"]
     assert dun[1][1].startswith("从增加供给和抑制需求两方面入手")
     assert dun[10] == ("一、", "大力发展农业生产和加强基础工业、基础设施的建设，以保持国民经济的持续稳定增长")
+
+
+# --- enumeration families (issue 13): the marker as written is the label, the family in attrs ----
+
+FAMILY_CASES = [
+    # 1989 report
+    ("发展农业，一要靠执行稳定的农村政策和深化改革，二要靠推广和发展先进的农业科学技术，三要靠增加农业投入，增强农业发展后劲。",
+     [("一要", "靠执行稳定的农村政策和深化改革", "yao"), ("二要", "靠推广和发展先进的农业科学技术", "yao"),
+      ("三要", "靠增加农业投入，增强农业发展后劲", "yao")]),
+    ("农业发展，一靠政策，二靠科学，三靠投入。", [("一靠", "政策", "kao"), ("二靠", "科学", "kao"), ("三靠", "投入", "kao")]),
+    # 1957 report
+    ("一方面要提倡“百家争鸣”，另一方面也要反对因门户之见而妨碍协作。",
+     [("一方面", "要提倡“百家争鸣”", "fangmian"), ("另一方面", "也要反对因门户之见而妨碍协作", "fangmian")]),
+    ("理由有二：其一，基础较好；其二，条件成熟。", [("其一", "基础较好", "qi"), ("其二", "条件成熟", "qi")]),
+    ("我们这样做，一则可以节约资金，二则可以提高效率。", [("一则", "可以节约资金", "ze"), ("二则", "可以提高效率", "ze")]),
+    # 1987 report: 一是…一是… in one sentence counts on
+    ("基本点是两条，一是坚持四项基本原则，一是实行改革、开放、搞活的方针。",
+     [("一是", "坚持四项基本原则", "shi"), ("一是", "实行改革、开放、搞活的方针", "shi")]),
+    # 1982 report: 一方面…一方面… in one sentence
+    ("这种状况，一方面使不少先进企业不能开足马力生产，一方面大量的落后企业却消耗了宝贵的能源。",
+     [("一方面", "使不少先进企业不能开足马力生产", "fangmian"), ("一方面", "大量的落后企业却消耗了宝贵的能源", "fangmian")]),
+    # 1978 report: in-sentence 一、 after a colon
+    ("报告分三个部分：一、三年来的斗争；二、把斗争进行到底；三、加快经济建设。",
+     [("一、", "三年来的斗争", "dun"), ("二、", "把斗争进行到底", "dun"), ("三、", "加快经济建设", "dun")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", FAMILY_CASES)
+def test_enumeration_families(text, expected):
+    items = outline(text)
+    assert [(i.marker, i.headline, i.family) for i in items] == expected
+    assert [i.ordinal for i in items] == list(range(1, len(items) + 1))
+    devices = cn.tag_text(text, kinds="outline")
+    assert [(d.label, d.attrs["family"], d.attrs["ordinal"]) for d in devices] == [
+        (m, f, k + 1) for k, (m, _, f) in enumerate(expected)]
+
+
+def test_nested_items_inside_a_numbered_point():
+    text = "第一，加强学习。\n第二，深化改革。\n第三，改善民生：一是扩大就业，二是提高收入。\n第四，从严治政。"
+    assert [(i.level, i.marker, i.headline) for i in outline(text)] == [
+        (1, "第一", "加强学习"), (1, "第二", "深化改革"), (1, "第三", "改善民生"),
+        (2, "一是", "扩大就业"), (2, "二是", "提高收入"), (1, "第四", "从严治政")]
+
+
+@pytest.mark.parametrize("text", [
+    "统一要求，这一方面，第一要务。",  # 一要/一方面 inside words
+    "一要求、二要素。",  # 要求, 要素 are nouns
+    "唯一则是。一靠近。",
+    "一方面，我们取得了成绩。",  # one side only: not a list
+    "一是一、二是二。",
+    "一、二月份生产正常。",
+])
+def test_family_markers_inside_words_are_not_items(text):
+    assert outline(text) == []

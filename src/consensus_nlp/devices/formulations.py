@@ -312,6 +312,9 @@ def _bare(text: str, m: re.Match[str], cfg: dict[str, Any], ctx: dict[str, Any],
     cut = min(stop, m.start(3) + cfg["max_bare_term_chars"])
     # 十大重点节能工程: a longer term is kept when it ends in a head noun
     cut = next((k for k in range(stop, cut, -1) if text[m.start(3):k].endswith(term_heads)), cut)
+    generic_word = next((w for w in counts_only if term.startswith(w)), None)
+    if generic_word is not None:  # 四个方面进行…: the count ends with its generic noun
+        cut = m.start(3) + len(generic_word)
     if cut - m.start(3) < 2:
         return
     found = _enumeration(text, s, cut, n, ctx)
