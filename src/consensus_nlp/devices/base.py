@@ -18,7 +18,8 @@ class Device(NamedTuple):
         label: what was found: the formulation's label (``"四个认同"``), the parallel
             template (``"进_"``), the citation type (``"leader"``, ``"directive"``,
             ``"doctrine"``), ``"motto"`` for a slogan, ``"name"`` or ``"quote"`` for another quoted phrase, the statistic's
-            unit (``"万元"``), or the outline marker family.
+            unit (``"万元"``), or, for an outline item, its marker as written (``"二是"``;
+            the family is ``attrs["family"]``).
         start: offset of the first character in the text given.
         end: offset after the last character; ``text[start:end] == device.text``.
         text: the matched text.
