@@ -272,6 +272,7 @@ def test_kinds_constant():
 @given(st.one_of(
     st.text(max_size=200),
     st.text(alphabet="一二三是、（）第，。；：\n“”四个认同政治思想进机关以习近平总书记指出按照部署12多万元%名次", max_size=120),
+    st.text(alphabet="一二三两要靠则另方面其这大个项条『』“”：；，。\n讲方面工程1", max_size=150),
 ))
 def test_tag_spans_are_consistent(text):
     for d in tag_text(text):

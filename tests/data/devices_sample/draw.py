@@ -22,22 +22,29 @@ ENUM = re.compile(r"(?:^|(?<=[\s。，；：、！？”）]))(?:[一二三四�
                   r"|[（(][一二三四五六七八九十0-9０-９]{1,2}[）)]|^[0-9０-９]{1,2}[.．、]|[①②③④⑤⑥⑦⑧⑨⑩]", re.M)
 
 
-def main(folder: str) -> None:
-    rng = random.Random(13)
+def main(folder: str, seed: int = 13, quotas: tuple[int, int, int] = (100, 60, 4), exclude: str | None = None) -> None:
+    """Print the drawn candidates as JSON lines; ``exclude``: a sample file whose contexts are skipped."""
+    rng = random.Random(seed)
+    skip = set()
+    if exclude:
+        for line in Path(exclude).read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            skip.add((r["file"], r["start"]))
     by_decade: dict[int, list] = {}
     for path in sorted(Path(folder).glob("*.txt")):
         year = int(path.name[:4])
         text = path.read_text(encoding="utf-8")
         for kind, pat in (("formulation", FORM), ("outline", ENUM)):
             for m in pat.finditer(text):
-                by_decade.setdefault(year // 10 * 10, []).append((kind, path.name, m.start(), m.end(), year))
+                if (path.name, m.start()) not in skip:
+                    by_decade.setdefault(year // 10 * 10, []).append((kind, path.name, m.start(), m.end(), year))
         for _ in range(3):  # random windows, read in full
             s = rng.randrange(0, max(1, len(text) - 200))
             by_decade.setdefault(year // 10 * 10, []).append(("window", path.name, s, s + 200, year))
     out = []
     for decade in sorted(by_decade):
         hits = by_decade[decade]
-        for kind, quota in (("formulation", 100), ("outline", 60), ("window", 4)):
+        for kind, quota in zip(("formulation", "outline", "window"), quotas):
             pool = [h for h in hits if h[0] == kind]
             out += rng.sample(pool, min(quota, len(pool)))
     for kind, name, s, e, year in out:
@@ -45,4 +52,9 @@ def main(folder: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    # the tuning sample:   draw.py FOLDER
+    # the held-out sample: draw.py FOLDER 14 sample.jsonl  (40 + 25 per decade, none of the tuning contexts)
+    if len(sys.argv) > 2:
+        main(sys.argv[1], int(sys.argv[2]), (40, 25, 0), sys.argv[3])
+    else:
+        main(sys.argv[1])

@@ -17,8 +17,9 @@ HERE = Path(__file__).resolve().parent
 KINDS = ("formulation", "outline")
 
 
-def load_sample() -> list[dict]:
-    return [json.loads(line) for line in (HERE / "sample.jsonl").read_text(encoding="utf-8").splitlines() if line]
+def load_sample(name: str = "sample.jsonl") -> list[dict]:
+    """``sample.jsonl`` (the tuning sample) or ``heldout.jsonl`` (drawn after the tuning, seed 14)."""
+    return [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line]
 
 
 def _predicted(devices: list, kind: str, start: int, end: int) -> bool:
@@ -27,7 +28,7 @@ def _predicted(devices: list, kind: str, start: int, end: int) -> bool:
     return any(d.start < end and start < d.end for d in devices if d.kind == "formulation")
 
 
-def counts(folder: str | Path) -> dict[tuple[str, int | None], dict[str, int]]:
+def counts(folder: str | Path, name: str = "sample.jsonl") -> dict[tuple[str, int | None], dict[str, int]]:
     """``{(kind, decade): {"tp", "fp", "fn"}}`` plus ``(kind, None)`` for all decades."""
     from consensus_nlp.devices import tag_text
 
@@ -39,7 +40,7 @@ def counts(folder: str | Path) -> dict[tuple[str, int | None], dict[str, int]]:
         out[(kind, decade)][key] += 1
         out[(kind, None)][key] += 1
 
-    for row in load_sample():
+    for row in load_sample(name):
         if row["file"] not in cache:
             cache[row["file"]] = tag_text((folder / row["file"]).read_text(encoding="utf-8"),
                                           kinds=["outline", "formulation"])
@@ -69,8 +70,8 @@ def scores(c: dict[str, int]) -> tuple[float, float]:
     return p, r
 
 
-def table(folder: str | Path) -> str:
-    res = counts(folder)
+def table(folder: str | Path, name: str = "sample.jsonl") -> str:
+    res = counts(folder, name)
     lines = ["| kind | decade | gold mentions | found | false alarms | precision | recall |",
              "|---|---|---:|---:|---:|---:|---:|"]
     for kind in KINDS:
@@ -83,4 +84,6 @@ def table(folder: str | Path) -> str:
 
 
 if __name__ == "__main__":
-    print(table(sys.argv[1]))
+    for name in ("sample.jsonl", "heldout.jsonl"):
+        print(f"\n{name}\n")
+        print(table(sys.argv[1], name))
