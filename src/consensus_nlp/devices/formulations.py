@@ -13,13 +13,15 @@ Three ways a formulation shows up (docs/devices.md has the rules):
   least ``min_members`` of them (all if fewer than four, else all but one);
   also the compressed coordination 政治、思想、理论、情感认同 when the members
   share a suffix of two or more characters.
-* ``generic``: numeric summaries the data file does not know, told apart from
-  plain counts by cues: the whole phrase quoted (“四个平台”), a quoted numeral
-  compound (“两山一湖”), numeral + 大 (四大文化品牌), or an enumeration of that
-  many members right before it, after a colon, or as the next outline list.
-  Arabic numbers (15个乡镇), a quoted name after the measure word
-  (七个“委员之家”) and unquoted counts without a cue (三个孩子, 两个星期) are
-  plain counts.
+* ``generic``: numeric shorthands the data file does not know, told apart from
+  plain counts by cues: the whole phrase quoted (“四个平台”), a quoted short term
+  that starts with a numeral (“三讲”, 『六个一百』, “两山一湖”), numeral + 大
+  (四大文化品牌), numeral + 项/条 + a named set (五项正义要求), or that many members
+  enumerated next to it: a list right before it (政治、经济、思想和组织这四个方面),
+  after a colon, or as the next outline list. Generic counts (方面, 问题, 任务 …)
+  need the enumeration; Arabic numbers (15个乡镇), a quoted name after the measure
+  word (七个“委员之家”) and unquoted counts without a cue (三个孩子, 一个月, 两个人)
+  are plain counts.
 """
 
 from __future__ import annotations
