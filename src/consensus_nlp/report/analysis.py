@@ -5,7 +5,7 @@ emphasis, fit topics on units, cluster groups, keyness — and writes:
 
 - ``report.html``: self-contained (figures embedded), for readers who never ran Python;
 - tables as CSV (and Parquet when pyarrow is installed);
-- figures as PNG;
+- figures as PNG and SVG;
 - ``manifest.json``: versions, hashes of every language resource and of the
   input, every parameter, the seed and the timings.
 
@@ -250,6 +250,7 @@ def analyze(
     from ..unitize import units as make_units
     from ..models.engines import ENGINES
     from ..models.topics import fit_topics
+    from .figures import theme_labels
 
     if units not in ("speech", "paragraph", "outline_item"):
         raise InvalidArgumentError(describe("units", units, "is not a unit of analysis", accepted=["speech", "paragraph", "outline_item"]))
@@ -362,7 +363,8 @@ def analyze(
     with step("figures"):
         out.mkdir(parents=True, exist_ok=True)
         _remove_previous_outputs(out)
-        figures = _figures(out, plot, profile, model, clusters, by)
+        labels = theme_labels(theme_set, themes)
+        figures = _figures(out, plot, profile.rename(columns=lambda c: labels.get(c, c)), model, clusters, by)
 
     with step("write"):
         table_files = _write_tables(out, tables)
@@ -385,7 +387,8 @@ def analyze(
         "tokens": dict(_plain(tokens.params)),
         "topic_model": {"coherence_c_npmi": coherence},
         "resources": resource_hashes(),
-        "outputs": {name: _sha256_file(out / name) for name in sorted([*table_files, *(p.name for p in figures.values())])},
+        "outputs": {name: _sha256_file(out / name) for name in sorted([*table_files, *(p.name for p in figures.values()),
+                                                                         *(p.with_suffix(".svg").name for p in figures.values())])},
         "timings": {k_: round(v, 3) for k_, v in timings.items()},
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -393,7 +396,8 @@ def analyze(
 
     from .html import render_report
 
-    html = render_report(corpus=corpus, tables=tables, figures=figures, manifest=manifest, by=by, top_terms=top_terms)
+    html = render_report(corpus=corpus, tables=tables, figures=figures, manifest=manifest, by=by, top_terms=top_terms,
+                         model=model, units=unit_corpus, theme_labels=labels)
     (out / "report.html").write_text(html, encoding="utf-8")
     bar.close()
     return AnalysisResult(out, corpus, tables, figures, manifest)
@@ -469,6 +473,8 @@ def _write_tables(out: Path, tables: dict[str, Any]) -> list[str]:
 def _figures(out: Path, plot, profile, model, clusters, by: str) -> dict[str, Path]:
     from matplotlib.figure import Figure  # no pyplot: no global figure registry, no backend switch
 
+    from .figures import save_svg
+
     figures: dict[str, Path] = {}
     specs = [
         ("emphasis_heatmap", lambda ax: plot.emphasis_heatmap(profile, ax=ax), (9, 0.45 * len(profile) + 2.5)),
@@ -483,6 +489,7 @@ def _figures(out: Path, plot, profile, model, clusters, by: str) -> dict[str, Pa
         fig.tight_layout()
         path = out / f"{name}.png"
         fig.savefig(path, dpi=110, metadata={"Software": None})
+        save_svg(fig, path.with_suffix(".svg"))  # the vector copy, inlined in report.html
         figures[name] = path
     return figures
 
