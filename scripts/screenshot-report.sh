@@ -38,6 +38,6 @@ fi
 echo "fonts visible to chromium: $(fc-list : family | sort -u | tr '\n' ';')" >&2
 "$chromium_bin" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
-  --user-data-dir="$tmp/profile" --window-size="${size/x/,}" --screenshot="$out" "file://$report" 2>"$tmp/chromium.log" || {
+  --virtual-time-budget=10000 --user-data-dir="$tmp/profile" --window-size="${size/x/,}" --screenshot="$out" "file://$report" 2>"$tmp/chromium.log" || {
   cat "$tmp/chromium.log" >&2; exit 1; }
 echo "screenshot written to $out"
