@@ -476,10 +476,11 @@ def _figures(out: Path, plot, profile, model, clusters, by: str) -> dict[str, Pa
     from .figures import save_svg
 
     figures: dict[str, Path] = {}
+    shares_by = "parent_id" if by == "doc_id" else by  # per document, as the shares table: not one bar per unit
     specs = [
         ("emphasis_heatmap", lambda ax: plot.emphasis_heatmap(profile, ax=ax), (9, 0.45 * len(profile) + 2.5)),
-        ("topic_terms", lambda ax: plot.topic_terms(model, n=8, ax=ax), (10, 6)),
-        ("topic_shares", lambda ax: plot.topic_shares(model, by=by, ax=ax), (9, 0.45 * len(profile) + 2.5)),
+        ("topic_terms", lambda ax: plot.topic_terms(model, n=8, ax=ax), (10, max(6.0, 1.7 * model.k))),
+        ("topic_shares", lambda ax: plot.topic_shares(model, by=shares_by, ax=ax), (9, 0.45 * len(profile) + 2.5)),
     ]
     if clusters is not None:
         specs.append(("dendrogram", lambda ax: plot.dendrogram(clusters, ax=ax), (8, 4.5)))
@@ -488,7 +489,7 @@ def _figures(out: Path, plot, profile, model, clusters, by: str) -> dict[str, Pa
         draw(fig.subplots())
         fig.tight_layout()
         path = out / f"{name}.png"
-        fig.savefig(path, dpi=110, metadata={"Software": None})
+        fig.savefig(path, dpi=110, metadata={"Software": None}, bbox_inches="tight")  # keeps the colorbar label
         save_svg(fig, path.with_suffix(".svg"))  # the vector copy, inlined in report.html
         figures[name] = path
     return figures

@@ -23,7 +23,7 @@ def save_svg(fig, path: str | Path) -> Path:
     path = Path(path)
     # rc_context restores the previous values on exit: nothing global is left changed
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": _SALT}):
-        fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     return path
 
 
