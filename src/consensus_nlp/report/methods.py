@@ -95,7 +95,8 @@ def _emphasis(manifest: Mapping[str, Any], by: str, n_themes: int | None) -> str
             f"defines {count}, each a list of exact words, globs, regular expressions and word sequences. A token "
             f"counts once for a theme (a sequence entry counts once and its tokens not again); emphasis is the "
             f"number of hits per 1,000 tokens of each {_code(by)} group, after the stopwords above were removed. "
-            "Groups with at least three distinct profiles were clustered by Ward linkage on these rates.</p>")
+            "When there were at least three groups and their profiles differed, the groups were clustered by Ward "
+            "linkage on these rates.</p>")
 
 
 def _topics(manifest: Mapping[str, Any]) -> str:
@@ -125,7 +126,8 @@ def _keyness(manifest: Mapping[str, Any], by: str, keyness_columns) -> str:
     if "log_ratio" in keyness_columns:
         extra.append("<code>log_ratio</code> is Hardie's effect size (log2 of the ratio of relative frequencies)")
     return (f"<p><strong>Keyness.</strong> For each {_code(by)} group, every term of the group's documents was compared "
-            "with all other documents by the signed chi² statistic with Yates' correction, as quanteda's "
+            "with all other documents by the signed chi² statistic with quanteda's default continuity correction "
+            "(Yates' rule where an expected count is below 5), as quanteda's "
             f"<code>textstat_keyness</code> computes it; the ten highest statistics are shown"
             f"{'; ' + '; '.join(extra) if extra else ''}.</p>")
 
