@@ -80,6 +80,14 @@ def test_figures_are_inline_svg_with_chinese_text_and_png_files_remain(seed_repo
     assert ">文化品牌</text>" in heatmap and ">徽县政协</text>" in heatmap  # text kept as text; theme labels
 
 
+def test_inline_svg_refuses_what_is_not_svg():
+    from consensus_nlp.errors import InvalidArgumentError
+
+    assert inline_svg('<?xml version="1.0"?>\n<svg width="1"><metadata>x</metadata><g/></svg>\n') == '<svg width="1"><g/></svg>'
+    with pytest.raises(InvalidArgumentError, match="is not an SVG document"):
+        inline_svg("<html></html>")
+
+
 def test_theme_labels_come_from_the_theme_file_and_head_the_emphasis_table(seed_report):
     labels = theme_labels(load_themes("cppcc"), "cppcc")
     assert labels == {

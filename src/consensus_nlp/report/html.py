@@ -84,7 +84,10 @@ def inline_svg(svg: str) -> str:
     """An SVG file's text ready to sit inside HTML: no XML prolog, doctype or metadata block."""
     match = _SVG_START.search(svg)
     if match is None:
-        raise ValueError("not an SVG document: no <svg> element")
+        from ..errors import InvalidArgumentError, describe
+
+        raise InvalidArgumentError(describe("svg", svg[:60], "is not an SVG document (no <svg> element)",
+                                            accepted="the text of an .svg file written by matplotlib"))
     return _SVG_METADATA.sub("", svg[match.start():]).strip()
 
 
