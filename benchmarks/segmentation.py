@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import jieba
 
     from consensus_nlp import Segmenter
-    from consensus_nlp.text.segmentation import _cache_dir
+    from consensus_nlp.text.jieba_engines import cache_dir as _cache_dir
 
     jieba.setLogLevel(logging.WARNING)  # a script may configure logging; the library never does
     gold_words = read_gold(args.limit_lines)

@@ -419,3 +419,66 @@ def test_tokenize_offsets_hold_on_messy_documents(texts):
             assert ends[-1] <= t.start < t.end <= len(text)
             assert text[t.start:t.end] == t.text
             ends.append(t.end)
+
+
+# -- issue 15: inputs that used to raise builtins or take quadratic time ----------------
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+def test_lone_surrogate_is_repaired_the_same_way_on_both_backends(backend):
+    seg = Segmenter(backend=backend)
+    assert seg.cut("协商\udc80发展") == ["协商", "\ufffd", "发展"]
+    assert seg.tokenize("协商\udc80发展") == [cn.Token("协商", 0, 2), cn.Token("\ufffd", 2, 3), cn.Token("发展", 3, 5)]
+    toks = tokenize(["协商\udc80发展"], segmenter=seg)
+    assert toks.words() == [["协商", "发展"]] and [(t.start, t.end) for t in toks[0]] == [(0, 2), (3, 5)]
+    with pytest.raises(InvalidArgumentError, match="lone surrogate"):
+        Segmenter(backend=backend, user_words=["协\udc80"])
+
+
+def test_user_words_none_and_bad_user_dictionaries(tmp_path):
+    with pytest.raises(InputTypeError, match="user_words=None"):
+        Segmenter(user_words=None)  # type: ignore[arg-type]
+    superscript = tmp_path / "sup.txt"
+    superscript.write_text("凝聚共识 10 nz\n词 ²\n", encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match="lexicon line 2"):
+        Segmenter(lexicon=superscript)
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("凝聚共识 10 nz\n".encode("gbk"))
+    with pytest.raises(InvalidArgumentError, match="is not UTF-8"):
+        Segmenter(lexicon=gbk)
+
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+def test_combining_marks_take_linear_time(backend):
+    import time
+
+    seg = Segmenter(backend=backend)
+    seg.cut("预热")
+
+    def seconds(n: int) -> float:
+        text = "a" + "\u0301" * n
+        start = time.perf_counter()
+        toks = tokenize([text], segmenter=seg, drop_punct=False)
+        seg.cut(text)
+        assert toks.ends[-1] == len(text)
+        return time.perf_counter() - start
+
+    small, big = min(seconds(4000) for _ in range(3)), min(seconds(32000) for _ in range(3))
+    assert big < 8 * small * 2.5  # 8x the input: linear within a generous margin (quadratic would be 64x)
+
+
+def test_n_jobs_in_a_script_without_main_guard(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "no_guard.py"
+    script.write_text(
+        "import consensus_nlp as cn\n"
+        "texts = ['以协商凝聚共识，画出最大同心圆。', '持续做优委员讲堂。'] * 20\n"
+        "one = cn.tokenize(texts, n_jobs=1)\n"
+        "two = cn.tokenize(texts, n_jobs=2)\n"
+        "assert one == two and one.docvars == two.docvars, 'different'\n"
+        "print(two.n_tokens)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(Path(cn.__file__).parent.parent)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "180"

@@ -22,7 +22,13 @@ starts with a combining mark (spacing accents such as ``¨``), or the cluster is
 full-width Chinese punctuation (``，：；（）！？``), which is the ordinary
 punctuation of Chinese text, not a width variant. Because clusters are
 normalized one at a time, sequences that NFKC composes across clusters
-(conjoining Hangul jamo) are left as they are.
+(conjoining Hangul jamo) are left as they are. A cluster holds at most 32
+characters (a letter with hundreds of combining marks is cut into clusters of
+32), so normalization takes linear time on any input.
+
+A lone surrogate code point (``"\udc80"``: half of a UTF-16 pair, as left by
+``errors="surrogateescape"`` decoding) becomes U+FFFD, the replacement character,
+of the same length: offsets are kept and no segmentation engine sees it.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from dataclasses import dataclass
 from .._zh import radical_table
 from ..errors import InputTypeError, MissingDependencyError, describe
 
-__all__ = ["NormalizedText", "normalize", "normalize_str"]
+__all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length"]
 
 # Width folding: full-width letters and digits, the full-width symbols that jieba
 # keeps inside words (% . + # & _ -) and the ideographic space.
@@ -50,6 +56,9 @@ _WIDTH_FOLD = (
 _WIDTH_TABLE: dict[str, str] = {ch: (" " if ch == "\u3000" else chr(ord(ch) - 0xFEE0)) for ch in _WIDTH_FOLD}
 _KEEP = frozenset(chr(c) for c in range(0xFF01, 0xFF5F)) - set(_WIDTH_FOLD)
 _WIDTH_RE = re.compile(f"[{re.escape(_WIDTH_FOLD)}]+")
+_WIDTH_ORDINALS = {ord(k): v for k, v in _WIDTH_TABLE.items()}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_CLUSTER = 32  # a character and at most 31 combining marks are normalized together (linear time)
 
 
 @dataclass(frozen=True)
@@ -164,6 +173,24 @@ def normalize_str(text: str, *, traditional: bool = False) -> str:
     return _to_simplified(out) if traditional else out
 
 
+def normalize_same_length(text: str, *, traditional: bool = False) -> str | None:
+    """The text of ``normalize(text, traditional=traditional)`` when it keeps every offset, else ``None``.
+
+    The fast path of segmentation: no offset map is built.
+    """
+    candidates = _candidates_re()
+    if candidates.search(text) is None:
+        out = text
+    else:
+        out = text.translate(_WIDTH_ORDINALS)  # the common case: only full-width digits and letters
+        if candidates.search(out) is not None:
+            changes: list[tuple[int, int, int]] = []
+            out = _nfkc(text, [], changes)
+            if changes:
+                return None
+    return _to_simplified(out) if traditional else out
+
+
 def _nfkc(text: str, norm_starts: list[int] | None, changes: list[tuple[int, int, int]] | None) -> str:
     pieces: list[str] = []
     shift = 0  # len(normalized so far) - len(source so far)
@@ -186,7 +213,7 @@ def _nfkc(text: str, norm_starts: list[int] | None, changes: list[tuple[int, int
             e = i + 1
             if unicodedata.combining(text[i]) and i > done:
                 i -= 1  # a combining mark joins the character before it
-            while e < n and unicodedata.combining(text[e]):
+            while e < n and e - i < _MAX_CLUSTER and unicodedata.combining(text[e]):
                 e += 1
             cluster = text[i:e]
             new = _safe_nfkc(cluster)
@@ -222,6 +249,8 @@ def _map_run(run: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def _safe_nfkc(cluster: str) -> str:
+    if _SURROGATE.search(cluster):
+        return _SURROGATE.sub("\ufffd", cluster)  # a lone surrogate (broken UTF-16) cannot be segmented or encoded
     if cluster in _KEEP:
         return cluster
     if cluster in _WIDTH_TABLE:

@@ -36,11 +36,11 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from .._zh import CLOSERS, SENTENCE_END
+from .._zh import CLOSERS, SENTENCE_END, is_han
 from ..corpus import Corpus, Document
 from ..errors import InputTypeError, MissingDependencyError, UnknownNameError, check_int, describe
 from .jieba_engines import LEXICONS, JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
-from .normalization import normalize, normalize_str
+from .normalization import normalize, normalize_same_length, normalize_str
 from .tokens import Token, Tokens
 
 _read_lexicon = read_lexicon  # the name the tests and older code use
@@ -323,89 +323,136 @@ def _is_punct(word: str) -> bool:
 
 
 class _Columns:
-    """Tokens of many documents being collected: type ids and lengths that tile each text.
+    """Tokens of many documents being collected: type ids that tile each text.
 
     Every piece of each text is recorded, whitespace and dropped tokens included, so
-    that offsets are one cumulative sum of the lengths at the end (``ids == -1`` marks a
-    gap between tokens). Whether a type is kept (not whitespace, a stopword, punctuation
-    or a number) is decided once, when the type is first seen.
+    that offsets are one cumulative sum of the lengths at the end. A piece's length is
+    its type's length, except for the pieces listed in ``spans`` (``(entry, length)``:
+    gaps, with id -1, and tokens whose source span differs from their normalized text).
+    Whether a type is kept (not whitespace, a stopword, punctuation or a number) is
+    decided once per type, at the end.
     """
+
+    FLUSH = 1 << 20  # entries kept as Python lists before moving them into numpy
 
     def __init__(self, stop: frozenset[str], drop_punct: bool, drop_numbers: bool) -> None:
         self.rule = (stop, drop_punct, drop_numbers)
         self.vocab: dict[str, int] = {}
         self.types: list[str] = []
-        self.keep = bytearray()
-        self.ids = array("i")
-        self.lens = array("i")
-        self.ends = array("q")  # per document, the number of entries so far
+        self.ids: list[int] = []
+        self.spans: list[tuple[int, int]] = []
+        self.done: list[Any] = []  # numpy chunks of ids already flushed
+        self.n_done = 0
+        self.ends: list[int] = []  # per document, the number of entries so far
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return self.rule, self.types, bytes(self.keep), self.ids, self.lens, self.ends
+        return self.rule, self.types, self.columns(), self.spans, self.ends
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.rule, self.types, keep, self.ids, self.lens, self.ends = state
-        self.keep = bytearray(keep)
+        self.rule, self.types, ids, self.spans, self.ends = state
         self.vocab = {w: i for i, w in enumerate(self.types)}
+        self.ids, self.done, self.n_done = [], [ids], len(ids)
 
     def type_id(self, word: str) -> int:
         i = self.vocab.get(word)
         if i is None:
-            stop, drop_punct, drop_numbers = self.rule
             i = self.vocab[word] = len(self.types)
             self.types.append(word)
-            self.keep.append(not (word.isspace() or word in stop or (drop_punct and _is_punct(word))
-                                  or (drop_numbers and _NUMBER.fullmatch(word) is not None)))
         return i
 
     def add_words(self, words: list[str]) -> None:
         """Words that tile the next stretch of the document's text."""
         ids = list(map(self.vocab.get, words))
-        if None in ids:
-            ids = [self.type_id(w) if i is None else i for w, i in zip(words, ids)]
-        self.ids.extend(ids)
-        self.lens.extend(map(len, words))
+        try:
+            k = ids.index(None)  # new types are rare after a while; list.index runs in C
+            while True:
+                ids[k] = self.type_id(words[k])
+                k = ids.index(None, k + 1)
+        except ValueError:
+            pass
+        self.ids += ids
 
     def add_tokens(self, tokens: Iterable[Token], length: int) -> None:
         """Tokens with offsets into a text of ``length`` characters; the gaps are filled."""
         at = 0
         for t in tokens:
             if t.start > at:
+                self.spans.append((self.n_done + len(self.ids), t.start - at))
                 self.ids.append(-1)
-                self.lens.append(t.start - at)
+            if t.end - t.start != len(t.text):
+                self.spans.append((self.n_done + len(self.ids), t.end - t.start))
             self.ids.append(self.type_id(t.text))
-            self.lens.append(t.end - t.start)
             at = t.end
         if length > at:
+            self.spans.append((self.n_done + len(self.ids), length - at))
             self.ids.append(-1)
-            self.lens.append(length - at)
 
     def end_document(self) -> None:
-        self.ends.append(len(self.ids))
+        self.ends.append(self.n_done + len(self.ids))
+        if len(self.ids) >= self.FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        import numpy as np
+
+        self.done.append(np.array(self.ids, dtype=np.int32))
+        self.n_done += len(self.ids)
+        self.ids = []
+
+    def columns(self) -> Any:
+        """The type ids of all entries so far (``int32``)."""
+        import numpy as np
+
+        self.flush()
+        ids = np.concatenate(self.done)
+        self.done = [ids]
+        return ids
+
+    def lengths(self, ids: Any) -> Any:
+        """The length of every entry (``int32``)."""
+        import numpy as np
+
+        type_len = np.fromiter(map(len, self.types), dtype=np.int32, count=len(self.types))
+        lens = np.append(type_len, 0)[ids]
+        if self.spans:
+            where, length = np.array(self.spans, dtype=np.int64).T
+            lens[where] = length
+        return lens
 
     def extend(self, other: _Columns) -> None:
         """Append the documents of ``other`` (collected in another process), mapping its type ids to ours."""
         import numpy as np
 
+        self.flush()
         remap = np.array([self.type_id(w) for w in other.types] + [-1], dtype=np.int32)
-        self.ids.frombytes(remap[np.frombuffer(other.ids, dtype=np.int32)].tobytes())
-        self.lens.extend(other.lens)
-        base = len(self.ids) - len(other.ids)
-        self.ends.extend(e + base for e in other.ends)
+        ids = other.columns()
+        self.done.append(remap[ids])
+        self.ends.extend(e + self.n_done for e in other.ends)
+        self.spans.extend((e + self.n_done, n) for e, n in other.spans)
+        self.n_done += len(ids)
+
+    def keeps(self) -> Any:
+        """Per type, whether its tokens are kept (decided once per type)."""
+        import numpy as np
+
+        stop, drop_punct, drop_numbers = self.rule
+        number = _NUMBER.fullmatch
+        keep = [not (w.isspace() or w in stop or (drop_punct and not is_han(w[0]) and _is_punct(w))
+                     or (drop_numbers and number(w) is not None)) for w in self.types]
+        return np.array(keep + [False], dtype=bool)  # the last entry: gaps (id -1)
 
     def arrays(self, texts: Sequence[str]) -> tuple[tuple[str, ...], Any, Any, Any, Any]:
         """``(types, ids, starts, ends, bounds)`` of the kept tokens, offsets per document."""
         import numpy as np
 
-        ids = np.frombuffer(self.ids, dtype=np.int32) if len(self.ids) else np.zeros(0, np.int32)
-        lens = np.frombuffer(self.lens, dtype=np.int32) if len(self.lens) else np.zeros(0, np.int32)
-        entry_bounds = np.concatenate([[0], np.frombuffer(self.ends, dtype=np.int64) if len(self.ends) else []])
-        entry_bounds = entry_bounds.astype(np.int64)
+        ids = self.columns()
+        lens = self.lengths(ids)
+        entry_bounds = np.array([0, *self.ends], dtype=np.int64)
         chars = np.concatenate([[0], np.cumsum(lens, dtype=np.int64)])
         doc_chars = chars[entry_bounds]
         if not np.array_equal(np.diff(doc_chars), np.fromiter(map(len, texts), np.int64, len(texts))):
             raise RuntimeError("the segmenter lost characters")  # pragma: no cover - engines return every character
-        keep = np.append(np.frombuffer(bytes(self.keep), dtype=bool), False)[ids] if len(ids) else np.zeros(0, bool)
+        keep = self.keeps()[ids]
         base = np.repeat(doc_chars[:-1], np.diff(entry_bounds))[keep]
         ends = chars[1:][keep] - base
         starts = ends - lens[keep]
@@ -416,25 +463,41 @@ class _Columns:
 def _segment_texts(segmenter: Segmenter, texts: Iterable[str], rule: tuple[frozenset[str], bool, bool]) -> _Columns:
     """The fast path: the engine's words straight into columns, no per-token objects.
 
-    Where normalization keeps every offset (``same_length``), the words tile the
-    text and their offsets are a cumulative sum; otherwise the document goes through
-    :meth:`Segmenter.iter_tokens`, which maps offsets back through the expansion.
+    Where normalization keeps every offset, the words tile the text and their
+    offsets are a cumulative sum (computed at the end, for all documents at once);
+    otherwise the document goes through :meth:`Segmenter.iter_tokens`, which maps
+    offsets back through the expansion. The loop below is the hot path: one
+    dictionary lookup per word (``map`` in C), new types found with ``list.index``.
     """
     cols = _Columns(*rule)
     cut, hmm, traditional = segmenter._engine().cut, segmenter.hmm, segmenter.traditional
+    get, type_id, ends = cols.vocab.get, cols.type_id, cols.ends
     for text in texts:
         if type(text) is not str:
             _check_text(text)
-        norm = normalize(text, traditional=traditional)
-        if not norm.same_length:
+        norm = normalize_same_length(text, traditional=traditional)
+        if norm is None:
             cols.add_tokens(segmenter.iter_tokens(text), len(text))
-        elif len(text) <= _MAX_CHUNK_CHARS and "\n" not in text:
-            if text:
-                cols.add_words(cut(norm.text, hmm))
         else:
-            for _, piece in _chunks(norm.text, lambda p: cut(p, hmm)):
-                cols.add_words(cut(piece, hmm))
-        cols.end_document()
+            pieces = (norm,) if len(norm) <= _MAX_CHUNK_CHARS and "\n" not in norm else \
+                [p for _, p in _chunks(norm, lambda p: cut(p, hmm))]
+            ids = cols.ids
+            for piece in pieces:
+                if not piece:
+                    continue
+                words = cut(piece, hmm)
+                start = len(ids)
+                ids += map(get, words)
+                try:
+                    k = ids.index(None, start)  # a type not seen before; rare after a while
+                    while True:
+                        ids[k] = type_id(words[k - start])
+                        k = ids.index(None, k + 1)
+                except ValueError:
+                    pass
+        ends.append(cols.n_done + len(cols.ids))
+        if len(cols.ids) >= _Columns.FLUSH:
+            cols.flush()
     return cols
 
 
