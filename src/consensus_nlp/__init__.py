@@ -24,7 +24,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from . import errors
-from .corpus import Corpus, Document
+from .corpus import Corpus, DocVars, Document
 from .errors import ConsensusNLPError
 
 __version__ = "0.1.0"
@@ -59,6 +59,8 @@ _LAZY: dict[str, str] = {
     "units": "unitize",
     "dtm": "models.dtm",
     "DTM": "models.dtm",
+    "fcm": "models.fcm",
+    "FCM": "models.fcm",
     "keyness": "models.keyness",
     "load_themes": "models.dictionaries",
     "list_themes": "models.dictionaries",
@@ -81,7 +83,7 @@ _LAZY: dict[str, str] = {
 # public submodules reachable as attributes: cn.plot.emphasis_heatmap(...)
 _SUBMODULES: dict[str, str] = {"plot": "viz.plot", "fonts": "viz.fonts"}
 
-__all__ = ["Corpus", "Document", "ConsensusNLPError", "errors", "__version__", *_LAZY, *_SUBMODULES]
+__all__ = ["Corpus", "DocVars", "Document", "ConsensusNLPError", "errors", "__version__", *_LAZY, *_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:
@@ -113,6 +115,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models.dictionaries import list_themes, load_themes
     from .models.dtm import DTM, dtm
     from .models.emphasis import Emphasis, emphasis, theme_hits, validation_sample
+    from .models.fcm import FCM, fcm
     from .models.inference import GroupRates, agreement, precision
     from .models.trends import device_rates, first_appearances, trends
     from .models.keyness import keyness
