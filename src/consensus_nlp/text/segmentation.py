@@ -323,35 +323,38 @@ def _is_punct(word: str) -> bool:
 
 
 class _Columns:
-    """Tokens of many documents being collected: type ids that tile each text.
+    """Tokens of many documents being collected, turned into final columns chunk by chunk.
 
-    Every piece of each text is recorded, whitespace and dropped tokens included, so
-    that offsets are one cumulative sum of the lengths at the end. A piece's length is
-    its type's length, except for the pieces listed in ``spans`` (``(entry, length)``:
-    gaps, with id -1, and tokens whose source span differs from their normalized text).
-    Whether a type is kept (not whitespace, a stopword, punctuation or a number) is
-    decided once per type, at the end.
+    While a chunk is open, every piece of each text is recorded as a type id (list
+    ``ids``), whitespace and dropped tokens included, so the pieces tile the text: a
+    piece's length is its type's length, except for the pieces in ``spans`` (gaps,
+    id -1, and tokens whose source span differs from their normalized text). When a
+    chunk holds ``FLUSH`` pieces (at a document end) it becomes int32 columns of the
+    kept tokens (offsets by one cumulative sum), so memory stays at the size of the
+    result plus one chunk. Whether a type is kept (not whitespace, a stopword,
+    punctuation or a number) is decided once per type.
     """
 
-    FLUSH = 1 << 20  # entries kept as Python lists before moving them into numpy
+    FLUSH = 1 << 18
 
     def __init__(self, stop: frozenset[str], drop_punct: bool, drop_numbers: bool) -> None:
         self.rule = (stop, drop_punct, drop_numbers)
         self.vocab: dict[str, int] = {}
         self.types: list[str] = []
+        self.keep: list[bool] = []  # per type, decided when a chunk is flushed
         self.ids: list[int] = []
-        self.spans: list[tuple[int, int]] = []
-        self.done: list[Any] = []  # numpy chunks of ids already flushed
-        self.n_done = 0
-        self.ends: list[int] = []  # per document, the number of entries so far
+        self.spans: list[tuple[int, int]] = []  # (piece in the open chunk, length)
+        self.ends: list[int] = []  # per document of the open chunk, its number of pieces so far
+        self.lengths: list[int] = []  # per document of the open chunk, its text's length
+        self.chunks: list[tuple[Any, Any, Any, Any]] = []  # (ids, starts, ends, tokens per document)
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return self.rule, self.types, self.columns(), self.spans, self.ends
+        self.flush()
+        return self.rule, self.types, self.chunks
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        self.rule, self.types, ids, self.spans, self.ends = state
-        self.vocab = {w: i for i, w in enumerate(self.types)}
-        self.ids, self.done, self.n_done = [], [ids], len(ids)
+        self.__init__(*state[0])  # type: ignore[misc]
+        self.types, self.chunks = state[1], state[2]
 
     def type_id(self, word: str) -> int:
         i = self.vocab.get(word)
@@ -360,118 +363,90 @@ class _Columns:
             self.types.append(word)
         return i
 
-    def add_words(self, words: list[str]) -> None:
-        """Words that tile the next stretch of the document's text."""
-        ids = list(map(self.vocab.get, words))
-        try:
-            k = ids.index(None)  # new types are rare after a while; list.index runs in C
-            while True:
-                ids[k] = self.type_id(words[k])
-                k = ids.index(None, k + 1)
-        except ValueError:
-            pass
-        self.ids += ids
-
     def add_tokens(self, tokens: Iterable[Token], length: int) -> None:
         """Tokens with offsets into a text of ``length`` characters; the gaps are filled."""
         at = 0
         for t in tokens:
             if t.start > at:
-                self.spans.append((self.n_done + len(self.ids), t.start - at))
+                self.spans.append((len(self.ids), t.start - at))
                 self.ids.append(-1)
             if t.end - t.start != len(t.text):
-                self.spans.append((self.n_done + len(self.ids), t.end - t.start))
+                self.spans.append((len(self.ids), t.end - t.start))
             self.ids.append(self.type_id(t.text))
             at = t.end
         if length > at:
-            self.spans.append((self.n_done + len(self.ids), length - at))
+            self.spans.append((len(self.ids), length - at))
             self.ids.append(-1)
 
-    def end_document(self) -> None:
-        self.ends.append(self.n_done + len(self.ids))
+    def end_document(self, length: int) -> None:
+        self.ends.append(len(self.ids))
+        self.lengths.append(length)
         if len(self.ids) >= self.FLUSH:
             self.flush()
 
+    def _classify(self) -> None:
+        stop, drop_punct, drop_numbers = self.rule
+        number = _NUMBER.fullmatch
+        self.keep += [not (w.isspace() or w in stop or (drop_punct and not is_han(w[0]) and _is_punct(w))
+                           or (drop_numbers and number(w) is not None)) for w in self.types[len(self.keep):]]
+
     def flush(self) -> None:
+        """Turn the open chunk into columns of the kept tokens."""
         import numpy as np
 
-        self.done.append(np.array(self.ids, dtype=np.int32))
-        self.n_done += len(self.ids)
-        self.ids = []
-
-    def columns(self) -> Any:
-        """The type ids of all entries so far (``int32``)."""
-        import numpy as np
-
-        self.flush()
-        ids = np.concatenate(self.done)
-        self.done = [ids]
-        return ids
-
-    def lengths(self, ids: Any) -> Any:
-        """The length of every entry (``int32``)."""
-        import numpy as np
-
-        type_len = np.fromiter(map(len, self.types), dtype=np.int32, count=len(self.types))
+        if not self.ends:
+            return
+        self._classify()
+        ids = np.array(self.ids, dtype=np.int32)
+        type_len = np.fromiter(map(len, self.types), dtype=np.int64, count=len(self.types))
         lens = np.append(type_len, 0)[ids]
         if self.spans:
             where, length = np.array(self.spans, dtype=np.int64).T
             lens[where] = length
-        return lens
+        entry_bounds = np.array([0, *self.ends], dtype=np.int64)
+        chars = np.concatenate([[0], np.cumsum(lens)])
+        doc_chars = chars[entry_bounds]
+        if not np.array_equal(np.diff(doc_chars), np.array(self.lengths, dtype=np.int64)):
+            raise RuntimeError("the segmenter lost characters")  # pragma: no cover - engines return every character
+        keep = np.append(np.array(self.keep, dtype=bool), False)[ids]
+        base = np.repeat(doc_chars[:-1], np.diff(entry_bounds))[keep]
+        ends = chars[1:][keep] - base
+        per_doc = np.diff(np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[entry_bounds])
+        self.chunks.append((ids[keep], (ends - lens[keep]).astype(np.int32), ends.astype(np.int32), per_doc))
+        self.ids, self.spans, self.ends, self.lengths = [], [], [], []
 
     def extend(self, other: _Columns) -> None:
         """Append the documents of ``other`` (collected in another process), mapping its type ids to ours."""
         import numpy as np
 
         self.flush()
-        remap = np.array([self.type_id(w) for w in other.types] + [-1], dtype=np.int32)
-        ids = other.columns()
-        self.done.append(remap[ids])
-        self.ends.extend(e + self.n_done for e in other.ends)
-        self.spans.extend((e + self.n_done, n) for e, n in other.spans)
-        self.n_done += len(ids)
+        remap = np.array([self.type_id(w) for w in other.types], dtype=np.int32)
+        self.chunks += [(remap[ids], starts, ends, per_doc) for ids, starts, ends, per_doc in other.chunks]
 
-    def keeps(self) -> Any:
-        """Per type, whether its tokens are kept (decided once per type)."""
-        import numpy as np
-
-        stop, drop_punct, drop_numbers = self.rule
-        number = _NUMBER.fullmatch
-        keep = [not (w.isspace() or w in stop or (drop_punct and not is_han(w[0]) and _is_punct(w))
-                     or (drop_numbers and number(w) is not None)) for w in self.types]
-        return np.array(keep + [False], dtype=bool)  # the last entry: gaps (id -1)
-
-    def arrays(self, texts: Sequence[str]) -> tuple[tuple[str, ...], Any, Any, Any, Any]:
+    def arrays(self) -> tuple[tuple[str, ...], Any, Any, Any, Any]:
         """``(types, ids, starts, ends, bounds)`` of the kept tokens, offsets per document."""
         import numpy as np
 
-        ids = self.columns()
-        lens = self.lengths(ids)
-        entry_bounds = np.array([0, *self.ends], dtype=np.int64)
-        chars = np.concatenate([[0], np.cumsum(lens, dtype=np.int64)])
-        doc_chars = chars[entry_bounds]
-        if not np.array_equal(np.diff(doc_chars), np.fromiter(map(len, texts), np.int64, len(texts))):
-            raise RuntimeError("the segmenter lost characters")  # pragma: no cover - engines return every character
-        keep = self.keeps()[ids]
-        base = np.repeat(doc_chars[:-1], np.diff(entry_bounds))[keep]
-        ends = chars[1:][keep] - base
-        starts = ends - lens[keep]
-        bounds = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[entry_bounds]
-        return tuple(self.types), ids[keep], starts.astype(np.int32), ends.astype(np.int32), bounds
+        self.flush()
+        chunks = self.chunks or [(np.zeros(0, np.int32),) * 3 + (np.zeros(0, np.int64),)]
+        columns = [np.concatenate([c[k] for c in chunks]) for k in range(4)]
+        self.chunks = []
+        bounds = np.concatenate([[0], np.cumsum(columns[3], dtype=np.int64)]).astype(np.int64)
+        return tuple(self.types), columns[0], columns[1], columns[2], bounds
 
 
 def _segment_texts(segmenter: Segmenter, texts: Iterable[str], rule: tuple[frozenset[str], bool, bool]) -> _Columns:
     """The fast path: the engine's words straight into columns, no per-token objects.
 
     Where normalization keeps every offset, the words tile the text and their
-    offsets are a cumulative sum (computed at the end, for all documents at once);
+    offsets are a cumulative sum (computed per chunk of documents, in numpy);
     otherwise the document goes through :meth:`Segmenter.iter_tokens`, which maps
     offsets back through the expansion. The loop below is the hot path: one
     dictionary lookup per word (``map`` in C), new types found with ``list.index``.
     """
     cols = _Columns(*rule)
     cut, hmm, traditional = segmenter._engine().cut, segmenter.hmm, segmenter.traditional
-    get, type_id, ends = cols.vocab.get, cols.type_id, cols.ends
+    get, type_id = cols.vocab.get, cols.type_id
     for text in texts:
         if type(text) is not str:
             _check_text(text)
@@ -495,9 +470,7 @@ def _segment_texts(segmenter: Segmenter, texts: Iterable[str], rule: tuple[froze
                         k = ids.index(None, k + 1)
                 except ValueError:
                     pass
-        ends.append(cols.n_done + len(cols.ids))
-        if len(cols.ids) >= _Columns.FLUSH:
-            cols.flush()
+        cols.end_document(len(text))
     return cols
 
 
@@ -625,4 +598,4 @@ def tokenize(
     else:
         cols = _segment_parallel(segmenter, texts, rule, n_jobs, show)
     params = {**segmenter.params, "stopwords": stop_record, "drop_punct": drop_punct, "drop_numbers": drop_numbers}
-    return Tokens.from_arrays(corpus.docvars, texts, *cols.arrays(texts), params=params)
+    return Tokens.from_arrays(corpus.docvars, texts, *cols.arrays(), params=params)
