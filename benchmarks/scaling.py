@@ -52,7 +52,8 @@ def one_size(multiple: int, iterations: int) -> dict:
     paragraphs = ["".join(w for w, _ in p) for p in read_pku(pku_path())]
     out: dict = {"multiple": multiple, "load_before": os.getloadavg()}
     start = time.perf_counter()
-    corpus = cn.Corpus(cn.Document(f"{r}-{i}", t) for r in range(multiple) for i, t in enumerate(paragraphs))
+    # (t + " ")[:-1]: a distinct copy of the text, so the corpus's own memory grows with the size too
+    corpus = cn.Corpus(cn.Document(f"{r}-{i}", (t + " ")[:-1]) for r in range(multiple) for i, t in enumerate(paragraphs))
     del paragraphs
     out["corpus_seconds"] = time.perf_counter() - start
     out["rss_after_corpus"] = rss()

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import scipy.sparse
 
-__all__ = ["DTM", "dtm", "as_word_lists"]
+__all__ = ["DTM", "WordLists", "dtm", "as_word_lists"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,49 @@ def as_word_lists(tokens: Tokens | Sequence[Sequence[str]], *, argument: str = "
             )
         words.append([str(w) for w in doc])
     return words
+
+
+class WordLists(Sequence[tuple[str, ...]]):
+    """Per row of a DTM, the token strings in text order, made from the tokens' arrays when read.
+
+    A view, not a copy: it holds the :class:`~consensus_nlp.text.tokens.Tokens` (and, for a
+    grouped DTM, which documents make each row) and builds a row's tuple on access.
+    """
+
+    __slots__ = ("_tokens", "_rows")
+
+    def __init__(self, tokens: Tokens, rows: Sequence[Sequence[int]] | None = None) -> None:
+        self._tokens = tokens
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._rows is not None else len(self._tokens)
+
+    def _doc(self, i: int) -> tuple[str, ...]:
+        t = self._tokens
+        types = t.types
+        return tuple([types[k] for k in t.ids[t.bounds[i]:t.bounds[i + 1]].tolist()])
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(f"row {i} out of range for {len(self)} rows")
+        if self._rows is None:
+            return self._doc(i)
+        return tuple(w for d in self._rows[i] for w in self._doc(d))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"WordLists({len(self)} rows)"
 
 
 class DTM:
@@ -111,13 +154,14 @@ class DTM:
         return self.docvars.metas
 
     @property
-    def words(self) -> tuple[tuple[str, ...], ...] | None:
+    def words(self) -> Sequence[tuple[str, ...]] | None:
         if self._words is None:
             return None
-        per_doc = self._words.words() if isinstance(self._words, Tokens) else self._words
+        if isinstance(self._words, Tokens):
+            return WordLists(self._words, self._word_rows)
         if self._word_rows is None:
-            return tuple(map(tuple, per_doc))
-        return tuple(tuple(w for i in rows for w in per_doc[i]) for rows in self._word_rows)
+            return self._words
+        return tuple(tuple(w for i in rows for w in self._words[i]) for rows in self._word_rows)
 
     def select_terms(self, columns: Sequence[int]) -> DTM:
         """A new DTM with only the given columns (same rows, same ``docvars`` object, same word source)."""
@@ -289,8 +333,7 @@ def dtm(
         docvars, source = DocVars([f"doc-{i + 1}" for i in range(len(words))], [{} for _ in words]), words
     n_docs, n_types = len(bounds) - 1, len(types)
     # one pass over the token ids: rows = documents, columns = type ids, duplicates summed
-    raw = sp.csr_matrix((np.ones(len(ids), dtype=np.int64), np.array(ids), np.array(bounds)), shape=(n_docs, n_types))
-    raw.sum_duplicates()
+    raw = _count_rows(ids, bounds, n_types)
     doc_freq = np.bincount(raw.indices, minlength=n_types)
     max_docs = math.floor(max_doc_share * n_docs + 1e-9)
     kept = np.flatnonzero((doc_freq >= min_docs) & (doc_freq <= max_docs))
@@ -306,15 +349,48 @@ def dtm(
         )
     order = sorted(kept.tolist(), key=types.__getitem__)
     terms = [types[j] for j in order]
-    column = np.full(n_types, -1, dtype=np.int64)
-    column[order] = np.arange(len(order))
+    column = np.full(n_types, -1, dtype=np.int32)
+    column[order] = np.arange(len(order), dtype=np.int32)
     cols = column[raw.indices]
-    keep = cols >= 0
-    indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[raw.indptr]
-    counts = sp.csr_matrix((raw.data[keep], cols[keep], indptr), shape=(n_docs, len(terms)))
+    if len(order) == n_types or (cols >= 0).all():
+        counts = sp.csr_matrix((raw.data, cols, raw.indptr), shape=(n_docs, len(terms)))
+    else:
+        keep = cols >= 0
+        indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[raw.indptr]
+        counts = sp.csr_matrix((raw.data[keep], cols[keep], indptr), shape=(n_docs, len(terms)))
+    del raw, cols
+    counts.has_sorted_indices = False
     counts.sort_indices()
     log.debug("dtm: %s documents x %s terms (of %s before pruning)", n_docs, len(terms), int((doc_freq > 0).sum()))
     return DTM(counts, terms, docvars=docvars, weighting=weighting, words=source)
+
+
+def _count_rows(ids: Any, bounds: Any, n_types: int, block: int = 1 << 20) -> Any:
+    """Documents x types counts from the id column, built in blocks of about ``block`` tokens.
+
+    Each block becomes a CSR matrix with duplicates summed (scipy, in C), so the
+    memory beyond the result is one block's worth, not a copy of every token.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    n_docs = len(bounds) - 1
+    data, indices, indptr = [], [], [np.zeros(1, dtype=np.int64)]
+    first = 0
+    while first < n_docs or not data:
+        last = int(np.searchsorted(bounds, bounds[first] + block, side="right")) - 1
+        last = min(n_docs, max(last, first + 1)) if n_docs else 0
+        a, b = int(bounds[first]), int(bounds[last])
+        part = sp.csr_matrix((np.ones(b - a, dtype=np.int64), np.array(ids[a:b], dtype=np.int32),
+                              np.asarray(bounds[first:last + 1], dtype=np.int64) - a), shape=(last - first, n_types))
+        part.sum_duplicates()
+        data.append(part.data)
+        indices.append(part.indices.astype(np.int32, copy=False))
+        indptr.append(part.indptr[1:].astype(np.int64) + indptr[-1][-1])
+        first = last
+        if first >= n_docs:
+            break
+    return sp.csr_matrix((np.concatenate(data), np.concatenate(indices), np.concatenate(indptr)), shape=(n_docs, n_types))
 
 
 def _columns(words: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], Any, Any]:

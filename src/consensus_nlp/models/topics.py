@@ -25,7 +25,7 @@ from ..corpus import DocVars, thaw
 from ..errors import InvalidArgumentError, ModelInputError, UnknownNameError, check_choice, check_int, \
     check_random_state, describe
 from ..text.tokens import Tokens
-from .dtm import DTM
+from .dtm import DTM, WordLists
 from .engines import DEFAULT_ITERATIONS, fit_engine
 from .interpret import COHERENCE_MEASURES, RANKINGS, coherence_of, term_frequencies, term_scores
 from .topic_inputs import as_dtm, check_fit_args, drop_rare, resolve_covariates, seed_map
@@ -79,7 +79,8 @@ class TopicModel:
         self.metas: tuple[Mapping[str, Any], ...] = self.docvars.metas
         self.topic_word_ = np.ascontiguousarray(topic_word, dtype=np.float64)
         self.doc_topic_ = np.ascontiguousarray(doc_topic, dtype=np.float64)
-        self.texts = None if texts is None else tuple(tuple(t) for t in texts)
+        # a DTM's WordLists is an immutable view of the token arrays: kept as it is, not copied
+        self.texts = texts if texts is None or isinstance(texts, WordLists) else tuple(tuple(t) for t in texts)
         self.doc_lengths = tuple(int(n) for n in doc_lengths)
         self.perplexity_ = perplexity
         self.params = dict(params)
