@@ -91,7 +91,7 @@ def fcm(tokens: Tokens, *, window: int = 5) -> FCM:
         >>> from consensus_nlp.text.tokens import Token
         >>> toks = Tokens(["a"], ["甲乙丙"], [{}], [[Token("甲", 0, 1), Token("乙", 1, 2), Token("丙", 2, 3)]])
         >>> fcm(toks, window=1).to_dataframe().values.tolist()
-        [['乙', '丙', 1], ['甲', '乙', 1]]
+        [['丙', '乙', 1], ['乙', '甲', 1]]
 
     Args:
         tokens: :class:`~consensus_nlp.text.tokens.Tokens`.
