@@ -428,9 +428,13 @@ class _Columns:
         import numpy as np
 
         self.flush()
-        chunks = self.chunks or [(np.zeros(0, np.int32),) * 3 + (np.zeros(0, np.int64),)]
-        columns = [np.concatenate([c[k] for c in chunks]) for k in range(4)]
+        chunks = [list(c) for c in self.chunks] or [[np.zeros(0, np.int32)] * 3 + [np.zeros(0, np.int64)]]
         self.chunks = []
+        columns = []
+        for k in range(4):  # one column at a time, freeing its chunks: the copy costs one column, not all
+            columns.append(np.concatenate([c[k] for c in chunks]))
+            for c in chunks:
+                c[k] = None
         bounds = np.concatenate([[0], np.cumsum(columns[3], dtype=np.int64)]).astype(np.int64)
         return tuple(self.types), columns[0], columns[1], columns[2], bounds
 
