@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Document", "Corpus", "DocVars"]
 
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def freeze(value: Any) -> Any:
     """Turn lists into tuples and dicts into read-only mappings, recursively.
 
@@ -38,6 +41,8 @@ def freeze(value: Any) -> Any:
     metadata passed from one stage to the next shares its values.
     """
     if isinstance(value, Mapping):
+        if not value:
+            return _EMPTY  # one shared empty mapping: a million documents without metadata cost nothing here
         return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, tuple):
         items = [freeze(v) for v in value]
@@ -56,7 +61,7 @@ def thaw(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One text with its metadata.
 
