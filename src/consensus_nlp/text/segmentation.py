@@ -520,7 +520,7 @@ def _segment_parallel(segmenter: Segmenter, texts: Sequence[str], rule: tuple[fr
                  n_jobs, sys.platform)
         return _segment_texts(segmenter, _progress(texts, show, "doc"), rule)
     segmenter._engine()  # build the dictionary once; the workers inherit it
-    batches = _batches(texts, n_jobs * 4)
+    batches = _batches(texts, n_jobs)  # one batch per worker: each learns the vocabulary once
     cols = _Columns(*rule)
     with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
         for part in _progress(pool.map(_segment_batch, [(segmenter, b, rule) for b in batches]), show, "batch",
