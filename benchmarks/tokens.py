@@ -45,10 +45,15 @@ def identity(doc):
     return doc
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
+def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
+    """Wall seconds and CPU seconds (this process and its finished children, e.g. n_jobs workers)."""
+    import os
+
+    start, cpu = time.perf_counter(), os.times()
     out = fn()
-    return time.perf_counter() - start, out
+    after = os.times()
+    used = sum(after[:4]) - sum(cpu[:4])  # user + system, self + children
+    return time.perf_counter() - start, used, out
 
 
 def loadavg() -> list[float]:
@@ -57,23 +62,32 @@ def loadavg() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+CPU: dict[str, list[float]] = {}  # CPU seconds per system, filled by interleaved()
+
+
 def interleaved(systems: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """Wall seconds per system, every system once per round; CPU seconds go to ``CPU``."""
     times: dict[str, list[float]] = {name: [] for name in systems}
     for _ in range(rounds):
         for name, fn in systems.items():
             gc.collect()
-            seconds, out = timed(fn)
+            seconds, cpu, out = timed(fn)
             del out
             times[name].append(seconds)
+            CPU.setdefault(name, []).append(cpu)
     return times
 
 
 def summary(times: dict[str, list[float]], base: str, n_chars: int) -> dict[str, dict[str, float]]:
     out = {}
     for name, seconds in times.items():
-        out[name] = {"seconds": [round(s, 4) for s in seconds], "mchars_per_s_median": n_chars / statistics.median(seconds) / 1e6,
+        cpu = CPU[name]
+        out[name] = {"seconds": [round(s, 4) for s in seconds], "cpu_seconds": [round(s, 4) for s in cpu],
+                     "mchars_per_s_median": n_chars / statistics.median(seconds) / 1e6,
                      "ratio_to_jieba_median": statistics.median(times[base]) / statistics.median(seconds),
-                     "ratio_to_jieba_best": min(times[base]) / min(seconds)}
+                     "ratio_to_jieba_best": min(times[base]) / min(seconds),
+                     "cpu_ratio_to_jieba_median": statistics.median(CPU[base]) / statistics.median(cpu),
+                     "cpu_ratio_to_jieba_best": min(CPU[base]) / min(cpu)}
     return out
 
 
@@ -132,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["speed"] = summary(times, "jieba.lcut", n_chars)
     new_med, bare_med = (statistics.median(times[k]) for k in ("cn.tokenize", "rjieba.cut (bare)"))
     results["speed"]["cn.tokenize"]["share_of_bare_engine_speed"] = bare_med / new_med
+    results["speed"]["cn.tokenize"]["cpu_share_of_bare_engine_speed"] = (
+        statistics.median(CPU["rjieba.cut (bare)"]) / statistics.median(CPU["cn.tokenize"]))
     results["speed"]["cn.tokenize"]["speedup_over_0.1.0"] = statistics.median(times["0.1.0 tokenize"]) / new_med
 
     # 2. identical tokens to the old implementation, on every paragraph
@@ -149,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["load_before_jobs"] = loadavg()
     job_times = interleaved(jobs, args.rounds)
     results["n_jobs"] = {k: [round(s, 3) for s in v] for k, v in job_times.items()}
+    results["n_jobs"].update({f"{k} cpu": [round(s, 3) for s in CPU[k]] for k in job_times})
     results["n_jobs"]["speedup_median"] = statistics.median(job_times["n_jobs=1"]) / statistics.median(job_times["n_jobs=2"])
     results["n_jobs"]["same_output"] = cn.tokenize(corpus, segmenter=seg, n_jobs=2, progress=False) == tokens
 
