@@ -26,10 +26,11 @@ import functools
 import hashlib
 import math
 from pathlib import Path
+from typing import Any
 
 from .._zh import is_han
 
-__all__ = ["FineSplitter", "GRANULARITIES"]
+__all__ = ["FineSplitter", "FineEngine", "GRANULARITIES"]
 
 #: ``"coarse"``: the segmenter's words as they come; ``"fine"``: compounds split.
 GRANULARITIES = ("coarse", "fine")
@@ -44,8 +45,13 @@ class FineSplitter:
 
     def __init__(self, *, min_chars: int = 4) -> None:
         self.min_chars = min_chars
-        self._freq, self._log_total, self.dictionary_sha256 = _jieba_frequencies()
+        self._freq, self._log_total, _ = _jieba_frequencies()
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    @staticmethod
+    def dictionary_sha256() -> str:
+        """sha256 of the jieba dictionary whose frequencies choose the splits (for the record)."""
+        return _jieba_frequencies()[2]
 
     def split(self, word: str) -> list[str]:
         """The parts of ``word`` (``[word]`` when it is not split)."""
@@ -100,3 +106,22 @@ def _jieba_frequencies() -> tuple[dict[str, int], float, str]:
             freq[parts[0]] = count
             total += count
     return freq, math.log(total), hashlib.sha256(data).hexdigest()
+
+
+class FineEngine:
+    """A segmentation engine whose words are split by a :class:`FineSplitter`.
+
+    The parts of a word tile it, so the words still tile the text and every
+    offset computation downstream is unchanged.
+    """
+
+    def __init__(self, engine: Any, splitter: FineSplitter) -> None:
+        self.engine = engine
+        self.splitter = splitter
+
+    def cut(self, text: str, hmm: bool) -> list[str]:
+        parts = self.splitter.parts
+        return [p for w in self.engine.cut(text, hmm) for p in parts(w)]
+
+    def tagger(self) -> Any:
+        return self.engine.tagger()

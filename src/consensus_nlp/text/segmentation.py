@@ -38,7 +38,9 @@ from typing import Any
 
 from .._zh import CLOSERS, SENTENCE_END, is_han
 from ..corpus import Corpus, Document
-from ..errors import InputTypeError, MissingDependencyError, UnknownNameError, check_int, describe
+from ..errors import (InputTypeError, InvalidArgumentError, MissingDependencyError, UnknownNameError, check_choice,
+                      check_int, describe)
+from .granularity import GRANULARITIES, FineEngine, FineSplitter
 from .jieba_engines import LEXICONS, JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
 from .normalization import normalize, normalize_same_length, normalize_str
 from .tokens import Token, Tokens
@@ -79,9 +81,14 @@ class Segmenter:
         user_words: extra words, each kept whole (jieba chooses the frequency).
         hmm: let jieba's HMM join unknown character sequences into words.
         traditional: convert traditional to simplified characters first (needs OpenCC).
+        granularity: ``"coarse"`` (the words as the engine and lexicon give them:
+            社会主义, 经济建设 stay whole) or ``"fine"`` (compounds split the way
+            general-purpose segmenters split them: 社会 主义, 经济 建设; see
+            :mod:`consensus_nlp.text.granularity`). Use ``"fine"`` with ``lexicon="none"``
+            to compare counts with analyses made with ICU or similar word boundaries.
 
     Raises:
-        UnknownNameError: unknown backend or lexicon name.
+        UnknownNameError: unknown backend, lexicon or granularity name.
         MissingDependencyError: rjieba asked for but not installed.
         InvalidArgumentError: a missing, malformed or non-UTF-8 lexicon file; a user word with
             spaces or a lone surrogate.
@@ -96,7 +103,9 @@ class Segmenter:
         user_words: Iterable[str] = (),
         hmm: bool = True,
         traditional: bool = False,
+        granularity: str = "coarse",
     ) -> None:
+        check_choice("granularity", granularity, GRANULARITIES, what="a granularity")
         if backend not in _BACKENDS:
             raise UnknownNameError(describe("backend", backend, "is not a known backend", accepted=_BACKENDS))
         if backend == "auto":
@@ -116,6 +125,7 @@ class Segmenter:
         self.user_words: tuple[str, ...] = words
         self.hmm: bool = bool(hmm)
         self.traditional: bool = bool(traditional)
+        self.granularity: str = granularity
         data = self._lexicon_path.read_bytes() if self._lexicon_path else b""
         self.lexicon_sha256: str | None = hashlib.sha256(data).hexdigest() if self._lexicon_path else None
         if self._lexicon_path is not None and self.lexicon_name != "political":
@@ -129,8 +139,9 @@ class Segmenter:
         self.__dict__.update(state)
 
     def __repr__(self) -> str:
+        fine = ", granularity='fine'" if self.granularity == "fine" else ""
         return (f"Segmenter(backend={self.backend!r}, lexicon={self.lexicon_name!r}, "
-                f"user_words={len(self.user_words)}, hmm={self.hmm})")
+                f"user_words={len(self.user_words)}, hmm={self.hmm}{fine})")
 
     @property
     def params(self) -> dict[str, Any]:
@@ -142,6 +153,8 @@ class Segmenter:
             "user_words": list(self.user_words),
             "hmm": self.hmm,
             "normalize": {"width": True, "nfkc": True, "traditional": self.traditional},
+            "granularity": self.granularity,
+            **({"fine_dictionary_sha256": FineSplitter.dictionary_sha256()} if self.granularity == "fine" else {}),
         }
 
     def _key(self) -> tuple[Any, ...]:
@@ -152,7 +165,10 @@ class Segmenter:
         attr = f"_engine_{backend}"
         engine = self.__dict__.get(attr)
         if engine is None:
-            engine = self.__dict__[attr] = self._shared_engine(backend)
+            engine = self._shared_engine(backend)
+            if self.granularity == "fine":
+                engine = FineEngine(engine, FineSplitter())
+            self.__dict__[attr] = engine
         return engine
 
     def _shared_engine(self, backend: str) -> Any:
@@ -551,7 +567,7 @@ def _stop_rule(stopwords: Any) -> tuple[frozenset[str], Any]:
 def tokenize(
     corpus: Corpus | Document | Iterable[str | Document],
     *,
-    segmenter: Segmenter | None = None,
+    segmenter: Segmenter | Callable[[str], Iterable[tuple[str, int, int]]] | None = None,
     stopwords: str | Sequence[str] | set[str] | frozenset[str] | None = None,
     drop_punct: bool = True,
     drop_numbers: bool = False,
@@ -568,7 +584,11 @@ def tokenize(
     Args:
         corpus: a :class:`Corpus`, a :class:`Document`, or a list of str and
             Documents (str items get ids ``doc-0``, ``doc-1``…). A bare str is refused.
-        segmenter: the segmenter; default ``Segmenter()`` (political lexicon).
+        segmenter: the segmenter; default ``Segmenter()`` (political lexicon). Any
+            other tokenizer can be plugged in as a callable ``text -> iterable of
+            (word, start, end)`` with ``text[start:end]`` the word's span (spaCy,
+            pkuseg, a regex…); its tokens go through the same stopword and
+            punctuation rules and the result records the callable's name.
         stopwords: ``None`` (keep everything), a list name or names
             (:func:`consensus_nlp.list_stopwords`), or a set of words.
         drop_punct: drop tokens made only of punctuation and symbols.
@@ -589,13 +609,19 @@ def tokenize(
     """
     corpus = _as_corpus(corpus)
     segmenter = segmenter if segmenter is not None else Segmenter()
-    if not isinstance(segmenter, Segmenter):
-        raise InputTypeError(describe("segmenter", segmenter, "is not a Segmenter", accepted="Segmenter or None"))
+    if not isinstance(segmenter, Segmenter) and not callable(segmenter):
+        raise InputTypeError(describe("segmenter", segmenter, "is not a Segmenter or a tokenizer function",
+                                      accepted="Segmenter, a callable text -> [(word, start, end), ...], or None"))
     check_int("n_jobs", n_jobs, minimum=1)
     stop, stop_record = _stop_rule(stopwords)
     rule = (stop, bool(drop_punct), bool(drop_numbers))
     texts = corpus.texts
     show = sys.stderr.isatty() if progress is None else bool(progress)
+    if not isinstance(segmenter, Segmenter):
+        cols = _segment_with_callable(segmenter, _progress(texts, show, "doc"), rule)
+        params = {"segmenter": getattr(segmenter, "__qualname__", type(segmenter).__qualname__),
+                  "stopwords": stop_record, "drop_punct": drop_punct, "drop_numbers": drop_numbers}
+        return Tokens.from_arrays(corpus.docvars, texts, *cols.arrays(), params=params)
     if n_jobs == 1 or len(texts) < 2:
         segmenter._engine()  # build the dictionary before the progress bar starts
         cols = _segment_texts(segmenter, _progress(texts, show, "doc"), rule)
@@ -603,3 +629,28 @@ def tokenize(
         cols = _segment_parallel(segmenter, texts, rule, n_jobs, show)
     params = {**segmenter.params, "stopwords": stop_record, "drop_punct": drop_punct, "drop_numbers": drop_numbers}
     return Tokens.from_arrays(corpus.docvars, texts, *cols.arrays(), params=params)
+
+
+def _segment_with_callable(tokenizer: Callable[[str], Iterable[tuple[str, int, int]]], texts: Iterable[str],
+                           rule: tuple[frozenset[str], bool, bool]) -> _Columns:
+    """Columns from a user's tokenizer, checking that its spans lie in the text, in order, without overlap."""
+    cols = _Columns(*rule)
+    name = getattr(tokenizer, "__qualname__", type(tokenizer).__qualname__)
+    for text in texts:
+        tokens, at = [], 0
+        for item in tokenizer(text):
+            if (not isinstance(item, tuple) or len(item) != 3 or not isinstance(item[0], str)
+                    or not all(isinstance(x, int) and not isinstance(x, bool) for x in item[1:])):
+                raise InvalidArgumentError(describe("segmenter", name, f"returned {item!r}, not a (word, start, end) tuple",
+                                                    accepted="tuples (str, int, int) with text[start:end] the word's span"))
+            word, start, end = item
+            if not at <= start < end <= len(text) or not word or word.isspace():
+                raise InvalidArgumentError(describe(
+                    "segmenter", name, f"returned the span ({start}, {end}) for {word!r} in a text of {len(text)} "
+                    f"characters after a token ending at {at}",
+                    accepted="non-empty words with spans in order, inside the text, not overlapping"))
+            tokens.append(Token(word, start, end))
+            at = end
+        cols.add_tokens(tokens, len(text))
+        cols.end_document(len(text))
+    return cols
