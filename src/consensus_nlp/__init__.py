@@ -79,6 +79,7 @@ _LAZY: dict[str, str] = {
     "select_k": "models.topics",
     "TopicModel": "models.topics",
     "analyze": "report",
+    "LazyCorpus": "integrations.dask",
 }
 # public submodules reachable as attributes: cn.plot.emphasis_heatmap(...)
 _SUBMODULES: dict[str, str] = {"plot": "viz.plot", "fonts": "viz.fonts"}
@@ -105,6 +106,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from .devices import Device, OutlineItem, formulation_spread, outline, tag, tag_text
+    from .integrations.dask import LazyCorpus
     from .io.datasets import list_corpora, load_corpus
     from .io.encoding import read_text
     from .io.page.explain import explain_page

@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--text-column", default="text", help="text column of a CSV/JSONL input (default: %(default)s)")
     an.add_argument("--progress", dest="progress", action="store_true", default=None, help="show a progress display")
     an.add_argument("--no-progress", dest="progress", action="store_false", help="hide the progress display")
+    an.add_argument("--scheduler", default=None, help="segment and tag by partitions with Dask: threads, processes, sync or tcp://host:port (a running scheduler); same results")
+    an.add_argument("--workers", type=_int_at_least(1), default=None, help="threads or processes of --scheduler (default: the number of cores)")
 
     for name, helptext in (
         ("segment", "segment text into words (with character offsets)"),
@@ -213,6 +215,8 @@ def _cmd_analyze(args, out) -> int:
         text_column=args.text_column,
         progress=args.progress,
         command=[PROG, *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name.startswith(PROG) else None,
+        scheduler=args.scheduler,
+        workers=args.workers,
     )
     out.write(result.summary() + "\n")
     out.write(f"report written to {result.out_dir / 'report.html'}\n")

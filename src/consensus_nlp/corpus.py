@@ -436,7 +436,7 @@ class Corpus(Sequence[Document]):
         Each document also records ``path`` and ``encoding``.
         """
         pattern = compile_meta_pattern(meta_pattern)
-        paths = _expand_paths(paths_or_glob)
+        paths = expand_paths(paths_or_glob)
         if doc_id not in ("stem", "name"):
             raise InvalidArgumentError(describe("doc_id", doc_id, "is not a naming scheme", accepted=["stem", "name"]))
         docs = []
@@ -518,7 +518,7 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def _expand_paths(paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+def expand_paths(paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
     if isinstance(paths_or_glob, (str, os.PathLike)):
         p = Path(paths_or_glob)
         if p.is_dir():

@@ -125,6 +125,8 @@ def tag(data: str | Iterable[Document], *, kinds: str | Iterable[str] | None = N
         InputTypeError: if ``data`` is neither a str nor documents.
     """
     chosen = check_kinds(kinds)
+    if hasattr(data, "__cn_lazy__"):  # a LazyCorpus: a dask DataFrame, one partition per corpus partition
+        return data.tag(kinds=kinds)
     import pandas as pd
 
     if isinstance(data, str):

@@ -317,6 +317,8 @@ def dtm(
     import numpy as np
     import scipy.sparse as sp
 
+    if hasattr(tokens, "__cn_lazy__"):  # LazyTokens: counted by partition, reduced exactly
+        return tokens.dtm(weighting=weighting, min_docs=min_docs, max_doc_share=max_doc_share, max_terms=max_terms)
     if weighting not in WEIGHTINGS:
         raise UnknownNameError(describe("weighting", weighting, "is not a known weighting", accepted=WEIGHTINGS))
     check_int("min_docs", min_docs, minimum=1)

@@ -220,6 +220,8 @@ def analyze(
     text_column: str = "text",
     progress: bool | None = None,
     command: Sequence[str] | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> AnalysisResult:
     """Run the whole analysis and write the report folder.
 
@@ -236,6 +238,8 @@ def analyze(
         text_column: text column of a CSV/JSONL input.
         progress: show a progress display on stderr; ``None``: only when stderr is a terminal.
         command: the command line, recorded in the manifest.
+        scheduler, workers: segment and tag by partitions on this Dask scheduler ("threads", "processes",
+            "sync" or "tcp://host:port"; see :func:`consensus_nlp.integrations.dask.use_scheduler`); same results.
     """
     import pandas as pd
 
@@ -251,6 +255,7 @@ def analyze(
     from ..models.engines import ENGINES
     from ..models.topics import fit_topics
     from .figures import theme_labels
+    from ..integrations.dask import run_partitioned
 
     if units not in ("speech", "paragraph", "outline_item"):
         raise InvalidArgumentError(describe("units", units, "is not a unit of analysis", accepted=["speech", "paragraph", "outline_item"]))
@@ -274,7 +279,7 @@ def analyze(
         by = _choose_by(corpus, by)
 
     with step("segment"):
-        tokens = tokenize(corpus, stopwords="default", progress=False)
+        tokens = run_partitioned(tokenize, corpus, scheduler, workers, stopwords="default", progress=False)
         wordless = [doc_id for doc_id, toks in zip(tokens.doc_ids, tokens) if not toks]
         if wordless:  # empty strings, or only punctuation and stopwords: nothing to compare
             if len(wordless) == len(corpus):
@@ -285,7 +290,7 @@ def analyze(
             tokens = tokens.select(corpus.doc_ids)
 
     with step("devices"):
-        devices = tag(corpus)
+        devices = run_partitioned(tag, corpus, scheduler, workers)
         # the tagger's outline devices are the outline items (same order, attrs level/marker/ordinal/headline)
         outline_rows = devices[devices["kind"] == "outline"] if len(devices) else devices
         outline_table = pd.DataFrame(
@@ -301,7 +306,8 @@ def analyze(
 
     with step("topics"):
         unit_corpus = make_units(corpus, unit=units)
-        unit_tokens = tokenize(unit_corpus, stopwords=TOPIC_STOPWORDS, drop_numbers=True, progress=False).filter(min_chars=2)
+        unit_tokens = run_partitioned(tokenize, unit_corpus, scheduler, workers, stopwords=TOPIC_STOPWORDS,
+                                      drop_numbers=True, progress=False).filter(min_chars=2)
         if len(unit_corpus) < 2:
             raise ModelInputError(
                 describe("units", units, f"gives {len(unit_corpus)} unit of analysis, too few for a topic model",

@@ -607,6 +607,9 @@ def tokenize(
         InputTypeError: ``corpus`` is a bare str, bytes, ``None`` or holds non-str items.
         UnknownNameError: an unknown stopword list.
     """
+    if hasattr(corpus, "__cn_lazy__"):  # a LazyCorpus (consensus_nlp.integrations.dask): tokens by partition
+        return corpus.tokenize(segmenter=segmenter, stopwords=stopwords, drop_punct=drop_punct,
+                               drop_numbers=drop_numbers, n_jobs=n_jobs, progress=progress)
     corpus = _as_corpus(corpus)
     segmenter = segmenter if segmenter is not None else Segmenter()
     if not isinstance(segmenter, Segmenter) and not callable(segmenter):

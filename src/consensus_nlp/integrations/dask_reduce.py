@@ -1,0 +1,289 @@
+"""Lazy tokens and the exact reductions behind ``cn.dtm``, ``cn.emphasis`` and frequencies on them.
+
+Each partition's task runs the eager code on its own documents and returns a
+small payload of arrays (a partition vocabulary and a sparse count matrix; a
+groups x themes count table); the driver combines the payloads in partition
+order and applies the eager rules (pruning, rates, sorting) once, so the
+results equal the eager ones exactly. The tokens themselves never travel to the driver.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..corpus import group_key
+from ..errors import (
+    EmptyInputError,
+    EmptyVocabularyError,
+    InvalidArgumentError,
+    UnknownNameError,
+    describe,
+)
+from .dask_workers import cached_matchers, compute
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import scipy.sparse
+
+    from ..models.dtm import DTM
+    from ..text.tokens import Tokens
+
+__all__ = ["LazyTokens", "DTMPart", "dtm_part", "emphasis_part"]
+
+log = logging.getLogger(__name__)
+
+
+class DTMPart(NamedTuple):
+    """One partition's share of a DTM: its documents, its sorted vocabulary, its counts (CSR, int64)."""
+
+    doc_ids: tuple[str, ...]
+    metas: list[dict[str, Any]]
+    terms: list[str]
+    counts: scipy.sparse.csr_matrix
+
+
+def dtm_part(tokens: Tokens) -> DTMPart:
+    """The unpruned eager DTM of one partition, as arrays."""
+    import scipy.sparse as sp
+
+    from ..models.dtm import dtm
+
+    metas = [dict(m) for m in tokens.metas]
+    try:
+        part = dtm(tokens)
+    except EmptyVocabularyError:  # only empty documents in this partition
+        return DTMPart(tokens.doc_ids, metas, [], sp.csr_matrix((len(tokens), 0), dtype="int64"))
+    return DTMPart(tokens.doc_ids, metas, list(part.terms), part.counts)
+
+
+def emphasis_part(tokens: Tokens, by: str, themes: Any, key: str) -> tuple[list[tuple[Any, Any]], Any, Any, bool]:
+    """Per group of this partition (in order of appearance): theme hit counts and token counts."""
+    import numpy as np
+
+    from ..models.dictionaries import count_theme
+
+    matchers = cached_matchers(themes, key)
+    has_field = by == "doc_id" or any(by in m for m in tokens.metas)
+    values = list(tokens.doc_ids) if by == "doc_id" else [m.get(by) for m in tokens.metas]
+    order: dict[Any, int] = {}
+    labels: list[tuple[Any, Any]] = []
+    rows: list[list[int]] = []
+    sizes: list[int] = []
+    caches: dict[str, dict] = {theme: {} for theme in matchers}
+    for value, words in zip(values, tokens.words()):
+        k = group_key(value)
+        if k not in order:
+            order[k] = len(labels)
+            labels.append((k, value))
+            rows.append([0] * len(matchers))
+            sizes.append(0)
+        i = order[k]
+        sizes[i] += len(words)
+        for j, (theme, (singles, runs)) in enumerate(matchers.items()):
+            rows[i][j] += count_theme(words, singles, runs, caches[theme])
+    return labels, np.array(rows, dtype=np.int64).reshape(len(labels), len(matchers)), np.array(sizes, dtype=np.int64), has_field
+
+
+def frequencies_part(tokens: Tokens, by: str | None) -> tuple[list[Any], pd.DataFrame]:
+    """The partition's groups in order of appearance (also those without tokens) and its frequency table."""
+    groups = [group_key(v) for v in tokens.group_values(by)] if by is not None else [None]
+    return list(dict.fromkeys(groups)), tokens.frequencies(by=by)
+
+
+class LazyTokens:
+    """Tokens of a :class:`~consensus_nlp.integrations.dask.LazyCorpus`, one :class:`Tokens` per partition.
+
+    Made by ``cn.tokenize(lazy_corpus)``. ``cn.dtm`` and ``cn.emphasis`` accept it and
+    return the eager results; :meth:`compute` gathers every token on the driver.
+    """
+
+    __cn_lazy__ = "tokens"
+
+    def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None) -> None:
+        self._parts = list(parts)  # dask Delayed objects, each computing to a Tokens
+        self.docvars = docvars
+
+    def __repr__(self) -> str:
+        return f"LazyTokens({self.npartitions} partitions)"
+
+    @property
+    def npartitions(self) -> int:
+        return len(self._parts)
+
+    @property
+    def partitions(self) -> list[Any]:
+        """The partitions as dask ``Delayed`` objects (each computes to a :class:`Tokens`)."""
+        return list(self._parts)
+
+    def persist(self) -> LazyTokens:
+        """Compute the partitions and keep them where the scheduler keeps results (worker memory with distributed)."""
+        import dask
+
+        return LazyTokens(dask.persist(*self._parts), docvars=self.docvars)
+
+    def compute(self) -> Tokens:
+        """Every partition's tokens as one in-memory :class:`Tokens` (documents in partition order)."""
+        from ..text.tokens import Tokens
+
+        parts = compute(*self._parts)
+        return Tokens([d for p in parts for d in p.doc_ids], [t for p in parts for t in p.texts],
+                      [m for p in parts for m in p.metas], [t for p in parts for t in p.tokens],
+                      params=parts[0].params if parts else None)
+
+    def _map(self, fn: Any, *args: Any) -> list[Any]:
+        import dask
+
+        return list(compute(*[dask.delayed(fn, pure=True)(p, *args) for p in self._parts]))
+
+    # -- reductions (called by cn.dtm, cn.emphasis) ---------------------------
+    def dtm(self, *, weighting: str = "count", min_docs: int = 1, max_doc_share: float = 1.0,
+            max_terms: int | None = None) -> DTM:
+        """:func:`consensus_nlp.dtm` by partitions: equal to the eager DTM (``words`` is ``None``)."""
+        from ..models.dtm import WEIGHTINGS
+
+        if weighting not in WEIGHTINGS:
+            raise UnknownNameError(describe("weighting", weighting, "is not a known weighting", accepted=WEIGHTINGS))
+        if isinstance(min_docs, bool) or not isinstance(min_docs, int) or min_docs < 1:
+            raise InvalidArgumentError(describe("min_docs", min_docs, "is not a document count", accepted="an int >= 1"))
+        if isinstance(max_doc_share, bool) or not isinstance(max_doc_share, (int, float)) or not 0 < max_doc_share <= 1:
+            raise InvalidArgumentError(
+                describe("max_doc_share", max_doc_share, "is not a share of documents", accepted="a number in (0, 1]"))
+        if max_terms is not None and (isinstance(max_terms, bool) or not isinstance(max_terms, int) or max_terms < 1):
+            raise InvalidArgumentError(describe("max_terms", max_terms, "is not a number of terms", accepted="None or an int >= 1"))
+        return reduce_dtm(self._map(dtm_part), weighting=weighting, min_docs=min_docs, max_doc_share=max_doc_share,
+                          max_terms=max_terms)
+
+    def emphasis(self, *, by: str = "organization", themes: Any = "cppcc", per: int = 1000,
+                 counts: bool = False) -> pd.DataFrame:
+        """:func:`consensus_nlp.emphasis` by partitions: hit and token counts summed per group, then the eager table."""
+        import json
+
+        from ..models.dictionaries import load_themes
+
+        if isinstance(per, bool) or not isinstance(per, (int, float)) or per <= 0:
+            raise InvalidArgumentError(describe("per", per, "is not a positive number of tokens", accepted="e.g. 1000"))
+        theme_set = load_themes(themes)
+        if self.docvars is not None and by != "doc_id" and by not in self.docvars.columns:
+            raise UnknownNameError(describe("by", by, "is not a metadata field",
+                                            accepted=[c for c in self.docvars.columns if c != "partition"]))
+        key = json.dumps([theme_set.name, {k: list(v) for k, v in theme_set.entries.items()}], ensure_ascii=False)
+        parts = self._map(emphasis_part, by, theme_set, key)
+        return reduce_emphasis(parts, by=by, theme_names=list(theme_set.entries), theme_name=theme_set.name,
+                               per=per, counts=counts)
+
+    def frequencies(self, *, by: str | None = None) -> pd.DataFrame:
+        """:meth:`Tokens.frequencies` by partitions (same columns, order and values)."""
+        return reduce_frequencies(self._map(frequencies_part, by), by=by)
+
+
+def reduce_dtm(parts: Sequence[DTMPart], *, weighting: str, min_docs: int, max_doc_share: float,
+               max_terms: int | None) -> DTM:
+    """Stack the partitions' counts on the union vocabulary and prune it as :func:`consensus_nlp.dtm` does."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from ..models.dtm import DTM
+
+    vocab = sorted(set().union(*(p.terms for p in parts)))
+    index = {t: i for i, t in enumerate(vocab)}
+    doc_freq = np.zeros(len(vocab), dtype=np.int64)
+    total = np.zeros(len(vocab), dtype=np.int64)
+    columns = []
+    for p in parts:
+        cols = np.fromiter((index[t] for t in p.terms), dtype=np.int64, count=len(p.terms))
+        columns.append(cols)
+        np.add.at(doc_freq, cols[p.counts.indices], 1)
+        np.add.at(total, cols[p.counts.indices], p.counts.data)
+    n_docs = sum(p.counts.shape[0] for p in parts)
+    max_docs = math.floor(max_doc_share * n_docs + 1e-9)
+    kept = np.flatnonzero((doc_freq >= min_docs) & (doc_freq <= max_docs))
+    if max_terms is not None and len(kept) > max_terms:  # most frequent first, ties by term (= by vocabulary index)
+        kept = np.sort(kept[np.lexsort((kept, -total[kept]))[:max_terms]])
+    if not len(kept):
+        raise EmptyVocabularyError(
+            describe("min_docs, max_doc_share, max_terms", (min_docs, max_doc_share, max_terms),
+                     f"left no terms out of {len(vocab)} in {n_docs} documents",
+                     todo="Lower min_docs, raise max_doc_share or max_terms, "
+                          "or check that the tokens are not all stopwords."))
+    new_index = np.full(len(vocab), -1, dtype=np.int64)
+    new_index[kept] = np.arange(len(kept))
+    data, indices, row_sizes = [], [], []
+    for p, cols in zip(parts, columns):
+        mapped = new_index[cols[p.counts.indices]] if len(cols) else np.zeros(0, dtype=np.int64)
+        keep = mapped >= 0
+        rows = np.repeat(np.arange(p.counts.shape[0]), np.diff(p.counts.indptr))
+        data.append(np.asarray(p.counts.data, dtype=np.int64)[keep])
+        indices.append(mapped[keep])
+        row_sizes.append(np.bincount(rows[keep], minlength=p.counts.shape[0]))
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(row_sizes))]).astype(np.int64)
+    counts = sp.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=(n_docs, len(kept)))
+    log.debug("dtm: %s documents x %s terms (of %s before pruning) from %s partitions",
+              n_docs, len(kept), len(vocab), len(parts))
+    return DTM(counts, [vocab[i] for i in kept], [d for p in parts for d in p.doc_ids],
+               [m for p in parts for m in p.metas], weighting=weighting, words=None)
+
+
+def reduce_emphasis(parts: Sequence[tuple[list[tuple[Any, Any]], Any, Any, bool]], *, by: str, theme_names: list[str],
+                    theme_name: str, per: float, counts: bool) -> pd.DataFrame:
+    """Sum the partitions' group counts (groups in order of first appearance) into the eager emphasis table."""
+    import numpy as np
+    import pandas as pd
+
+    if not parts:
+        raise EmptyInputError(describe("tokens", "LazyTokens", "holds no documents", todo="Pass a non-empty corpus."))
+    if not any(p[3] for p in parts):
+        raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id"]))
+    order: dict[Any, int] = {}
+    labels: list[Any] = []
+    for groups, _, _, _ in parts:
+        for k, value in groups:
+            if k not in order:
+                order[k] = len(labels)
+                labels.append(value)
+    table_counts = np.zeros((len(labels), len(theme_names)), dtype=np.int64)
+    sizes = np.zeros(len(labels), dtype=np.int64)
+    for groups, hits, n_tokens, _ in parts:
+        rows = np.array([order[k] for k, _ in groups], dtype=np.int64)
+        np.add.at(table_counts, rows, hits)
+        np.add.at(sizes, rows, n_tokens)
+    empty = [labels[i] for i in np.flatnonzero(sizes == 0)]
+    if empty:
+        raise EmptyInputError(
+            describe("by", by, f"gives groups without tokens: {empty[:5]}",
+                     todo="Drop empty documents first, or check the tokenizer's stopword settings."))
+    index = pd.Index(labels, name=by)
+    table = pd.DataFrame(table_counts, index=index, columns=theme_names)
+    if not counts:
+        n = pd.Series(sizes.tolist(), index=index, dtype=float)
+        table = table.div(n, axis=0) * per
+    table.columns.name = "theme"
+    table.attrs["n_tokens"] = {label: int(size) for label, size in zip(labels, sizes)}
+    table.attrs["themes"] = theme_name
+    return table
+
+
+def reduce_frequencies(parts: Sequence[tuple[list[Any], pd.DataFrame]], *, by: str | None) -> pd.DataFrame:
+    """Sum the partitions' frequency tables per group and token; shares and order as :meth:`Tokens.frequencies`."""
+    import numpy as np
+    import pandas as pd
+
+    column = by if by is not None else "__group__"
+    frame = pd.concat([p if by is not None else p.assign(__group__=None) for _, p in parts], ignore_index=True)
+    rank: dict[Any, int] = {}
+    for groups, _ in parts:  # groups in order of their first document, as the eager table orders them
+        for k in groups:
+            rank.setdefault(k, len(rank))
+    frame["__rank__"] = [rank[group_key(v)] for v in frame[column]]
+    summed = frame.groupby(["__rank__", "token"], sort=False)[["count", "docs"]].sum().reset_index()
+    first_value = frame.drop_duplicates("__rank__").set_index("__rank__")[column]
+    totals = summed.groupby("__rank__")["count"].transform("sum")
+    summed["share"] = summed["count"] / totals
+    order = np.lexsort((summed["token"].to_numpy(dtype=object), -summed["count"].to_numpy(), summed["__rank__"].to_numpy()))
+    out = summed.iloc[order].reset_index(drop=True)
+    rows = zip([first_value[r] for r in out["__rank__"]], out["token"].tolist(), out["count"].tolist(),
+               out["docs"].tolist(), out["share"].tolist())
+    result = pd.DataFrame(list(rows), columns=[column, "token", "count", "docs", "share"])  # built as the eager table is
+    return result.drop(columns="__group__") if by is None else result

@@ -1,0 +1,100 @@
+"""What a Dask worker process keeps between tasks: the segmenter's dictionary and theme matchers.
+
+Each is built once per process and set of parameters (a dictionary build takes about a
+second; a partition may take less), then reused by every task that runs in that process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..text.segmentation import Segmenter
+
+__all__ = ["worker_loads", "cached_segmenter", "cached_matchers", "is_lazy", "compute", "use_scheduler", "SCHEDULERS"]
+
+_state: dict[tuple[str, str], Any] = {}
+_loads: Counter[str] = Counter()
+_lock = threading.Lock()
+
+
+def worker_loads() -> dict[str, int]:
+    """How many times this process built a segmenter dictionary (``"segmenter"``) or theme matchers (``"themes"``)."""
+    return dict(_loads)
+
+
+def _cached(kind: str, key: str, build: Callable[[], Any]) -> Any:
+    value = _state.get((kind, key))
+    if value is None:
+        with _lock:
+            value = _state.get((kind, key))
+            if value is None:
+                value = _state[(kind, key)] = build()
+                _loads[kind] += 1
+    return value
+
+
+def cached_segmenter(segmenter: Segmenter) -> Segmenter:
+    """This process's copy of ``segmenter`` with its dictionary built (once per process and set of parameters)."""
+    key = json.dumps(segmenter.params, sort_keys=True, ensure_ascii=False)
+
+    def build() -> Segmenter:
+        segmenter.cut("中")  # builds the dictionary
+        return segmenter
+
+    return _cached("segmenter", key, build)
+
+
+def cached_matchers(themes: Any, key: str) -> dict:
+    """This process's matchers of the theme set ``themes`` (built once per process and ``key``)."""
+    return _cached("themes", key, themes.matchers)
+
+
+def is_lazy(value: object) -> bool:
+    """Whether ``value`` is a lazy (Dask-backed) collection of consensus-nlp."""
+    return hasattr(value, "__cn_lazy__")
+
+
+def compute(*objects: Any) -> tuple[Any, ...]:
+    """``dask.compute`` on the active scheduler (``dask.config`` or the default ``distributed.Client``)."""
+    import dask
+
+    return dask.compute(*objects)
+
+
+SCHEDULERS = ("threads", "processes", "sync")
+
+
+@contextlib.contextmanager
+def use_scheduler(scheduler: str | None, workers: int | None = None) -> Iterator[None]:
+    """Run the enclosed Dask computations on ``scheduler``; nothing is started that outlives the block.
+
+    Args:
+        scheduler: ``None`` (whatever is active), ``"threads"``, ``"processes"``, ``"sync"``, or the
+            address of a running ``distributed`` scheduler (``"tcp://host:8786"``), connected to, not started.
+        workers: threads or processes of the local schedulers (default: the number of cores).
+    """
+    import dask
+
+    from ..errors import InvalidArgumentError, check_int, describe
+
+    check_int("workers", workers, minimum=1, allow_none=True)
+    if scheduler is None:
+        with dask.config.set(num_workers=workers) if workers else contextlib.nullcontext():
+            yield
+    elif scheduler in SCHEDULERS:
+        with dask.config.set(scheduler=scheduler, num_workers=workers):
+            yield
+    elif isinstance(scheduler, str) and scheduler.startswith(("tcp://", "tls://", "ucx://", "inproc://")):
+        from distributed import Client
+
+        with Client(scheduler, set_as_default=True):
+            yield
+    else:
+        raise InvalidArgumentError(describe("scheduler", scheduler, "is not a Dask scheduler",
+                                            accepted=[*SCHEDULERS, "tcp://host:port"]))

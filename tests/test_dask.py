@@ -1,0 +1,202 @@
+"""LazyCorpus: the stage functions on Dask partitions give exactly the eager results."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dask
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import consensus_nlp as cn
+from consensus_nlp.errors import ConsensusNLPError, EmptyInputError, InvalidArgumentError, UnknownNameError
+from consensus_nlp.integrations.dask import LazyCorpus, LazyTokens, use_scheduler, worker_loads
+
+from conftest import GOV_PATTERN
+
+SEGMENTER = cn.Segmenter(backend="jieba")  # the same dictionary in every process; rjieba gives the same tokens
+
+
+def assert_same_dtm(eager: cn.DTM, lazy: cn.DTM) -> None:
+    assert lazy.terms == eager.terms
+    assert lazy.doc_ids == eager.doc_ids
+    assert [dict(m) for m in lazy.metas] == [dict(m) for m in eager.metas]
+    for a, b in ((eager.counts, lazy.counts), (eager.matrix, lazy.matrix)):
+        assert a.shape == b.shape and a.dtype == b.dtype and a.indices.dtype == b.indices.dtype
+        assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+        assert np.array_equal(a.data, b.data)
+
+
+@pytest.fixture(scope="module")
+def gansu() -> cn.Corpus:
+    return cn.load_corpus("gansu-cppcc-2021")
+
+
+def test_local_scheduler_results_equal_the_eager_ones(gansu):
+    lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
+    assert (lazy.npartitions, repr(lazy)) == (3, "LazyCorpus(3 partitions, 7 documents)")
+    assert list(lazy.docvars["partition"]) == [0, 0, 1, 1, 2, 2, 2]
+    assert lazy.compute() == gansu
+    with dask.config.set(scheduler="threads", num_workers=2):
+        tokens = cn.tokenize(gansu, segmenter=SEGMENTER, stopwords="default")
+        lazy_tokens = cn.tokenize(lazy, segmenter=SEGMENTER, stopwords="default")
+        assert isinstance(lazy_tokens, LazyTokens) and lazy_tokens.npartitions == 3
+        assert lazy_tokens.compute() == tokens
+        for options in ({}, {"min_docs": 2, "max_doc_share": 0.9}, {"min_docs": 2, "max_terms": 40}, {"weighting": "tfidf"}):
+            assert_same_dtm(cn.dtm(tokens, **options), cn.dtm(lazy_tokens, **options))
+        for by in ("organization", "doc_id"):
+            for counts in (True, False):
+                eager, parted = cn.emphasis(tokens, by=by, counts=counts), cn.emphasis(lazy_tokens, by=by, counts=counts)
+                pd.testing.assert_frame_equal(parted, eager, check_exact=True)
+                assert parted.attrs == eager.attrs
+        for by in (None, "speaker", "organization"):
+            pd.testing.assert_frame_equal(lazy_tokens.frequencies(by=by), tokens.frequencies(by=by), check_exact=True)
+        devices = cn.tag(lazy)
+        assert list(devices.columns) == list(cn.tag(gansu).columns)
+        pd.testing.assert_frame_equal(devices.compute().reset_index(drop=True), cn.tag(gansu), check_exact=True)
+        assert cn.units(lazy, "outline_item").compute() == cn.units(gansu, "outline_item")
+    # a pruning that leaves nothing fails as the eager one does
+    with pytest.raises(cn.errors.EmptyVocabularyError, match="left no terms out of"):
+        cn.dtm(lazy_tokens, min_docs=8)
+
+
+texts = st.lists(st.text(alphabet="政协委员凝聚共识，。一是二要加强团结 \n0123", min_size=0, max_size=40), min_size=1, max_size=9)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=texts, npartitions=st.integers(1, 9))
+def test_any_partitioning_gives_the_eager_dtm_and_frequencies(texts, npartitions):
+    corpus = cn.Corpus.from_records([{"text": t, "g": i % 2} for i, t in enumerate(texts)])
+    lazy = LazyCorpus.from_corpus(corpus, npartitions=npartitions)
+    with dask.config.set(scheduler="sync"):
+        tokens, lazy_tokens = cn.tokenize(corpus, segmenter=SEGMENTER), cn.tokenize(lazy, segmenter=SEGMENTER)
+        pd.testing.assert_frame_equal(lazy_tokens.frequencies(by="g"), tokens.frequencies(by="g"), check_exact=True)
+        try:
+            eager = cn.dtm(tokens, min_docs=2)
+        except cn.errors.EmptyVocabularyError as exc:
+            with pytest.raises(cn.errors.EmptyVocabularyError) as caught:
+                cn.dtm(lazy_tokens, min_docs=2)
+            assert str(caught.value) == str(exc)
+        else:
+            assert_same_dtm(eager, cn.dtm(lazy_tokens, min_docs=2))
+
+
+@pytest.mark.slow
+def test_local_cluster_equals_eager_on_the_49_reports(gov_reports_dir):
+    from distributed import Client, LocalCluster
+
+    corpus = cn.Corpus.from_files(gov_reports_dir, meta_pattern=GOV_PATTERN)
+    lazy = LazyCorpus.from_files(gov_reports_dir, meta_pattern=GOV_PATTERN, npartitions=8)
+    # metadata from the file names, before any text is read
+    assert lazy.docvars.columns.tolist() == ["doc_id", "partition", "year", "speaker", "path"]
+    assert lazy.docvars.iloc[0][["doc_id", "year", "speaker"]].tolist() == ["1954政府工作报告_周恩来", "1954", "周恩来"]
+    tokens = cn.tokenize(corpus, segmenter=SEGMENTER)
+    eager_dtm = cn.dtm(tokens, min_docs=2, max_doc_share=0.95)
+    recent = {"year": lambda y: int(y) >= 2000}
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        lazy_tokens = cn.tokenize(lazy, segmenter=SEGMENTER).persist()  # segmented once, kept on the workers
+        lazy_dtm = cn.dtm(lazy_tokens, min_docs=2, max_doc_share=0.95)
+        lazy_emphasis = cn.emphasis(lazy_tokens, by="speaker")
+        lazy_devices = cn.tag(lazy).compute().reset_index(drop=True)
+        loads = client.run(worker_loads)
+    assert lazy_dtm.shape == eager_dtm.shape and lazy_dtm.shape[0] == 49
+    assert_same_dtm(eager_dtm, lazy_dtm)
+    pd.testing.assert_frame_equal(cn.keyness(lazy_dtm, target=recent), cn.keyness(eager_dtm, target=recent), check_exact=True)
+    pd.testing.assert_frame_equal(cn.keyness(lazy_dtm, target=recent, measure="g2"),
+                                  cn.keyness(eager_dtm, target=recent, measure="g2"), check_exact=True)
+    eager_emphasis = cn.emphasis(tokens, by="speaker")
+    pd.testing.assert_frame_equal(lazy_emphasis, eager_emphasis, check_exact=True)
+    assert lazy_emphasis.attrs == eager_emphasis.attrs
+    pd.testing.assert_frame_equal(lazy_devices, cn.tag(corpus), check_exact=True)
+    # 8 partitions segmented and tagged, yet each worker process built the dictionary and the themes once
+    assert len(loads) == 2
+    assert all(set(v.values()) <= {1} for v in loads.values()), loads
+    assert sum(v.get("segmenter", 0) for v in loads.values()) >= 1
+
+
+def test_parquet_round_trip_reads_metadata_without_texts(tmp_path, gansu):
+    corpus = cn.Corpus.from_records([{"doc_id": d.doc_id, "text": d.text, "speaker": d.meta["speaker"]} for d in gansu])
+    folder = LazyCorpus.from_corpus(corpus, npartitions=2).to_parquet(tmp_path / "parts")
+    assert sorted(p.name for p in folder.iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+    lazy = LazyCorpus.from_parquet(folder)
+    assert lazy.npartitions == 2
+    assert lazy.docvars.columns.tolist() == ["doc_id", "partition", "speaker"]
+    assert lazy.docvars["speaker"].tolist() == [d.meta["speaker"] for d in gansu]
+    assert lazy.compute() == corpus
+    # one file: one partition per row group; ids numbered when there is no id column
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"body": list(corpus.texts), "year": ["2021"] * len(corpus)})
+    pq.write_table(table, tmp_path / "one.parquet", row_group_size=3)
+    lazy = LazyCorpus.from_parquet(tmp_path / "one.parquet", text="body", doc_id=None)
+    assert lazy.npartitions == 3
+    assert [d.doc_id for d in lazy.compute()] == [f"doc-{i}" for i in range(7)]
+
+
+def test_bad_inputs_give_clear_errors(tmp_path):
+    with pytest.raises(EmptyInputError, match="matched no files"):
+        LazyCorpus.from_files(str(tmp_path / "*.txt"))
+    for i, text in enumerate(["一是加强团结。", "二是凝聚共识。", "三是建言资政。"]):
+        (tmp_path / f"{i}.txt").write_text(text, encoding="utf-8")
+    lazy = LazyCorpus.from_files(str(tmp_path / "*.txt"), npartitions=3)
+    (tmp_path / "1.txt").write_bytes(b"\x00\x01\x02\xff" * 50)  # unreadable once the tasks run
+    with pytest.raises(InvalidArgumentError, match=r"1\.txt.*could not be read \(partition 1\)"):
+        lazy.compute()
+    with pytest.raises(InvalidArgumentError, match=r"1\.txt"):
+        cn.dtm(cn.tokenize(lazy, segmenter=SEGMENTER))  # a failed partition fails the result: nothing silently left out
+    ok = dask.compute(lazy.partitions[0], lazy.partitions[2], scheduler="sync")  # the other partitions still read
+    assert [d.text for part in ok for d in part] == ["一是加强团结。", "三是建言资政。"]
+    pd.DataFrame({"content": ["甲"], "doc_id": ["a"]}).to_parquet(tmp_path / "x.parquet")
+    with pytest.raises(UnknownNameError, match=r"text='text' is not a column of .*x\.parquet.*content"):
+        LazyCorpus.from_parquet(tmp_path / "x.parquet")
+    with pytest.raises(EmptyInputError, match="holds no Parquet file"):
+        LazyCorpus.from_parquet(tmp_path / "nothing")
+    with pytest.raises(InvalidArgumentError, match="npartitions"):
+        LazyCorpus.from_files(str(tmp_path / "0.txt"), npartitions=0)
+    with pytest.raises(InvalidArgumentError, match="scheduler='gpu' is not a Dask scheduler"):
+        with use_scheduler("gpu"):
+            pass
+    with pytest.raises(UnknownNameError, match="unit='sentence'"):
+        cn.units(lazy, "sentence")
+    assert issubclass(UnknownNameError, ConsensusNLPError)
+
+
+def test_segmenter_and_themes_load_once_per_process(gansu):
+    lazy = LazyCorpus.from_corpus(gansu, npartitions=7)
+    before = worker_loads()
+    segmenter = cn.Segmenter(backend="jieba", user_words=["委员讲堂之二"])  # parameters no other test uses
+    with dask.config.set(scheduler="threads", num_workers=2):
+        tokens = cn.tokenize(lazy, segmenter=segmenter)
+        cn.dtm(tokens)
+        cn.emphasis(tokens, by="doc_id", themes={"团结": ["团结"], "共识": ["共识", "凝聚共识"]})
+    after = worker_loads()
+    assert after.get("segmenter", 0) - before.get("segmenter", 0) == 1  # 14 partition tasks, one dictionary
+    assert after.get("themes", 0) - before.get("themes", 0) == 1
+
+
+def test_cli_scheduler_gives_the_eager_outputs(tmp_path):
+    script = Path(sys.executable).parent / "consensus-nlp"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    outputs = {}
+    for name, extra in (("eager", []), ("dask", ["--scheduler", "processes", "--workers", "2"])):
+        result = subprocess.run([str(script), "analyze", "--out", name, "--no-progress", *extra], cwd=tmp_path,
+                                capture_output=True, env=env, timeout=600)
+        assert result.returncode == 0, result.stderr.decode()
+        outputs[name] = tmp_path / name
+    names = sorted(p.name for p in outputs["eager"].iterdir())
+    assert "devices.csv" in names and "emphasis.csv" in names and "doc_topics.csv" in names
+    assert names == sorted(p.name for p in outputs["dask"].iterdir())
+    for name in names:
+        if name not in ("manifest.json", "report.html"):
+            assert (outputs["dask"] / name).read_bytes() == (outputs["eager"] / name).read_bytes(), name
+    bad = subprocess.run([str(script), "analyze", "--scheduler", "gpu", "--out", "x"], cwd=tmp_path,
+                         capture_output=True, env=env, timeout=600)
+    assert bad.returncode != 0 and "scheduler='gpu'" in bad.stderr.decode()
