@@ -113,6 +113,15 @@ class LazyCorpus:
 
     Build one with :meth:`from_files`, :meth:`from_parquet` or :meth:`from_corpus`.
 
+    Examples:
+        >>> import consensus_nlp as cn
+        >>> corpus = cn.Corpus.from_records([{"text": "凝聚共识", "year": 2020}, {"text": "团结奋斗", "year": 2021}])
+        >>> lazy = cn.LazyCorpus.from_corpus(corpus, npartitions=2)
+        >>> lazy, lazy.docvars["partition"].tolist()
+        (LazyCorpus(2 partitions, 2 documents), [0, 1])
+        >>> cn.dtm(cn.tokenize(lazy, segmenter=cn.Segmenter(backend="jieba"))).terms
+        ('凝聚共识', '团结奋斗')
+
     Attributes:
         docvars: ``None`` or a DataFrame with ``doc_id``, ``partition`` and the metadata
             known without reading the texts (file-name groups and ``path``; Parquet columns).

@@ -238,8 +238,9 @@ def analyze(
         text_column: text column of a CSV/JSONL input.
         progress: show a progress display on stderr; ``None``: only when stderr is a terminal.
         command: the command line, recorded in the manifest.
-        scheduler, workers: segment and tag by partitions on this Dask scheduler ("threads", "processes",
-            "sync" or "tcp://host:port"; see :func:`consensus_nlp.integrations.dask.use_scheduler`); same results.
+        scheduler: segment and tag by partitions on this Dask scheduler: "threads", "processes", "sync" or
+            "tcp://host:port" (see :func:`consensus_nlp.integrations.dask.use_scheduler`); the results are the same.
+        workers: threads or processes of that scheduler (default: the number of cores).
     """
     import pandas as pd
 
