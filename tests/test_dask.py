@@ -166,6 +166,10 @@ def test_bad_inputs_give_clear_errors(tmp_path):
             pass
     with pytest.raises(UnknownNameError, match="unit='sentence'"):
         cn.units(lazy, "sentence")
+    with pytest.raises(UnknownNameError, match="stopwords='nosuchlist'"):
+        cn.tokenize(lazy, stopwords="nosuchlist")
+    with pytest.raises(UnknownNameError, match="by='organization' is not a metadata field; accepted: 'doc_id', 'path', 'encoding'."):
+        cn.emphasis(cn.tokenize(lazy), by="organization")
     assert issubclass(UnknownNameError, ConsensusNLPError)
 
 

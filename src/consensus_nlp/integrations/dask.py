@@ -284,8 +284,13 @@ class LazyCorpus:
             kwargs["segmenter"] = Segmenter()
         if not isinstance(kwargs["segmenter"], Segmenter):
             raise InputTypeError(describe("segmenter", kwargs["segmenter"], "is not a Segmenter", accepted="Segmenter or None"))
+        stopwords = kwargs.get("stopwords")
+        if stopwords is not None and not isinstance(stopwords, (set, frozenset)):
+            from ..text.stopwords import load_stopwords
+
+            load_stopwords(stopwords)  # an unknown list name fails here, not in every task
         parts = [dask.delayed(_tokenize_part, pure=True)(p, kwargs) for p in self._parts]
-        return LazyTokens(parts, docvars=self.docvars)
+        return LazyTokens(parts, docvars=self.docvars, fields=self._fields)
 
     def tag(self, *, kinds: Any = None) -> Any:
         """:func:`consensus_nlp.tag` on every partition: a dask DataFrame with the eager columns."""

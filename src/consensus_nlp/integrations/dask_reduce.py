@@ -102,9 +102,11 @@ class LazyTokens:
 
     __cn_lazy__ = "tokens"
 
-    def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None) -> None:
+    def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None,
+                 fields: Sequence[str] | None = None) -> None:
         self._parts = list(parts)  # dask Delayed objects, each computing to a Tokens
         self.docvars = docvars
+        self._fields = None if fields is None else list(fields)
 
     def __repr__(self) -> str:
         return f"LazyTokens({self.npartitions} partitions)"
@@ -122,7 +124,7 @@ class LazyTokens:
         """Compute the partitions and keep them where the scheduler keeps results (worker memory with distributed)."""
         import dask
 
-        return LazyTokens(dask.persist(*self._parts), docvars=self.docvars)
+        return LazyTokens(dask.persist(*self._parts), docvars=self.docvars, fields=self._fields)
 
     def compute(self) -> Tokens:
         """Every partition's tokens as one in-memory :class:`Tokens` (documents in partition order)."""
@@ -166,9 +168,8 @@ class LazyTokens:
         if isinstance(per, bool) or not isinstance(per, (int, float)) or per <= 0:
             raise InvalidArgumentError(describe("per", per, "is not a positive number of tokens", accepted="e.g. 1000"))
         theme_set = load_themes(themes)
-        if self.docvars is not None and by != "doc_id" and by not in self.docvars.columns:
-            raise UnknownNameError(describe("by", by, "is not a metadata field",
-                                            accepted=[c for c in self.docvars.columns if c != "partition"]))
+        if self._fields is not None and by != "doc_id" and by not in self._fields:  # before any task runs
+            raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *self._fields]))
         key = json.dumps([theme_set.name, {k: list(v) for k, v in theme_set.entries.items()}], ensure_ascii=False)
         parts = self._map(emphasis_part, by, theme_set, key)
         return reduce_emphasis(parts, by=by, theme_names=list(theme_set.entries), theme_name=theme_set.name,
