@@ -90,7 +90,7 @@ def units(corpus: Corpus, unit: str = "speech", *, min_chars: int = 0) -> Corpus
         UnknownNameError: ``unit`` is not one of the accepted names.
     """
     if hasattr(corpus, "__cn_lazy__"):  # a LazyCorpus: units by partition
-        return corpus.units(unit)
+        return corpus.units(unit, min_chars=min_chars)
     if not isinstance(corpus, Corpus):
         raise InputTypeError(describe("corpus", corpus, "is not a Corpus", accepted="consensus_nlp.Corpus",
                                       todo="Build one with cn.load_corpus, cn.read_page or Corpus.from_records."))

@@ -102,10 +102,10 @@ def _tag_part(corpus: Corpus, kinds: Any, columns: list[str]) -> pd.DataFrame:
     return tag(corpus, kinds=kinds).reindex(columns=columns).astype({"start": "int64", "end": "int64"})
 
 
-def _units_part(corpus: Corpus, unit: str) -> Corpus:
+def _units_part(corpus: Corpus, unit: str, min_chars: int) -> Corpus:
     from ..unitize import units
 
-    return units(corpus, unit=unit)
+    return units(corpus, unit=unit, min_chars=min_chars)
 
 
 class LazyCorpus:
@@ -309,14 +309,16 @@ class LazyCorpus:
         with dask.config.set({"dataframe.convert-string": False}):  # the eager frame's dtypes, not pyarrow strings
             return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
-    def units(self, unit: str = "speech") -> LazyCorpus:
+    def units(self, unit: str = "speech", *, min_chars: int = 0) -> LazyCorpus:
         """:func:`consensus_nlp.units` on every partition; the units' metadata is known once computed."""
         import dask
 
         from ..errors import check_choice
 
         check_choice("unit", unit, ("speech", "paragraph", "outline_item"), what="a unit of analysis")
-        return LazyCorpus([dask.delayed(_units_part, pure=True)(p, unit) for p in self._parts], meta=self._meta)
+        check_int("min_chars", min_chars, minimum=0)
+        return LazyCorpus([dask.delayed(_units_part, pure=True)(p, unit, min_chars) for p in self._parts],
+                          meta=self._meta)
 
 
 def write_parquet(corpus: Corpus, path: Path) -> str:

@@ -128,12 +128,7 @@ class LazyTokens:
 
     def compute(self) -> Tokens:
         """Every partition's tokens as one in-memory :class:`Tokens` (documents in partition order)."""
-        from ..text.tokens import Tokens
-
-        parts = compute(*self._parts)
-        return Tokens([d for p in parts for d in p.doc_ids], [t for p in parts for t in p.texts],
-                      [m for p in parts for m in p.metas], [t for p in parts for t in p.tokens],
-                      params=parts[0].params if parts else None)
+        return concat_tokens(compute(*self._parts))
 
     def _map(self, fn: Any, *args: Any) -> list[Any]:
         import dask
@@ -180,6 +175,36 @@ class LazyTokens:
         return reduce_frequencies(self._map(frequencies_part, by), by=by)
 
 
+def concat_tokens(parts: Sequence[Tokens]) -> Tokens:
+    """The partitions' tokens as one :class:`Tokens` on a shared vocabulary (arrays concatenated, no token objects)."""
+    import numpy as np
+
+    from ..corpus import DocVars
+    from ..text.tokens import Tokens
+
+    vocab: dict[str, int] = {}
+    tags: dict[str, int] = {}
+    ids, pos, bounds, offset = [], [], [np.zeros(1, dtype=np.int64)], 0
+    for p in parts:
+        remap = np.array([vocab.setdefault(t, len(vocab)) for t in p.types], dtype=np.int32)
+        ids.append(remap[p.ids])
+        if p.pos_ids is not None:
+            tag_map = np.array([tags.setdefault(t, len(tags)) for t in p.pos_types] + [-1], dtype=np.int32)
+            pos.append(tag_map[p.pos_ids])  # -1 (no tag) indexes the trailing -1
+        else:
+            pos.append(np.full(len(p.ids), -1, dtype=np.int32))
+        bounds.append(p.bounds[1:] + offset)
+        offset += len(p.ids)
+    docvars = DocVars([d for p in parts for d in p.doc_ids], [m for p in parts for m in p.metas])
+    cat = np.concatenate
+    return Tokens.from_arrays(docvars, [t for p in parts for t in p.texts], tuple(vocab),
+                              cat(ids) if ids else np.zeros(0, np.int32),
+                              cat([p.starts for p in parts]) if parts else np.zeros(0, np.int32),
+                              cat([p.ends for p in parts]) if parts else np.zeros(0, np.int32), cat(bounds),
+                              pos_ids=cat(pos) if tags else None, pos_types=tuple(tags) if tags else None,
+                              params=parts[0].params if parts else None)
+
+
 def reduce_dtm(parts: Sequence[DTMPart], *, weighting: str, min_docs: int, max_doc_share: float,
                max_terms: int | None) -> DTM:
     """Stack the partitions' counts on the union vocabulary and prune it as :func:`consensus_nlp.dtm` does."""
@@ -223,8 +248,10 @@ def reduce_dtm(parts: Sequence[DTMPart], *, weighting: str, min_docs: int, max_d
     counts = sp.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=(n_docs, len(kept)))
     log.debug("dtm: %s documents x %s terms (of %s before pruning) from %s partitions",
               n_docs, len(kept), len(vocab), len(parts))
-    return DTM(counts, [vocab[i] for i in kept], [d for p in parts for d in p.doc_ids],
-               [m for p in parts for m in p.metas], weighting=weighting, words=None)
+    from ..corpus import DocVars
+
+    docvars = DocVars([d for p in parts for d in p.doc_ids], [m for p in parts for m in p.metas])
+    return DTM(counts, [vocab[i] for i in kept], docvars=docvars, weighting=weighting, words=None)
 
 
 def reduce_emphasis(parts: Sequence[tuple[list[tuple[Any, Any]], Any, Any, bool]], *, by: str, theme_names: list[str],
@@ -284,7 +311,11 @@ def reduce_frequencies(parts: Sequence[tuple[list[Any], pd.DataFrame]], *, by: s
     summed["share"] = summed["count"] / totals
     order = np.lexsort((summed["token"].to_numpy(dtype=object), -summed["count"].to_numpy(), summed["__rank__"].to_numpy()))
     out = summed.iloc[order].reset_index(drop=True)
-    rows = zip([first_value[r] for r in out["__rank__"]], out["token"].tolist(), out["count"].tolist(),
-               out["docs"].tolist(), out["share"].tolist())
-    result = pd.DataFrame(list(rows), columns=[column, "token", "count", "docs", "share"])  # built as the eager table is
+    labels = np.empty(len(out), dtype=object)
+    labels[:] = [first_value[r] for r in out["__rank__"]]
+    tokens = np.empty(len(out), dtype=object)
+    tokens[:] = out["token"].tolist()
+    result = pd.DataFrame({  # built as the eager table is built, so that the dtypes agree
+        column: labels, "token": tokens, "count": out["count"].to_numpy(dtype=np.int64),
+        "docs": out["docs"].to_numpy(dtype=np.int64), "share": out["share"].to_numpy(dtype=float)})
     return result.drop(columns="__group__") if by is None else result
