@@ -173,7 +173,7 @@ def test_bad_inputs_give_clear_errors(tmp_path):
     assert issubclass(UnknownNameError, ConsensusNLPError)
 
 
-def test_segmenter_and_themes_load_once_per_process(gansu):
+def test_segmenter_and_themes_load_once_per_process(gansu, capsys):
     lazy = LazyCorpus.from_corpus(gansu, npartitions=7)
     before = worker_loads()
     segmenter = cn.Segmenter(backend="jieba", user_words=["委员讲堂之二"])  # parameters no other test uses
@@ -181,9 +181,11 @@ def test_segmenter_and_themes_load_once_per_process(gansu):
         tokens = cn.tokenize(lazy, segmenter=segmenter)
         cn.dtm(tokens)
         cn.emphasis(tokens, by="doc_id", themes={"团结": ["团结"], "共识": ["共识", "凝聚共识"]})
+        cn.dtm(cn.tokenize(lazy, segmenter=segmenter, progress=True))  # a progress bar on stderr, the same loads
     after = worker_loads()
     assert after.get("segmenter", 0) - before.get("segmenter", 0) == 1  # 14 partition tasks, one dictionary
     assert after.get("themes", 0) - before.get("themes", 0) == 1
+    assert "100% Completed" in capsys.readouterr().err
 
 
 @pytest.mark.slow

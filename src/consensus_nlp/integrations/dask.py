@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -279,7 +280,9 @@ class LazyCorpus:
         from ..text.segmentation import Segmenter
 
         kwargs.pop("n_jobs", None)
-        kwargs["progress"] = False
+        progress = kwargs.get("progress")
+        progress = sys.stderr.isatty() if progress is None else bool(progress)
+        kwargs["progress"] = False  # no bar per partition: one for the whole computation
         if kwargs.get("segmenter") is None:
             kwargs["segmenter"] = Segmenter()
         if not isinstance(kwargs["segmenter"], Segmenter):
@@ -290,7 +293,7 @@ class LazyCorpus:
 
             load_stopwords(stopwords)  # an unknown list name fails here, not in every task
         parts = [dask.delayed(_tokenize_part, pure=True)(p, kwargs) for p in self._parts]
-        return LazyTokens(parts, docvars=self.docvars, fields=self._fields)
+        return LazyTokens(parts, docvars=self.docvars, fields=self._fields, progress=progress)
 
     def tag(self, *, kinds: Any = None) -> Any:
         """:func:`consensus_nlp.tag` on every partition: a dask DataFrame with the eager columns."""

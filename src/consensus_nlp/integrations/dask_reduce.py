@@ -103,10 +103,11 @@ class LazyTokens:
     __cn_lazy__ = "tokens"
 
     def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None,
-                 fields: Sequence[str] | None = None) -> None:
+                 fields: Sequence[str] | None = None, progress: bool = False) -> None:
         self._parts = list(parts)  # dask Delayed objects, each computing to a Tokens
         self.docvars = docvars
         self._fields = None if fields is None else list(fields)
+        self._progress = progress
 
     def __repr__(self) -> str:
         return f"LazyTokens({self.npartitions} partitions)"
@@ -124,16 +125,16 @@ class LazyTokens:
         """Compute the partitions and keep them where the scheduler keeps results (worker memory with distributed)."""
         import dask
 
-        return LazyTokens(dask.persist(*self._parts), docvars=self.docvars, fields=self._fields)
+        return LazyTokens(dask.persist(*self._parts), docvars=self.docvars, fields=self._fields, progress=self._progress)
 
     def compute(self) -> Tokens:
         """Every partition's tokens as one in-memory :class:`Tokens` (documents in partition order)."""
-        return concat_tokens(compute(*self._parts))
+        return concat_tokens(compute(*self._parts, progress=self._progress))
 
     def _map(self, fn: Any, *args: Any) -> list[Any]:
         import dask
 
-        return list(compute(*[dask.delayed(fn, pure=True)(p, *args) for p in self._parts]))
+        return list(compute(*[dask.delayed(fn, pure=True)(p, *args) for p in self._parts], progress=self._progress))
 
     # -- reductions (called by cn.dtm, cn.emphasis) ---------------------------
     def dtm(self, *, weighting: str = "count", min_docs: int = 1, max_doc_share: float = 1.0,

@@ -60,11 +60,32 @@ def is_lazy(value: object) -> bool:
     return hasattr(value, "__cn_lazy__")
 
 
-def compute(*objects: Any) -> tuple[Any, ...]:
-    """``dask.compute`` on the active scheduler (``dask.config`` or the default ``distributed.Client``)."""
+def compute(*objects: Any, progress: bool = False) -> tuple[Any, ...]:
+    """``dask.compute`` on the active scheduler (``dask.config`` or the default ``distributed.Client``).
+
+    With ``progress``, a text progress bar on stderr for the local schedulers (a distributed
+    client shows progress in its dashboard).
+    """
     import dask
 
+    if progress and not _has_client():
+        import sys
+
+        from dask.diagnostics import ProgressBar
+
+        with ProgressBar(out=sys.stderr):
+            return dask.compute(*objects)
     return dask.compute(*objects)
+
+
+def _has_client() -> bool:
+    try:
+        from distributed import default_client
+
+        default_client()
+    except (ImportError, ValueError):
+        return False
+    return True
 
 
 SCHEDULERS = ("threads", "processes", "sync")
