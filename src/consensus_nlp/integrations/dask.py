@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from ..corpus import Corpus, Document, compile_meta_pattern, thaw
 from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
 from .dask_reduce import LazyTokens
-from .dask_workers import SCHEDULERS, cached_segmenter, compute, is_lazy, use_scheduler, worker_loads
+from .dask_workers import SCHEDULERS, cached_segmenter, compute, is_lazy, require_dask, use_scheduler, worker_loads
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -177,7 +177,7 @@ class LazyCorpus:
         Raises:
             EmptyInputError: nothing matches. InvalidArgumentError: the pattern misses a file name.
         """
-        import dask
+        dask = require_dask()
         import pandas as pd
 
         from ..corpus import expand_paths
@@ -208,7 +208,7 @@ class LazyCorpus:
         Raises:
             EmptyInputError: no Parquet file. UnknownNameError: the text (or doc_id) column is missing.
         """
-        import dask
+        dask = require_dask()
         import pandas as pd
         import pyarrow.parquet as pq
 
@@ -248,7 +248,7 @@ class LazyCorpus:
     @classmethod
     def from_corpus(cls, corpus: Corpus, *, npartitions: int) -> LazyCorpus:
         """Split an in-memory corpus into ``npartitions`` contiguous partitions."""
-        import dask
+        dask = require_dask()
         import pandas as pd
 
         if not isinstance(corpus, Corpus):

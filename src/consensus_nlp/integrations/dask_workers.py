@@ -55,6 +55,18 @@ def cached_matchers(themes: Any, key: str) -> dict:
     return _cached("themes", key, themes.matchers)
 
 
+def require_dask() -> Any:
+    """The ``dask`` module, or :class:`MissingDependencyError` saying how to install it."""
+    try:
+        import dask
+    except ImportError:
+        from ..errors import MissingDependencyError, describe
+
+        raise MissingDependencyError(describe("dask", None, "is not installed", accepted="dask[dataframe,bag], distributed",
+                                              todo='pip install "consensus-nlp[dask]"')) from None
+    return dask
+
+
 def is_lazy(value: object) -> bool:
     """Whether ``value`` is a lazy (Dask-backed) collection of consensus-nlp."""
     return hasattr(value, "__cn_lazy__")
@@ -100,10 +112,9 @@ def use_scheduler(scheduler: str | None, workers: int | None = None) -> Iterator
             address of a running ``distributed`` scheduler (``"tcp://host:8786"``), connected to, not started.
         workers: threads or processes of the local schedulers (default: the number of cores).
     """
-    import dask
-
     from ..errors import InvalidArgumentError, check_int, describe
 
+    dask = require_dask()
     check_int("workers", workers, minimum=1, allow_none=True)
     if scheduler is None:
         with dask.config.set(num_workers=workers) if workers else contextlib.nullcontext():
