@@ -65,14 +65,13 @@ def emphasis_part(tokens: Tokens, by: str, themes: Any, key: str) -> tuple[list[
 
     from ..models.dictionaries import count_theme
 
-    matchers = cached_matchers(themes, key)
+    matchers, caches = cached_matchers(themes, key)
     has_field = by == "doc_id" or any(by in m for m in tokens.metas)
     values = list(tokens.doc_ids) if by == "doc_id" else [m.get(by) for m in tokens.metas]
     order: dict[Any, int] = {}
     labels: list[tuple[Any, Any]] = []
     rows: list[list[int]] = []
     sizes: list[int] = []
-    caches: dict[str, dict] = {theme: {} for theme in matchers}
     for value, words in zip(values, tokens.words()):
         k = group_key(value)
         if k not in order:

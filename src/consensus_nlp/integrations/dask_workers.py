@@ -50,9 +50,13 @@ def cached_segmenter(segmenter: Segmenter) -> Segmenter:
     return _cached("segmenter", key, build)
 
 
-def cached_matchers(themes: Any, key: str) -> dict:
-    """This process's matchers of the theme set ``themes`` (built once per process and ``key``)."""
-    return _cached("themes", key, themes.matchers)
+def cached_matchers(themes: Any, key: str) -> tuple[dict, dict[str, dict]]:
+    """This process's matchers of the theme set ``themes`` and their word caches (one per process and ``key``).
+
+    The word caches (word -> whether it matches) are shared by every partition this process
+    counts, as the eager :func:`consensus_nlp.emphasis` shares them across documents.
+    """
+    return _cached("themes", key, lambda: (themes.matchers(), {theme: {} for theme in themes.entries}))
 
 
 def require_dask() -> Any:
