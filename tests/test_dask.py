@@ -50,6 +50,11 @@ def test_local_scheduler_results_equal_the_eager_ones(gansu):
         assert lazy_tokens.compute() == tokens
         for options in ({}, {"min_docs": 2, "max_doc_share": 0.9}, {"min_docs": 2, "max_terms": 40}, {"weighting": "tfidf"}):
             assert_same_dtm(cn.dtm(tokens, **options), cn.dtm(lazy_tokens, **options))
+        # a topic model fitted on the reduced DTM (counts only) equals the eager fit with a count-based engine
+        eager_model = cn.fit_topics(cn.dtm(tokens, min_docs=2), k=3, engine="sklearn", random_state=0)
+        lazy_model = cn.fit_topics(cn.dtm(lazy_tokens, min_docs=2), k=3, engine="sklearn", random_state=0)
+        pd.testing.assert_frame_equal(lazy_model.doc_topics(), eager_model.doc_topics(), check_exact=True)
+        pd.testing.assert_frame_equal(lazy_model.top_terms(10), eager_model.top_terms(10), check_exact=True)
         for by in ("organization", "doc_id"):
             for counts in (True, False):
                 eager, parted = cn.emphasis(tokens, by=by, counts=counts), cn.emphasis(lazy_tokens, by=by, counts=counts)
