@@ -37,12 +37,21 @@ log = logging.getLogger(__name__)
 
 
 class DTMPart(NamedTuple):
-    """One partition's share of a DTM: its documents, its sorted vocabulary, its counts (CSR, int64)."""
+    """One partition's share of a DTM: its documents, its sorted vocabulary, its counts (CSR, int64).
+
+    ``terms`` is one newline-joined string (a token never holds whitespace), a list only
+    for terms that do: one object per partition instead of one per term.
+    """
 
     doc_ids: tuple[str, ...]
     metas: list[dict[str, Any]]
-    terms: list[str]
+    terms: str | list[str]
     counts: scipy.sparse.csr_matrix
+
+    def term_list(self) -> list[str]:
+        if isinstance(self.terms, list):
+            return self.terms
+        return self.terms.split("\n") if self.counts.shape[1] else []
 
 
 def dtm_part(tokens: Tokens) -> DTMPart:
@@ -55,8 +64,10 @@ def dtm_part(tokens: Tokens) -> DTMPart:
     try:
         part = dtm(tokens)
     except EmptyVocabularyError:  # only empty documents in this partition
-        return DTMPart(tokens.doc_ids, metas, [], sp.csr_matrix((len(tokens), 0), dtype="int64"))
-    return DTMPart(tokens.doc_ids, metas, list(part.terms), part.counts)
+        return DTMPart(tokens.doc_ids, metas, "", sp.csr_matrix((len(tokens), 0), dtype="int64"))
+    joined = "\n".join(part.terms)
+    compact = joined.count("\n") == len(part.terms) - 1
+    return DTMPart(tokens.doc_ids, metas, joined if compact else list(part.terms), part.counts)
 
 
 def emphasis_part(tokens: Tokens, by: str, themes: Any, key: str) -> tuple[list[tuple[Any, Any]], Any, Any, bool]:
@@ -213,13 +224,18 @@ def reduce_dtm(parts: Sequence[DTMPart], *, weighting: str, min_docs: int, max_d
 
     from ..models.dtm import DTM
 
-    vocab = sorted(set().union(*(p.terms for p in parts)))
+    seen: set[str] = set()
+    for p in parts:  # one partition's term list at a time
+        seen.update(p.term_list())
+    vocab = sorted(seen)
+    del seen
     index = {t: i for i, t in enumerate(vocab)}
     doc_freq = np.zeros(len(vocab), dtype=np.int64)
     total = np.zeros(len(vocab), dtype=np.int64)
     columns = []
     for p in parts:
-        cols = np.fromiter((index[t] for t in p.terms), dtype=np.int64, count=len(p.terms))
+        terms = p.term_list()
+        cols = np.fromiter((index[t] for t in terms), dtype=np.int64, count=len(terms))
         columns.append(cols)
         np.add.at(doc_freq, cols[p.counts.indices], 1)
         np.add.at(total, cols[p.counts.indices], p.counts.data)
