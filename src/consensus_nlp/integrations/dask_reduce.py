@@ -22,13 +22,14 @@ from ..errors import (
     UnknownNameError,
     describe,
 )
-from .dask_workers import cached_matchers, compute
+from .dask_workers import cached_themes, compute
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import scipy.sparse
 
     from ..models.dtm import DTM
+    from ..models.emphasis import Emphasis
     from ..text.tokens import Tokens
 
 __all__ = ["LazyTokens", "DTMPart", "dtm_part", "emphasis_part"]
@@ -70,31 +71,14 @@ def dtm_part(tokens: Tokens) -> DTMPart:
     return DTMPart(tokens.doc_ids, metas, joined if compact else list(part.terms), part.counts)
 
 
-def emphasis_part(tokens: Tokens, by: str, themes: Any, key: str) -> tuple[list[tuple[Any, Any]], Any, Any, bool]:
-    """Per group of this partition (in order of appearance): theme hit counts and token counts."""
-    import numpy as np
+def emphasis_part(tokens: Tokens, by: str, themes: Any, key: str) -> tuple[tuple[str, ...], list[Any], Any, Any, bool]:
+    """Per document of this partition: its group value, theme hits and token count (eager ``theme_counts``)."""
+    from ..models.emphasis import theme_counts
 
-    from ..models.dictionaries import count_theme
-
-    matchers, caches = cached_matchers(themes, key)
     has_field = by == "doc_id" or any(by in m for m in tokens.metas)
     values = list(tokens.doc_ids) if by == "doc_id" else [m.get(by) for m in tokens.metas]
-    order: dict[Any, int] = {}
-    labels: list[tuple[Any, Any]] = []
-    rows: list[list[int]] = []
-    sizes: list[int] = []
-    for value, words in zip(values, tokens.words()):
-        k = group_key(value)
-        if k not in order:
-            order[k] = len(labels)
-            labels.append((k, value))
-            rows.append([0] * len(matchers))
-            sizes.append(0)
-        i = order[k]
-        sizes[i] += len(words)
-        for j, (theme, (singles, runs)) in enumerate(matchers.items()):
-            rows[i][j] += count_theme(words, singles, runs, caches[theme])
-    return labels, np.array(rows, dtype=np.int64).reshape(len(labels), len(matchers)), np.array(sizes, dtype=np.int64), has_field
+    counts, totals = theme_counts(tokens, cached_themes(themes, key))
+    return tokens.doc_ids, values, counts, totals, has_field
 
 
 def frequencies_part(tokens: Tokens, by: str | None) -> tuple[list[Any], pd.DataFrame]:
@@ -164,22 +148,19 @@ class LazyTokens:
         return reduce_dtm(self._map(dtm_part), weighting=weighting, min_docs=min_docs, max_doc_share=max_doc_share,
                           max_terms=max_terms)
 
-    def emphasis(self, *, by: str = "organization", themes: Any = "cppcc", per: int = 1000,
-                 counts: bool = False) -> pd.DataFrame:
-        """:func:`consensus_nlp.emphasis` by partitions: hit and token counts summed per group, then the eager table."""
+    def emphasis(self, *, by: str = "organization", themes: Any = "cppcc", per: float = 1000) -> Emphasis:
+        """:func:`consensus_nlp.emphasis` by partitions: per-document theme counts, then the eager :class:`Emphasis`."""
         import json
 
+        from ..errors import check_float
         from ..models.dictionaries import load_themes
 
-        if isinstance(per, bool) or not isinstance(per, (int, float)) or per <= 0:
-            raise InvalidArgumentError(describe("per", per, "is not a positive number of tokens", accepted="e.g. 1000"))
+        per = check_float("per", per, minimum=0, exclusive_minimum=True, todo="Use e.g. per=1000.")
         theme_set = load_themes(themes)
         if self._fields is not None and by != "doc_id" and by not in self._fields:  # before any task runs
             raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *self._fields]))
         key = json.dumps([theme_set.name, {k: list(v) for k, v in theme_set.entries.items()}], ensure_ascii=False)
-        parts = self._map(emphasis_part, by, theme_set, key)
-        return reduce_emphasis(parts, by=by, theme_names=list(theme_set.entries), theme_name=theme_set.name,
-                               per=per, counts=counts)
+        return reduce_emphasis(self._map(emphasis_part, by, theme_set, key), by=by, theme_set=theme_set, per=per)
 
     def frequencies(self, *, by: str | None = None) -> pd.DataFrame:
         """:meth:`Tokens.frequencies` by partitions (same columns, order and values)."""
@@ -270,43 +251,36 @@ def reduce_dtm(parts: Sequence[DTMPart], *, weighting: str, min_docs: int, max_d
     return DTM(counts, [vocab[i] for i in kept], docvars=docvars, weighting=weighting, words=None)
 
 
-def reduce_emphasis(parts: Sequence[tuple[list[tuple[Any, Any]], Any, Any, bool]], *, by: str, theme_names: list[str],
-                    theme_name: str, per: float, counts: bool) -> pd.DataFrame:
-    """Sum the partitions' group counts (groups in order of first appearance) into the eager emphasis table."""
+def reduce_emphasis(parts: Sequence[tuple[tuple[str, ...], list[Any], Any, Any, bool]], *, by: str, theme_set: Any,
+                    per: float) -> Emphasis:
+    """The partitions' per-document counts, in document order, grouped as :func:`consensus_nlp.emphasis` groups them."""
     import numpy as np
-    import pandas as pd
 
-    if not parts:
+    from ..models.emphasis import Emphasis
+
+    if not parts or not sum(len(p[0]) for p in parts):
         raise EmptyInputError(describe("tokens", "LazyTokens", "holds no documents", todo="Pass a non-empty corpus."))
-    if not any(p[3] for p in parts):
+    if not any(p[4] for p in parts):
         raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id"]))
-    order: dict[Any, int] = {}
+    values = [v for p in parts for v in p[1]]
+    position: dict[Any, int] = {}
     labels: list[Any] = []
-    for groups, _, _, _ in parts:
-        for k, value in groups:
-            if k not in order:
-                order[k] = len(labels)
-                labels.append(value)
-    table_counts = np.zeros((len(labels), len(theme_names)), dtype=np.int64)
-    sizes = np.zeros(len(labels), dtype=np.int64)
-    for groups, hits, n_tokens, _ in parts:
-        rows = np.array([order[k] for k, _ in groups], dtype=np.int64)
-        np.add.at(table_counts, rows, hits)
-        np.add.at(sizes, rows, n_tokens)
-    empty = [labels[i] for i in np.flatnonzero(sizes == 0)]
+    for value in values:
+        key = group_key(value)
+        if key not in position:
+            position[key] = len(labels)
+            labels.append(value)
+    doc_groups = np.array([position[group_key(v)] for v in values], dtype=np.int64)
+    counts = np.concatenate([p[2] for p in parts]).astype(np.int64)
+    totals = np.concatenate([p[3] for p in parts])
+    sizes = np.bincount(doc_groups, weights=totals, minlength=len(labels))
+    empty = [labels[g] for g in np.flatnonzero(sizes == 0)]
     if empty:
         raise EmptyInputError(
             describe("by", by, f"gives groups without tokens: {empty[:5]}",
                      todo="Drop empty documents first, or check the tokenizer's stopword settings."))
-    index = pd.Index(labels, name=by)
-    table = pd.DataFrame(table_counts, index=index, columns=theme_names)
-    if not counts:
-        n = pd.Series(sizes.tolist(), index=index, dtype=float)
-        table = table.div(n, axis=0) * per
-    table.columns.name = "theme"
-    table.attrs["n_tokens"] = {label: int(size) for label, size in zip(labels, sizes)}
-    table.attrs["themes"] = theme_name
-    return table
+    return Emphasis(theme_set=theme_set.name, by=by, per=per, categories=theme_set.names, groups=labels,
+                    doc_ids=[d for p in parts for d in p[0]], doc_groups=doc_groups, doc_counts=counts, doc_totals=totals)
 
 
 def reduce_frequencies(parts: Sequence[tuple[list[Any], pd.DataFrame]], *, by: str | None) -> pd.DataFrame:

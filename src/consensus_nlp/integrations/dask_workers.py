@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from ..text.segmentation import Segmenter
 
-__all__ = ["worker_loads", "cached_segmenter", "cached_matchers", "is_lazy", "compute", "use_scheduler", "SCHEDULERS"]
+__all__ = ["worker_loads", "cached_segmenter", "cached_themes", "is_lazy", "compute", "use_scheduler", "SCHEDULERS"]
 
 _state: dict[tuple[str, str], Any] = {}
 _loads: Counter[str] = Counter()
@@ -50,13 +50,9 @@ def cached_segmenter(segmenter: Segmenter) -> Segmenter:
     return _cached("segmenter", key, build)
 
 
-def cached_matchers(themes: Any, key: str) -> tuple[dict, dict[str, dict]]:
-    """This process's matchers of the theme set ``themes`` and their word caches (one per process and ``key``).
-
-    The word caches (word -> whether it matches) are shared by every partition this process
-    counts, as the eager :func:`consensus_nlp.emphasis` shares them across documents.
-    """
-    return _cached("themes", key, lambda: (themes.matchers(), {theme: {} for theme in themes.entries}))
+def cached_themes(themes: Any, key: str) -> Any:
+    """This process's copy of the theme set ``themes`` (kept once per process and ``key``)."""
+    return _cached("themes", key, lambda: themes)
 
 
 def require_dask() -> Any:

@@ -164,7 +164,7 @@ def emphasis(
     import numpy as np
 
     if hasattr(tokens, "__cn_lazy__"):  # LazyTokens: counted by partition, reduced exactly
-        return tokens.emphasis(by=by, themes=themes, per=per, counts=counts)
+        return tokens.emphasis(by=by, themes=themes, per=per)
     if not isinstance(tokens, Tokens):
         raise InputTypeError(describe("tokens", tokens, "is not Tokens", accepted="Tokens from consensus_nlp.tokenize",
                                       todo="Tokenize first: cn.tokenize(corpus)."))
