@@ -8,7 +8,7 @@ partition each) and replicated with distinct doc ids. For each size, on a fresh
 
     tokens = cn.tokenize(lazy)                 # by partition, on the workers
     cn.dtm(tokens, min_docs=2)                 # vocabulary + sparse counts reduced on the driver
-    cn.emphasis(tokens, by="group")            # group x theme counts reduced on the driver
+    cn.emphasis(tokens, by="group")            # per-document theme counts gathered, grouped on the driver
     cn.tag(lazy).groupby("kind").size()        # devices counted on the workers
 
 Each stage is timed alone (tokens are not persisted, so dtm and emphasis each
@@ -100,7 +100,7 @@ def run_size(folder: Path, workers: int) -> dict:
     out["dtm_shape"] = list(matrix.shape)
     out["dtm_mib"] = round((matrix.counts.data.nbytes + matrix.counts.indices.nbytes
                             + matrix.counts.indptr.nbytes) / 2**20, 1)
-    out["emphasis_shape"] = list(table.shape)
+    out["emphasis_shape"] = list(table.rates.shape)
     out["devices_by_kind"] = {str(k): int(v) for k, v in kinds.items()}
     gc.collect()
     out["driver_rss_mib"] = round(rss_mib(), 1)  # the driver process, holding the DTM and the tables
