@@ -345,7 +345,7 @@ class Corpus(Sequence[Document]):
             values = list(dict.fromkeys(group_key(d.meta[key]) for d in self._docs if key in d.meta))
             shown = ", ".join(repr(v) for v in values[:20]) + (f", … ({len(values)} values)" if len(values) > 20 else "")
             same_text = [v for v in values if str(v) == str(wanted) and v != wanted]
-            hint = f" ({same_text[0]!r} is a {type(same_text[0]).__name__}, {wanted!r} a {type(wanted).__name__})" if same_text else ""
+            hint = f" ({same_text[0]!r} is {type(same_text[0]).__name__}, {wanted!r} is {type(wanted).__name__})" if same_text else ""
             parts.append(f"{key!r} has {shown}{hint}")
         return describe("conditions", dict(conditions), f"select none of the {len(self)} documents",
                         accepted="; ".join(parts), todo="Use one of those values (with the same type).")
@@ -502,7 +502,7 @@ class Corpus(Sequence[Document]):
                 if reserved != used and reserved in record:
                     raise InvalidArgumentError(
                         describe(f"records[{i}][{reserved!r}]", record[reserved],
-                                 f"is metadata that would be confused with the document's {reserved} ({used}={used!r})",
+                                 f"is metadata that would be confused with the document's {reserved} ({reserved}={used!r})",
                                  accepted=f"metadata keys other than {reserved!r}",
                                  todo=f"Rename or drop the {reserved!r} key, or pass {reserved}={reserved!r} if it holds the {reserved}.")
                     )
@@ -547,11 +547,8 @@ class Corpus(Sequence[Document]):
         records = []
         for i, row in enumerate(df.to_dict(orient="records")):
             record = {str(k): v for k, v in row.items() if not _is_missing(v)}
-            record.pop("doc_id", None)
-            key = row.get(doc_id) if doc_id is not None else None
+            key = record.pop(doc_id, None) if doc_id is not None else None
             record["doc_id"] = f"doc-{i}" if _is_missing(key) else str(key)
-            if doc_id is not None:
-                record.pop(doc_id, None)
             if text not in record:
                 raise InvalidArgumentError(describe(f"df[{text!r}]", None, f"is missing in row {i}", accepted="a str in every row"))
             records.append(record)
