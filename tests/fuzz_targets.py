@@ -27,7 +27,7 @@ from typing import Any
 WORDS = ["凝聚共识", "政协", "委员", "协商", "民主", "监督", "发展", "改革", "乡村振兴", "四个认同", "三大工程：",
          "一是", "二、", "（一）", "第一，", "2021年", "增长6.5%", "１２.５亿元", "“两个维护”", "《提案》", "。", "，", "、",
          "；", "——", "…", "\n", "\r\n", "\u3000", " ", "\t"]
-ODD = ["\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c", "\x00", "\ufeff", "\u200b", "\u0301", "\u0308", "\u20dd",
+ODD = ["\u2028", "\u2029", "\u0085", "\x7f" * 3, "\x9b", "\x0b", "\x0c", "\x1c", "\x00", "\ufeff", "\u200b", "\u0301", "\u0308", "\u20dd",
        "\udc80", "\ud800", "\udfff", "😀", "🇨🇳", "㈠", "ﬁ", "①", "⼀", "Ａ", "\ue000", "\U000f0000", "\x7f", "\u202e"]
 SHAPES = ["1", "三大工程：", "（", "(", "a\u0301", "\u0301", "一是", "“", "12.5%", "第", "、", "\n", "0.", "亿"]
 BACKENDS = ("jieba", "rjieba")
@@ -121,10 +121,15 @@ def check_jsonl(records: list[dict[str, Any]]) -> None:
     """Corpus -> to_jsonl -> from_jsonl is exact for every string and value JSON holds."""
     from consensus_nlp import Corpus
 
+    from consensus_nlp.errors import ConsensusNLPError
+
     corpus = Corpus.from_records(records)
     path = _tmpdir() / f"r{os.getpid()}.jsonl"
-    corpus.to_jsonl(path)
-    back = Corpus.from_jsonl(path)
+    try:
+        corpus.to_jsonl(path)
+        back = Corpus.from_jsonl(path)
+    except ConsensusNLPError as exc:  # the library refusing its own file is a broken round trip
+        raise AssertionError(f"round trip refused: {exc}") from None
     assert back.doc_ids == corpus.doc_ids
     assert back.texts == corpus.texts
     assert [_comparable(d.to_record()) for d in back] == [_comparable(d.to_record()) for d in corpus]

@@ -32,7 +32,7 @@ ZH = "近年来，徽县政协持续做优“委员讲堂”，凝聚共识，�
 
 
 # -- JSONL --------------------------------------------------------------------
-@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c", "\r", "\r\n"])
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c", "\r", "\r\n", "\x7f" * 9, "\x9b"])
 def test_issue15_jsonl_round_trip_keeps_line_separators(tmp_path, separator):
     corpus = Corpus.from_records([{"doc_id": "a", "text": f"协商{separator}民主", "note": f"x{separator}y"},
                                   {"doc_id": "b", "text": "监督"}])
@@ -49,6 +49,11 @@ def test_issue15_jsonl_lone_surrogates_are_escaped_and_come_back(tmp_path):
     path = corpus.to_jsonl(tmp_path / "s.jsonl")
     assert b'\\udc80' in path.read_bytes()
     assert Corpus.from_jsonl(path) == corpus
+
+
+def test_jsonl_round_trip_of_an_empty_corpus(tmp_path):
+    path = Corpus([]).to_jsonl(tmp_path / "empty.jsonl")
+    assert path.read_bytes() == b"" and Corpus.from_jsonl(path) == Corpus([])
 
 
 def test_jsonl_lines_are_split_on_newline_only(tmp_path):

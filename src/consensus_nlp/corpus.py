@@ -456,7 +456,7 @@ class Corpus(Sequence[Document]):
             doc_id: the key that holds each document's id; objects without it get ``doc-<position>``.
             encoding: force an encoding instead of detecting one (see :func:`~consensus_nlp.io.encoding.decode`).
         """
-        content, _ = read_text(path, encoding=encoding)
+        content, _ = read_text(path, encoding=encoding, allow_empty=True)  # an empty corpus comes back empty
         records = [record for _, record in jsonl_records(content, source=str(path))]
         return cls.from_records(records, text=text, doc_id=doc_id)
 

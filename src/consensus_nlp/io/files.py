@@ -7,7 +7,8 @@ at the target is replaced by the file, never followed.
 
 :func:`jsonl_line` writes one JSON object per line and escapes the characters
 that other tools (and Python's ``str.splitlines``) take for line breaks,
-U+2028, U+2029 and U+0085, and lone surrogates (which UTF-8 cannot encode) as
+U+2028, U+2029 and U+0085, the other control characters JSON leaves raw (U+007F
+to U+009F), and lone surrogates (which UTF-8 cannot encode) as
 ``\\uXXXX``: JSON reads them back as the same characters, so the round trip is
 exact for any Python string. :func:`jsonl_records` splits only on ``\\n``.
 """
@@ -28,7 +29,7 @@ from .encoding import check_input_file
 
 __all__ = ["write_atomic", "jsonl_line", "jsonl_records", "expand_paths", "compile_meta_pattern", "repeated_passages", "duplicate_rows"]
 
-_UNSAFE = re.compile("[\u0085\u2028\u2029\ud800-\udfff]")
+_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
