@@ -38,11 +38,11 @@ ROOT = Path(__file__).resolve().parents[1]
 #: where fuzz_targets.py lives (tests/; the suite points it elsewhere to test this script)
 sys.path.insert(0, os.environ.get("CONSENSUS_NLP_FUZZ_TARGETS", str(ROOT / "tests")))
 
-#: inputs per target at scale 1 (107,500 in all); slow targets get fewer
+#: inputs per target at scale 1 (139,500 in all); slow targets get fewer
 COUNTS = {
-    "decode": 16000, "jsonl_round_trip": 8000, "from_jsonl": 6000, "records": 8000, "normalize": 12000, "cut": 12000,
-    "tokenize": 8000, "tag": 9000, "outline": 9000, "parse_page": 5000, "dtm_keyness": 5000, "emphasis": 3500,
-    "fit_topics": 3000, "load_themes": 3000,
+    "decode": 30000, "jsonl_round_trip": 8000, "from_jsonl": 6000, "records": 8000, "normalize": 20000, "cut": 15000,
+    "tokenize": 8000, "tag": 12000, "outline": 12000, "parse_page": 5000, "dtm_keyness": 5000, "emphasis": 3500,
+    "fit_topics": 3000, "load_themes": 4000,
 }
 TIME_LIMIT = 5.0
 KINDS = ("ok", "refused", "broken", "foreign", "abort", "hang")
@@ -108,7 +108,7 @@ def campaign(target: str, seed: int, count: int, examples: dict[str, list[str]])
                     proc.wait()
                     if current is not None:
                         counts["abort"] += 1
-                        examples.setdefault("abort", []).append(f"{target}:{seed}:{current} exit {proc.returncode}")
+                        examples.setdefault(f"{target}/abort", []).append(f"{target}:{seed}:{current} exit {proc.returncode}")
                         next_index = current + 1
                     else:
                         next_index = count  # died before starting: nothing more to learn
@@ -119,14 +119,14 @@ def campaign(target: str, seed: int, count: int, examples: dict[str, list[str]])
                 else:
                     kind, detail = rest[0], json.loads(rest[1]) if len(rest) > 1 else ""
                     counts[kind] += 1
-                    if kind not in ("ok", "refused") and len(examples.setdefault(kind, [])) < 20:
-                        examples[kind].append(f"{target}:{seed}:{index} {detail}")
+                    if kind not in ("ok", "refused") and len(examples.setdefault(f"{target}/{kind}", [])) < 10:
+                        examples[f"{target}/{kind}"].append(f"{target}:{seed}:{index} {detail}")
                     current, limit, next_index = None, TIME_LIMIT, int(index) + 1
             elif current is not None and time.monotonic() - began > limit:
                 proc.kill()
                 proc.wait()
                 counts["hang"] += 1
-                examples.setdefault("hang", []).append(f"{target}:{seed}:{current} > {limit:.0f} s")
+                examples.setdefault(f"{target}/hang", []).append(f"{target}:{seed}:{current} > {limit:.0f} s")
                 next_index = current + 1
                 break
         if proc.poll() is None:

@@ -96,5 +96,5 @@ def test_fuzz_script_counts_an_abort_and_goes_on(tmp_path, monkeypatch):
     counts = fuzz.campaign("toy", 0, 16, examples)
     assert sum(counts.values()) == 16
     assert counts["abort"] > 0 and counts["foreign"] > 0 and counts["abort"] + counts["foreign"] + counts["ok"] == 16
-    assert examples["abort"][0].startswith("toy:0:") and "exit -6" in examples["abort"][0]
+    assert examples["toy/abort"][0].startswith("toy:0:") and "exit -6" in examples["toy/abort"][0]
     assert fuzz_targets.TARGETS  # the real module is untouched
