@@ -114,6 +114,9 @@ def test_jsonl_line_that_is_not_an_object(tmp_path):
         (lambda: Corpus.from_records([{"text": "甲"}], text=5), InputTypeError, "text=5 is not a key name"),
         (lambda: Corpus.from_records([{"doc_id": "a", "text": "甲", "m": {"k": set()}}]).to_jsonl("/nonexistent-dir/x.jsonl"),
          InputPathError, "folder that does not exist"),
+        (lambda: read_text(""), InputPathError, "path='' is empty"),
+        (lambda: Corpus.from_files(""), InputPathError, "paths_or_glob='' is empty"),
+        (lambda: Corpus([]).to_jsonl("/proc/x.jsonl"), InputPathError, "path='/proc/x.jsonl' cannot be written"),
     ],
 )
 def test_issue15_bad_arguments_raise_library_errors(call, error, message):

@@ -162,6 +162,8 @@ def check_input_file(path: object, argument: str = "path") -> Path:
     """
     if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
         raise InputTypeError(describe(argument, path, "is not a path", accepted="str or os.PathLike"))
+    if not os.fspath(path):
+        raise InputPathError(describe(argument, path, "is empty", todo="Pass the path of a text file."))
     p = Path(path)
     if p.is_file():
         return p
@@ -191,7 +193,11 @@ def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False, encodi
         EmptyInputError: the file holds no visible text and ``allow_empty`` is false.
     """
     p = check_input_file(path)
-    text, found = decode(p.read_bytes(), source=str(p), encoding=encoding)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:  # permissions, a file that vanished, a device that fails
+        raise InputPathError(describe("path", str(p), f"cannot be read ({exc.strerror or exc})")) from None
+    text, found = decode(data, source=str(p), encoding=encoding)
     if not allow_empty and not text.strip():
         raise EmptyInputError(
             describe("path", str(p), "holds no text", todo="Check that the file is the one you meant to read.")

@@ -92,7 +92,11 @@ def write_atomic(path: str | os.PathLike[str], chunks: Iterable[str], *, argumen
         mode = target.lstat().st_mode & 0o777 if target.is_file() and not target.is_symlink() else 0o644
     except OSError:
         mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputPathError(describe(argument, str(target), f"cannot be written ({exc.strerror or exc})",
+                                      todo="Choose a folder you can write to.")) from None
     try:
         os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -127,6 +131,8 @@ def compile_meta_pattern(meta_pattern: str | re.Pattern[str] | None) -> re.Patte
 
 
 def expand_paths(paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    if isinstance(paths_or_glob, str) and not paths_or_glob:
+        raise InputPathError(describe("paths_or_glob", paths_or_glob, "is empty", todo="Name a folder of .txt files."))
     if paths_or_glob is None or isinstance(paths_or_glob, (bytes, bytearray)) or (
             not isinstance(paths_or_glob, (str, os.PathLike)) and not hasattr(paths_or_glob, "__iter__")):
         raise InputTypeError(describe("paths_or_glob", paths_or_glob, "is not a path, a glob or a list of paths",
