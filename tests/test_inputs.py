@@ -51,6 +51,13 @@ def test_issue15_jsonl_lone_surrogates_are_escaped_and_come_back(tmp_path):
     assert Corpus.from_jsonl(path) == corpus
 
 
+def test_jsonl_refuses_a_surrogate_pair_left_as_two_code_points(tmp_path):
+    corpus = Corpus.from_records([{"doc_id": "a", "text": "协商\ud800\udc80发展"}])
+    with pytest.raises(InvalidArgumentError, match=r"surrogate pair '\\ud800\\udc80' as two code points"):
+        corpus.to_jsonl(tmp_path / "pair.jsonl")
+    assert not (tmp_path / "pair.jsonl").exists()
+
+
 def test_jsonl_round_trip_of_an_empty_corpus(tmp_path):
     path = Corpus([]).to_jsonl(tmp_path / "empty.jsonl")
     assert path.read_bytes() == b"" and Corpus.from_jsonl(path) == Corpus([])
@@ -67,7 +74,7 @@ def test_issue15_to_jsonl_leaves_no_half_written_file(tmp_path):
     Corpus.from_records([{"doc_id": "old", "text": "旧"}]).to_jsonl(path)
     before = path.read_bytes()
     bad = Corpus.from_records([{"doc_id": "a", "text": "新"}, {"doc_id": "b", "text": "新", "when": object()}])
-    with pytest.raises(InvalidArgumentError, match="of document 'b' cannot be written as JSON"):
+    with pytest.raises(InvalidArgumentError, match="document='b' cannot be written as JSON \\(object is not JSON serializable\\)"):
         bad.to_jsonl(path)
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["c.jsonl"]  # no temporary file left

@@ -437,9 +437,9 @@ class Corpus(Sequence[Document]):
                     yield jsonl_line(doc.to_record()) + "\n"
                 except (TypeError, ValueError) as exc:
                     raise InvalidArgumentError(
-                        describe("meta", dict(doc.meta), f"of document {doc.doc_id!r} cannot be written as JSON ({exc})",
-                                 accepted="str, numbers, bool, None, lists and dicts of them",
-                                 todo="Convert the value to one of those (e.g. str(date)).")
+                        describe("document", doc.doc_id, f"cannot be written as JSON ({exc})",
+                                 accepted="texts and metadata of str, numbers, bool, None, lists and dicts of them",
+                                 todo="Convert such a value first (e.g. str(date)).")
                     ) from None
 
         return write_atomic(path, lines())

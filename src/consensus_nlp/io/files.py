@@ -10,7 +10,8 @@ that other tools (and Python's ``str.splitlines``) take for line breaks,
 U+2028, U+2029 and U+0085, the other control characters JSON leaves raw (U+007F
 to U+009F), and lone surrogates (which UTF-8 cannot encode) as
 ``\\uXXXX``: JSON reads them back as the same characters, so the round trip is
-exact for any Python string. :func:`jsonl_records` splits only on ``\\n``.
+exact for any Python string, but one: a high surrogate followed by a low one, which
+JSON reads back as the single character they encode in UTF-16; that is refused. :func:`jsonl_records` splits only on ``\\n``.
 """
 
 from __future__ import annotations
@@ -43,9 +44,22 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
 def jsonl_line(record: dict[str, Any]) -> str:
-    """One JSON object on one line (no newline at the end), safe for any string inside."""
-    return _UNSAFE.sub(_escape, json.dumps(record, ensure_ascii=False, default=_plain))
+    """One JSON object on one line (no newline at the end), safe for any string inside.
+
+    Raises:
+        ValueError: a string holds a high surrogate followed by a low one (a UTF-16 pair
+            left as two code points): JSON would read them back as one character.
+    """
+    line = json.dumps(record, ensure_ascii=False, default=_plain)
+    pair = _PAIR.search(line)
+    if pair:
+        raise ValueError(f"a string holds the surrogate pair {pair.group()!r} as two code points, which JSON reads back "
+                         "as one character; join it first: s.encode('utf-16', 'surrogatepass').decode('utf-16')")
+    return _UNSAFE.sub(_escape, line)
 
 
 def jsonl_records(content: str, *, source: str) -> Iterator[tuple[int, dict[str, Any]]]:
