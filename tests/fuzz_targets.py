@@ -217,7 +217,7 @@ def check_normalize(text: str) -> None:
 
 
 #: user words for the segmenter: a few fixed sets, because each set builds a dictionary (seconds)
-USER_WORDS = ((), ("凝聚共识", "协商\udc80民主", "a\u0301", "\u2028", "词 ²"))
+USER_WORDS = ((), ("凝聚共识", "三大工程"), ("凝聚共识", "协商\udc80民主", "a\u0301", "\u2028", "词 ²"))
 
 
 @functools.lru_cache(maxsize=None)
