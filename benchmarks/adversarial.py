@@ -38,7 +38,7 @@ def _shapes() -> dict[str, tuple[str, int, Callable[[str], object], Callable[[in
     return {
         "tag-digits": ('tag("1" * n)', 2000, cn.tag, lambda n: "1" * n),
         "tag-formulation": ('tag("三大工程：" * n)', 400, cn.tag, lambda n: "三大工程：" * n),
-        "parse_page-parens": ('parse_page("（" * n)', 200000, cn.parse_page, lambda n: "（" * n),
+        "parse_page-parens": ('parse_page("（" * n)', 50000, cn.parse_page, lambda n: "（" * n),
         "cut-combining": ('Segmenter("jieba").cut("a" + "\\u0301" * n)', 50000, jieba.cut, lambda n: "a" + "\u0301" * n),
         "cut-combining-rjieba": ('Segmenter("rjieba").cut("a" + "\\u0301" * n)', 50000, rjieba.cut,
                                  lambda n: "a" + "\u0301" * n),
@@ -50,7 +50,7 @@ def _shapes() -> dict[str, tuple[str, int, Callable[[str], object], Callable[[in
         "outline-markers": ('outline("(一)" * n)', 2000, cn.outline, lambda n: "(一)" * n),
         "cut-percent": ('Segmenter("jieba").cut("12.5%" * n)', 2000, jieba.cut, lambda n: "12.5%" * n),
         "decode-gb18030": ('decode(("凝聚共识" * n).encode("gb18030"))', 20000, decode, lambda n: ("凝聚共识" * n).encode("gb18030")),
-        "duplicates-lines": ("Corpus.duplicates() on n repeated paragraphs", 100000,
+        "duplicates-lines": ("Corpus.duplicates() on n repeated paragraphs", 20000,
                              lambda t: Corpus.from_records([{"text": t}]).duplicates(),
                              lambda n: "".join(f"{i % (n // 2)}{page_line}" for i in range(n))),
     }

@@ -287,9 +287,10 @@ def _finite(value: Any) -> bool:
 def check_tag(text: str) -> None:
     from consensus_nlp import tag
 
-    for d in tag(text):
-        assert 0 <= d.start <= d.end <= len(text) and text[d.start:d.end] == d.text, d
-        assert _finite(d.attrs), d
+    devices = tag(text)  # a DataFrame (doc_id, kind, label, start, end, text, attrs)
+    for start, end, found, attrs in zip(devices["start"], devices["end"], devices["text"], devices["attrs"]):
+        assert 0 <= start <= end <= len(text) and text[start:end] == found, (start, end, found)
+        assert _finite(attrs), attrs
 
 
 def check_outline(text: str) -> None:
