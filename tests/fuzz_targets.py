@@ -388,7 +388,9 @@ def check_emphasis(spec: dict[str, Any]) -> None:
     corpus = Corpus.from_records([{"doc_id": f"d{i}", "text": "".join(d) or "。", "group": g}
                                   for i, (d, g) in enumerate(zip(spec["docs"], spec["groups"]))])
     tokens = tokenize(corpus, segmenter=segmenter("jieba"), progress=False)
-    _no_nan_frame(emphasis(tokens, by="group", **spec["emphasis"]))
+    result = emphasis(tokens, by="group", **spec["emphasis"])
+    for frame in (result.rates, result.counts) if hasattr(result, "rates") else (result,):
+        _no_nan_frame(frame)
 
 
 def check_topics(spec: dict[str, Any]) -> None:
