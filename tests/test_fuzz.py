@@ -51,8 +51,6 @@ def run(name: str, rng) -> None:
 #: failures found by the campaign in stages whose fixes were not merged when this file was written
 #: (docs/reliability.md); remove an entry when its fix lands: the test then has to pass
 KNOWN = {
-    "cut": (UnicodeEncodeError, "rjieba backend on a lone surrogate (segmentation fix pending)"),
-    "tokenize": (UnicodeEncodeError, "rjieba backend on a lone surrogate (segmentation fix pending)"),
     "tag": (UnicodeEncodeError, "pandas' Arrow strings on a lone surrogate in a device's text"),
     "dtm_keyness": (AssertionError, "keyness gives NaN statistic/p/q on degenerate 2x2 tables"),
 }
