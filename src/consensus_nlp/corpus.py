@@ -12,44 +12,58 @@ whose names hold metadata, or newspaper pages (:func:`consensus_nlp.read_page`).
 
 from __future__ import annotations
 
-import glob as _glob
-import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
 from .io.encoding import read_text
+from .io.files import compile_meta_pattern, expand_paths, jsonl_line, jsonl_records, duplicate_rows, write_atomic
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Document", "Corpus", "DocVars"]
+__all__ = ["Document", "Corpus", "DocVars", "RESERVED_FIELDS", "is_dataframe"]
+
+#: Keys a document's metadata may not use: they name the document's own id and text.
+RESERVED_FIELDS: tuple[str, ...] = ("doc_id", "text")
+#: How deeply metadata values may nest (lists in dicts in lists…).
+MAX_META_DEPTH = 100
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-def freeze(value: Any) -> Any:
-    """Turn lists into tuples and dicts into read-only mappings, recursively.
+def freeze(value: Any, depth: int = 0) -> Any:
+    """Turn lists into tuples and dicts into read-only mappings, recursively (at most 100 levels deep).
 
     A tuple whose items are already frozen is returned as it is (not copied), so
     metadata passed from one stage to the next shares its values.
     """
+    if depth > MAX_META_DEPTH:
+        raise InvalidArgumentError(describe("meta", "…", f"nests more than {MAX_META_DEPTH} levels",
+                                            accepted="metadata nested a few levels", todo="Flatten the metadata."))
     if isinstance(value, Mapping):
         if not value:
             return _EMPTY  # one shared empty mapping: a million documents without metadata cost nothing here
-        return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
+        return MappingProxyType({str(k): freeze(v, depth + 1) for k, v in value.items()})
     if isinstance(value, tuple):
-        items = [freeze(v) for v in value]
+        items = [freeze(v, depth + 1) for v in value]
         return value if all(a is b for a, b in zip(items, value)) else tuple(items)
     if isinstance(value, list):
-        return tuple(freeze(v) for v in value)
+        return tuple(freeze(v, depth + 1) for v in value)
     return value
+
+
+def is_dataframe(value: object) -> bool:
+    """Whether ``value`` is a pandas DataFrame (without importing pandas when nobody has)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.DataFrame)
 
 
 def thaw(value: Any) -> Any:
@@ -85,6 +99,13 @@ class Document:
             )
         if not isinstance(self.meta, Mapping):
             raise InputTypeError(describe("meta", self.meta, "is not a mapping", accepted="a dict of metadata"))
+        for key in RESERVED_FIELDS:
+            if key in self.meta:
+                raise InvalidArgumentError(
+                    describe(f"meta[{key!r}]", self.meta[key], f"of document {self.doc_id!r} would hide the document's {key}",
+                             accepted="metadata keys other than 'doc_id' and 'text'",
+                             todo=f"Rename that key (e.g. '{key}_meta') or drop it.")
+                )
         object.__setattr__(self, "meta", freeze(self.meta))
 
     def __repr__(self) -> str:
@@ -212,6 +233,8 @@ class Corpus(Sequence[Document]):
                              accepted="unique ids", todo="Give every document its own doc_id.")
                 )
             index[doc.doc_id] = i
+        if meta is not None and not isinstance(meta, Mapping):
+            raise InputTypeError(describe("meta", meta, "is not a mapping", accepted="a dict of collection metadata or None"))
         self._docs = docs
         self._index = index
         self._meta = freeze(dict(meta or {}))
@@ -283,13 +306,25 @@ class Corpus(Sequence[Document]):
         return metadata_fields(d.meta for d in self._docs)
 
     # -- selection ---------------------------------------------------------
-    def filter(self, predicate: Callable[[Document], bool] | None = None, /, **conditions: Any) -> Corpus:
+    def filter(self, predicate: Callable[[Document], bool] | Mapping[str, Any] | None = None, /,
+               **conditions: Any) -> Corpus:
         """A new corpus with the documents that pass ``predicate`` and equal every ``field=value`` condition.
+
+        Conditions may also be given as a dict (``filter({"decade": 2010})``). When
+        conditions select no document, :class:`~consensus_nlp.errors.EmptyInputError`
+        lists the values the fields have.
 
         Examples:
             >>> corpus.filter(level="county")                      # doctest: +SKIP
+            >>> corpus.filter({"decade": 2010})                      # doctest: +SKIP
             >>> corpus.filter(lambda d: int(d.meta["year"]) >= 2000)  # doctest: +SKIP
         """
+        if isinstance(predicate, Mapping):
+            conditions = {**{str(k): v for k, v in predicate.items()}, **conditions}
+            predicate = None
+        if predicate is not None and not callable(predicate):
+            raise InputTypeError(describe("predicate", predicate, "is neither a function nor a dict of conditions",
+                                          accepted="a function Document -> bool, a dict {field: value}, or field=value"))
         for key in conditions:
             if self._docs and not any(key in d.meta for d in self._docs):
                 raise UnknownNameError(describe("field", key, "is not a metadata field of this corpus", accepted=self.fields()))
@@ -299,7 +334,74 @@ class Corpus(Sequence[Document]):
                 return False
             return all(doc.meta.get(k) == v for k, v in conditions.items())
 
-        return Corpus((d for d in self._docs if keep(d)), meta=self._meta)
+        kept = Corpus((d for d in self._docs if keep(d)), meta=self._meta)
+        if conditions and self._docs and not kept:
+            raise EmptyInputError(self._nothing_selected(conditions))
+        return kept
+
+    def _nothing_selected(self, conditions: Mapping[str, Any]) -> str:
+        parts = []
+        for key, wanted in conditions.items():
+            values = list(dict.fromkeys(group_key(d.meta[key]) for d in self._docs if key in d.meta))
+            shown = ", ".join(repr(v) for v in values[:20]) + (f", … ({len(values)} values)" if len(values) > 20 else "")
+            same_text = [v for v in values if str(v) == str(wanted) and v != wanted]
+            hint = f" ({same_text[0]!r} is {type(same_text[0]).__name__}, {wanted!r} is {type(wanted).__name__})" if same_text else ""
+            parts.append(f"{key!r} has {shown}{hint}")
+        return describe("conditions", dict(conditions), f"select none of the {len(self)} documents",
+                        accepted="; ".join(parts), todo="Use one of those values (with the same type).")
+
+    def assign(self, **fields: Any) -> Corpus:
+        """A new corpus with metadata fields added or replaced.
+
+        Each value is a function of the document (``lambda d: …``), a sequence with
+        one value per document, or a single value given to every document.
+
+        Examples:
+            >>> c = Corpus.from_records([{"text": "甲", "year": 1991}, {"text": "乙", "year": 2003}])
+            >>> [d.meta["decade"] for d in c.assign(decade=lambda d: d.meta["year"] // 10 * 10)]
+            [1990, 2000]
+        """
+        columns: dict[str, list[Any]] = {}
+        for name, spec in fields.items():
+            if name in RESERVED_FIELDS:
+                raise InvalidArgumentError(describe("field", name, "names the document's own id or text, not metadata",
+                                                    accepted="another field name", todo="Pick another name."))
+            if callable(spec):
+                columns[name] = [spec(d) for d in self._docs]
+            elif isinstance(spec, (str, bytes, int, float, bool, type(None), Mapping)) or not hasattr(spec, "__iter__"):
+                columns[name] = [spec] * len(self._docs)
+            else:
+                values = list(spec)
+                if len(values) != len(self._docs):
+                    raise InvalidArgumentError(
+                        describe(name, spec, f"has {len(values)} values for {len(self._docs)} documents",
+                                 accepted="a function of the document, one value per document, or a single value"))
+                columns[name] = values
+        docs = [Document(d.doc_id, d.text, {**d.meta, **{k: v[i] for k, v in columns.items()}})
+                for i, d in enumerate(self._docs)]
+        return Corpus(docs, meta=self._meta)
+
+    def duplicates(self, *, min_chars: int = 200) -> pd.DataFrame:
+        """Documents that repeat another one, or repeat a long passage of their own.
+
+        Two kinds of rows: ``same_text`` (the text, without surrounding whitespace,
+        equals that of an earlier document, ``duplicate_of``) and ``repeated_passage``
+        (a run of paragraphs, each of at least 30 characters, that appeared earlier in
+        the same document, ``min_chars`` characters or more in all; the 1991 government
+        work report holds its text twice).
+
+        Returns:
+            DataFrame with columns ``doc_id``, ``kind``, ``duplicate_of``, ``start``,
+            ``end`` (the repeat, offsets into the text), ``first_start`` (where the
+            earlier copy starts in ``duplicate_of``) and ``chars``; no rows when
+            nothing is duplicated.
+        """
+        import pandas as pd
+
+        min_chars = check_int("min_chars", min_chars, minimum=1)
+        rows = duplicate_rows(self.doc_ids, self.texts, min_chars=min_chars)
+        columns = ["doc_id", "kind", "duplicate_of", "start", "end", "first_start", "chars"]
+        return pd.DataFrame(rows, columns=columns)
 
     def groupby(self, field: str) -> dict[Any, Corpus]:
         """Split the corpus by a metadata field; groups in order of first appearance."""
@@ -322,34 +424,40 @@ class Corpus(Sequence[Document]):
         return pd.DataFrame(self.to_records(), columns=columns)
 
     def to_jsonl(self, path: str | os.PathLike[str]) -> Path:
-        """Write one JSON object per line (UTF-8, keys in a fixed order); read back with :meth:`from_jsonl`."""
-        p = Path(path)
-        with p.open("w", encoding="utf-8", newline="\n") as fh:
-            for record in self.to_records():
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return p
+        """Write one JSON object per line (UTF-8, keys in a fixed order); read back with :meth:`from_jsonl`.
+
+        U+2028, U+2029, U+0085 and lone surrogates are written as ``\\uXXXX`` escapes, so
+        that no tool splits a line inside a text and the round trip is exact for any
+        string. The file is written to a temporary name and renamed: a failure leaves
+        the previous file (or none) in place, never half a file.
+        """
+        def lines() -> Iterator[str]:
+            for doc in self._docs:
+                try:
+                    yield jsonl_line(doc.to_record()) + "\n"
+                except (TypeError, ValueError) as exc:
+                    raise InvalidArgumentError(
+                        describe("document", doc.doc_id, f"cannot be written as JSON ({exc})",
+                                 accepted="texts and metadata of str, numbers, bool, None, lists and dicts of them",
+                                 todo="Convert such a value first (e.g. str(date)).")
+                    ) from None
+
+        return write_atomic(path, lines())
 
     @classmethod
-    def from_jsonl(cls, path: str | os.PathLike[str], *, text: str = "text", doc_id: str = "doc_id") -> Corpus:
+    def from_jsonl(cls, path: str | os.PathLike[str], *, text: str = "text", doc_id: str = "doc_id",
+                   encoding: str | None = None) -> Corpus:
         """Read a corpus written by :meth:`to_jsonl` (or any JSONL file of objects with a text key).
 
         Args:
             path: the file (UTF-8, UTF-8 with BOM or GB18030), one JSON object per line; blank lines are skipped.
+                Lines end at ``\\n`` only (U+2028 inside a line is part of the text).
             text: the key that holds each document's text.
             doc_id: the key that holds each document's id; objects without it get ``doc-<position>``.
+            encoding: force an encoding instead of detecting one (see :func:`~consensus_nlp.io.encoding.decode`).
         """
-        content, _ = read_text(path)
-        records = []
-        for lineno, line in enumerate(content.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InvalidArgumentError(
-                    describe("path", str(path), f"line {lineno} is not valid JSON ({exc.msg})",
-                             accepted="one JSON object per line")
-                ) from None
+        content, _ = read_text(path, encoding=encoding, allow_empty=True)  # an empty corpus comes back empty
+        records = [record for _, record in jsonl_records(content, source=str(path))]
         return cls.from_records(records, text=text, doc_id=doc_id)
 
     @classmethod
@@ -363,13 +471,23 @@ class Corpus(Sequence[Document]):
     ) -> Corpus:
         """Build a corpus from mappings that hold a text, an id and metadata keys.
 
-        Records without an id get ``doc-<position>``.
+        Records without an id (missing, ``None``, ``""``, NaN, ``pd.NA``) get ``doc-<position>``.
+        A record may not hold a key ``"text"`` besides its text key (or ``"doc_id"`` besides
+        its id key): that metadata would be confused with the document's own text or id,
+        so it is refused rather than renamed.
         """
-        if isinstance(records, (str, bytes)) or isinstance(records, Mapping):
+        for argument, value in (("text", text), ("doc_id", doc_id)):
+            if not isinstance(value, str) or not value:
+                raise InputTypeError(describe(argument, value, "is not a key name", accepted="a non-empty str"))
+        if text == doc_id:
+            raise InvalidArgumentError(describe("doc_id", doc_id, "is also the text key", accepted="two different keys"))
+        if records is None or isinstance(records, (str, bytes, Mapping)) or is_dataframe(records) \
+                or not hasattr(records, "__iter__"):
+            todo = ("Use Corpus.from_dataframe(df, text=...)." if is_dataframe(records)
+                    else "Wrap a single record in a list: Corpus.from_records([record]).")
             raise InputTypeError(
                 describe("records", records, "is a single " + type(records).__name__ + ", not a list of records",
-                         accepted="an iterable of dicts with a 'text' key",
-                         todo="Wrap it in a list: Corpus.from_records([record]).")
+                         accepted="an iterable of dicts with a 'text' key", todo=todo)
             )
         docs = []
         for i, record in enumerate(records):
@@ -380,40 +498,61 @@ class Corpus(Sequence[Document]):
                     describe(f"records[{i}]", dict(record), f"has no {text!r} key", accepted=f"records with a {text!r} key",
                              todo="Name the text column with text=...")
                 )
+            for reserved, used in (("text", text), ("doc_id", doc_id)):
+                if reserved != used and reserved in record:
+                    raise InvalidArgumentError(
+                        describe(f"records[{i}][{reserved!r}]", record[reserved],
+                                 f"is metadata that would be confused with the document's {reserved} ({reserved}={used!r})",
+                                 accepted=f"metadata keys other than {reserved!r}",
+                                 todo=f"Rename or drop the {reserved!r} key, or pass {reserved}={reserved!r} if it holds the {reserved}.")
+                    )
             rid = record.get(doc_id)
-            rid = f"doc-{i}" if rid is None or rid == "" else str(rid)
+            rid = f"doc-{i}" if _is_missing(rid) or rid == "" else str(rid)
             extra = {k: v for k, v in record.items() if k not in (text, doc_id)}
             docs.append(Document(rid, record[text], extra))
         return cls(docs, meta=meta)
 
     @classmethod
-    def from_dataframe(cls, df: pd.DataFrame, *, text: str = "text", doc_id: str | None = "doc_id") -> Corpus:
+    def from_dataframe(cls, df: pd.DataFrame, *, text: str = "text", doc_id: str | None = None) -> Corpus:
         """Build a corpus from a DataFrame; every other column becomes metadata.
 
-        Missing values (NaN/None) are left out of a document's metadata.
+        Args:
+            df: one row per document.
+            text: the column of the texts.
+            doc_id: the column of the ids; ``None`` takes a ``doc_id`` column, else an
+                ``id`` column, else numbers the rows ``doc-0``, ``doc-1``…
+
+        Missing values (NaN/None/pd.NA) are left out of a document's metadata.
         """
         import pandas as pd
 
         if not isinstance(df, pd.DataFrame):
             raise InputTypeError(describe("df", df, "is not a pandas DataFrame", accepted="pandas.DataFrame"))
-        if text not in df.columns:
-            raise UnknownNameError(describe("text", text, "is not a column of df", accepted=list(map(str, df.columns))))
-        if doc_id is not None and doc_id not in df.columns:
+        columns = [str(c) for c in df.columns]
+        if text not in columns:
+            raise UnknownNameError(describe("text", text, "is not a column of df", accepted=columns))
+        if doc_id is None:
+            doc_id = next((c for c in ("doc_id", "id") if c in columns and c != text), None)
+        elif doc_id not in columns:
             raise UnknownNameError(
-                describe("doc_id", doc_id, "is not a column of df", accepted=list(map(str, df.columns)),
-                         todo="Pass doc_id=None to number the rows.")
+                describe("doc_id", doc_id, "is not a column of df", accepted=columns,
+                         todo="Pass doc_id=None to use a 'doc_id' or 'id' column or number the rows.")
             )
+        for reserved, used in (("text", text), ("doc_id", doc_id)):
+            if used != reserved and reserved in columns:
+                raise InvalidArgumentError(
+                    describe("df", f"columns {columns}", f"has a column {reserved!r} besides the {reserved} column {used!r}",
+                             todo=f"Drop or rename the {reserved!r} column (df.rename(columns={{{reserved!r}: '{reserved}_2'}})).")
+                )
         records = []
         for i, row in enumerate(df.to_dict(orient="records")):
             record = {str(k): v for k, v in row.items() if not _is_missing(v)}
-            record["__doc_id__"] = str(row[doc_id]) if doc_id is not None else f"doc-{i}"
+            key = record.pop(doc_id, None) if doc_id is not None else None
+            record["doc_id"] = f"doc-{i}" if _is_missing(key) else str(key)
             if text not in record:
                 raise InvalidArgumentError(describe(f"df[{text!r}]", None, f"is missing in row {i}", accepted="a str in every row"))
             records.append(record)
-        drop = {doc_id} if doc_id is not None else set()
-        return cls.from_records(
-            [{k: v for k, v in r.items() if k not in drop} for r in records], text=text, doc_id="__doc_id__"
-        )
+        return cls.from_records(records, text=text)
 
     @classmethod
     def from_files(
@@ -422,6 +561,7 @@ class Corpus(Sequence[Document]):
         *,
         meta_pattern: str | re.Pattern[str] | None = None,
         doc_id: str = "stem",
+        encoding: str | None = None,
     ) -> Corpus:
         """Read text files (UTF-8, UTF-8 with BOM or GB18030) into a corpus.
 
@@ -432,8 +572,11 @@ class Corpus(Sequence[Document]):
                 file name; the groups become metadata. E.g.
                 ``r"(?P<year>\\d{4})政府工作报告_(?P<speaker>[^_.]+)"``.
             doc_id: ``"stem"`` (file name without extension) or ``"name"``.
+            encoding: force an encoding for every file instead of detecting it
+                (``"big5"``, ``"shift_jis"``…; see :func:`~consensus_nlp.io.encoding.decode`).
 
-        Each document also records ``path`` and ``encoding``.
+        Each document also records ``path`` and ``encoding``. A sub-folder or a
+        dangling link among the paths is refused with what it is.
         """
         pattern = compile_meta_pattern(meta_pattern)
         paths = expand_paths(paths_or_glob)
@@ -441,7 +584,7 @@ class Corpus(Sequence[Document]):
             raise InvalidArgumentError(describe("doc_id", doc_id, "is not a naming scheme", accepted=["stem", "name"]))
         docs = []
         for p in paths:
-            body, encoding = read_text(p)
+            body, found = read_text(p, encoding=encoding)
             meta: dict[str, Any] = {}
             if pattern is not None:
                 match = pattern.search(p.name)
@@ -451,25 +594,9 @@ class Corpus(Sequence[Document]):
                                  todo="Adjust the pattern or leave that file out.")
                     )
                 meta.update({k: v for k, v in match.groupdict().items() if v is not None})
-            meta.update(path=str(p), encoding=encoding)
+            meta.update(path=str(p), encoding=found)
             docs.append(Document(p.stem if doc_id == "stem" else p.name, body, meta))
         return cls(docs)
-
-
-def compile_meta_pattern(meta_pattern: str | re.Pattern[str] | None) -> re.Pattern[str] | None:
-    """Compile a file-name metadata pattern, refusing one that is not a valid regular expression."""
-    if meta_pattern is None or isinstance(meta_pattern, re.Pattern):
-        return meta_pattern
-    if not isinstance(meta_pattern, str):
-        raise InputTypeError(describe("meta_pattern", meta_pattern, "is not a regular expression",
-                                      accepted="a str such as '(?P<year>\\d{4})', a compiled pattern or None"))
-    try:
-        return re.compile(meta_pattern)
-    except re.error as exc:
-        raise InvalidArgumentError(
-            describe("meta_pattern", meta_pattern, f"is not a valid regular expression ({exc})",
-                     accepted="a regular expression with named groups, e.g. '(?P<year>\\d{4})'")
-        ) from None
 
 
 def metadata_fields(metas: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -510,33 +637,12 @@ def first_positions(values: Sequence[Any]) -> list[int]:
 
 
 def _is_missing(value: Any) -> bool:
+    """None, NaN, and pandas' NA and NaT."""
     if value is None:
+        return True
+    if type(value).__name__ in ("NAType", "NaTType"):
         return True
     try:
         return bool(value != value)  # NaN
     except Exception:  # arrays and such
         return False
-
-
-def expand_paths(paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
-    if isinstance(paths_or_glob, (str, os.PathLike)):
-        p = Path(paths_or_glob)
-        if p.is_dir():
-            found = sorted(p.glob("*.txt"))
-            what = f"folder {str(p)!r} (looked for *.txt)"
-        elif p.is_file():
-            found = [p]
-            what = str(p)
-        else:
-            found = sorted(Path(x) for x in _glob.glob(str(paths_or_glob)))
-            what = f"pattern {str(paths_or_glob)!r}"
-        if not found:
-            raise EmptyInputError(describe("paths_or_glob", str(paths_or_glob), f"matched no files in the {what}",
-                                           todo="Check the path and the working directory."))
-        return found
-    if isinstance(paths_or_glob, bytes):
-        raise InputTypeError(describe("paths_or_glob", paths_or_glob, "is bytes", accepted="str, PathLike or a list of them"))
-    found = [Path(x) for x in paths_or_glob]
-    if not found:
-        raise EmptyInputError(describe("paths_or_glob", [], "is empty", accepted="at least one path"))
-    return found

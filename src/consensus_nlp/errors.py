@@ -30,6 +30,7 @@ __all__ = [
     "EmptyVocabularyError",
     "ModelInputError",
     "MissingDependencyError",
+    "InputPathError",
     "describe",
     "check_choice",
     "check_int",
@@ -108,6 +109,10 @@ class ModelInputError(ConsensusNLPError, ValueError):
 
 class MissingDependencyError(ConsensusNLPError, ImportError):
     """An optional package that the requested feature needs is not installed (OpenCC, pyLDAvis)."""
+
+
+class InputPathError(ConsensusNLPError, FileNotFoundError):
+    """An input path does not lead to a readable file: missing, a folder, a dangling link, a device."""
 
 
 # -- shared argument checks ---------------------------------------------------

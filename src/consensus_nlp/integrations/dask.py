@@ -180,7 +180,7 @@ class LazyCorpus:
         dask = require_dask()
         import pandas as pd
 
-        from ..corpus import expand_paths
+        from ..io.files import expand_paths
 
         pattern = compile_meta_pattern(meta_pattern)
         if doc_id not in ("stem", "name"):

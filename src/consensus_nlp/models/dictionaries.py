@@ -17,11 +17,11 @@ import logging
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
 
 __all__ = ["Themes", "load_themes", "list_themes", "compile_entry", "theme_spans", "count_theme"]
 
@@ -60,16 +60,25 @@ class Themes:
         entries: theme name -> entries, in file order.
         rationale: theme name -> why the theme and its entries (may be empty).
         sources: where the vocabulary comes from.
+        labels: theme name -> a display label (a Chinese name such as ``文化品牌``), for the
+            themes whose file gives one; see :meth:`label`.
     """
 
     name: str
     entries: Mapping[str, tuple[str, ...]]
     rationale: Mapping[str, str]
     sources: Mapping[str, str]
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
         return list(self.entries)
+
+    def label(self, theme: str) -> str:
+        """The theme's label if its file gives one, else its name."""
+        if theme not in self.entries:
+            raise UnknownNameError(describe("theme", theme, "is not a theme of this dictionary", accepted=self.names))
+        return self.labels.get(theme, theme)
 
     def matchers(self) -> dict[str, tuple[list[Callable[[str], bool]], list[list[Callable[[str], bool]]]]]:
         """Per theme, the single-token matchers and the multi-token sequences of matchers."""
@@ -125,36 +134,123 @@ def count_theme(words: Sequence[str], singles: list, runs: list, cache: dict | N
     return len(theme_spans(words, singles, runs, cache))
 
 
-def _from_mapping(data: Mapping[str, Any], *, name: str) -> Themes:
-    themes = data.get("themes", data) if isinstance(data.get("themes"), Mapping) else data
-    entries, rationale = {}, {}
+_TOP_KEYS = ("name", "version", "description", "sources", "themes")
+_THEME_KEYS = ("entries", "label", "rationale")
+_FORMAT = ("a mapping theme -> list of entries, or {'themes': {theme: {'entries': [...], 'label': '中文名', "
+           "'rationale': '...'}}} with optional 'name', 'version', 'description', 'sources'")
+
+
+def _schema_error(where: str, value: Any, problem: str, *, accepted: str = _FORMAT, todo: str | None = None) -> InvalidArgumentError:
+    return InvalidArgumentError(describe(where, value, problem, accepted=accepted, todo=todo))
+
+
+def _entries(values: Any, where: str) -> tuple[str, ...]:
+    if isinstance(values, (str, Mapping)) or not isinstance(values, (list, tuple)) or not values:
+        raise _schema_error(where, values, "is not a non-empty list of entries",
+                            accepted="a list of str such as ['文化*', 're:^提案', '有事 好 商量']")
+    out = []
+    for j, value in enumerate(values):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise _schema_error(f"{where}[{j}]", value, f"is a {type(value).__name__}, not an entry",
+                                accepted="a str (a word, a glob, 're:' + a pattern, or space-separated parts)",
+                                todo="Write one entry per list item; quote values YAML reads as other types.")
+        if not value.strip():
+            raise _schema_error(f"{where}[{j}]", value, "is empty", accepted="a non-empty str")
+        out.append(value.strip())
+    return tuple(out)
+
+
+def _theme(theme: Any, spec: Any, where: str) -> tuple[str, tuple[str, ...], str, str | None]:
+    if not isinstance(theme, str) or not theme.strip():
+        raise _schema_error(where, theme, "is not a theme name", accepted="a non-empty str key")
+    if not isinstance(spec, Mapping):
+        return theme, _entries(spec, where), "", None
+    unknown = [k for k in spec if k not in _THEME_KEYS]
+    if unknown:
+        raise _schema_error(f"{where}.{unknown[0]}", spec[unknown[0]], "is not a key of a theme", accepted=_THEME_KEYS)
+    if "entries" not in spec:
+        raise _schema_error(where, dict(spec), "has no 'entries'", accepted="{'entries': [...], 'label': ..., 'rationale': ...}")
+    label, why = spec.get("label"), spec.get("rationale", "")
+    for key, value in (("label", label), ("rationale", why)):
+        if value is not None and not isinstance(value, str):
+            raise _schema_error(f"{where}.{key}", value, "is not a str", accepted="a str")
+    return theme, _entries(spec["entries"], f"{where}.entries"), why or "", label
+
+
+def _from_mapping(data: Mapping[str, Any], *, name: str, where: str = "themes") -> Themes:
+    """Check ``data`` against the theme-file schema; errors name the path inside it (``themes.identity.entries[1]``)."""
+    wrapped = "themes" in data
+    if wrapped:
+        unknown = [k for k in data if k not in _TOP_KEYS]
+        if unknown:
+            raise _schema_error(f"{where}: {unknown[0]}", data[unknown[0]], "is not a top-level key", accepted=_TOP_KEYS)
+        themes = data["themes"]
+        if not isinstance(themes, Mapping):
+            raise _schema_error(f"{where}: themes", themes, f"is a {type(themes).__name__}, not a mapping of theme names",
+                                todo="Write 'themes:' followed by 'name:' lines, each holding 'entries:' (a list of one theme "
+                                     "per list item is not read).")
+        prefix = f"{where}: themes."
+    else:
+        themes, prefix = data, f"{where}: "
+    entries, rationale, labels = {}, {}, {}
     for theme, spec in themes.items():
-        if isinstance(spec, Mapping):
-            values, why = spec.get("entries"), str(spec.get("rationale", ""))
-        else:
-            values, why = spec, ""
-        if isinstance(values, str) or not isinstance(values, Sequence) or not values:
-            raise InvalidArgumentError(
-                describe(f"themes[{theme!r}]", values, "is not a non-empty list of entries",
-                         accepted="a list of str such as ['文化*', 're:^提案', '有事 好 商量']")
-            )
-        entries[str(theme)] = tuple(str(v) for v in values)
-        rationale[str(theme)] = why
+        key, values, why, label = _theme(theme, spec, f"{prefix}{theme}")
+        entries[key], rationale[key] = values, why
+        if label:
+            labels[key] = label
     if not entries:
-        raise EmptyInputError(describe("themes", name, "holds no themes", accepted="a mapping theme -> list of entries"))
-    sources = data.get("sources", {}) if isinstance(data.get("themes"), Mapping) else {}
-    result = Themes(str(data.get("name", name)) if "themes" in data else name, entries, rationale,
-                    dict(sources) if isinstance(sources, Mapping) else {"sources": str(sources)})
+        raise EmptyInputError(describe(where, name, "holds no themes", accepted=_FORMAT))
+    sources = data.get("sources", {}) if wrapped else {}
+    title = data.get("name", name) if wrapped else name
+    result = Themes(str(title), entries, rationale,
+                    dict(sources) if isinstance(sources, Mapping) else {"sources": str(sources)}, labels)
     result.matchers()  # validate patterns now
     return result
+
+
+def _parse_file(path: Path) -> Any:
+    where = f"themes={str(path)!r}"
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidArgumentError(describe("themes", str(path), f"is not UTF-8 (byte {exc.start}: {exc.object[exc.start:exc.start + 2]!r})",
+                                            todo="Save the theme file as UTF-8.")) from None
+    except OSError as exc:
+        raise InvalidArgumentError(describe("themes", str(path), f"cannot be read ({exc.strerror})")) from None
+    if path.suffix.lower() == ".toml":
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise InvalidArgumentError(describe("themes", str(path), f"is not valid TOML ({exc})")) from None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InvalidArgumentError(describe("themes", str(path), f"is not valid YAML ({problem}{at})",
+                                            todo=f"Fix the file ({where}).")) from None
+    except RecursionError:
+        raise InvalidArgumentError(describe("themes", str(path), "nests too deeply to be a theme file")) from None
 
 
 def load_themes(themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "cppcc") -> Themes:
     """Load a theme dictionary by name, from a YAML/TOML file, or from a dict.
 
     A dict (or file) either maps theme names to lists of entries, or has a ``themes`` key
-    whose values are ``{"entries": [...], "rationale": "..."}`` (the bundled format, with
-    optional ``name`` and ``sources``).
+    mapping each theme name to ``{"entries": [...], "label": "中文名", "rationale": "..."}``
+    (the bundled format, with optional ``name``, ``version``, ``description`` and ``sources``).
+    Anything else is refused with the path of the problem inside the file
+    (``themes: themes.identity.entries[1]``): a list of themes, an entry that is a list,
+    an unknown key (a typo such as ``entires``).
 
     Args:
         themes: a bundled name (see :func:`list_themes`), a path to a ``.yaml``/``.yml``/``.toml``
@@ -165,13 +261,14 @@ def load_themes(themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "c
 
     Raises:
         UnknownNameError: the name is neither bundled nor an existing file.
-        InvalidArgumentError: a theme has no entries or a bad ``re:`` pattern.
+        InvalidArgumentError: the file is not UTF-8 YAML/TOML, does not follow the schema, or
+            holds a bad ``re:`` pattern.
     """
     if isinstance(themes, Themes):
         return themes
     if isinstance(themes, Mapping):
         return _from_mapping(themes, name="custom")
-    if not isinstance(themes, (str, os.PathLike)):
+    if not isinstance(themes, (str, os.PathLike)) or isinstance(themes, bytes):
         raise InputTypeError(describe("themes", themes, "is not a theme dictionary",
                                       accepted="a bundled name, a path to a YAML/TOML file, or a dict"))
     path = Path(themes)
@@ -180,19 +277,8 @@ def load_themes(themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "c
     elif not path.is_file():
         raise UnknownNameError(describe("themes", str(themes), "is not a bundled theme set or an existing file",
                                         accepted=list_themes(), todo="Pass a bundled name, a .yaml/.toml path or a dict."))
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".toml":
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        data = tomllib.loads(text)
-    else:
-        import yaml
-
-        data = yaml.safe_load(text)
+    data = _parse_file(path)
     if not isinstance(data, Mapping):
-        raise InvalidArgumentError(describe("themes", str(path), "does not hold a mapping", accepted="theme -> entries"))
-    return _from_mapping(data, name=path.stem)
-
-
+        raise InvalidArgumentError(describe("themes", str(path), f"holds a {type(data).__name__}, not a mapping",
+                                            accepted=_FORMAT))
+    return _from_mapping(data, name=path.stem, where=f"themes={str(path)!r}")

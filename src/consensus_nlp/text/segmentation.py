@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .._zh import CLOSERS, SENTENCE_END, is_han
-from ..corpus import Corpus, Document
+from ..corpus import Corpus, Document, is_dataframe
 from ..errors import (InputTypeError, InvalidArgumentError, MissingDependencyError, UnknownNameError, check_choice,
                       check_int, describe)
 from .granularity import GRANULARITIES, FineEngine, FineSplitter
@@ -313,6 +313,11 @@ def _as_corpus(corpus: object) -> Corpus:
         return corpus
     if isinstance(corpus, Document):
         return Corpus([corpus])
+    if is_dataframe(corpus):  # iterating a DataFrame gives its column names
+        raise InputTypeError(describe("corpus", f"<DataFrame, columns {list(corpus.columns)}>",
+                                      "is a pandas DataFrame, not a collection of documents",
+                                      accepted="a Corpus, a Document or a list of str",
+                                      todo="Convert it: cn.Corpus.from_dataframe(df, text='text') (doc_id from an 'id' column)."))
     if corpus is None or isinstance(corpus, (str, bytes, bytearray)):
         raise InputTypeError(describe("corpus", corpus, "is not a collection of documents",
                                       accepted="a Corpus, a Document or a list of str",

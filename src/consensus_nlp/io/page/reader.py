@@ -206,7 +206,8 @@ def parse_page(
 
 
 def read_page(
-    path: str | os.PathLike[str], *, doc_prefix: str = "speech", rules: PageRules | None = None
+    path: str | os.PathLike[str], *, doc_prefix: str = "speech", rules: PageRules | None = None,
+    encoding: str | None = None,
 ) -> Corpus:
     """Read a newspaper page of speeches from a text file (UTF-8, UTF-8 with BOM or GB18030).
 
@@ -214,6 +215,7 @@ def read_page(
         path: the text file of the page.
         doc_prefix: prefix of the document ids (see :func:`parse_page`).
         rules: the reader's thresholds and weights (:class:`~.rules.PageRules`; None: the defaults).
+        encoding: force an encoding (``"big5"``…) instead of detecting UTF-8/GB18030.
 
     Returns:
         The speeches as a :class:`~consensus_nlp.corpus.Corpus`; the corpus
@@ -225,6 +227,6 @@ def read_page(
         LayoutError: no speech could be found on the page.
     """
     rules = check_rules(rules)
-    text, encoding = read_text(path)
+    text, found = read_text(path, encoding=encoding)
     corpus = parse_page(text, source=os.fspath(path), doc_prefix=doc_prefix, rules=rules)
-    return Corpus(corpus, meta={**corpus.meta, "encoding": encoding})
+    return Corpus(corpus, meta={**corpus.meta, "encoding": found})
