@@ -14,11 +14,14 @@ from importlib import resources
 from typing import Any
 
 from .._zh import CIRCLED, FULLWIDTH_DIGITS, INLINE_SPACE, cn_number, is_han
-from ..errors import InputTypeError, describe
+from ..errors import InputTypeError, InvalidArgumentError, describe
 
 __all__ = ["CIRCLED", "FULLWIDTH_DIGITS", "INLINE_SPACE", "cn_number", "is_han", "load_data", "rules", "check_text",
            "quote_aware_find", "StopFinder", "Layout", "sentence_spans", "strip_span", "alternation",
            "guarded_alternation"]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @lru_cache(maxsize=None)
@@ -33,10 +36,19 @@ def rules() -> dict[str, Any]:
 
 
 def check_text(text: object, argument: str = "text") -> str:
+    """``text`` if it is a str of valid Unicode; a lone surrogate is refused (it cannot be written or shown)."""
     if not isinstance(text, str):
         raise InputTypeError(
             describe(argument, text, "is not a str", accepted="str",
                      todo="Pass the text of one document; use consensus_nlp.tag(corpus) for many.")
+        )
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise InvalidArgumentError(
+            describe(argument, text, f"holds a lone surrogate (U+{ord(bad.group()):04X}) at position {bad.start()}",
+                     accepted="valid Unicode text",
+                     todo="Decode the source with errors='replace', or repair the text: "
+                          "text.encode('utf-8', 'surrogatepass').decode('utf-8', 'replace').")
         )
     return text
 

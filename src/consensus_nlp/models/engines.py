@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InvalidArgumentError, describe
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import scipy.sparse
@@ -153,6 +155,11 @@ def _sklearn(counts, terms, k, seeds, *, random_state, iterations, workers, alph
              words=None, covariates=None) -> EngineResult:
     from sklearn.decomposition import LatentDirichletAllocation
 
+    for name, value in (("alpha", alpha), ("eta", eta)):
+        if value is not None and value > 1:  # scikit-learn's online variational Bayes takes priors in [0, 1]
+            raise InvalidArgumentError(describe(name, value, "is above 1, which the sklearn engine does not take",
+                                                accepted="a prior in (0, 1] or None",
+                                                todo="Use engine='tomotopy' or 'gensim' for larger priors."))
     model = LatentDirichletAllocation(n_components=k, doc_topic_prior=alpha, topic_word_prior=eta, learning_method="batch",
                                       max_iter=iterations, random_state=int(random_state), n_jobs=1)
     doc_topic = model.fit_transform(counts)

@@ -144,7 +144,8 @@ def keyness(
       ``"williams"`` divides by q.
 
     Statistics are signed: negative when ``a`` is below its expected count. ``p`` is
-    ``1 - F_chi2(|statistic|, df=1)``. Rows are sorted by statistic (descending), then term.
+    ``1 - F_chi2(|statistic|, df=1)``. A table with an empty margin (a corpus whose
+    only term this is) has statistic 0 and p 1, never NaN. Rows are sorted by statistic (descending), then term.
 
     For publication: ``min_count`` leaves out the terms seen fewer times in target and
     reference together (a term seen twice cannot be "key" in any useful sense, and every
@@ -181,7 +182,7 @@ def keyness(
     Raises:
         UnknownNameError: unknown measure/correction, metadata field or doc_id.
         InvalidArgumentError: the target holds no document or every document, or target
-            and reference overlap or the reference is empty.
+            and reference overlap or the reference is empty, or either holds no token.
     """
     import numpy as np
     import pandas as pd
@@ -225,9 +226,16 @@ def keyness(
     in_target, in_reference = in_target[present], in_reference[present]
     total_target = float(np.asarray(counts[mask].sum()))
     total_reference = float(np.asarray(counts[ref_mask].sum()))
+    for name, total, selector in (("target", total_target, target), ("reference", total_reference, reference)):
+        if total == 0:
+            raise InvalidArgumentError(describe(name, selector, "selects documents that hold no token",
+                                                todo="Compare groups of documents that have words."))
     stat_fn = _chi2 if measure == "chi2" else _g2
-    stats = np.asarray(stat_fn(in_target, in_reference, total_target - in_target, total_reference - in_reference,
-                               correction), dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stats = np.asarray(stat_fn(in_target, in_reference, total_target - in_target,
+                                   total_reference - in_reference, correction), dtype=float)
+    # a table with an empty margin (every token is this term) carries no evidence either way
+    stats = np.where(np.isfinite(stats), stats, 0.0)
     term_array = np.array(terms, dtype=object)
     order = np.lexsort((term_array, -stats))  # statistic descending, then term
     p = chi2_dist.sf(np.abs(stats[order]), 1)

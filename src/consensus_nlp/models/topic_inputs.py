@@ -22,6 +22,7 @@ __all__ = ["MIN_PRIOR", "as_dtm", "drop_rare", "seed_map", "check_fit_args", "re
 log = logging.getLogger("consensus_nlp.models.topics")
 
 MIN_PRIOR = 1e-6  # smaller Dirichlet priors underflow tomotopy's float32 sampler (it aborts the process)
+MAX_PRIOR = 1e4  # larger ones swamp any count (gensim's updates then give all-zero rows, 1e308 overflows)
 
 
 def as_dtm(data: DTM | Tokens) -> DTM:
@@ -101,13 +102,13 @@ def check_fit_args(*, k: Any, random_state: Any, workers: Any, alpha: Any, eta: 
     check_int("k", k, minimum=2, maximum=32767, todo="Ask for at least two topics.")
     check_float("min_term_per_million", min_term_per_million, minimum=0,
                 todo="Give a floor in occurrences per million tokens, 0 to keep every term.")
-    prior = "Priors below 1e-6 underflow the samplers; use e.g. 0.1 for alpha, 0.01 for eta."
+    prior = "Priors outside [1e-6, 1e4] underflow or swamp the samplers; use e.g. 0.1 for alpha, 0.01 for eta."
     return {
         "random_state": check_random_state(random_state),
         "workers": check_int("workers", workers, minimum=0, maximum=1024),
-        "alpha": check_float("alpha", alpha, minimum=MIN_PRIOR, allow_none=True, todo=prior),
-        "eta": check_float("eta", eta, minimum=MIN_PRIOR, allow_none=True, todo=prior),
-        "seed_prior": check_float("seed_prior", seed_prior, minimum=MIN_PRIOR, todo=prior),
+        "alpha": check_float("alpha", alpha, minimum=MIN_PRIOR, maximum=MAX_PRIOR, allow_none=True, todo=prior),
+        "eta": check_float("eta", eta, minimum=MIN_PRIOR, maximum=MAX_PRIOR, allow_none=True, todo=prior),
+        "seed_prior": check_float("seed_prior", seed_prior, minimum=MIN_PRIOR, maximum=MAX_PRIOR, todo=prior),
     }
 
 
