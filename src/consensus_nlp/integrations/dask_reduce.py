@@ -130,6 +130,17 @@ class LazyTokens:
 
         return list(compute(*[dask.delayed(fn, pure=True)(p, *args) for p in self._parts], progress=self._progress))
 
+    def transform_topics(self, model: Any, *, iterations: int = 200, tol: float = 1e-6) -> Any:
+        """``model.transform`` on every partition: a dask DataFrame of topic shares, one partition per partition."""
+        import dask
+        import dask.dataframe as dd
+
+        from ..models.foldin import transform
+
+        meta = transform(model, model_probe(model, self._fields or []), iterations=1).iloc[:0]
+        parts = [dask.delayed(transform, pure=True)(model, p, iterations=iterations, tol=tol) for p in self._parts]
+        return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
     # -- reductions (called by cn.dtm, cn.emphasis) ---------------------------
     def dtm(self, *, weighting: str = "count", min_docs: int = 1, max_doc_share: float = 1.0,
             max_terms: int | None = None) -> DTM:
@@ -309,3 +320,13 @@ def reduce_frequencies(parts: Sequence[tuple[list[Any], pd.DataFrame]], *, by: s
         column: labels, "token": tokens, "count": out["count"].to_numpy(dtype=np.int64),
         "docs": out["docs"].to_numpy(dtype=np.int64), "share": out["share"].to_numpy(dtype=float)})
     return result.drop(columns="__group__") if by is None else result
+
+
+def model_probe(model: Any, fields: Sequence[str]) -> Any:
+    """A one-document DTM over the model's first term with the metadata ``fields``, for the columns of
+    ``transform``'s frame."""
+    import scipy.sparse as sp
+
+    from ..models.dtm import DTM
+
+    return DTM(sp.csr_matrix([[1]]), model.terms[:1], ["probe"], [{f: "" for f in fields}])

@@ -249,12 +249,32 @@ class TopicModel:
             DataFrame with ``doc_id``, the documents' metadata columns, then one column per
             topic (named as in :attr:`names`), rows in training order.
         """
-        import pandas as pd
+        from .foldin import shares_frame
 
-        meta = pd.DataFrame([thaw(m) for m in self.metas], index=range(len(self.doc_ids)))
-        meta = meta.drop(columns=[c for c in meta.columns if c in self.names or c == "doc_id"])
-        shares = pd.DataFrame(self.doc_topic_, columns=list(self.names))
-        return pd.concat([pd.DataFrame({"doc_id": list(self.doc_ids)}), meta, shares], axis=1)
+        return shares_frame(self.doc_ids, self.metas, self.doc_topic_, self.names)
+
+    def transform(self, data: Any, *, iterations: int = 200, tol: float = 1e-6) -> Any:
+        """Topic shares of documents under this model: new documents, or every partition of a LazyCorpus.
+
+        The shares are estimated with the topics held fixed ("folding in", the same
+        computation for every engine, deterministic: :mod:`consensus_nlp.models.foldin`).
+        Words the model does not know are ignored; a document without known words gets
+        the uniform shares.
+
+        Args:
+            data: a :class:`DTM`, :class:`~consensus_nlp.text.tokens.Tokens`, or the tokens
+                of a :class:`~consensus_nlp.integrations.dask.LazyCorpus` (computed
+                partition by partition on the active Dask scheduler).
+            iterations: at most this many EM steps; ``tol``: stop when no share moves more.
+
+        Returns:
+            A DataFrame shaped like :meth:`doc_topics` (a dask DataFrame for lazy tokens).
+        """
+        if hasattr(data, "__cn_lazy__"):
+            return data.transform_topics(self, iterations=iterations, tol=tol)
+        from .foldin import transform
+
+        return transform(self, data, iterations=iterations, tol=tol)
 
     def by(self, field: str, *, weight_by_length: bool = False) -> pd.DataFrame:
         """Mean topic shares per value of a metadata field (order of first appearance).
