@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -84,6 +85,7 @@ def test_analyze_twice_gives_identical_outputs(two_reports):
     for m in (ma, mb):
         m.pop("timings")
         m.pop("created")
+        m["outputs"].pop("report.html")  # the page shows the manifest, timings included
     assert ma == mb
 
 
@@ -93,9 +95,9 @@ def test_analyze_twice_gives_identical_outputs(two_reports):
         (("analyze", "no-such-corpus"), 2, "no-such-corpus"),
         (("analyze", "missing/page.txt"), 2, "missing/page.txt"),
         (("analyze", "--units", "sentence"), 2, "invalid choice: 'sentence'"),
-        (("analyze", "--k", "0"), 2, "must be 1 or more"),
-        (("analyze", "--engine", "mallet", "--out", "x"), 2, "engine='mallet'"),
-        (("analyze", "--themes", "nothemes", "--out", "x"), 2, "themes='nothemes'"),
+        (("analyze", "--k", "1"), 2, "must be 2 or more"),
+        (("analyze", "--engine", "mallet", "--out", "x"), 2, "--engine 'mallet' is not a topic-model engine"),
+        (("analyze", "--themes", "nothemes", "--out", "x"), 2, "--themes 'nothemes' is neither a bundled theme set nor an existing file"),
         (("tag", "--kinds", "metaphor"), 2, "metaphor"),
     ],
 )
@@ -233,7 +235,7 @@ def test_analyze_a_csv_without_ids_groups_by_speaker(gov_reports_dir, tmp_path):
 
 def test_analyze_jsonl_with_another_text_key_two_documents_and_empty_ones(gov_reports_dir, tmp_path):
     """No organization (groups fall back to doc_id), 2 real documents, 2 empty ones skipped with one warning line;
-    the previous run's outputs that this run does not write are removed."""
+    the previous run's outputs that this run does not write are removed if they are unchanged since."""
     texts = report_excerpts(gov_reports_dir)[:2] + ["", "。。。\n"]
     path = tmp_path / "speeches.jsonl"
     path.write_text("".join(json.dumps({"doc_id": f"j{i}", "body": t}, ensure_ascii=False) + "\n"
@@ -243,8 +245,11 @@ def test_analyze_jsonl_with_another_text_key_two_documents_and_empty_ones(gov_re
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     (tmp_path / "notes.txt").write_text("mine too", encoding="utf-8")
     (out / "dendrogram.png").write_bytes(b"old")
-    (out / "manifest.json").write_text(json.dumps({"outputs": {"dendrogram.png": "x", "../notes.txt": "x"}}),
-                                       encoding="utf-8")
+    (out / "clusters.csv").write_bytes(b"edited since")
+    sha = lambda data: hashlib.sha256(data).hexdigest()  # noqa: E731
+    (out / "manifest.json").write_text(json.dumps({"generator": "consensus-nlp", "outputs": {
+        "dendrogram.png": sha(b"old"), "clusters.csv": sha(b"as written"), "../notes.txt": sha(b"mine too")}}),
+        encoding="utf-8")
     result = run("analyze", str(path), "--text-column", "body", "--out", "out", "--no-progress", cwd=tmp_path)
     assert one_error_line(result, 0) == "consensus-nlp: warning: skipped 2 document(s) without words: j2, j3"
     documents = read_csv(out / "documents.csv")
@@ -253,7 +258,8 @@ def test_analyze_jsonl_with_another_text_key_two_documents_and_empty_ones(gov_re
     assert manifest["parameters"]["by"] == "doc_id" and manifest["input"]["documents"] == 2
     assert {r["doc_id"] for r in read_csv(out / "keyness.csv")} == {"j0", "j1"}
     assert not (out / "dendrogram.png").exists()
-    # files the old manifest did not list, or listed outside the folder, are left alone
+    # files the old manifest did not list, listed outside the folder, or that changed since, are left alone
+    assert (out / "clusters.csv").read_bytes() == b"edited since"
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine too"
 
@@ -287,7 +293,7 @@ def test_analyze_a_gb18030_crlf_page_finds_the_seven_speakers(page_text, tmp_pat
     [
         # a plain speech is not a page: say so, and say how to read it as one document
         (lambda d, texts: (d / "speech.txt").write_text(texts[0], encoding="utf-8"), ("speech.txt",), 1,
-         ("source='speech.txt' is not a page of speeches: it has no byline", "give a folder of .txt files")),
+         ("input 'speech.txt' is not a page of speeches: it has no byline", "give a folder of .txt files")),
         (lambda d, texts: (d / "only_header.csv").write_text("doc_id,text\n", encoding="utf-8"), ("only_header.csv",), 1,
          ("holds no documents",)),
         (lambda d, texts: (d / "blank.jsonl").write_text('{"text": ""}\n{"text": "，。"}\n', encoding="utf-8"),
@@ -295,13 +301,13 @@ def test_analyze_a_gb18030_crlf_page_finds_the_seven_speakers(page_text, tmp_pat
         # one document, one speech: no topic model on one unit
         (lambda d, texts: (d / "one.jsonl").write_text(json.dumps({"text": texts[0]}) + "\n", encoding="utf-8"),
          ("one.jsonl", "--units", "speech"), 1,
-         ("units='speech' gives 1 unit of analysis, too few for a topic model", "--units outline_item")),
+         ("--units 'speech' gives 1 unit of analysis, too few for a topic model", "(--units 'outline_item')")),
         (lambda d, texts: [(d / n).write_text(t, encoding="utf-8") for n, t in (("a.txt", texts[0]), ("b.jsonl", "{}"))],
-         ("a.txt", "b.jsonl"), 2, ("mixes several inputs with a folder, .jsonl or .csv file",)),
+         ("a.txt", "b.jsonl"), 2, ("mixes several inputs with a folder or table (b.jsonl)",)),
         (lambda d, texts: (d / "f").mkdir(), ("f", "--meta-pattern", "(?P<year>"), 2,
-         ("meta_pattern='(?P<year>' is not a valid regular expression",)),
+         ("--meta-pattern '(?P<year>' is not a valid regular expression",)),
         (lambda d, texts: (d / "bad.csv").write_text('text\n"unclosed\n', encoding="utf-8"), ("bad.csv",), 2,
-         ("path='bad.csv' is not a readable CSV file",)),
+         ("input 'bad.csv' is not a readable CSV file",)),
     ],
     ids=["plain-speech", "csv-header-only", "only-empty-documents", "one-unit", "mixed-inputs", "bad-regex", "bad-csv"],
 )

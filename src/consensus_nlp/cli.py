@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,29 @@ __all__ = ["main"]
 
 PROG = "consensus-nlp"
 _USAGE_ERRORS = (UnknownNameError, InvalidArgumentError, FileNotFoundError, IsADirectoryError)
+#: the library's argument names and the options (or operand) that set them on the command line
+OPTIONS = {
+    "units": "--units", "k": "--k", "engine": "--engine", "random_state": "--seed", "themes": "--themes", "by": "--by",
+    "meta_pattern": "--meta-pattern", "text_column": "--text-column", "id_column": "--id-column",
+    "meta_columns": "--meta-columns", "out_dir": "--out", "inputs": "input", "input": "input", "source": "input",
+    "path": "input", "backend": "--backend", "lexicon": "--lexicon", "kinds": "--kinds",
+}
+_ARGUMENT = re.compile(r"(?<![\w.\[])(" + "|".join(sorted(map(re.escape, OPTIONS), key=len, reverse=True)) + r")=(?=\S)")
+
+
+def for_command_line(message: str) -> str:
+    """A library message phrased for the command line: ``text_column='body'`` becomes ``--text-column 'body'``.
+
+    Examples:
+        >>> for_command_line("units='speech' gives 1 unit; use smaller units (units='outline_item').")
+        "--units 'speech' gives 1 unit; use smaller units (--units 'outline_item')."
+    """
+    return _ARGUMENT.sub(lambda m: OPTIONS[m.group(1)] + " ", message)
+
+
+class _CommandLineFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return for_command_line(super().format(record))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +81,14 @@ def _int_at_least(minimum: int):
     return parse
 
 
+def _column_list(text: str) -> tuple[str, ...]:
+    """An argparse type: comma-separated column names."""
+    names = tuple(n.strip() for n in text.split(","))
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of column names")
+    return names
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -72,20 +104,24 @@ def build_parser() -> argparse.ArgumentParser:
         "inputs",
         nargs="*",
         metavar="CORPUS_NAME|PATH",
-        help="a bundled corpus name, a newspaper page (.txt), a folder of .txt files, a .jsonl or .csv file "
-        "(default: the bundled gansu-cppcc-2021)",
+        help="a bundled corpus name, a newspaper page (.txt), a folder of .txt files, several .txt files, or a table "
+        "of documents: .csv, .tsv, .jsonl or .parquet (default: the bundled gansu-cppcc-2021)",
     )
     an.add_argument("--out", default="consensus-nlp-report", help="output folder (default: %(default)s)")
     an.add_argument("--units", choices=("speech", "paragraph", "outline_item"), default="outline_item",
                     help="unit of analysis for topic models (default: %(default)s)")
-    an.add_argument("--k", type=_int_at_least(1), default=None, help="number of topics (default: chosen from the data size)")
+    an.add_argument("--k", type=_int_at_least(2), default=None, help="number of topics (default: chosen from the data size)")
     an.add_argument("--engine", default="tomotopy", help="topic model engine: tomotopy, gensim or sklearn (default: %(default)s)")
     an.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default: %(default)s)")
     an.add_argument("--themes", default="cppcc", help="theme set name or a YAML/TOML file (default: %(default)s)")
     an.add_argument("--by", default=None, help="metadata field to compare groups by (default: organization, else speaker, else doc_id)")
     an.add_argument("--meta-pattern", default=None,
                     help=r"regex with named groups for metadata in file names, e.g. '(?P<year>\d{4})'")
-    an.add_argument("--text-column", default="text", help="text column of a CSV/JSONL input (default: %(default)s)")
+    an.add_argument("--text-column", default=None, help="text column of a table input (default: text)")
+    an.add_argument("--id-column", default=None,
+                    help="document id column of a table input (default: doc_id, else id, else rows are numbered doc-0, doc-1, …)")
+    an.add_argument("--meta-columns", default=None, type=_column_list,
+                    help="comma-separated metadata columns of a table input (default: every other column)")
     an.add_argument("--progress", dest="progress", action="store_true", default=None, help="show a progress display")
     an.add_argument("--no-progress", dest="progress", action="store_false", help="hide the progress display")
     an.add_argument("--scheduler", default=None, help="segment and tag by partitions with Dask: threads, processes, sync or tcp://host:port (a running scheduler); same results")
@@ -213,6 +249,8 @@ def _cmd_analyze(args, out) -> int:
         by=args.by,
         meta_pattern=args.meta_pattern,
         text_column=args.text_column,
+        id_column=args.id_column,
+        meta_columns=args.meta_columns,
         progress=args.progress,
         command=[PROG, *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name.startswith(PROG) else None,
         scheduler=args.scheduler,
@@ -239,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the library only logs; the command line shows its warnings (skipped documents…) on stderr, one line each
     handler = logging.StreamHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter(f"{PROG}: warning: %(message)s"))
+    handler.setFormatter(_CommandLineFormatter(f"{PROG}: warning: %(message)s"))
     package_logger = logging.getLogger("consensus_nlp")
     package_logger.addHandler(handler)
     try:
@@ -254,6 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         status = 2 if isinstance(exc, _USAGE_ERRORS) else 1
         message = str(exc) if not isinstance(exc, OSError) or not exc.filename else f"{exc.strerror}: {exc.filename}"
+        if isinstance(exc, ConsensusNLPError):
+            message = for_command_line(message)
         hint = f" (see '{PROG} {args.command} --help')" if status == 2 else ""
         print(f"{PROG}: error: {message}{hint}", file=sys.stderr)
         return status

@@ -1,5 +1,7 @@
-"""The whole analysis as one call (:func:`analyze`) and its self-contained HTML report."""
+"""The whole analysis as one call (:func:`analyze`), its stages (:mod:`.stages`), the report folder written
+all-or-nothing (:mod:`.outputs`) and the self-contained HTML report."""
 
 from .analysis import AnalysisResult, analyze
+from .outputs import OutputFolder, verify_outputs
 
-__all__ = ["AnalysisResult", "analyze"]
+__all__ = ["AnalysisResult", "analyze", "OutputFolder", "verify_outputs"]

@@ -1,0 +1,100 @@
+"""What a run records in ``manifest.json``: versions, hashes of every resource, parameters, timings.
+
+The outputs' hashes (``outputs``) and ``generator`` are added by
+:class:`~consensus_nlp.report.outputs.OutputFolder` when the manifest is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import platform
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .inputs import sha256_file
+
+__all__ = ["resource_hashes", "dependency_versions", "user_resources", "build_manifest", "plain"]
+
+DEPENDENCIES = (
+    "jieba", "rjieba", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "spacy", "matplotlib", "mplfonts",
+)
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def resource_hashes() -> dict[str, str]:
+    """sha256 of every language resource shipped in the package (lexicons, stopwords, formulations, themes, rules)."""
+    hashes = {}
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        rel = path.relative_to(PACKAGE_DIR)
+        if not path.is_file() or path.suffix in (".py", ".pyc", ".typed") or rel.parts[0] == "_corpora":
+            continue
+        if "__pycache__" in rel.parts:
+            continue
+        hashes[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def dependency_versions() -> dict[str, str | None]:
+    """Installed version of each dependency that can change a number (``None`` when not installed)."""
+    versions: dict[str, str | None] = {}
+    for name in DEPENDENCIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def user_resources(themes: Any) -> dict[str, dict[str, str]]:
+    """sha256 of each resource the user supplied as a file (today: the theme file), by role."""
+    resources = {}
+    if isinstance(themes, (str, os.PathLike)) and Path(themes).is_file():
+        resources["themes"] = {"path": os.fspath(themes), "sha256": sha256_file(themes)}
+    return resources
+
+
+def plain(value: Any) -> Any:
+    """Read-only mappings and tuples as dicts and lists, for JSON."""
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    return value
+
+
+def build_manifest(
+    *,
+    command: Sequence[str] | None,
+    input_info: Mapping[str, Any],
+    n_documents: int,
+    parameters: Mapping[str, Any],
+    random_state: int,
+    tokens_params: Mapping[str, Any],
+    coherence: float | None,
+    themes: Any,
+    warnings: Sequence[str],
+    timings: Mapping[str, float],
+) -> dict[str, Any]:
+    """The manifest of one run, without its ``outputs`` (added when it is written)."""
+    return {
+        "consensus_nlp": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "dependencies": dependency_versions(),
+        "command": list(command) if command else None,
+        "input": {**plain(dict(input_info)), "documents": n_documents},
+        "parameters": plain(dict(parameters)),
+        "random_state": random_state,
+        "tokens": plain(dict(tokens_params)),
+        "topic_model": {"coherence_c_npmi": coherence},
+        "resources": resource_hashes(),
+        "user_resources": user_resources(themes),
+        "warnings": list(warnings),
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
