@@ -222,13 +222,16 @@ def test_analyze_a_csv_without_ids_groups_by_speaker(gov_reports_dir, tmp_path):
         writer.writerow(["speaker", "organization", "text"])
         writer.writerows([("李克强" if i < 2 else "某某", "" if i == 3 else "国务院", t) for i, t in enumerate(texts)])
     result = run("analyze", str(path), "--out", "out", "--no-progress", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr.decode()
+    warning = ("speeches.csv has no 'doc_id' or 'id' column: the documents are numbered doc-0, doc-1, … "
+               "(name the id column with --id-column …)")
+    assert one_error_line(result, 0) == f"consensus-nlp: warning: {warning}"
     documents = read_csv(tmp_path / "out" / "documents.csv")
     assert [(d["doc_id"], d["speaker"], d["organization"]) for d in documents] == [
         ("doc-0", "李克强", "国务院"), ("doc-1", "李克强", "国务院"), ("doc-2", "某某", "国务院"), ("doc-3", "某某", "")
     ]
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["by"] == "speaker"
+    assert manifest["warnings"] == [warning.replace("--id-column ", "id_column=")]
     assert (tmp_path / "out" / "topic_shares_by_speaker.csv").is_file()
     assert not (tmp_path / "out" / "dendrogram.png").exists()  # two groups: nothing to cluster
 
@@ -296,10 +299,10 @@ def test_analyze_a_gb18030_crlf_page_finds_the_seven_speakers(page_text, tmp_pat
          ("input 'speech.txt' is not a page of speeches: it has no byline", "give a folder of .txt files")),
         (lambda d, texts: (d / "only_header.csv").write_text("doc_id,text\n", encoding="utf-8"), ("only_header.csv",), 1,
          ("holds no documents",)),
-        (lambda d, texts: (d / "blank.jsonl").write_text('{"text": ""}\n{"text": "，。"}\n', encoding="utf-8"),
+        (lambda d, texts: (d / "blank.jsonl").write_text('{"id": 1, "text": ""}\n{"id": 2, "text": "，。"}\n', encoding="utf-8"),
          ("blank.jsonl",), 1, ("holds no words in any document",)),
         # one document, one speech: no topic model on one unit
-        (lambda d, texts: (d / "one.jsonl").write_text(json.dumps({"text": texts[0]}) + "\n", encoding="utf-8"),
+        (lambda d, texts: (d / "one.jsonl").write_text(json.dumps({"id": "a", "text": texts[0]}) + "\n", encoding="utf-8"),
          ("one.jsonl", "--units", "speech"), 1,
          ("--units 'speech' gives 1 unit of analysis, too few for a topic model", "(--units 'outline_item')")),
         (lambda d, texts: [(d / n).write_text(t, encoding="utf-8") for n, t in (("a.txt", texts[0]), ("b.jsonl", "{}"))],
@@ -340,3 +343,93 @@ def test_analyze_identical_groups_are_not_clustered(gov_reports_dir, tmp_path):
     assert [d["organization"] for d in read_csv(tmp_path / "out" / "documents.csv")] == ["甲政协", "乙政协", "丙政协"]
     assert not (tmp_path / "out" / "dendrogram.png").exists()
     assert not (tmp_path / "out" / "clusters.csv").exists()
+
+
+# -- table inputs: columns by option, kind by extension; errors phrased as options ----------------------------
+def test_analyze_a_tsv_with_id_text_and_metadata_columns(gov_reports_dir, tmp_path):
+    """A .tsv is a table (not a newspaper page); --id-column, --text-column and --meta-columns pick the columns."""
+    texts = report_excerpts(gov_reports_dir, 1500)
+    rows = ["key\tbody\tyear\torganization\tnote"] + [
+        f"k{i}\t{t.replace(chr(10), ' ')}\t{2014 + i}\t{('国务院', '政府')[i % 2]}\t备注{i}" for i, t in enumerate(texts)]
+    (tmp_path / "reports.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run("analyze", "reports.tsv", "--id-column", "key", "--text-column", "body", "--meta-columns", "year,organization",
+                 "--units", "speech", "--out", "out", "--no-progress", cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr.decode() == "", result.stderr.decode()
+    documents = read_csv(tmp_path / "out" / "documents.csv")
+    assert list(documents[0]) == ["doc_id", "year", "organization", "chars", "outline_items", "devices"]
+    assert [(d["doc_id"], d["year"], d["organization"], d["chars"]) for d in documents] == [
+        (f"k{i}", str(2014 + i), ("国务院", "政府")[i % 2], str(len(t))) for i, t in enumerate(texts)]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["input"]["kind"] == "tsv"
+    assert manifest["input"]["columns"] == {"text": "body", "id": "key", "meta": ["year", "organization"]}
+    assert manifest["parameters"]["id_column"] == "key" and manifest["parameters"]["by"] == "organization"
+    assert manifest["input"]["files"] == {"reports.tsv": hashlib.sha256((tmp_path / "reports.tsv").read_bytes()).hexdigest()}
+
+
+def test_analyze_a_parquet_file_takes_ids_from_its_id_column(gov_reports_dir, tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    texts = report_excerpts(gov_reports_dir, 1200)
+    pd.DataFrame({"id": [101, 102, 103, 104], "text": texts, "year": [2014, 2015, 2016, 2017]}).to_parquet(
+        tmp_path / "reports.parquet", index=False)
+    result = run("analyze", "reports.parquet", "--units", "speech", "--out", "out", "--no-progress", cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr.decode() == "", result.stderr.decode()
+    documents = read_csv(tmp_path / "out" / "documents.csv")
+    assert [(d["doc_id"], d["year"]) for d in documents] == [("101", "2014"), ("102", "2015"), ("103", "2016"), ("104", "2017")]
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["parameters"]["by"] == "year"
+
+
+def test_analyze_by_a_field_with_a_slash_in_its_name(gov_reports_dir, tmp_path):
+    texts = report_excerpts(gov_reports_dir, 1200)
+    path = tmp_path / "reports.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": f"r{i}", "region/province": ("甘肃", "北京")[i % 2], "text": t},
+                                       ensure_ascii=False) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    result = run("analyze", "reports.jsonl", "--by", "region/province", "--units", "speech", "--out", "out", "--no-progress",
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    shares = read_csv(tmp_path / "out" / "topic_shares_by_region_province.csv")
+    assert [r["region/province"] for r in shares] == ["甘肃", "北京"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "reports.jsonl"]
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "status", "expected"),
+    [
+        ({"t.csv": "doc_id,text\na,协商民主\n"}, ("t.csv", "--text-column", "body"), 2,
+         "--text-column 'body' is not a column of t.csv; accepted: 'doc_id', 'text'. Name the column that holds the texts."),
+        ({"t.csv": "doc_id,text\na,协商民主\n"}, ("t.csv", "--id-column", "key"), 2,
+         "--id-column 'key' is not a column of t.csv; accepted: 'doc_id', 'text'. Name the column that holds the document ids."),
+        ({"t.csv": "doc_id,text,year\na,协商民主,2020\n"}, ("t.csv", "--meta-columns", "year,decade"), 2,
+         "--meta-columns 'decade' is not a column of t.csv; accepted: 'doc_id', 'text', 'year'. "
+         "List existing columns, separated by commas."),
+        ({"t.csv": "key,text\na,协商民主\na,凝聚共识\n"}, ("t.csv", "--id-column", "key"), 2,
+         "--id-column 'key' holds the id 'a' twice (rows 1 and 2) in t.csv; accepted: a column of unique ids. "
+         "Name another id column, or fix the ids."),
+        ({"d/a.txt": "协商民主"}, ("d", "--id-column", "key"), 2,
+         "--id-column 'key' applies to table inputs, not to a folder; accepted: a .csv, .tsv, .jsonl or .parquet input. "
+         "Leave it out, or give a table."),
+        ({"notes.docx": "协商民主"}, ("notes.docx",), 2,
+         "input 'notes.docx' has an extension (.docx) that analyze does not read; accepted: a bundled corpus name, "
+         "a newspaper page (.txt), a folder of .txt files, several .txt files, or one table: .csv, .tsv, .jsonl or "
+         ".parquet. Convert it to one of those, e.g. save the text as .txt."),
+    ],
+    ids=["text-column", "id-column", "meta-columns", "duplicate-ids", "id-column-on-folder", "unknown-extension"],
+)
+def test_analyze_input_mistakes_are_phrased_as_options(tmp_path, files, args, status, expected):
+    for name, content in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    line = one_error_line(run("analyze", *args, "--out", "out", "--no-progress", cwd=tmp_path), status)
+    assert line == f"consensus-nlp: error: {expected} (see 'consensus-nlp analyze --help')"
+    assert not (tmp_path / "out").exists()
+
+
+def test_analyze_k_larger_than_the_units_is_phrased_as_options(gov_reports_dir, tmp_path):
+    texts = report_excerpts(gov_reports_dir, 800)
+    (tmp_path / "r.jsonl").write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(texts)),
+                                      encoding="utf-8")
+    line = one_error_line(run("analyze", "r.jsonl", "--units", "speech", "--k", "9", "--out", "out", "--no-progress",
+                              cwd=tmp_path), 1)
+    assert line.startswith("consensus-nlp: error: --k 9 is larger than the data: 4 units (speech), ")
+    assert line.endswith("Ask for fewer topics, or use smaller units (--units 'paragraph').")
+    assert "cn." not in line and "df" not in line

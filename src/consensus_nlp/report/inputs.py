@@ -70,7 +70,8 @@ def load_inputs(
     Returns:
         The corpus and a description of the input: ``kind``, ``paths``, ``files``
         (path -> sha256 of its bytes) and ``sha256`` (one digest over all files, or over
-        the records of a bundled corpus), plus the columns used for a table.
+        the records of a bundled corpus), plus for a table the ``columns`` used and the
+        ``warnings`` given (also logged).
     """
     from ..io.datasets import list_corpora, load_corpus
 
@@ -93,11 +94,17 @@ def load_inputs(
             raise FileNotFoundError(2, "No such file or directory", str(p))
     kind = input_kind(paths)
     if kind in ("csv", "tsv", "jsonl", "parquet"):
+        warnings = []
         if spec.meta_pattern is not None:
-            logger.warning("meta_pattern is ignored for a .%s input: it reads metadata from .txt file names", kind)
+            warnings.append(f"meta_pattern is ignored for a .{kind} input: it reads metadata from .txt file names")
         corpus, columns = read_table(paths[0], kind, spec)
+        if columns["id"] is None:
+            warnings.append(f"{paths[0].name} has no 'doc_id' or 'id' column: the documents are numbered doc-0, doc-1, … "
+                            "(name the id column with id_column=…)")
+        for message in warnings:
+            logger.warning("%s", message)
         files = paths
-        extra: dict[str, Any] = {"columns": columns}
+        extra: dict[str, Any] = {"columns": columns, "warnings": warnings}
     else:
         _refuse_table_options(spec, {"folder": "a folder", "page": "a page", "files": ".txt files"}[kind])
         corpus, files = _read_texts(paths, kind, spec.meta_pattern)
@@ -204,11 +211,7 @@ def _id_column(path: Path, columns: list[str], id_column: str | None, text_colum
             raise InvalidArgumentError(describe("id_column", id_column, "is also the text column",
                                                 accepted="a column other than the texts"))
         return id_column
-    found = next((c for c in ("doc_id", "id") if c in columns and c != text_column), None)
-    if found is None:
-        logger.warning("%s has no 'doc_id' or 'id' column: the documents are numbered doc-0, doc-1, … "
-                       "(name the id column with id_column=…)", path.name)
-    return found
+    return next((c for c in ("doc_id", "id") if c in columns and c != text_column), None)
 
 
 def _meta_columns(path: Path, columns: list[str], meta_columns: Sequence[str] | None, text_column: str,

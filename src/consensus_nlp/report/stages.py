@@ -98,7 +98,7 @@ def read(inputs: Sequence[str | os.PathLike[str]] | str | None = None, *, spec: 
     """Read the input (see :func:`~consensus_nlp.report.inputs.load_inputs`), choose ``by``, look for duplicated text."""
     corpus, info = load_inputs(inputs, spec=spec)
     by = choose_by(corpus, by)
-    warnings: list[str] = []
+    warnings: list[str] = list(info.pop("warnings", []))  # logged already
     duplicates = None
     if hasattr(corpus, "duplicates"):
         duplicates = corpus.duplicates()
