@@ -233,29 +233,36 @@ def unit_tokens(tokens: Tokens, units: Corpus) -> Tokens:
 
     Gives the tokens ``tokenize(units, stopwords=TOPIC_STOPWORDS, drop_numbers=True).filter(min_chars=2)``
     gives, without segmenting the text a second time (tokens never cross a unit's boundary: units end at a
-    line end or at an outline marker).
+    line end or at an outline marker). Works on the token arrays; the vocabulary is shared.
     """
+    import numpy as np
+
     from ..text.stopwords import load_stopwords, stopword_hashes
-    from ..text.tokens import Token
     from ..text.tokens import Tokens as TokensClass
 
     stop = load_stopwords(TOPIC_STOPWORDS)
+    keep_type = np.fromiter((len(w) >= TOPIC_MIN_CHARS and w not in stop and not NUMBER.fullmatch(w) for w in tokens.types),
+                            dtype=bool, count=len(tokens.types))
+    keep = keep_type[tokens.ids] if len(tokens.types) else np.zeros(0, dtype=bool)
     position = {doc_id: i for i, doc_id in enumerate(tokens.doc_ids)}
-    kept: dict[int, tuple[list[int], list[Any]]] = {}  # parent -> (starts, tokens) of the words topics keep
-    cut = []
+    pieces, shifts = [], []
     for unit in units:
         parent = position[unit.meta["parent_id"]]
-        if parent not in kept:
-            words = [t for t in tokens[parent]
-                     if len(t.text) >= TOPIC_MIN_CHARS and t.text not in stop and not NUMBER.fullmatch(t.text)]
-            kept[parent] = ([t.start for t in words], words)
-        starts, words = kept[parent]
+        a, b = int(tokens.bounds[parent]), int(tokens.bounds[parent + 1])
         s, e = unit.meta["start"], unit.meta["end"]
-        first, last = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
-        cut.append([Token(t.text, t.start - s, t.end - s, t.pos) for t in words[first:last] if t.end <= e])
+        first, last = a + np.searchsorted(tokens.starts[a:b], [s, e], side="left")
+        index = np.arange(first, last, dtype=np.int64)
+        index = index[keep[index] & (tokens.ends[index] <= e)]
+        pieces.append(index)
+        shifts.append(s)
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    index = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+    shift = np.repeat(np.asarray(shifts, dtype=np.int64), lengths)
+    bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     params = {**tokens.params, "stopwords": stopword_hashes(TOPIC_STOPWORDS), "drop_numbers": True,
               "min_chars": TOPIC_MIN_CHARS}
-    return TokensClass(units.doc_ids, units.texts, [u.meta for u in units], cut, params=params)
+    return TokensClass.from_arrays(units.docvars, units.texts, tokens.types, tokens.ids[index],
+                                   tokens.starts[index] - shift, tokens.ends[index] - shift, bounds, params=params)
 
 
 def fit_unit_topics(segmented: Segmented, *, units: str = "outline_item", k: int | None = None, engine: str = "tomotopy",
