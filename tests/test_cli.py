@@ -433,3 +433,20 @@ def test_analyze_k_larger_than_the_units_is_phrased_as_options(gov_reports_dir, 
     assert line.startswith("consensus-nlp: error: --k 9 is larger than the data: 4 units (speech), ")
     assert line.endswith("Ask for fewer topics, or use smaller units (--units 'paragraph').")
     assert "cn." not in line and "df" not in line
+
+
+def test_analyze_warns_about_a_document_that_holds_its_text_twice(gov_reports_dir, tmp_path):
+    """The 1991 government work report holds its text twice: one warning line, in the manifest and the report too."""
+    if not hasattr(__import__("consensus_nlp").Corpus, "duplicates"):
+        pytest.skip("needs Corpus.duplicates()")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("1990政府工作报告_李鹏", "1991政府工作报告_李鹏", "1992政府工作报告_李鹏"):
+        (folder / f"{name}.txt").write_bytes((gov_reports_dir / f"{name}.txt").read_bytes())
+    result = run("analyze", "reports", "--units", "speech", "--out", "out", "--no-progress", cwd=tmp_path)
+    warning = ("document 1991政府工作报告_李鹏 holds a passage twice: characters 13321–26579 (12693 characters) repeat "
+               "its text from character 14 on: its words are counted twice")
+    assert one_error_line(result, 0) == f"consensus-nlp: warning: {warning}"
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["warnings"] == [warning]
+    assert warning in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

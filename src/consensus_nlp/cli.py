@@ -2,16 +2,19 @@
 
 Subcommands:
 
-- ``analyze [CORPUS_NAME | PATH…]``: the whole analysis, written to ``--out``
-  (report.html, tables as CSV, figures as PNG, manifest.json).
+- ``analyze [CORPUS_NAME | PATH…]``: the whole analysis, written to ``--out`` all or
+  nothing (report.html, tables as CSV, figures as PNG, manifest.json); inputs by
+  extension (.txt page, folder, .csv, .tsv, .jsonl, .parquet) with ``--text-column``,
+  ``--id-column`` and ``--meta-columns`` for tables.
 - ``segment``, ``outline``, ``tag``: one stage on a file or standard input,
   as ``--format text|json|csv``.
 - ``corpora``: the bundled corpora.
 
 Exit status: 0 success; 2 a usage mistake (bad option value, unknown corpus or
 engine name, missing file); 1 a problem with the data (undecodable bytes, no
-text, no speech found, too little data for the model). Mistakes print one line
-on stderr; ``--debug`` shows the traceback instead.
+text, no speech found, too little data for the model); 130 interrupted. Mistakes print
+one line on stderr, with the library's argument names shown as the options that set
+them (:func:`for_command_line`); ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
