@@ -331,15 +331,19 @@ def test_segment_text_format_keeps_crlf_tab_nbsp_and_emoji_lines():
 
 
 def test_analyze_identical_groups_are_not_clustered(gov_reports_dir, tmp_path):
-    """Three organizations with the same text: nothing to cluster; one warning line, no dendrogram, status 0."""
+    """Three organizations with the same text: nothing to cluster (a warning line), the repeated texts
+    (a warning line each), no dendrogram, status 0."""
     text = report_excerpts(gov_reports_dir, 1500)[0]
     path = tmp_path / "same.jsonl"
     path.write_text("".join(json.dumps({"doc_id": f"d{i}", "organization": org, "text": text}, ensure_ascii=False) + "\n"
                             for i, org in enumerate(("甲政协", "乙政协", "丙政协"))), encoding="utf-8")
     result = run("analyze", str(path), "--out", "out", "--no-progress", cwd=tmp_path)
-    assert one_error_line(result, 0) == (
-        "consensus-nlp: warning: the 3 groups by organization were not clustered: their theme profiles are identical"
-    )
+    repeated = [f"document d{i} repeats the text of d0: its words are counted twice" for i in (1, 2)] \
+        if hasattr(__import__("consensus_nlp").Corpus, "duplicates") else []
+    warnings = [*repeated, "the 3 groups by organization were not clustered: their theme profiles are identical"]
+    assert result.returncode == 0 and "Traceback" not in result.stderr.decode()
+    assert result.stderr.decode().splitlines() == [f"consensus-nlp: warning: {w}" for w in warnings]
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["warnings"] == warnings
     assert [d["organization"] for d in read_csv(tmp_path / "out" / "documents.csv")] == ["甲政协", "乙政协", "丙政协"]
     assert not (tmp_path / "out" / "dendrogram.png").exists()
     assert not (tmp_path / "out" / "clusters.csv").exists()
