@@ -414,7 +414,7 @@ def test_analyze_by_a_field_with_a_slash_in_its_name(gov_reports_dir, tmp_path):
          "Leave it out, or give a table."),
         ({"notes.docx": "协商民主"}, ("notes.docx",), 2,
          "input 'notes.docx' has an extension (.docx) that analyze does not read; accepted: a bundled corpus name, "
-         "a newspaper page (.txt), a folder of .txt files, several .txt files, or one table: .csv, .tsv, .jsonl or "
+         "a newspaper page (.txt or .pdf), a folder of .txt files, several .txt files, or one table: .csv, .tsv, .jsonl or "
          ".parquet. Convert it to one of those, e.g. save the text as .txt."),
     ],
     ids=["text-column", "id-column", "meta-columns", "duplicate-ids", "id-column-on-folder", "unknown-extension"],

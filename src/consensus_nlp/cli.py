@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "inputs",
         nargs="*",
         metavar="CORPUS_NAME|PATH",
-        help="a bundled corpus name, a newspaper page (.txt), a folder of .txt files, several .txt files, or a table "
+        help="a bundled corpus name, a newspaper page (.txt or .pdf), a folder of .txt files, several .txt files, or a table "
         "of documents: .csv, .tsv, .jsonl or .parquet (default: the bundled gansu-cppcc-2021)",
     )
     an.add_argument("--out", default="consensus-nlp-report", help="output folder (default: %(default)s)")

@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["analyze", "AnalysisResult", "load_inputs", "resource_hashes", "build_tables", "table_files", "DEFAULT_CORPUS"]
 
 TOPIC_STOPWORDS = stages.TOPIC_STOPWORDS
-BULKY_META = ("paragraphs", "paragraph_lines")  # left out of the tables written to disk
+BULKY_META = ("paragraphs", "paragraph_lines", "paragraph_boxes")  # left out of the tables written to disk
 STAGES = ("read", "segment", "devices", "emphasis", "topics", "groups", "figures", "write")
 
 

@@ -1,7 +1,7 @@
 """What ``consensus-nlp analyze`` reads: a bundled corpus, a page, a folder, or a table of documents.
 
 The kind of input is decided by what the path is: a folder of ``.txt`` files, a ``.txt``
-newspaper page (or a file without extension), several ``.txt`` files (one document
+newspaper page (or a file without extension), a ``.pdf`` page, several ``.txt`` files (one document
 each), or a table — ``.csv``, ``.tsv``, ``.jsonl`` (``.ndjson``) or ``.parquet`` — with
 one document per row. For a table, the text column (``text_column``, default ``text``),
 the id column (``id_column``; default a ``doc_id`` column, else an ``id`` column, else
@@ -33,8 +33,8 @@ __all__ = ["InputSpec", "load_inputs", "TABLE_KINDS", "DEFAULT_CORPUS"]
 DEFAULT_CORPUS = "gansu-cppcc-2021"
 #: file extension -> kind of table
 TABLE_KINDS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
-PAGE_SUFFIXES = (".txt", "")
-ACCEPTED = ("a bundled corpus name, a newspaper page (.txt), a folder of .txt files, several .txt files, "
+PAGE_SUFFIXES = (".txt", "", ".pdf")
+ACCEPTED = ("a bundled corpus name, a newspaper page (.txt or .pdf), a folder of .txt files, several .txt files, "
             "or one table: .csv, .tsv, .jsonl or .parquet")
 
 
@@ -132,7 +132,7 @@ def input_kind(paths: Sequence[Path]) -> str:
             return "page"
         raise InvalidArgumentError(describe("input", str(p), f"has an extension ({p.suffix}) that analyze does not read",
                                             accepted=ACCEPTED, todo="Convert it to one of those, e.g. save the text as .txt."))
-    odd = [str(p) for p in paths if p.is_dir() or p.suffix.lower() not in PAGE_SUFFIXES]
+    odd = [str(p) for p in paths if p.is_dir() or p.suffix.lower() not in (".txt", "")]
     if odd:
         raise InvalidArgumentError(
             describe("input", [str(p) for p in paths], f"mixes several inputs with a folder or table ({odd[0]})",
@@ -160,9 +160,9 @@ def _read_texts(paths: list[Path], kind: str, meta_pattern: str | None) -> tuple
         corpus = Corpus.from_files(paths[0], meta_pattern=meta_pattern)
         return corpus, [Path(d.meta["path"]) for d in corpus]
     if kind == "page":
-        from ..io.page import read_page
+        from ..io.page import read_page, read_pdf
 
-        return read_page(paths[0]), paths
+        return (read_pdf if paths[0].suffix.lower() == ".pdf" else read_page)(paths[0]), paths
     return Corpus.from_files(paths, meta_pattern=meta_pattern), paths
 
 
