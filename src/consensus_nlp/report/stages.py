@@ -192,14 +192,11 @@ class EmphasisTables:
 
 
 def measure_emphasis(tokens: Tokens, *, by: str, themes: Any) -> EmphasisTables:
-    """Count theme hits once; the rates are the counts per 1,000 tokens of each group (emphasis' own rule)."""
-    import pandas as pd
-
+    """Count theme hits once (:func:`consensus_nlp.emphasis`); its rates are the counts per 1,000 tokens of each group."""
     from ..models.emphasis import emphasis
 
-    counts = emphasis(tokens, by=by, themes=themes, counts=True)
-    sizes = pd.Series(counts.attrs["n_tokens"], dtype=float).reindex(counts.index)
-    return EmphasisTables(counts.div(sizes, axis=0) * 1000, counts)
+    result = emphasis(tokens, by=by, themes=themes)
+    return EmphasisTables(result.rates, result.counts)
 
 
 # -- topics ----------------------------------------------------------------------------------------------
