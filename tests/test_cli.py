@@ -85,7 +85,6 @@ def test_analyze_twice_gives_identical_outputs(two_reports):
     for m in (ma, mb):
         m.pop("timings")
         m.pop("created")
-        m["outputs"].pop("report.html")  # the page shows the manifest, timings included
     assert ma == mb
 
 
@@ -454,3 +453,24 @@ def test_analyze_warns_about_a_document_that_holds_its_text_twice(gov_reports_di
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["warnings"] == [warning]
     assert warning in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_analyze_hashes_the_users_theme_file_and_input_in_the_manifest(gov_reports_dir, tmp_path):
+    themes = tmp_path / "my_themes.yaml"
+    themes.write_text("themes:\n  economy:\n    label: 经济\n    entries: ['*经济*', '*发展*']\n"
+                      "  reform:\n    label: 改革\n    entries: ['*改革*']\n", encoding="utf-8")
+    texts = report_excerpts(gov_reports_dir, 900)
+    (tmp_path / "r.jsonl").write_text("".join(json.dumps({"id": f"r{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
+                                      encoding="utf-8")
+    result = run("analyze", "r.jsonl", "--themes", str(themes), "--units", "speech", "--out", "out", "--no-progress",
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256(themes.read_bytes()).hexdigest()
+    assert manifest["user_resources"] == {"themes": {"path": str(themes), "sha256": digest}}
+    assert manifest["parameters"]["themes_sha256"] == digest
+    assert manifest["input"]["files"] == {"r.jsonl": hashlib.sha256((tmp_path / "r.jsonl").read_bytes()).hexdigest()}
+    out = tmp_path / "out"
+    assert manifest["outputs"]["report.html"] == hashlib.sha256((out / "report.html").read_bytes()).hexdigest()
+    assert sorted(manifest["outputs"]) == sorted(p.name for p in out.iterdir() if p.name != "manifest.json")
+    assert [c for c in read_csv(out / "emphasis.csv")[0]] == ["doc_id", "economy", "reform"]

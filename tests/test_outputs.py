@@ -37,8 +37,7 @@ def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("runs")
     analyze(out_dir=base / "previous", random_state=1, progress=False)
     current = analyze(out_dir=base / "current", random_state=0, progress=False)
-    figures = {name: path.read_bytes() for name, path in current.figures.items()}
-    return base / "previous", current, figures
+    return base / "previous", current, current.stages["figures"]
 
 
 @pytest.fixture()

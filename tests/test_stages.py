@@ -44,7 +44,7 @@ def test_the_stages_compose_into_the_analysis(segmented):
     assert groups.clusters is not None and set(groups.keyness[read.by]) == set(emphasis.rates.index)
     figures = stages.draw_figures(emphasis, topics, groups)
     assert sorted(figures) == ["dendrogram", "emphasis_heatmap", "topic_shares", "topic_terms"]
-    assert all(data.startswith(b"\x89PNG") for data in figures.values())
+    assert all(f["png"].startswith(b"\x89PNG") and b"<svg" in f["svg"] for f in figures.values())
 
 
 def test_options_are_checked_before_any_work():

@@ -6,7 +6,7 @@ devices, emphasis, topics, groups (clusters and keyness), figures — and writes
 
 - ``report.html``: self-contained (figures embedded), for readers who never ran Python;
 - tables as CSV (and Parquet when pyarrow is installed);
-- figures as PNG;
+- figures as PNG and SVG;
 - ``manifest.json``: versions, hashes of every language resource, of the input files,
   of the user's theme file and of every output (report.html included), every parameter,
   the seed, the warnings and the timings.
@@ -30,8 +30,10 @@ from typing import Any
 
 from ..corpus import Corpus
 from . import stages
+from .figures import theme_labels
+from .html import render_report
 from .inputs import DEFAULT_CORPUS, InputSpec, load_inputs
-from .manifest import build_manifest, plain, resource_hashes
+from .manifest import build_manifest, plain, resource_hashes, user_resources
 from .outputs import MANIFEST_NAME, OutputFolder
 
 logger = logging.getLogger(__name__)
@@ -123,14 +125,18 @@ def analyze(
         with _Timer(timings, "groups", bar):
             groups = stages.compare_groups(segmented.tokens, emphasis, by=read.by)
         with _Timer(timings, "figures", bar):
-            figures = stages.draw_figures(emphasis, topics, groups)
+            labels = theme_labels(theme_set, themes)
+            figures = stages.draw_figures(emphasis, topics, groups, theme_labels=labels)
         tables = build_tables(segmented.corpus, devices, emphasis, topics, groups, by=read.by)
         with _Timer(timings, "write", bar):
             for name, data in table_files(tables).items():
                 folder.write(name, data)
-            figure_paths = {name: folder.write(f"{name}.png", data) for name, data in figures.items()}
+            figure_paths = {}
+            for name, data in figures.items():
+                figure_paths[name] = folder.write(f"{name}.png", data["png"])
+                folder.write(f"{name}.svg", data["svg"])  # beside the PNG: the page inlines it
             parameters = {
-                "units": units, "k": topics.k, "engine": engine, "random_state": random_state, "themes": os.fspath(themes),
+                "units": units, "k": topics.k, "engine": engine, "random_state": random_state, **_theme_parameters(themes),
                 "by": read.by, "meta_pattern": meta_pattern, **_table_parameters(read.input), "stopwords": stages.DOCUMENT_STOPWORDS,
                 "topic_stopwords": list(stages.TOPIC_STOPWORDS), "topic_min_chars": stages.TOPIC_MIN_CHARS,
                 "min_docs": topics.min_docs, "n_units": len(topics.units), "n_terms": len(topics.matrix.terms),
@@ -139,30 +145,32 @@ def analyze(
             manifest = build_manifest(command=command, input_info=read.input, n_documents=len(segmented.corpus),
                                       parameters=parameters, random_state=random_state, tokens_params=segmented.tokens.params,
                                       coherence=topics.coherence, themes=themes, warnings=warnings, timings=timings)
-            html = _render(segmented.corpus, tables, figure_paths, json.loads(folder.manifest_bytes(manifest)), read.by,
-                           topics.top_terms)
+            html = render_report(corpus=segmented.corpus, tables=tables, figures=figure_paths,
+                                 manifest=json.loads(folder.manifest_bytes(manifest)), by=read.by, top_terms=topics.top_terms,
+                                 model=topics.model, units=topics.units, theme_labels=labels)
             folder.write("report.html", html.encode("utf-8"))
             final = folder.manifest_bytes(manifest)
             folder.write(MANIFEST_NAME, final)
             folder.commit()
     out = Path(out_dir)
     result_stages = {"read": read, "segment": segmented, "devices": devices, "emphasis": emphasis, "topics": topics,
-                     "groups": groups}
+                     "groups": groups, "figures": figures}
     return AnalysisResult(out, segmented.corpus, tables, {name: out / f"{name}.png" for name in figures},
                           json.loads(final), result_stages)
 
 
-def _render(corpus, tables, figures, manifest, by, top_terms) -> str:
-    from .html import render_report
-
-    return render_report(corpus=corpus, tables=tables, figures=figures, manifest=manifest, by=by, top_terms=top_terms)
-
-
 def _table_parameters(info: dict[str, Any]) -> dict[str, Any]:
+    """The columns a table input was read with (nothing for a page, a folder or a bundled corpus)."""
     columns = info.get("columns")
     if not columns:
-        return {"text_column": None, "id_column": None, "meta_columns": None}
+        return {}
     return {"text_column": columns["text"], "id_column": columns["id"], "meta_columns": columns["meta"]}
+
+
+def _theme_parameters(themes: Any) -> dict[str, Any]:
+    """``themes`` as given, and the sha256 of the user's theme file when it is one (shown in the methods)."""
+    user = user_resources(themes).get("themes")
+    return {"themes": os.fspath(themes), **({"themes_sha256": user["sha256"]} if user else {})}
 
 
 def file_stem(field: str) -> str:
@@ -184,8 +192,8 @@ def expected_files(by: str) -> list[str]:
     names = ["documents", "devices", "outline", "emphasis", "emphasis_counts", "topic_terms", "doc_topics",
              f"topic_shares_by_{file_stem(by)}", "keyness"]
     suffixes = (".csv", ".parquet") if _parquet() else (".csv",)
-    return [f"{n}{s}" for n in names for s in suffixes] + [
-        "emphasis_heatmap.png", "topic_terms.png", "topic_shares.png", "report.html", MANIFEST_NAME]
+    figures = [f"{n}{s}" for n in ("emphasis_heatmap", "topic_terms", "topic_shares") for s in (".png", ".svg")]
+    return [f"{n}{s}" for n in names for s in suffixes] + [*figures, "report.html", MANIFEST_NAME]
 
 
 def build_tables(corpus: Corpus, devices: stages.Devices, emphasis: stages.EmphasisTables, topics: stages.Topics,

@@ -341,30 +341,38 @@ def compare_groups(tokens: Tokens, emphasis: EmphasisTables, *, by: str) -> Grou
 
 
 # -- figures ---------------------------------------------------------------------------------------------
-def draw_figures(emphasis: EmphasisTables, topics: Topics, groups: Groups) -> dict[str, bytes]:
-    """The report's figures as PNG bytes, by name: emphasis heatmap, topic terms, topic shares (per
-    ``topics.shares_by``: per speech when groups are documents), dendrogram (when clustered)."""
+def draw_figures(emphasis: EmphasisTables, topics: Topics, groups: Groups, *,
+                 theme_labels: dict[str, str] | None = None) -> dict[str, dict[str, bytes]]:
+    """The report's figures by name, each as ``{"png": bytes, "svg": bytes}``: emphasis heatmap (themes by
+    their labels), topic terms, topic shares (per ``topics.shares_by``: per speech when groups are
+    documents), dendrogram (when clustered)."""
     import io
+    import tempfile
+    from pathlib import Path
 
     from matplotlib.figure import Figure  # no pyplot: no global figure registry, no backend switch
 
     from ..viz import plot
+    from .figures import save_svg
 
-    profile = emphasis.rates
+    labels = theme_labels or {}
+    profile = emphasis.rates.rename(columns=lambda c: labels.get(c, c))
     specs = [
         ("emphasis_heatmap", lambda ax: plot.emphasis_heatmap(profile, ax=ax), (9, 0.45 * len(profile) + 2.5)),
-        ("topic_terms", lambda ax: plot.topic_terms(topics.model, n=8, ax=ax), (10, 6)),
+        ("topic_terms", lambda ax: plot.topic_terms(topics.model, n=8, ax=ax), (10, max(6.0, 1.7 * topics.k))),
         ("topic_shares", lambda ax: plot.topic_shares(topics.model, by=topics.shares_by, ax=ax),
          (9, 0.45 * len(profile) + 2.5)),
     ]
     if groups.clusters is not None:
         specs.append(("dendrogram", lambda ax: plot.dendrogram(groups.clusters, ax=ax), (8, 4.5)))
     figures = {}
-    for name, draw, size in specs:
-        fig = Figure(figsize=size)
-        draw(fig.subplots())
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-        figures[name] = buffer.getvalue()
+    with tempfile.TemporaryDirectory(prefix="consensus-nlp-svg-") as tmp:
+        for name, draw, size in specs:
+            fig = Figure(figsize=size)
+            draw(fig.subplots())
+            fig.tight_layout()
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
+            svg = save_svg(fig, Path(tmp) / f"{name}.svg").read_bytes()  # the vector copy, inlined in report.html
+            figures[name] = {"png": buffer.getvalue(), "svg": svg}
     return figures
