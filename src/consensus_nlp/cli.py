@@ -41,7 +41,8 @@ OPTIONS = {
     "units": "--units", "k": "--k", "engine": "--engine", "random_state": "--seed", "themes": "--themes", "by": "--by",
     "meta_pattern": "--meta-pattern", "text_column": "--text-column", "id_column": "--id-column",
     "meta_columns": "--meta-columns", "out_dir": "--out", "inputs": "input", "input": "input", "source": "input",
-    "path": "input", "backend": "--backend", "lexicon": "--lexicon", "kinds": "--kinds",
+    "path": "input", "backend": "--backend", "lexicon": "--lexicon", "kinds": "--kinds", "scheduler": "--scheduler",
+    "workers": "--workers",
 }
 _ARGUMENT = re.compile(r"(?<![\w.\[])(" + "|".join(sorted(map(re.escape, OPTIONS), key=len, reverse=True)) + r")=(?=\S)")
 

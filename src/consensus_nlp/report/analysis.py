@@ -79,6 +79,8 @@ def analyze(
     meta_columns: Sequence[str] | None = None,
     progress: bool | None = None,
     command: Sequence[str] | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> AnalysisResult:
     """Run the whole analysis and write the report folder (all files or none).
 
@@ -99,6 +101,9 @@ def analyze(
         meta_columns: metadata columns of a table input (default every other column).
         progress: show a progress display on stderr; ``None``: only when stderr is a terminal.
         command: the command line, recorded in the manifest.
+        scheduler: segment and tag by partitions on this Dask scheduler: "threads", "processes", "sync" or
+            "tcp://host:port" (see :func:`consensus_nlp.integrations.dask.use_scheduler`); the results are the same.
+        workers: threads or processes of that scheduler (default: the number of cores).
 
     Raises:
         InvalidArgumentError: bad option, a folder in use by another run (lock file), or files in
@@ -114,9 +119,9 @@ def analyze(
             read = stages.read(inputs, spec=spec, by=by)
             folder.check(expected_files(read.by))  # refuse foreign files before the long computation
         with _Timer(timings, "segment", bar):
-            segmented = stages.segment(read.corpus)
+            segmented = stages.segment(read.corpus, scheduler=scheduler, workers=workers)
         with _Timer(timings, "devices", bar):
-            devices = stages.find_devices(segmented.corpus)
+            devices = stages.find_devices(segmented.corpus, scheduler=scheduler, workers=workers)
         with _Timer(timings, "emphasis", bar):
             emphasis = stages.measure_emphasis(segmented.tokens, by=read.by, themes=theme_set)
         with _Timer(timings, "topics", bar):

@@ -138,11 +138,16 @@ class Segmented:
     warnings: tuple[str, ...]
 
 
-def segment(corpus: Corpus) -> Segmented:
-    """Segment every document once; documents without words (empty, only punctuation or stopwords) are skipped."""
+def segment(corpus: Corpus, *, scheduler: str | None = None, workers: int | None = None) -> Segmented:
+    """Segment every document once; documents without words (empty, only punctuation or stopwords) are skipped.
+
+    With a Dask ``scheduler`` (``"threads"``, ``"processes"``, ``"sync"`` or ``"tcp://host:port"``) the
+    documents are segmented by partitions (:func:`consensus_nlp.integrations.dask.run_partitioned`); same result.
+    """
+    from ..integrations.dask import run_partitioned
     from ..text.segmentation import tokenize
 
-    tokens = tokenize(corpus, stopwords=DOCUMENT_STOPWORDS, progress=False)
+    tokens = run_partitioned(tokenize, corpus, scheduler, workers, stopwords=DOCUMENT_STOPWORDS, progress=False)
     wordless = tuple(doc_id for doc_id, toks in zip(tokens.doc_ids, tokens) if not toks)
     warnings: list[str] = []
     if wordless:
@@ -166,13 +171,15 @@ class Devices:
     outline: pd.DataFrame
 
 
-def find_devices(corpus: Corpus) -> Devices:
-    """Tag the devices; the outline table is the tagger's outline devices (same order)."""
+def find_devices(corpus: Corpus, *, scheduler: str | None = None, workers: int | None = None) -> Devices:
+    """Tag the devices (by partitions on a Dask ``scheduler`` when given); the outline table is the tagger's
+    outline devices (same order)."""
     import pandas as pd
 
     from ..devices import tag
+    from ..integrations.dask import run_partitioned
 
-    devices = tag(corpus)
+    devices = run_partitioned(tag, corpus, scheduler, workers)
     rows = devices[devices["kind"] == "outline"] if len(devices) else devices
     outline = pd.DataFrame(
         [{"doc_id": row.doc_id, **{k: row.attrs[k] for k in ("level", "marker", "ordinal", "headline")},
