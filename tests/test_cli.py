@@ -337,8 +337,7 @@ def test_analyze_identical_groups_are_not_clustered(gov_reports_dir, tmp_path):
     path.write_text("".join(json.dumps({"doc_id": f"d{i}", "organization": org, "text": text}, ensure_ascii=False) + "\n"
                             for i, org in enumerate(("甲政协", "乙政协", "丙政协"))), encoding="utf-8")
     result = run("analyze", str(path), "--out", "out", "--no-progress", cwd=tmp_path)
-    repeated = [f"document d{i} repeats the text of d0: its words are counted twice" for i in (1, 2)] \
-        if hasattr(__import__("consensus_nlp").Corpus, "duplicates") else []
+    repeated = [f"document d{i} repeats the text of d0: its words are counted twice" for i in (1, 2)]
     warnings = [*repeated, "the 3 groups by organization were not clustered: their theme profiles are identical"]
     assert result.returncode == 0 and "Traceback" not in result.stderr.decode()
     assert result.stderr.decode().splitlines() == [f"consensus-nlp: warning: {w}" for w in warnings]
@@ -440,8 +439,6 @@ def test_analyze_k_larger_than_the_units_is_phrased_as_options(gov_reports_dir, 
 
 def test_analyze_warns_about_a_document_that_holds_its_text_twice(gov_reports_dir, tmp_path):
     """The 1991 government work report holds its text twice: one warning line, in the manifest and the report too."""
-    if not hasattr(__import__("consensus_nlp").Corpus, "duplicates"):
-        pytest.skip("needs Corpus.duplicates()")
     folder = tmp_path / "reports"
     folder.mkdir()
     for name in ("1990政府工作报告_李鹏", "1991政府工作报告_李鹏", "1992政府工作报告_李鹏"):

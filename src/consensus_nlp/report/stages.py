@@ -99,17 +99,15 @@ def read(inputs: Sequence[str | os.PathLike[str]] | str | None = None, *, spec: 
     corpus, info = load_inputs(inputs, spec=spec)
     by = choose_by(corpus, by)
     warnings: list[str] = list(info.pop("warnings", []))  # logged already
-    duplicates = None
-    if hasattr(corpus, "duplicates"):
-        duplicates = corpus.duplicates()
-        for row in duplicates.itertuples(index=False):
-            if row.kind == "same_text":
-                _warn(warnings, f"document {row.doc_id} repeats the text of {row.duplicate_of}: its words are counted twice")
-            else:
-                source = "its text" if row.duplicate_of == row.doc_id else f"the text of {row.duplicate_of}"
-                _warn(warnings, f"document {row.doc_id} holds a passage twice: characters {row.start}–{row.end} "
-                                f"({row.chars} characters) repeat {source} from character {row.first_start} on: "
-                                "its words are counted twice")
+    duplicates = corpus.duplicates()
+    for row in duplicates.itertuples(index=False):
+        if row.kind == "same_text":
+            _warn(warnings, f"document {row.doc_id} repeats the text of {row.duplicate_of}: its words are counted twice")
+        else:
+            source = "its text" if row.duplicate_of == row.doc_id else f"the text of {row.duplicate_of}"
+            _warn(warnings, f"document {row.doc_id} holds a passage twice: characters {row.start}–{row.end} "
+                            f"({row.chars} characters) repeat {source} from character {row.first_start} on: "
+                            "its words are counted twice")
     return Read(corpus, info, by, duplicates, tuple(warnings))
 
 
