@@ -145,6 +145,7 @@ def analyze(
                 "by": read.by, "meta_pattern": meta_pattern, **_table_parameters(read.input), "stopwords": stages.DOCUMENT_STOPWORDS,
                 "topic_stopwords": list(stages.TOPIC_STOPWORDS), "topic_min_chars": stages.TOPIC_MIN_CHARS,
                 "min_docs": topics.min_docs, "n_units": len(topics.units), "n_terms": len(topics.matrix.terms),
+                "keyness_min_count": stages.KEYNESS_MIN_COUNT, "keyness_adjust": stages.KEYNESS_ADJUST,
             }
             warnings = [*read.warnings, *segmented.warnings, *groups.warnings]
             manifest = build_manifest(command=command, input_info=read.input, n_documents=len(segmented.corpus),

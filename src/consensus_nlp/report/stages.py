@@ -52,6 +52,10 @@ UNITS = ("speech", "paragraph", "outline_item")
 TOPIC_STOPWORDS = ("function", "boilerplate", "enumeration")
 DOCUMENT_STOPWORDS = "default"
 TOPIC_MIN_CHARS = 2
+#: keyness in the report: terms seen fewer times (target and reference together) are not tested
+KEYNESS_MIN_COUNT = 5
+#: keyness in the report: multiple-testing adjustment of p into q
+KEYNESS_ADJUST = "fdr_bh"
 # the numbers tokenize(drop_numbers=True) drops (text.segmentation): 2021, 3.5, 50%
 NUMBER = re.compile(r"[+\-]?(?:\d+(?:[.,:/]\d+)*%?|\d*\.\d+%?)")
 
@@ -316,7 +320,8 @@ class Groups:
 
 
 def compare_groups(tokens: Tokens, emphasis: EmphasisTables, *, by: str) -> Groups:
-    """Cluster the groups by emphasis (Ward) and compute each group's keywords (chi², top 10)."""
+    """Cluster the groups by emphasis (Ward) and compute each group's keywords (chi², top 10, terms seen at
+    least ``KEYNESS_MIN_COUNT`` times, ``q`` adjusted by ``KEYNESS_ADJUST``)."""
     import pandas as pd
 
     from ..models.cluster import cluster
@@ -339,7 +344,12 @@ def compare_groups(tokens: Tokens, emphasis: EmphasisTables, *, by: str) -> Grou
         target = [d for d, v in zip(tokens.doc_ids, values) if v == value]
         if len(target) == len(tokens):
             continue
-        table = keyness(matrix, target=target, measure="chi2").head(10)
+        try:
+            table = keyness(matrix, target=target, measure="chi2", min_count=KEYNESS_MIN_COUNT,
+                            adjust=KEYNESS_ADJUST).head(10)
+        except InvalidArgumentError:  # a group too small for any term to reach min_count
+            _warn(warnings, f"no keyness for {by} {value!r}: no term occurs {KEYNESS_MIN_COUNT} times")
+            continue
         table.insert(0, by, value)
         rows.append(table)
     return Groups(clusters, pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(), tuple(warnings))
