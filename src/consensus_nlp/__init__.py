@@ -27,7 +27,7 @@ from . import errors
 from .corpus import Corpus, DocVars, Document
 from .errors import ConsensusNLPError
 
-__version__ = "0.1.0"
+from .version import __version__
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 from .errors import ConsensusNLPError, InvalidArgumentError, UnknownNameError
 
 __all__ = ["main"]

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from .inputs import sha256_file
 
 __all__ = ["resource_hashes", "dependency_versions", "user_resources", "build_manifest", "plain"]
