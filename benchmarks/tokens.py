@@ -7,8 +7,8 @@ paragraph, the gold words joined back into text), in one run:
   other processes hits all alike): plain ``jieba.lcut`` (fresh ``jieba.Tokenizer``,
   no lexicon, the baseline), bare ``rjieba.cut`` (the engine, no offsets, no
   lexicon), ``cn.tokenize(corpus)`` (offsets, political lexicon, punctuation
-  dropped, results kept) and the 0.1.0 implementation (``_old_segmentation.py``,
-  a frozen copy of commit 0feefd4); ratios to ``jieba.lcut``;
+  dropped, results kept) and the 0.1.0 implementation (commit 0feefd4, taken
+  from git by ``_baseline.py``); ratios to ``jieba.lcut``;
 * **identical tokens**: ``cn.tokenize`` against the old implementation on every
   paragraph (text, start, end), with default and with stopword/number settings;
 * **n_jobs**: ``tokenize(n_jobs=2)`` against ``n_jobs=1``, interleaved;
@@ -112,15 +112,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     import rjieba
     from sklearn.feature_extraction.text import CountVectorizer
 
-    import _old_segmentation as old
+    from _baseline import import_baseline
     import consensus_nlp as cn
     from consensus_nlp.text.jieba_engines import cache_dir
+
+    old = import_baseline("text.segmentation")  # the 0.1.0 implementation, from git
+    old_corpus_class = import_baseline("corpus").Corpus
     from consensus_nlp.text.stopwords import load_stopwords
 
     jieba.setLogLevel(logging.WARNING)
     paragraphs = read_pku(pku_path())
     texts = ["".join(w for w, _ in pairs) for pairs in paragraphs][: args.limit_lines]
     corpus = cn.Corpus.from_records([{"doc_id": f"p{i}", "text": t} for i, t in enumerate(texts)])
+    old_corpus = old_corpus_class.from_records([{"doc_id": f"p{i}", "text": t} for i, t in enumerate(texts)])
     n_chars = sum(map(len, texts))
     results: dict = {"machine": machine(), "corpus": {"paragraphs": len(texts), "characters": n_chars}, "rounds": args.rounds}
 
@@ -138,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "jieba.lcut": lambda: [baseline.lcut(t) for t in texts],
         "rjieba.cut (bare)": lambda: [engine.cut(t, True) for t in texts],
         "cn.tokenize": lambda: cn.tokenize(corpus, segmenter=seg, progress=False),
-        "0.1.0 tokenize": lambda: old.tokenize(corpus, segmenter=old_seg, progress=False),
+        "0.1.0 tokenize": lambda: old.tokenize(old_corpus, segmenter=old_seg, progress=False),
     }
     results["load_before_speed"] = loadavg()
     times = interleaved(systems, args.rounds)
