@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 from ..corpus import Corpus, Document, compile_meta_pattern, thaw
 from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
 from .dask_reduce import LazyTokens
-from .dask_workers import SCHEDULERS, cached_segmenter, compute, is_lazy, require_dask, use_scheduler, worker_loads
+from .dask_workers import (SCHEDULERS, Partitioned, cached_segmenter, compute, is_lazy, require_dask, use_scheduler,
+                           worker_loads)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -109,7 +110,7 @@ def _units_part(corpus: Corpus, unit: str, min_chars: int) -> Corpus:
     return units(corpus, unit=unit, min_chars=min_chars)
 
 
-class LazyCorpus:
+class LazyCorpus(Partitioned):
     """A corpus read partition by partition by Dask tasks.
 
     Build one with :meth:`from_files`, :meth:`from_parquet` or :meth:`from_corpus`.
@@ -140,15 +141,6 @@ class LazyCorpus:
     def __repr__(self) -> str:
         docs = "unknown" if self.docvars is None else str(len(self.docvars))
         return f"LazyCorpus({self.npartitions} partitions, {docs} documents)"
-
-    @property
-    def npartitions(self) -> int:
-        return len(self._parts)
-
-    @property
-    def partitions(self) -> list[Any]:
-        """The partitions as dask ``Delayed`` objects (each computes to a :class:`Corpus`)."""
-        return list(self._parts)
 
     def to_bag(self) -> Any:
         """A ``dask.bag.Bag`` of the :class:`Document` objects, one bag partition per partition."""

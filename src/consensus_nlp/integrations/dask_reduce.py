@@ -22,7 +22,7 @@ from ..errors import (
     UnknownNameError,
     describe,
 )
-from .dask_workers import cached_themes, compute
+from .dask_workers import Partitioned, cached_themes, compute
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -87,7 +87,7 @@ def frequencies_part(tokens: Tokens, by: str | None) -> tuple[list[Any], pd.Data
     return list(dict.fromkeys(groups)), tokens.frequencies(by=by)
 
 
-class LazyTokens:
+class LazyTokens(Partitioned):
     """Tokens of a :class:`~consensus_nlp.integrations.dask.LazyCorpus`, one :class:`Tokens` per partition.
 
     Made by ``cn.tokenize(lazy_corpus)``. ``cn.dtm`` and ``cn.emphasis`` accept it and
@@ -105,15 +105,6 @@ class LazyTokens:
 
     def __repr__(self) -> str:
         return f"LazyTokens({self.npartitions} partitions)"
-
-    @property
-    def npartitions(self) -> int:
-        return len(self._parts)
-
-    @property
-    def partitions(self) -> list[Any]:
-        """The partitions as dask ``Delayed`` objects (each computes to a :class:`Tokens`)."""
-        return list(self._parts)
 
     def persist(self) -> LazyTokens:
         """Compute the partitions and keep them where the scheduler keeps results (worker memory with distributed)."""

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from ..text.segmentation import Segmenter
 
-__all__ = ["worker_loads", "cached_segmenter", "cached_themes", "is_lazy", "compute", "use_scheduler", "SCHEDULERS"]
+__all__ = ["worker_loads", "cached_segmenter", "cached_themes", "is_lazy", "compute", "use_scheduler", "SCHEDULERS",
+           "Partitioned"]
 
 _state: dict[tuple[str, str], Any] = {}
 _loads: Counter[str] = Counter()
@@ -130,3 +131,18 @@ def use_scheduler(scheduler: str | None, workers: int | None = None) -> Iterator
     else:
         raise InvalidArgumentError(describe("scheduler", scheduler, "is not a Dask scheduler",
                                             accepted=[*SCHEDULERS, "tcp://host:port"]))
+
+
+class Partitioned:
+    """What :class:`LazyCorpus` and :class:`LazyTokens` share: a list of dask ``Delayed`` partitions."""
+
+    _parts: list[Any]
+
+    @property
+    def npartitions(self) -> int:
+        return len(self._parts)
+
+    @property
+    def partitions(self) -> list[Any]:
+        """The partitions as dask ``Delayed`` objects (each computes to that partition's Corpus or Tokens)."""
+        return list(self._parts)

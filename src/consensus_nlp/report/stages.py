@@ -21,13 +21,13 @@ from __future__ import annotations
 import bisect
 import logging
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus
 from ..errors import EmptyInputError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
+from ..text.segmentation import NUMBER
 from .inputs import InputSpec, load_inputs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,8 +56,6 @@ TOPIC_MIN_CHARS = 2
 KEYNESS_MIN_COUNT = 5
 #: keyness in the report: multiple-testing adjustment of p into q
 KEYNESS_ADJUST = "fdr_bh"
-# the numbers tokenize(drop_numbers=True) drops (text.segmentation): 2021, 3.5, 50%
-NUMBER = re.compile(r"[+\-]?(?:\d+(?:[.,:/]\d+)*%?|\d*\.\d+%?)")
 
 
 def _warn(warnings: list[str], message: str) -> None:

@@ -305,7 +305,8 @@ def _split_long(text: str, start: int, end: int, cut: Callable[[str], list[str]]
 
 # -- tokenize(): many documents, into columns ------------------------------------
 
-_NUMBER = re.compile(r"[+\-]?(?:\d+(?:[.,:/]\d+)*%?|\d*\.\d+%?)")
+#: a number as a token (2021, 3.5, 50%, 1,000, 1/2): dropped by ``drop_numbers``
+NUMBER = re.compile(r"[+\-]?(?:\d+(?:[.,:/]\d+)*%?|\d*\.\d+%?)")
 
 
 def _as_corpus(corpus: object) -> Corpus:
@@ -407,7 +408,7 @@ class _Columns:
 
     def _classify(self) -> None:
         stop, drop_punct, drop_numbers = self.rule
-        number = _NUMBER.fullmatch
+        number = NUMBER.fullmatch
         self.keep += [not (w.isspace() or w in stop or (drop_punct and not is_han(w[0]) and _is_punct(w))
                            or (drop_numbers and number(w) is not None)) for w in self.types[len(self.keep):]]
 

@@ -60,6 +60,22 @@ def _cjk(ax: Axes) -> Axes:
     return ax
 
 
+
+def _groups_down(ax: Axes, groups: Sequence[Any], *, xlabel: str, by: str) -> None:
+    """Groups as rows from top to bottom on the y axis (horizontal bars or points)."""
+    import numpy as np
+
+    ax.set_yticks(np.arange(len(groups)), [str(g) for g in groups])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(str(by))
+
+
+def _legend_right(ax: Axes) -> Axes:
+    """A legend outside the axes on the right, then the CJK font on every text."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return _cjk(ax)
+
 def _colors(n: int) -> list[Any]:
     """``n`` distinct colours: the default cycle up to 10, ``tab20`` up to 20, then repeating."""
     if n <= 10:
@@ -218,12 +234,8 @@ def topic_shares(model: TopicModel, *, by: str, topics: Sequence[str] | None = N
         for j, name in enumerate(table.columns):
             ax.barh(np.arange(len(groups)), table[name].to_numpy(), left=left, label=str(name), color=colors[j])
             left += table[name].to_numpy()
-        ax.set_yticks(np.arange(len(groups)), [str(g) for g in groups])
-        ax.invert_yaxis()
-        ax.set_xlabel("mean topic share")
-        ax.set_ylabel(str(by))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    return _cjk(ax)
+        _groups_down(ax, groups, xlabel="mean topic share", by=by)
+    return _legend_right(ax)
 
 
 def select_k_curve(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -298,12 +310,8 @@ def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, 
             err = np.vstack([rate - rows["low"].to_numpy(dtype=float), rows["high"].to_numpy(dtype=float) - rate])
             ax.errorbar(rate, y, xerr=np.nan_to_num(err), fmt="o", markersize=4, color=color, label=str(name),
                         capsize=2)
-        ax.set_yticks(np.arange(len(groups)), [str(g) for g in groups])
-        ax.invert_yaxis()
-        ax.set_xlabel("rate (bars: interval)")
-        ax.set_ylabel(str(by))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    return _cjk(ax)
+        _groups_down(ax, groups, xlabel="rate (bars: interval)", by=by)
+    return _legend_right(ax)
 
 
 def topic_effect(table: pd.DataFrame, *, topics: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
