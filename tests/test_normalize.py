@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import messy_text
 from fuzz_targets import check_normalize
@@ -79,3 +80,20 @@ def test_offset_map_is_monotonic_and_inside_the_source(text):
     assert n.source_span(0, len(n.text)) == ((0, len(text)) if text else (0, 0)) or not n.text
     if n.same_length:
         assert len(n.text) == len(text)
+
+
+# -- normalize_many: the batch fast path of tokenize ---------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(messy_text("\u0308\r\udc80\U00020000\uffff\ufffe·×℃Ⅱ⑵\u2236", max_size=40), max_size=6))
+def test_normalize_many_equals_one_text_at_a_time(texts):
+    from consensus_nlp.text.normalization import normalize_many, normalize_same_length
+
+    assert normalize_many(texts) == [normalize_same_length(t) for t in texts]
+
+
+def test_normalize_many_folds_width_and_refuses_length_changes():
+    from consensus_nlp.text.normalization import normalize_many
+
+    texts = ["２０２１年", "凝聚共识", "㈠协商", "", "·×", "\U00020000Ａ", "协商\udc80"]
+    assert normalize_many(texts) == ["2021年", "凝聚共识", None, "", "·×", "\U00020000A", "协商\ufffd"]

@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
+import unicodedata
 import tracemalloc
 from pathlib import Path
 
@@ -482,3 +483,84 @@ def test_n_jobs_in_a_script_without_main_guard(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(Path(cn.__file__).parent.parent)})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "180"
+
+
+# -- the batch fast path: documents normalized and cut together, words found by key -------------
+
+_RJIEBA = Segmenter(backend="rjieba")
+_BOTH = {"rjieba": _RJIEBA, "jieba": Segmenter(backend="jieba")}
+
+
+def _reference(seg, texts, *, drop_numbers=False):
+    """Per document, the kept tokens of the object path (Segmenter.tokenize, one text at a time)."""
+    from consensus_nlp._zh import is_han
+    from consensus_nlp.text.segmentation import NUMBER
+
+    out = []
+    for text in texts:
+        kept = []
+        for t in seg.tokenize(text):
+            if t.text.isspace() or not is_han(t.text[0]) and all(unicodedata.category(c)[0] in "PS" for c in t.text):
+                continue
+            if drop_numbers and NUMBER.fullmatch(t.text):
+                continue
+            kept.append((t.text, t.start, t.end))
+        out.append(kept)
+    return out
+
+
+def _triples(tokens):
+    return [[(t.text, t.start, t.end) for t in doc] for doc in tokens]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(messy_text("\r\U00020000\uffff·×℃\u2236一二", max_size=80), min_size=1, max_size=8),
+       st.sampled_from([1, 7, 64, 1 << 15]), st.sampled_from([1, 4, 18]), st.sampled_from(sorted(_BOTH)))
+def test_batches_and_word_cache_give_the_tokens_of_one_document_at_a_time(texts, batch_chars, cache_bits, backend):
+    from consensus_nlp.text import segmentation
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(segmentation, "_BATCH_CHARS", batch_chars)
+        mp.setattr(segmentation._ShortWords, "BITS", cache_bits)
+        toks = tokenize(texts, segmenter=_BOTH[backend], progress=False)
+    assert _triples(toks) == _reference(_BOTH[backend], texts)
+
+
+def test_batch_path_on_the_seed_page_with_a_tiny_word_cache(page_path, monkeypatch):
+    """One bit of cache (two slots): nearly every word collides and takes the dictionary path;
+    batches of 100 characters: every document is a batch of its own."""
+    from consensus_nlp.text import segmentation
+
+    page = cn.read_page(page_path)
+    expected = tokenize(page, segmenter=_RJIEBA, drop_numbers=True, progress=False)
+    assert _triples(expected) == _reference(_RJIEBA, page.texts, drop_numbers=True)
+    monkeypatch.setattr(segmentation._ShortWords, "BITS", 1)
+    monkeypatch.setattr(segmentation, "_BATCH_CHARS", 100)
+    small = tokenize(page, segmenter=_RJIEBA, drop_numbers=True, progress=False)
+    assert small == expected
+    assert small.words()[0][:5] == ["近年来", "徽县", "政协", "持续", "做优"]  # as in SENTENCES above
+
+
+def test_rs_dot_repair_stays_inside_its_own_document():
+    """jieba-rs's HMM differs from jieba on "2011-2020" (repaired per text, RS_DOT_BUG); a batch joins
+    texts by line breaks, so the repair works line by line: one text's repair never touches another's."""
+    texts = ["山西1.30.90.5", "规划2011-2020年", "增长1.5%"]
+    one_by_one = [_RJIEBA.cut(t) for t in texts]
+    assert one_by_one[1] == ["规划", "2011", "-", "2020", "年"]  # as jieba cuts it
+    for order in (texts, texts[::-1]):
+        assert tokenize(order, segmenter=_RJIEBA, drop_punct=False, progress=False).words() == [
+            one_by_one[texts.index(t)] for t in order]
+
+
+def test_short_word_keys_pack_up_to_four_characters_below_uffff():
+    from consensus_nlp.text.segmentation import _ShortWords
+
+    words = ["政协", "a", "\U00020000b", "政协", "\uffff", "凝聚共识", "凝聚共识啊", "\x00", "a\x00"]
+    keys, ids = _ShortWords().lookup(words, "".join(words))
+    keys = keys.tolist()
+    assert keys[0] == keys[3] == (ord("政") + 1) | (ord("协") + 1) << 16
+    assert keys[1] == ord("a") + 1 and keys[7] == 1 and keys[8] == (ord("a") + 1) | 1 << 16
+    assert keys[5] == sum((ord(c) + 1) << (16 * j) for j, c in enumerate("凝聚共识"))
+    assert keys[2] == keys[4] == keys[6] == 0  # U+20000, U+FFFF, five characters: looked up as strings
+    assert len(set(keys[:2] + keys[5:6] + keys[7:])) == 5
+    assert ids.tolist() == [-1] * len(words)  # an empty cache misses everything

@@ -11,12 +11,14 @@ Also here: finding and reading lexicons (jieba user-dict files).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
 import os
 import re
 from collections.abc import Sequence
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -171,8 +173,32 @@ class RjiebaEngine:
     def cut(self, text: str, hmm: bool) -> list[str]:
         words = self.jb.cut(text, hmm)
         if hmm and RS_DOT_BUG.search(text):
-            words = fix_rs_dot(words, self.jb)
+            words = fix_rs_dot(words, self.jb) if "\n" not in text else _fix_rs_dot_lines(text, words, self.jb)
         return words
+
+
+def _fix_rs_dot_lines(text: str, words: list[str], jb: Any) -> list[str]:
+    """:func:`fix_rs_dot` on the words of each line of ``text`` that ``RS_DOT_BUG`` matches.
+
+    Line by line, so that cutting texts joined by line breaks gives the words of
+    cutting each text by itself (a line break is always a word of its own).
+    """
+    ends = list(accumulate(map(len, words)))
+    out: list[str] = []
+    done = 0  # words already copied to out
+    line_end = -1
+    for m in RS_DOT_BUG.finditer(text):
+        if m.start() < line_end:
+            continue  # this line is fixed already
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        first, last = bisect.bisect_right(ends, line_start), bisect.bisect_right(ends, line_end)
+        out += words[done:first]
+        out += fix_rs_dot(words[first:last], jb)
+        done = last
+    out += words[done:]
+    return out
 
 
 def fix_rs_dot(words: list[str], jb: Any) -> list[str]:

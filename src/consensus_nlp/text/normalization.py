@@ -37,13 +37,14 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .._zh import radical_table
 from ..errors import InputTypeError, MissingDependencyError, describe
 
-__all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length"]
+__all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length", "normalize_many", "build_tables"]
 
 # Width folding: full-width letters and digits, the full-width symbols that jieba
 # keeps inside words (% . + # & _ -) and the ideographic space.
@@ -191,6 +192,70 @@ def normalize_same_length(text: str, *, traditional: bool = False) -> str | None
     return _to_simplified(out) if traditional else out
 
 
+def normalize_many(texts: Sequence[str], *, traditional: bool = False) -> list[str | None]:
+    """``[normalize_same_length(t, traditional=traditional) for t in texts]``, vectorized.
+
+    The texts are looked at together as one array of code points: which of them
+    hold a character normalization may change, and the full-width folding, are
+    two table look-ups in numpy instead of a regular-expression scan and a
+    ``str.translate`` per text. Texts that hold a character the width folding
+    does not settle (about 4 % of People's Daily paragraphs) go through
+    :func:`normalize_same_length` one by one, so the results are the same.
+    """
+    import numpy as np
+
+    if traditional or not texts:
+        return [normalize_same_length(t, traditional=traditional) for t in texts]
+    fold, unstable = _code_tables()
+    joined = "\n".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bmp = np.minimum(codes, 0xFFFF)  # U+FFFF and everything above it count as unstable
+    candidate = unstable[bmp]
+    if not candidate.any():
+        return list(texts)
+    folded = fold[bmp]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths + 1) - 1
+    starts = ends - lengths
+    before = np.concatenate(([0], np.cumsum(candidate)))
+    after = np.concatenate(([0], np.cumsum(unstable[folded])))
+    has = (before[ends] - before[starts]).astype(bool)
+    left = (after[ends] - after[starts]).astype(bool)
+    out: list[str | None] = list(texts)
+    if not (has & ~left).any():
+        folded_text = ""
+    else:
+        folded_text = folded.tobytes().decode("utf-32-le", "surrogatepass")
+    spans = zip(starts.tolist(), ends.tolist())
+    for i, (h, l, (a, b)) in enumerate(zip(has.tolist(), left.tolist(), spans)):
+        if l:
+            out[i] = normalize_same_length(texts[i])
+        elif h:
+            out[i] = folded_text[a:b]
+    return out
+
+
+def build_tables() -> None:
+    """Build the character tables of :func:`normalize_many` now: they take about 0.2 s,
+    once per process (before forking workers, so that they inherit them)."""
+    _code_tables()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_tables() -> tuple[Any, Any]:
+    """For the code points U+0000..U+FFFF: the full-width folding (``_WIDTH_TABLE``) as a
+    ``uint32`` array, and whether normalization may change the character (the
+    complement of :func:`_stable_code_points`) as a ``bool`` array."""
+    import numpy as np
+
+    fold = np.arange(0x10000, dtype=np.uint32)
+    for ch, new in _WIDTH_TABLE.items():
+        fold[ord(ch)] = ord(new)
+    unstable = np.ones(0x10000, dtype=bool)
+    unstable[list(_stable_code_points())] = False
+    return fold, unstable
+
+
 def _nfkc(text: str, norm_starts: list[int] | None, changes: list[tuple[int, int, int]] | None) -> str:
     pieces: list[str] = []
     shift = 0  # len(normalized so far) - len(source so far)
@@ -271,15 +336,24 @@ def _safe_nfkc(cluster: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _stable_code_points() -> tuple[int, ...]:
+    """The code points of the Basic Multilingual Plane that normalization leaves
+    alone wherever they stand: not a combining mark, and :func:`_safe_nfkc` maps
+    the character to itself (``·``, ``×``, ``●``; not ``①``, ``℃``, ``２``).
+    U+FFFF, a noncharacter, is left out so that :func:`normalize_many` can let it
+    stand for every code point above it. Computed once per process (about 0.1 s)."""
+    safe, changed, combining = _safe_nfkc.__wrapped__, set(_WIDTH_TABLE) | set(radical_table()), unicodedata.combining
+    quick = functools.partial(unicodedata.is_normalized, "NFKC")  # most characters: NFKC leaves them alone
+    return tuple(cp for cp in range(0xFFFF)
+                 if not 0xD800 <= cp <= 0xDFFF and not combining(ch := chr(cp))
+                 and (quick(ch) and ch not in changed or safe(ch) == ch))
+
+
+@functools.lru_cache(maxsize=1)
 def _candidates_re() -> re.Pattern[str]:
-    """Runs of characters that normalization may change: everything outside the
-    blocks checked here to be left alone (ASCII, general, CJK and full-width
-    punctuation, CJK unified ideographs)."""
-    stable: list[int] = []
-    for lo, hi in ((0x00, 0x7F), (0x2010, 0x206F), (0x3001, 0x303F), (0x4E00, 0x9FFF), (0xFF01, 0xFF5E)):
-        stable.extend(cp for cp in range(lo, hi + 1)
-                      if not unicodedata.combining(chr(cp)) and _safe_nfkc.__wrapped__(chr(cp)) == chr(cp))
-    return re.compile(f"[^{_char_class(stable)}]+")
+    """Runs of characters that normalization may change: everything outside
+    :func:`_stable_code_points`."""
+    return re.compile(f"[^{_char_class(_stable_code_points())}]+")
 
 
 def _char_class(code_points: Iterable[int]) -> str:

@@ -34,6 +34,7 @@ import threading
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
 from typing import Any
 
 from .._zh import CLOSERS, SENTENCE_END, is_han
@@ -42,7 +43,7 @@ from ..errors import (InputTypeError, InvalidArgumentError, MissingDependencyErr
                       check_int, describe)
 from .granularity import GRANULARITIES, FineEngine, FineSplitter
 from .jieba_engines import LEXICONS, JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
-from .normalization import normalize, normalize_same_length, normalize_str
+from .normalization import build_tables, normalize, normalize_many, normalize_str
 from .tokens import Token, Tokens
 
 _read_lexicon = read_lexicon  # the name the tests and older code use
@@ -344,17 +345,89 @@ def _is_punct(word: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PS" for ch in word)
 
 
+class _ShortWords:
+    """A direct-mapped cache from words of at most four characters to type ids.
+
+    A word of one to four characters below U+FFFF is packed into a 64-bit key
+    (16 bits per character, each stored plus one so that length is part of the
+    key) and looked up in a table of ``2**BITS`` slots by a multiplicative hash:
+    a few numpy gathers for a whole batch of words, where a dictionary lookup
+    per word would hash each fresh string the engine returns. A slot holds one
+    key; a word whose slot holds another key (a collision) or none (a type not
+    seen yet) is a miss, and the caller finds it in the vocabulary instead and
+    :meth:`remember`s it. The cache only saves time: the type ids are the
+    vocabulary's either way.
+    """
+
+    BITS = 18
+    _MULTIPLIER = 0x9E3779B97F4A7C15  # 2**64 / golden ratio (Fibonacci hashing)
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        # by word length: the bits of the key that belong to the word (none past four characters)
+        self._MASKS = np.array([0, 0xFFFF, 0xFFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF, 0], dtype=np.uint64)
+
+        self.keys = np.zeros(1 << self.BITS, dtype=np.uint64)  # 0: an empty slot
+        self.ids = np.full(1 << self.BITS, -1, dtype=np.int32)
+
+    def _slots(self, keys: Any) -> Any:
+        import numpy as np
+
+        return ((keys * np.uint64(self._MULTIPLIER)) >> np.uint64(64 - self.BITS)).astype(np.intp)
+
+    def lookup(self, words: list[str], text: str) -> tuple[Any, Any]:
+        """``(keys, ids)`` of ``words``, which tile ``text``: the key of each word (0 for a word
+        the cache cannot hold) and its type id from the cache, -1 for a miss."""
+        import numpy as np
+
+        n, size = len(words), len(text)
+        lens = np.fromiter(map(len, words), dtype=np.int64, count=n)
+        starts = np.cumsum(lens) - lens
+        if n and int(starts[-1] + lens[-1]) != size:  # pragma: no cover - engines return every character
+            raise RuntimeError("the segmenter lost characters")
+        codes = np.zeros(size + 3, dtype=np.uint64)  # code point + 1 (0: past the end)
+        codes[:size] = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes[:size] += 1
+        big = codes > 0xFFFF if size and int(codes.max()) > 0xFFFF else None
+        if big is not None:
+            codes[big] = 0
+        # the key of the four characters from each position, cut to each word's length (0 past four)
+        window = codes[:size] | codes[1:size + 1] << 16 | codes[2:size + 2] << 32 | codes[3:size + 3] << 48
+        keys = window[starts] & self._MASKS[np.minimum(lens, 5)]
+        if big is not None:  # a word with a character from U+FFFF up has no key
+            flags = big[:size] | big[1:size + 1] << 1 | big[2:size + 2] << 2 | big[3:size + 3] << 3
+            keys[(flags.astype(np.int64)[starts] & ((1 << np.minimum(lens, 4)) - 1)) != 0] = 0
+        slots = self._slots(keys)
+        ids = self.ids[slots]
+        ids[(self.keys[slots] != keys) | (keys == 0)] = -1
+        return keys, ids
+
+    def remember(self, keys: Any, ids: Any) -> None:
+        """Put ``keys`` (from :meth:`lookup`) with their type ids into free slots."""
+        import numpy as np
+
+        usable = keys != 0
+        keys, ids = keys[usable], ids[usable]
+        slots = self._slots(keys)
+        free = self.keys[slots] == 0
+        slots, first = np.unique(slots[free], return_index=True)
+        self.keys[slots] = keys[free][first]
+        self.ids[slots] = ids[free][first]
+
+
 class _Columns:
     """Tokens of many documents being collected, turned into final columns chunk by chunk.
 
-    While a chunk is open, every piece of each text is recorded as a type id (list
-    ``ids``), whitespace and dropped tokens included, so the pieces tile the text: a
-    piece's length is its type's length, except for the pieces in ``spans`` (gaps,
-    id -1, and tokens whose source span differs from their normalized text). When a
-    chunk holds ``FLUSH`` pieces (at a document end) it becomes int32 columns of the
-    kept tokens (offsets by one cumulative sum), so memory stays at the size of the
-    result plus one chunk. Whether a type is kept (not whitespace, a stopword,
-    punctuation or a number) is decided once per type.
+    While a chunk is open, every piece of each text is recorded as a type id
+    (``ids``, an ``array('i')``), whitespace and dropped tokens included, so the
+    pieces tile the text: a piece's length is its type's length, except for the
+    pieces in ``spans`` (gaps, id -1, and tokens whose source span differs from
+    their normalized text). When a chunk holds ``FLUSH`` pieces (at a document
+    end) it becomes int32 columns of the kept tokens (offsets by one cumulative
+    sum), so memory stays at the size of the result plus one chunk. Whether a
+    type is kept (not whitespace, a stopword, punctuation or a number) is decided
+    once per type.
     """
 
     FLUSH = 1 << 18
@@ -363,12 +436,14 @@ class _Columns:
         self.rule = (stop, drop_punct, drop_numbers)
         self.vocab: dict[str, int] = {}
         self.types: list[str] = []
+        self.type_lens = array("q")  # per type, its length
         self.keep: list[bool] = []  # per type, decided when a chunk is flushed
-        self.ids: list[int] = []
+        self.ids = array("i")
         self.spans: list[tuple[int, int]] = []  # (piece in the open chunk, length)
         self.ends: list[int] = []  # per document of the open chunk, its number of pieces so far
         self.lengths: list[int] = []  # per document of the open chunk, its text's length
         self.chunks: list[tuple[Any, Any, Any, Any]] = []  # (ids, starts, ends, tokens per document)
+        self.short: _ShortWords | None = None  # made on first use (numpy is imported lazily)
 
     def __getstate__(self) -> tuple[Any, ...]:
         self.flush()
@@ -377,13 +452,74 @@ class _Columns:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.__init__(*state[0])  # type: ignore[misc]
         self.types, self.chunks = state[1], state[2]
+        self.type_lens = array("q", map(len, self.types))
 
     def type_id(self, word: str) -> int:
         i = self.vocab.get(word)
         if i is None:
             i = self.vocab[word] = len(self.types)
             self.types.append(word)
+            self.type_lens.append(len(word))
         return i
+
+    def word_ids(self, words: list[str], text: str) -> Any:
+        """The type ids of ``words``, which tile ``text``, as an int32 array; new types are
+        added in order of first appearance.
+
+        Most words are found in :class:`_ShortWords` by their code points (numpy
+        gathers, no string hashing); the rest (new types, words of more than four
+        characters, the cache's collisions) by one dictionary lookup each.
+        """
+        import numpy as np
+
+        if self.short is None:
+            self.short = _ShortWords()
+        keys, ids = self.short.lookup(words, text)
+        missed = np.flatnonzero(ids < 0)
+        if not missed.size:
+            return ids
+        rest = [words[k] for k in missed.tolist()]
+        found = np.fromiter(map(self.vocab.get, rest, repeat(-1)), dtype=np.int32, count=len(rest))
+        new = np.flatnonzero(found < 0)
+        if new.size:
+            unseen = [rest[k] for k in new.tolist()]
+            added = dict.fromkeys(unseen)
+            added.update(zip(added, range(len(self.types), len(self.types) + len(added))))
+            self.vocab.update(added)
+            self.types += added
+            self.type_lens.extend(map(len, added))
+            found[new] = np.fromiter(map(added.__getitem__, unseen), dtype=np.int32, count=len(unseen))
+        ids[missed] = found
+        self.short.remember(keys[missed], found)
+        return ids
+
+    def add_words(self, words: list[str], text: str) -> None:
+        """Words that tile ``text``, the next piece of the open document's text."""
+        self.ids.frombytes(self.word_ids(words, text).tobytes())
+
+    def add_documents(self, texts: list[str], cut: Callable[[str], list[str]]) -> None:
+        """Whole documents at once: ``texts`` (normalized, each without line breaks) are
+        joined by line breaks and cut in one call. Neither jieba nor jieba-rs joins a
+        line break with anything (it splits its text into blocks at whitespace first),
+        so the words between two line breaks are the words of one text."""
+        import numpy as np
+
+        joined = "\n".join(texts)
+        ids = self.word_ids(cut(joined), joined)
+        breaks = np.flatnonzero(ids == self.type_id("\n"))
+        if len(breaks) != len(texts) - 1:  # pragma: no cover - the texts hold no line breaks
+            raise RuntimeError("a text of the batch holds a line break")
+        base = len(self.ids)
+        if len(breaks):
+            keep = np.ones(len(ids), dtype=bool)
+            keep[breaks] = False
+            ids = ids[keep]
+        self.ids.frombytes(ids.tobytes())
+        self.ends += (breaks - np.arange(len(breaks)) + base).tolist()
+        self.ends.append(len(self.ids))
+        self.lengths += map(len, texts)
+        if len(self.ids) >= self.FLUSH:
+            self.flush()
 
     def add_tokens(self, tokens: Iterable[Token], length: int) -> None:
         """Tokens with offsets into a text of ``length`` characters; the gaps are filled."""
@@ -407,10 +543,18 @@ class _Columns:
             self.flush()
 
     def _classify(self) -> None:
+        """Decide for the types added since the last call whether their tokens are kept."""
+        stop = self.rule[0]
+        other = self._keep_other
+        # A word that starts with an ideograph (is_han, by comparing whole strings: no 1-character
+        # string is made) is neither whitespace, punctuation nor a number: only a stopword is dropped.
+        self.keep += [w not in stop if "\u4e00" <= w < "\ua000" or "\u3400" <= w < "\u4dc0" else other(w)
+                      for w in self.types[len(self.keep):]]
+
+    def _keep_other(self, w: str) -> bool:
         stop, drop_punct, drop_numbers = self.rule
-        number = NUMBER.fullmatch
-        self.keep += [not (w.isspace() or w in stop or (drop_punct and not is_han(w[0]) and _is_punct(w))
-                           or (drop_numbers and number(w) is not None)) for w in self.types[len(self.keep):]]
+        return not (w.isspace() or w in stop or (drop_punct and not is_han(w[0]) and _is_punct(w))
+                    or (drop_numbers and NUMBER.fullmatch(w) is not None))
 
     def flush(self) -> None:
         """Turn the open chunk into columns of the kept tokens."""
@@ -419,9 +563,8 @@ class _Columns:
         if not self.ends:
             return
         self._classify()
-        ids = np.array(self.ids, dtype=np.int32)
-        type_len = np.fromiter(map(len, self.types), dtype=np.int64, count=len(self.types))
-        lens = np.append(type_len, 0)[ids]
+        ids = np.frombuffer(self.ids, dtype=np.int32) if len(self.ids) else np.zeros(0, np.int32)
+        lens = np.append(np.frombuffer(self.type_lens, dtype=np.int64), 0)[ids]
         if self.spans:
             where, length = np.array(self.spans, dtype=np.int64).T
             lens[where] = length
@@ -435,14 +578,22 @@ class _Columns:
         ends = chars[1:][keep] - base
         per_doc = np.diff(np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[entry_bounds])
         self.chunks.append((ids[keep], (ends - lens[keep]).astype(np.int32), ends.astype(np.int32), per_doc))
-        self.ids, self.spans, self.ends, self.lengths = [], [], [], []
+        self.ids, self.spans, self.ends, self.lengths = array("i"), [], [], []
 
     def extend(self, other: _Columns) -> None:
         """Append the documents of ``other`` (collected in another process), mapping its type ids to ours."""
         import numpy as np
 
         self.flush()
-        remap = np.array([self.type_id(w) for w in other.types], dtype=np.int32)
+        remap = np.fromiter(map(self.vocab.get, other.types, repeat(-1)), dtype=np.int32, count=len(other.types))
+        new = np.flatnonzero(remap < 0)
+        if new.size:
+            added = [other.types[k] for k in new.tolist()]
+            base = len(self.types)
+            self.vocab.update(zip(added, range(base, base + len(added))))
+            self.types += added
+            self.type_lens.extend(map(len, added))
+            remap[new] = np.arange(base, base + len(added), dtype=np.int32)
         self.chunks += [(remap[ids], starts, ends, per_doc) for ids, starts, ends, per_doc in other.chunks]
 
     def arrays(self) -> tuple[tuple[str, ...], Any, Any, Any, Any]:
@@ -461,43 +612,59 @@ class _Columns:
         return tuple(self.types), columns[0], columns[1], columns[2], bounds
 
 
+_BATCH_CHARS = 1 << 15  # documents are normalized and cut in batches of about this many characters
+
+
 def _segment_texts(segmenter: Segmenter, texts: Iterable[str], rule: tuple[frozenset[str], bool, bool]) -> _Columns:
     """The fast path: the engine's words straight into columns, no per-token objects.
 
-    Where normalization keeps every offset, the words tile the text and their
-    offsets are a cumulative sum (computed per chunk of documents, in numpy);
-    otherwise the document goes through :meth:`Segmenter.iter_tokens`, which maps
-    offsets back through the expansion. The loop below is the hot path: one
-    dictionary lookup per word (``map`` in C), new types found with ``list.index``.
+    Documents are taken in batches of about ``_BATCH_CHARS`` characters, normalized
+    together (:func:`normalize_many`) and, where normalization keeps every offset,
+    cut together (:meth:`_Columns.add_documents`): the words tile the texts, so
+    their offsets are a cumulative sum, computed per chunk in numpy. Per word there
+    is one dictionary lookup (``map`` in C). A document whose normalization changes
+    its length goes through :meth:`Segmenter.iter_tokens`, which maps offsets back
+    through the expansion; one with line breaks or longer than ``_MAX_CHUNK_CHARS``
+    is cut by itself, line by line.
     """
     cols = _Columns(*rule)
-    cut, hmm, traditional = segmenter._engine().cut, segmenter.hmm, segmenter.traditional
-    get, type_id = cols.vocab.get, cols.type_id
+    batch: list[str] = []
+    size = 0
     for text in texts:
         if type(text) is not str:
             _check_text(text)
-        norm = normalize_same_length(text, traditional=traditional)
+        batch.append(text)
+        size += len(text)
+        if size >= _BATCH_CHARS:
+            _segment_batch_texts(segmenter, batch, cols)
+            batch, size = [], 0
+    if batch:
+        _segment_batch_texts(segmenter, batch, cols)
+    return cols
+
+
+def _segment_batch_texts(segmenter: Segmenter, batch: list[str], cols: _Columns) -> None:
+    engine, hmm = segmenter._engine(), segmenter.hmm
+
+    def cut(piece: str) -> list[str]:
+        return engine.cut(piece, hmm)
+
+    run: list[str] = []  # consecutive documents cut together
+    for text, norm in zip(batch, normalize_many(batch, traditional=segmenter.traditional)):
+        if norm is not None and len(norm) <= _MAX_CHUNK_CHARS and "\n" not in norm and "\r" not in norm:
+            run.append(norm)
+            continue
+        if run:
+            cols.add_documents(run, cut)
+            run = []
         if norm is None:
             cols.add_tokens(segmenter.iter_tokens(text), len(text))
         else:
-            pieces = (norm,) if len(norm) <= _MAX_CHUNK_CHARS and "\n" not in norm else \
-                [p for _, p in _chunks(norm, lambda p: cut(p, hmm))]
-            ids = cols.ids
-            for piece in pieces:
-                if not piece:
-                    continue
-                words = cut(piece, hmm)
-                start = len(ids)
-                ids += map(get, words)
-                try:
-                    k = ids.index(None, start)  # a type not seen before; rare after a while
-                    while True:
-                        ids[k] = type_id(words[k - start])
-                        k = ids.index(None, k + 1)
-                except ValueError:
-                    pass
+            for _, piece in _chunks(norm, cut):
+                cols.add_words(cut(piece), piece)
         cols.end_document(len(text))
-    return cols
+    if run:
+        cols.add_documents(run, cut)
 
 
 def _segment_batch(args: tuple[Segmenter, list[str], tuple[frozenset[str], bool, bool]]) -> _Columns:
@@ -541,13 +708,17 @@ def _segment_parallel(segmenter: Segmenter, texts: Sequence[str], rule: tuple[fr
         log.info("tokenize: n_jobs=%s needs the 'fork' start method, not available on %s; running in one process",
                  n_jobs, sys.platform)
         return _segment_texts(segmenter, _progress(texts, show, "doc"), rule)
-    segmenter._engine()  # build the dictionary once; the workers inherit it
-    batches = _batches(texts, n_jobs)  # one batch per worker: each learns the vocabulary once
-    cols = _Columns(*rule)
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-        for part in _progress(pool.map(_segment_batch, [(segmenter, b, rule) for b in batches]), show, "batch",
-                              total=len(batches)):
-            cols.extend(part)
+    segmenter._engine()  # build the dictionary and the character tables once; the workers inherit them
+    build_tables()
+    batches = _batches(texts, n_jobs)  # one batch per process: each learns the vocabulary once
+    if len(batches) < 2:  # e.g. only empty texts
+        return _segment_texts(segmenter, texts, rule)
+    with ProcessPoolExecutor(max_workers=len(batches) - 1, mp_context=context) as pool:
+        # n_jobs - 1 workers take the later batches while this process segments the first
+        parts = [pool.submit(_segment_batch, (segmenter, b, rule)) for b in batches[1:]]
+        cols = _segment_texts(segmenter, batches[0], rule)
+        for part in _progress(parts, show, "batch", total=len(parts)):
+            cols.extend(part.result())
     return cols
 
 
@@ -632,7 +803,8 @@ def tokenize(
                   "stopwords": stop_record, "drop_punct": drop_punct, "drop_numbers": drop_numbers}
         return Tokens.from_arrays(corpus.docvars, texts, *cols.arrays(), params=params)
     if n_jobs == 1 or len(texts) < 2:
-        segmenter._engine()  # build the dictionary before the progress bar starts
+        segmenter._engine()  # build the dictionary and the character tables before the progress bar starts
+        build_tables()
         cols = _segment_texts(segmenter, _progress(texts, show, "doc"), rule)
     else:
         cols = _segment_parallel(segmenter, texts, rule, n_jobs, show)
