@@ -89,7 +89,12 @@ def test_offset_map_is_monotonic_and_inside_the_source(text):
 def test_normalize_many_equals_one_text_at_a_time(texts):
     from consensus_nlp.text.normalization import normalize_many, normalize_same_length
 
-    assert normalize_many(texts) == [normalize_same_length(t) for t in texts]
+    from consensus_nlp.text.normalization import normalize_joined
+
+    expected = [normalize_same_length(t) for t in texts]
+    assert normalize_many(texts) == expected
+    assert normalize_joined(texts) == ("\n".join(t if n is None else n for t, n in zip(texts, expected)),
+                                       [i for i, n in enumerate(expected) if n is None])
 
 
 def test_normalize_many_folds_width_and_refuses_length_changes():

@@ -97,7 +97,7 @@ def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alp
     for t in range(k):
         topic_word[t, used] = model.get_topic_word_dist(t)
     doc_topic = np.full((counts.shape[0], k), 1.0 / k)
-    for r, doc in zip(added, list(model.docs)):  # list(): indexing model.docs fails in tomotopy 0.14
+    for r, doc in zip(added, model.docs):  # one document object at a time (indexing model.docs fails in tomotopy 0.14)
         doc_topic[r] = doc.get_topic_dist()
     settings = {"alpha": alpha, "eta": eta, "workers": workers, "seed_prior": seed_prior}
     if kind != "tomotopy":

@@ -44,7 +44,8 @@ from typing import Any
 from .._zh import radical_table
 from ..errors import InputTypeError, MissingDependencyError, describe
 
-__all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length", "normalize_many", "build_tables"]
+__all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length", "normalize_many",
+           "normalize_joined", "build_tables"]
 
 # Width folding: full-width letters and digits, the full-width symbols that jieba
 # keeps inside words (% . + # & _ -) and the ideographic space.
@@ -193,46 +194,60 @@ def normalize_same_length(text: str, *, traditional: bool = False) -> str | None
 
 
 def normalize_many(texts: Sequence[str], *, traditional: bool = False) -> list[str | None]:
-    """``[normalize_same_length(t, traditional=traditional) for t in texts]``, vectorized.
+    """``[normalize_same_length(t, traditional=traditional) for t in texts]``, vectorized
+    (see :func:`normalize_joined`)."""
+    joined, changed = normalize_joined(texts, traditional=traditional)
+    out: list[str | None] = []
+    at = 0
+    for t in texts:
+        out.append(joined[at:at + len(t)])
+        at += len(t) + 1
+    for i in changed:
+        out[i] = None
+    return out
 
+
+def normalize_joined(texts: Sequence[str], *, traditional: bool = False) -> tuple[str, list[int]]:
+    """The texts normalized and joined by line breaks, and the indices of the texts whose
+    normalization changes their length (:func:`normalize_same_length` gives ``None``;
+    they stand in the string as given).
+
+    Every text keeps its place: text ``i`` starts at ``sum(len(t) + 1 for t in texts[:i])``.
     The texts are looked at together as one array of code points: which of them
     hold a character normalization may change, and the full-width folding, are
     two table look-ups in numpy instead of a regular-expression scan and a
     ``str.translate`` per text. Texts that hold a character the width folding
-    does not settle (about 4 % of People's Daily paragraphs) go through
+    does not settle (People's Daily 1998: 21 of 19,484 paragraphs) go through
     :func:`normalize_same_length` one by one, so the results are the same.
     """
     import numpy as np
 
     if traditional or not texts:
-        return [normalize_same_length(t, traditional=traditional) for t in texts]
+        norms = [normalize_same_length(t, traditional=traditional) for t in texts]
+        return ("\n".join(t if n is None else n for t, n in zip(texts, norms)),
+                [i for i, n in enumerate(norms) if n is None])
     fold, unstable = _code_tables()
     joined = "\n".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     bmp = np.minimum(codes, 0xFFFF)  # U+FFFF and everything above it count as unstable
-    candidate = unstable[bmp]
-    if not candidate.any():
-        return list(texts)
+    if not unstable[bmp].any():
+        return joined, []
     folded = fold[bmp]
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    ends = np.cumsum(lengths + 1) - 1
-    starts = ends - lengths
-    before = np.concatenate(([0], np.cumsum(candidate)))
-    after = np.concatenate(([0], np.cumsum(unstable[folded])))
-    has = (before[ends] - before[starts]).astype(bool)
-    left = (after[ends] - after[starts]).astype(bool)
-    out: list[str | None] = list(texts)
-    if not (has & ~left).any():
-        folded_text = ""
-    else:
-        folded_text = folded.tobytes().decode("utf-32-le", "surrogatepass")
-    spans = zip(starts.tolist(), ends.tolist())
-    for i, (h, l, (a, b)) in enumerate(zip(has.tolist(), left.tolist(), spans)):
-        if l:
-            out[i] = normalize_same_length(texts[i])
-        elif h:
-            out[i] = folded_text[a:b]
-    return out
+    left = unstable[folded]  # characters the width folding does not settle
+    changed: list[int] = []
+    if left.any():
+        sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        ends = np.cumsum(sizes + 1) - 1
+        prefix = np.concatenate(([0], np.cumsum(left)))
+        for i in np.flatnonzero(prefix[ends] - prefix[ends - sizes]).tolist():
+            a = int(ends[i]) - len(texts[i])
+            norm = normalize_same_length(texts[i])
+            if norm is None:
+                changed.append(i)
+                folded[a:a + len(texts[i])] = codes[a:a + len(texts[i])]
+            else:
+                folded[a:a + len(norm)] = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return folded.tobytes().decode("utf-32-le", "surrogatepass"), changed
 
 
 def build_tables() -> None:
