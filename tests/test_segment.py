@@ -564,3 +564,9 @@ def test_short_word_keys_pack_up_to_four_characters_below_uffff():
     assert keys[2] == keys[4] == keys[6] == 0  # U+20000, U+FFFF, five characters: looked up as strings
     assert len(set(keys[:2] + keys[5:6] + keys[7:])) == 5
     assert ids.tolist() == [-1] * len(words)  # an empty cache misses everything
+
+
+def test_a_word_of_more_than_255_characters_keeps_its_offsets():
+    text = "政协" + "a" * 300 + "委员"
+    doc = tokenize([text, "凝聚共识"], segmenter=_RJIEBA, progress=False)[0]
+    assert [(t.text, t.start, t.end) for t in doc] == [("政协", 0, 2), ("a" * 300, 2, 302), ("委员", 302, 304)]

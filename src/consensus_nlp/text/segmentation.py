@@ -21,6 +21,15 @@ point into the text as given, so ``text[t.start:t.end]`` differs from
 ``t.text`` only where normalization changed characters. Whitespace is never a
 token. Long texts are segmented line by line (and, within very long lines, at
 sentence ends), so memory stays proportional to the output.
+
+:func:`tokenize` (many documents) takes the documents in batches of about 32,000
+characters: a batch is normalized as one array of code points
+(:func:`~consensus_nlp.text.normalization.normalize_joined`), its texts joined by
+line breaks are cut in one engine call (neither jieba nor jieba-rs joins a line
+break with anything, so the words are those of cutting each text by itself), and
+the words become type ids through a cache keyed by their code points
+(:class:`_ShortWords`). The tokens are the same as those of :meth:`Segmenter.tokenize`
+on each text (tested on random documents and all of People's Daily, January 1998).
 """
 
 from __future__ import annotations
@@ -383,7 +392,10 @@ class _ShortWords:
         import numpy as np
 
         n, size = len(words), len(text)
-        lens = np.fromiter(map(len, words), dtype=np.int64, count=n)
+        try:  # one byte per length: faster than np.fromiter, for words shorter than 256 characters
+            lens = np.frombuffer(bytes(map(len, words)), dtype=np.uint8).astype(np.int64)
+        except ValueError:
+            lens = np.fromiter(map(len, words), dtype=np.int64, count=n)
         starts = np.cumsum(lens) - lens
         if n and int(starts[-1] + lens[-1]) != size:  # pragma: no cover - engines return every character
             raise RuntimeError("the segmenter lost characters")
