@@ -469,11 +469,15 @@ class _Columns:
 
     def type_id(self, word: str) -> int:
         i = self.vocab.get(word)
-        if i is None:
-            i = self.vocab[word] = len(self.types)
-            self.types.append(word)
-            self.type_lens.append(len(word))
-        return i
+        return self._add_types([word]) if i is None else i
+
+    def _add_types(self, words: list[str]) -> int:
+        """Append ``words`` (distinct, none in the vocabulary yet) as new types; the id of the first."""
+        base = len(self.types)
+        self.vocab.update(zip(words, range(base, base + len(words))))
+        self.types += words
+        self.type_lens.extend(map(len, words))
+        return base
 
     def word_ids(self, words: list[str], text: str) -> Any:
         """The type ids of ``words``, which tile ``text``, as an int32 array; new types are
@@ -496,11 +500,9 @@ class _Columns:
         new = np.flatnonzero(found < 0)
         if new.size:
             unseen = [rest[k] for k in new.tolist()]
-            added = dict.fromkeys(unseen)
-            added.update(zip(added, range(len(self.types), len(self.types) + len(added))))
-            self.vocab.update(added)
-            self.types += added
-            self.type_lens.extend(map(len, added))
+            first = list(dict.fromkeys(unseen))
+            base = self._add_types(first)
+            added = dict(zip(first, range(base, base + len(first))))  # small: faster to look up than vocab
             found[new] = np.fromiter(map(added.__getitem__, unseen), dtype=np.int32, count=len(unseen))
         ids[missed] = found
         self.short.remember(keys[missed], found)
@@ -602,12 +604,8 @@ class _Columns:
         remap = np.fromiter(map(self.vocab.get, other.types, repeat(-1)), dtype=np.int32, count=len(other.types))
         new = np.flatnonzero(remap < 0)
         if new.size:
-            added = [other.types[k] for k in new.tolist()]
-            base = len(self.types)
-            self.vocab.update(zip(added, range(base, base + len(added))))
-            self.types += added
-            self.type_lens.extend(map(len, added))
-            remap[new] = np.arange(base, base + len(added), dtype=np.int32)
+            base = self._add_types([other.types[k] for k in new.tolist()])
+            remap[new] = np.arange(base, base + new.size, dtype=np.int32)
         self.chunks += [(remap[ids], starts, ends, per_doc) for ids, starts, ends, per_doc in other.chunks]
 
     def arrays(self) -> tuple[tuple[str, ...], Any, Any, Any, Any]:
