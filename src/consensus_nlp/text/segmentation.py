@@ -376,8 +376,7 @@ class _ShortWords:
         import numpy as np
 
         # by word length: the bits of the key that belong to the word (none past four characters)
-        self._MASKS = np.array([0, 0xFFFF, 0xFFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF, 0], dtype=np.uint64)
-
+        self.masks = np.array([0, 0xFFFF, 0xFFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FFFF, 0], dtype=np.uint64)
         self.keys = np.zeros(1 << self.BITS, dtype=np.uint64)  # 0: an empty slot
         self.ids = np.full(1 << self.BITS, -1, dtype=np.int32)
 
@@ -407,10 +406,10 @@ class _ShortWords:
             codes[big] = 0
         # the key of the four characters from each position, cut to each word's length (0 past four)
         window = codes[:size] | codes[1:size + 1] << 16 | codes[2:size + 2] << 32 | codes[3:size + 3] << 48
-        keys = window[starts] & self._MASKS[np.minimum(lens, 5)]
+        keys = window[starts] & self.masks[np.minimum(lens, 5)]
         if big is not None:  # a word with a character from U+FFFF up has no key
             flags = big[:size] | big[1:size + 1] << 1 | big[2:size + 2] << 2 | big[3:size + 3] << 3
-            keys[(flags.astype(np.int64)[starts] & ((1 << np.minimum(lens, 4)) - 1)) != 0] = 0
+            keys[(flags[starts] & ((1 << np.minimum(lens, 4)) - 1)) != 0] = 0
         slots = self._slots(keys)
         ids = self.ids[slots]
         ids[(self.keys[slots] != keys) | (keys == 0)] = -1
