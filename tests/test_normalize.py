@@ -82,23 +82,20 @@ def test_offset_map_is_monotonic_and_inside_the_source(text):
         assert len(n.text) == len(text)
 
 
-# -- normalize_many: the batch fast path of tokenize ---------------------------------
+# -- normalize_joined: the batch fast path of tokenize ------------------------------
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(messy_text("\u0308\r\udc80\U00020000\uffff\ufffe·×℃Ⅱ⑵\u2236", max_size=40), max_size=6))
-def test_normalize_many_equals_one_text_at_a_time(texts):
-    from consensus_nlp.text.normalization import normalize_many, normalize_same_length
-
-    from consensus_nlp.text.normalization import normalize_joined
+def test_normalize_joined_equals_one_text_at_a_time(texts):
+    from consensus_nlp.text.normalization import normalize_joined, normalize_same_length
 
     expected = [normalize_same_length(t) for t in texts]
-    assert normalize_many(texts) == expected
     assert normalize_joined(texts) == ("\n".join(t if n is None else n for t, n in zip(texts, expected)),
                                        [i for i, n in enumerate(expected) if n is None])
 
 
-def test_normalize_many_folds_width_and_refuses_length_changes():
-    from consensus_nlp.text.normalization import normalize_many
+def test_normalize_joined_folds_width_and_refuses_length_changes():
+    from consensus_nlp.text.normalization import normalize_joined
 
     texts = ["２０２１年", "凝聚共识", "㈠协商", "", "·×", "\U00020000Ａ", "协商\udc80"]
-    assert normalize_many(texts) == ["2021年", "凝聚共识", None, "", "·×", "\U00020000A", "协商\ufffd"]
+    assert normalize_joined(texts) == ("2021年\n凝聚共识\n㈠协商\n\n·×\n\U00020000A\n协商\ufffd", [2])

@@ -44,8 +44,8 @@ from typing import Any
 from .._zh import radical_table
 from ..errors import InputTypeError, MissingDependencyError, describe
 
-__all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length", "normalize_many",
-           "normalize_joined", "build_tables"]
+__all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length", "normalize_joined",
+           "build_tables"]
 
 # Width folding: full-width letters and digits, the full-width symbols that jieba
 # keeps inside words (% . + # & _ -) and the ideographic space.
@@ -193,20 +193,6 @@ def normalize_same_length(text: str, *, traditional: bool = False) -> str | None
     return _to_simplified(out) if traditional else out
 
 
-def normalize_many(texts: Sequence[str], *, traditional: bool = False) -> list[str | None]:
-    """``[normalize_same_length(t, traditional=traditional) for t in texts]``, vectorized
-    (see :func:`normalize_joined`)."""
-    joined, changed = normalize_joined(texts, traditional=traditional)
-    out: list[str | None] = []
-    at = 0
-    for t in texts:
-        out.append(joined[at:at + len(t)])
-        at += len(t) + 1
-    for i in changed:
-        out[i] = None
-    return out
-
-
 def normalize_joined(texts: Sequence[str], *, traditional: bool = False) -> tuple[str, list[int]]:
     """The texts normalized and joined by line breaks, and the indices of the texts whose
     normalization changes their length (:func:`normalize_same_length` gives ``None``;
@@ -251,7 +237,7 @@ def normalize_joined(texts: Sequence[str], *, traditional: bool = False) -> tupl
 
 
 def build_tables() -> None:
-    """Build the character tables of :func:`normalize_many` now: they take about 0.2 s,
+    """Build the character tables of :func:`normalize_joined` now: they take about 0.1 s,
     once per process (before forking workers, so that they inherit them)."""
     _code_tables()
 
@@ -355,7 +341,7 @@ def _stable_code_points() -> tuple[int, ...]:
     """The code points of the Basic Multilingual Plane that normalization leaves
     alone wherever they stand: not a combining mark, and :func:`_safe_nfkc` maps
     the character to itself (``·``, ``×``, ``●``; not ``①``, ``℃``, ``２``).
-    U+FFFF, a noncharacter, is left out so that :func:`normalize_many` can let it
+    U+FFFF, a noncharacter, is left out so that :func:`normalize_joined` can let it
     stand for every code point above it. Computed once per process (about 0.1 s)."""
     safe, changed, combining = _safe_nfkc.__wrapped__, set(_WIDTH_TABLE) | set(radical_table()), unicodedata.combining
     quick = functools.partial(unicodedata.is_normalized, "NFKC")  # most characters: NFKC leaves them alone

@@ -660,10 +660,11 @@ def _segment_texts(segmenter: Segmenter, texts: Iterable[str], rule: tuple[froze
     """The fast path: the engine's words straight into columns, no per-token objects.
 
     Documents are taken in batches of about ``_BATCH_CHARS`` characters, normalized
-    together (:func:`normalize_many`) and, where normalization keeps every offset,
+    together (:func:`normalize_joined`) and, where normalization keeps every offset,
     cut together (:meth:`_Columns.add_documents`): the words tile the texts, so
-    their offsets are a cumulative sum, computed per chunk in numpy. Per word there
-    is one dictionary lookup (``map`` in C). A document whose normalization changes
+    their offsets are a cumulative sum, computed per chunk in numpy, and their type
+    ids come from :class:`_ShortWords` (numpy) or, for its misses, one dictionary
+    lookup each (:meth:`_Columns.word_ids`). A document whose normalization changes
     its length goes through :meth:`Segmenter.iter_tokens`, which maps offsets back
     through the expansion; one with line breaks or longer than ``_MAX_CHUNK_CHARS``
     is cut by itself, line by line.
@@ -675,7 +676,7 @@ def _segment_texts(segmenter: Segmenter, texts: Iterable[str], rule: tuple[froze
         if type(text) is not str:
             _check_text(text)
         batch.append(text)
-        size += len(text)
+        size += len(text) + 1  # + 1: the line break that joins it to the next (a batch of empty texts ends too)
         if size >= _BATCH_CHARS:
             _segment_batch_texts(segmenter, batch, cols)
             batch, size = [], 0
@@ -697,16 +698,18 @@ def _segment_batch_texts(segmenter: Segmenter, batch: list[str], cols: _Columns)
         cols.add_documents(joined, lengths, cut)
         return
     slow = set(changed)
-    run: list[int] = []  # consecutive documents cut together
-    at = 0
+    run: list[int] = []  # lengths of consecutive documents to cut together
+    run_start = at = 0  # where the run starts in joined; where the next text starts
     for i, (text, size) in enumerate(zip(batch, lengths)):
-        norm = None if i in slow else joined[at:at + size]
-        at += size + 1
+        start, at = at, at + size + 1
+        norm = None if i in slow else joined[start:start + size]
         if norm is not None and size <= _MAX_CHUNK_CHARS and "\n" not in norm and "\r" not in norm:
-            run.append(i)
+            if not run:
+                run_start = start
+            run.append(size)
             continue
         if run:
-            cols.add_documents(_join_run(joined, lengths, run), [lengths[j] for j in run], cut)
+            cols.add_documents(joined[run_start:start - 1], run, cut)
             run = []
         if norm is None:
             cols.add_tokens(segmenter.iter_tokens(text), size)
@@ -715,13 +718,7 @@ def _segment_batch_texts(segmenter: Segmenter, batch: list[str], cols: _Columns)
                 cols.add_words(cut(piece), piece)
         cols.end_document(size)
     if run:
-        cols.add_documents(_join_run(joined, lengths, run), [lengths[j] for j in run], cut)
-
-
-def _join_run(joined: str, lengths: list[int], run: list[int]) -> str:
-    """The part of ``joined`` that holds the consecutive texts ``run``."""
-    start = sum(lengths[:run[0]]) + run[0]
-    return joined[start:start + sum(lengths[j] for j in run) + len(run) - 1]
+        cols.add_documents(joined[run_start:], run, cut)
 
 
 def _segment_batch(args: tuple[Segmenter, list[str], tuple[frozenset[str], bool, bool]]) -> _Columns:
