@@ -570,3 +570,15 @@ def test_a_word_of_more_than_255_characters_keeps_its_offsets():
     text = "政协" + "a" * 300 + "委员"
     doc = tokenize([text, "凝聚共识"], segmenter=_RJIEBA, progress=False)[0]
     assert [(t.text, t.start, t.end) for t in doc] == [("政协", 0, 2), ("a" * 300, 2, 302), ("委员", 302, 304)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="政协委员", max_size=30), max_size=40), st.integers(1, 8))
+def test_n_jobs_batches_are_at_most_n_and_keep_the_order(texts, n):
+    """One batch per process: never more batches than n_jobs (the pool has n_jobs - 1 workers)."""
+    from consensus_nlp.text.segmentation import _batches
+
+    batches = _batches(texts, n)
+    assert 1 <= len(batches) <= n
+    assert [t for b in batches for t in b] == texts
+    assert all(batches[:-1])  # only the last may be empty (when texts is)

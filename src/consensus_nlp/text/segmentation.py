@@ -741,12 +741,12 @@ def _fork_context() -> Any:
 
 
 def _batches(texts: Sequence[str], n: int) -> list[list[str]]:
-    """``texts`` cut into about ``n`` consecutive batches of similar numbers of characters."""
+    """``texts`` cut into at most ``n`` consecutive batches of similar numbers of characters."""
     total = sum(map(len, texts)) or 1
     out: list[list[str]] = [[]]
     size = 0
     for t in texts:
-        if size >= total / n * len(out) and out[-1]:
+        if size >= total / n * len(out) and out[-1] and len(out) < n:
             out.append([])
         out[-1].append(t)
         size += len(t)
@@ -767,7 +767,7 @@ def _segment_parallel(segmenter: Segmenter, texts: Sequence[str], rule: tuple[fr
     batches = _batches(texts, n_jobs)  # one batch per process: each learns the vocabulary once
     if len(batches) < 2:  # e.g. only empty texts
         return _segment_texts(segmenter, texts, rule)
-    with ProcessPoolExecutor(max_workers=len(batches) - 1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(n_jobs, len(batches)) - 1, mp_context=context) as pool:
         # n_jobs - 1 workers take the later batches while this process segments the first
         parts = [pool.submit(_segment_batch, (segmenter, b, rule)) for b in batches[1:]]
         cols = _segment_texts(segmenter, batches[0], rule)
