@@ -133,9 +133,7 @@ class LazyCorpus(Partitioned):
 
     def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None,
                  fields: Sequence[str] | None = None, meta: Any = None) -> None:
-        self._parts = list(parts)  # dask Delayed objects, each computing to a Corpus
-        self.docvars = docvars
-        self._fields = None if fields is None else list(fields)
+        super().__init__(parts, docvars, fields)  # each part computes to a Corpus
         self._meta = meta  # the collection's own metadata (Corpus.meta)
 
     def __repr__(self) -> str:

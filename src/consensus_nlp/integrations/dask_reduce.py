@@ -98,9 +98,7 @@ class LazyTokens(Partitioned):
 
     def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None,
                  fields: Sequence[str] | None = None, progress: bool = False) -> None:
-        self._parts = list(parts)  # dask Delayed objects, each computing to a Tokens
-        self.docvars = docvars
-        self._fields = None if fields is None else list(fields)
+        super().__init__(parts, docvars, fields)  # each part computes to a Tokens
         self._progress = progress
 
     def __repr__(self) -> str:

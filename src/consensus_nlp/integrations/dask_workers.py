@@ -10,10 +10,12 @@ import contextlib
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..text.segmentation import Segmenter
 
 __all__ = ["worker_loads", "cached_segmenter", "cached_themes", "is_lazy", "compute", "use_scheduler", "SCHEDULERS",
@@ -136,7 +138,10 @@ def use_scheduler(scheduler: str | None, workers: int | None = None) -> Iterator
 class Partitioned:
     """What :class:`LazyCorpus` and :class:`LazyTokens` share: a list of dask ``Delayed`` partitions."""
 
-    _parts: list[Any]
+    def __init__(self, parts: Sequence[Any], docvars: pd.DataFrame | None, fields: Sequence[str] | None) -> None:
+        self._parts = list(parts)  # dask Delayed objects
+        self.docvars = docvars
+        self._fields = None if fields is None else list(fields)
 
     @property
     def npartitions(self) -> int:
