@@ -14,19 +14,20 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "version": set(),
     "_zh": set(),
-    "corpus": {"errors", "io"},
-    "io": {"errors", "_zh", "corpus", "io", "text"},
-    "text": {"errors", "_zh", "corpus", "text"},
-    "devices": {"errors", "_zh", "corpus", "devices"},
-    "unitize": {"errors", "_zh", "corpus", "devices"},
-    "models": {"errors", "_zh", "corpus", "text", "unitize", "models", "devices"},
+    "docvars": {"errors"},
+    "corpus": {"errors", "docvars", "io"},
+    "io": {"errors", "_zh", "corpus", "docvars", "io", "text"},
+    "text": {"errors", "_zh", "corpus", "docvars", "text"},
+    "devices": {"errors", "_zh", "corpus", "docvars", "devices"},
+    "unitize": {"errors", "_zh", "corpus", "docvars", "devices"},
+    "models": {"errors", "_zh", "corpus", "docvars", "text", "unitize", "models", "devices"},
     "viz": {"errors", "_zh", "models", "viz"},
-    "report": {"errors", "_zh", "corpus", "io", "text", "devices", "unitize", "models", "viz", "report", "__init__", "integrations"},
-    "integrations": {"errors", "_zh", "corpus", "io", "text", "devices", "unitize", "models", "integrations"},
-    "cli": {"errors", "_zh", "corpus", "io", "text", "devices", "unitize", "models", "viz", "report", "__init__", "integrations"},
+    "report": {"errors", "_zh", "corpus", "docvars", "io", "text", "devices", "unitize", "models", "viz", "report", "__init__", "integrations"},
+    "integrations": {"errors", "_zh", "corpus", "docvars", "io", "text", "devices", "unitize", "models", "integrations"},
+    "cli": {"errors", "_zh", "corpus", "docvars", "io", "text", "devices", "unitize", "models", "viz", "report", "__init__", "integrations"},
     # the package's __init__ names the public API: it imports errors and corpus eagerly and
     # everything else lazily (the table in __init__.py) or under TYPE_CHECKING
-    "__init__": {"errors", "_zh", "corpus", "io", "text", "devices", "unitize", "models", "viz", "report", "integrations"},
+    "__init__": {"errors", "_zh", "corpus", "docvars", "io", "text", "devices", "unitize", "models", "viz", "report", "integrations"},
 }
 
 

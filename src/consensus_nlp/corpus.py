@@ -18,9 +18,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .docvars import DocVars, first_positions, freeze, group_key, metadata_fields, metadata_values, thaw
 from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
 from .io.encoding import read_text
 from .io.files import compile_meta_pattern, expand_paths, jsonl_line, jsonl_records, duplicate_rows, write_atomic
@@ -28,51 +28,16 @@ from .io.files import compile_meta_pattern, expand_paths, jsonl_line, jsonl_reco
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Document", "Corpus", "DocVars", "RESERVED_FIELDS", "is_dataframe"]
+# DocVars and the metadata helpers live in .docvars; re-exported here for the modules that import them from corpus
+__all__ = ["Document", "Corpus", "DocVars", "RESERVED_FIELDS", "is_dataframe",
+           "freeze", "thaw", "group_key", "first_positions", "metadata_fields", "metadata_values"]
 
 #: Keys a document's metadata may not use: they name the document's own id and text.
 RESERVED_FIELDS: tuple[str, ...] = ("doc_id", "text")
-#: How deeply metadata values may nest (lists in dicts in lists…).
-MAX_META_DEPTH = 100
-
-
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
-def freeze(value: Any, depth: int = 0) -> Any:
-    """Turn lists into tuples and dicts into read-only mappings, recursively (at most 100 levels deep).
-
-    A tuple whose items are already frozen is returned as it is (not copied), so
-    metadata passed from one stage to the next shares its values.
-    """
-    if depth > MAX_META_DEPTH:
-        raise InvalidArgumentError(describe("meta", "…", f"nests more than {MAX_META_DEPTH} levels",
-                                            accepted="metadata nested a few levels", todo="Flatten the metadata."))
-    if isinstance(value, Mapping):
-        if not value:
-            return _EMPTY  # one shared empty mapping: a million documents without metadata cost nothing here
-        return MappingProxyType({str(k): freeze(v, depth + 1) for k, v in value.items()})
-    if isinstance(value, tuple):
-        items = [freeze(v, depth + 1) for v in value]
-        return value if all(a is b for a, b in zip(items, value)) else tuple(items)
-    if isinstance(value, list):
-        return tuple(freeze(v, depth + 1) for v in value)
-    return value
-
-
 def is_dataframe(value: object) -> bool:
     """Whether ``value`` is a pandas DataFrame (without importing pandas when nobody has)."""
     pd = sys.modules.get("pandas")
     return pd is not None and isinstance(value, pd.DataFrame)
-
-
-def thaw(value: Any) -> Any:
-    """The inverse of :func:`freeze`, for JSON and pandas output."""
-    if isinstance(value, Mapping):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [thaw(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,87 +78,13 @@ class Document:
         keys = ", ".join(self.meta)
         return f"Document({self.doc_id!r}, {len(self.text)} chars: {preview!r}…, meta: {keys})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the metadata mapping (a mappingproxy) does not pickle: it travels as a dict and is frozen again
+        return (Document, (self.doc_id, self.text, thaw(self.meta)))
+
     def to_record(self) -> dict[str, Any]:
         """``{"doc_id": …, "text": …, **meta}`` with plain lists and dicts."""
         return {"doc_id": self.doc_id, "text": self.text, **thaw(self.meta)}
-
-
-class DocVars(Sequence[Mapping[str, Any]]):
-    """Document variables: the ids and read-only metadata of a sequence of documents.
-
-    One immutable table, built once per :class:`Corpus` (:attr:`Corpus.docvars`)
-    and carried *by reference* through every later stage: ``tokens.docvars is
-    corpus.docvars``, ``dtm(tokens).docvars is tokens.docvars`` and a topic
-    model fitted on that matrix holds the same object. Nothing re-freezes or
-    copies the metadata on the way; a stage that changes the rows (selecting
-    documents, grouping them) makes a new table whose metadata mappings are
-    the same objects as the old one's (:meth:`take`).
-
-    Indexing with a position gives that document's metadata mapping.
-
-    Attributes:
-        doc_ids: the documents' ids, in order (unique).
-        metas: per document, its read-only metadata mapping.
-    """
-
-    __slots__ = ("doc_ids", "metas", "_index")
-
-    def __init__(self, doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]]) -> None:
-        if len(doc_ids) != len(metas):
-            raise InvalidArgumentError(describe("metas", len(metas), "does not match the number of doc_ids",
-                                                accepted=f"{len(doc_ids)} mappings, one per document"))
-        self.doc_ids: tuple[str, ...] = tuple(doc_ids)
-        self.metas: tuple[Mapping[str, Any], ...] = tuple(
-            m if isinstance(m, MappingProxyType) else freeze(dict(m)) for m in metas)
-        self._index: dict[str, int] | None = None
-
-    @classmethod
-    def of(cls, documents: Sequence[Document]) -> DocVars:
-        """The table of ``documents`` (their metadata objects are shared, not copied)."""
-        return cls([d.doc_id for d in documents], [d.meta for d in documents])
-
-    def __len__(self) -> int:
-        return len(self.doc_ids)
-
-    def __getitem__(self, i):  # type: ignore[override]
-        return self.metas[i]
-
-    def __iter__(self) -> Iterator[Mapping[str, Any]]:
-        return iter(self.metas)
-
-    def __repr__(self) -> str:
-        return f"DocVars({len(self)} documents; fields: {', '.join(self.fields()) or 'none'})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, DocVars):
-            return NotImplemented
-        return self is other or (self.doc_ids == other.doc_ids
-                                 and all(a is b or dict(a) == dict(b) for a, b in zip(self.metas, other.metas)))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def position(self, doc_id: str, *, argument: str = "doc_id") -> int:
-        """The row of ``doc_id``; :class:`UnknownNameError` (naming ``argument``) when absent."""
-        if self._index is None:
-            self._index = {d: i for i, d in enumerate(self.doc_ids)}
-        try:
-            return self._index[doc_id]
-        except (KeyError, TypeError):
-            raise UnknownNameError(describe(argument, doc_id, "is not among these documents",
-                                            accepted=list(self.doc_ids[:10]))) from None
-
-    def fields(self) -> list[str]:
-        """Metadata keys present in any document, in first-seen order."""
-        return metadata_fields(self.metas)
-
-    def values(self, by: str) -> list[Any]:
-        """The value of field ``by`` per document (``None`` where missing); ``"doc_id"`` gives the ids."""
-        return metadata_values(self.doc_ids, self.metas, by)
-
-    def take(self, positions: Iterable[int]) -> DocVars:
-        """A new table with the rows at ``positions`` (the metadata mappings are shared)."""
-        rows = list(positions)
-        return DocVars([self.doc_ids[i] for i in rows], [self.metas[i] for i in rows])
 
 
 class Corpus(Sequence[Document]):
@@ -272,8 +163,16 @@ class Corpus(Sequence[Document]):
             return NotImplemented
         return self._docs == other._docs and dict(self._meta) == dict(other._meta)
 
-    def __hash__(self) -> int:
-        return hash(self._docs)
+    __hash__ = None  # type: ignore[assignment]  # equal corpora compare equal; a corpus is not a dict key
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"docs": self._docs, "meta": thaw(self._meta), "docvars": self._docvars}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._docs = state["docs"]
+        self._index = {d.doc_id: i for i, d in enumerate(self._docs)}
+        self._meta = freeze(dict(state["meta"]))
+        self._docvars = state["docvars"]
 
     def __repr__(self) -> str:
         fields = sorted({k for d in self._docs for k in d.meta})
@@ -404,13 +303,14 @@ class Corpus(Sequence[Document]):
         return pd.DataFrame(rows, columns=columns)
 
     def groupby(self, field: str) -> dict[Any, Corpus]:
-        """Split the corpus by a metadata field; groups in order of first appearance."""
+        """Split the corpus by a metadata field; groups in order of first appearance (:meth:`DocVars.factorize`)."""
         if self._docs and not any(field in d.meta for d in self._docs):
             raise UnknownNameError(describe("field", field, "is not a metadata field of this corpus", accepted=self.fields()))
-        groups: dict[Any, list[Document]] = {}
-        for d in self._docs:
-            groups.setdefault(d.meta.get(field), []).append(d)
-        return {k: Corpus(v, meta=self._meta) for k, v in groups.items()}
+        codes, levels = self.docvars.factorize(field)
+        members: list[list[Document]] = [[] for _ in levels]
+        for doc, code in zip(self._docs, codes.tolist()):
+            members[code].append(doc)
+        return {group_key(level): Corpus(docs, meta=self._meta) for level, docs in zip(levels, members)}
 
     # -- conversion --------------------------------------------------------
     def to_records(self) -> list[dict[str, Any]]:
@@ -597,43 +497,6 @@ class Corpus(Sequence[Document]):
             meta.update(path=str(p), encoding=found)
             docs.append(Document(p.stem if doc_id == "stem" else p.name, body, meta))
         return cls(docs)
-
-
-def metadata_fields(metas: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Keys present in any of ``metas``, in first-seen order (shared by Corpus, Tokens and DTM)."""
-    seen: dict[str, None] = {}
-    for m in metas:
-        seen.update(dict.fromkeys(m))
-    return list(seen)
-
-
-def metadata_values(doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]], by: str) -> list[Any]:
-    """The value of field ``by`` per document (``None`` where missing); ``by="doc_id"`` gives the ids.
-
-    Raises :class:`UnknownNameError` when no document has the field.
-    """
-    if by == "doc_id":
-        return list(doc_ids)
-    if metas and not any(by in m for m in metas):
-        raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *metadata_fields(metas)]))
-    return [m.get(by) for m in metas]
-
-
-def group_key(value: Any) -> Any:
-    """A hashable stand-in for a metadata value (its ``repr`` when the value is not hashable), for grouping."""
-    try:
-        hash(value)
-    except TypeError:
-        return repr(value)
-    return value
-
-
-def first_positions(values: Sequence[Any]) -> list[int]:
-    """Index of the first occurrence of each distinct value, in order of first appearance."""
-    seen: dict[Any, int] = {}
-    for i, v in enumerate(values):
-        seen.setdefault(group_key(v), i)
-    return list(seen.values())
 
 
 def _is_missing(value: Any) -> bool:

@@ -291,15 +291,14 @@ class TopicModel:
         import pandas as pd
 
         if field != "doc_id" and not any(field in m for m in self.metas):
-            fields = list(dict.fromkeys(k for m in self.metas for k in m))
-            raise UnknownNameError(describe("field", field, "is not a metadata field", accepted=["doc_id", *fields]))
-        values = list(self.doc_ids) if field == "doc_id" else [m.get(field) for m in self.metas]
-        keys = [v if isinstance(v, (str, int, float, bool, type(None))) else repr(v) for v in values]
-        groups = list(dict.fromkeys(keys))
-        weights = np.asarray(self.doc_lengths, dtype=float) if weight_by_length else np.ones(len(keys))
+            raise UnknownNameError(describe("field", field, "is not a metadata field", accepted=["doc_id", *self.docvars.fields()]))
+        codes, levels = self.docvars.factorize(field)
+        # index labels: plain values as they are, nested ones (tuples, mappings) as their repr
+        groups = [v if isinstance(v, (str, int, float, bool, type(None))) else repr(v) for v in levels]
+        weights = np.asarray(self.doc_lengths, dtype=float) if weight_by_length else np.ones(len(codes))
         rows = []
-        for g in groups:
-            idx = [i for i, key in enumerate(keys) if key == g]
+        for g in range(len(levels)):
+            idx = np.flatnonzero(codes == g)
             w = weights[idx]
             w = w / w.sum() if w.sum() > 0 else np.full(len(idx), 1 / len(idx))
             rows.append(w @ self.doc_topic_[idx])

@@ -15,7 +15,8 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Corpus, group_key, metadata_values
+from ..corpus import Corpus
+from ..docvars import factorize
 from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, describe
 from ..text.tokens import Tokens
 from .dictionaries import Themes
@@ -56,9 +57,12 @@ def trends(
     """
     table = emphasis(tokens, by=by, themes=themes, per=per).interval(level=level, n_boot=n_boot,
                                                                      random_state=random_state)
-    order = sorted(dict.fromkeys(table[by]), key=_order_key)
-    rank = {group_key(g): i for i, g in enumerate(order)}
-    table = table.assign(_rank=table[by].map(lambda g: rank[group_key(g)]))
+    import numpy as np
+
+    codes, levels = factorize(table[by])
+    rank = np.empty(len(levels), dtype=np.int64)
+    rank[sorted(range(len(levels)), key=lambda g: _order_key(levels[g]))] = np.arange(len(levels))
+    table = table.assign(_rank=rank[codes])
     return table.sort_values(["_rank"], kind="stable").drop(columns="_rank").reset_index(drop=True)
 
 
@@ -111,18 +115,14 @@ def device_rates(
     if strangers:
         raise UnknownNameError(describe("devices", strangers[0], "names a document that is not in the corpus",
                                         todo="Pass the corpus that was tagged."))
-    values = metadata_values(corpus.doc_ids, [d.meta for d in corpus], by)
-    keys = [group_key(v) for v in values]
-    groups = list(dict.fromkeys(keys))
-    position = {g: i for i, g in enumerate(groups)}
-    labels = {k: v for k, v in zip(reversed(keys), reversed(values))}
+    codes, groups = corpus.docvars.factorize(by)
     counts = np.zeros((len(corpus), len(kinds)), dtype=np.int64)
     column = {k: j for j, k in enumerate(kinds)}
     for doc_id, kind in zip(devices["doc_id"], devices["kind"]):
         if kind in column:
             counts[index[doc_id], column[kind]] += 1
-    return GroupRates(by=by, per=per, unit="characters", category="kind", categories=kinds, groups=[labels[g] for g in groups],
-                      doc_ids=[d.doc_id for d in corpus], doc_groups=[position[k] for k in keys],
+    return GroupRates(by=by, per=per, unit="characters", category="kind", categories=kinds, groups=groups,
+                      doc_ids=[d.doc_id for d in corpus], doc_groups=codes.tolist(),
                       doc_counts=counts, doc_totals=[len(d.text) for d in corpus])
 
 
@@ -152,7 +152,7 @@ def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "f
         first = part.iloc[order[0]]
         out.append({"label": label, "first": first[by], "first_doc": first["doc_id"],
                     "last": part[by].iloc[order[-1]], "n_docs": part["doc_id"].nunique(),
-                    "n_groups": part[by].map(group_key).nunique(), "n_hits": len(part)})
+                    "n_groups": len(factorize(part[by])[1]), "n_hits": len(part)})
     table = pd.DataFrame(out, columns=["label", "first", "first_doc", "last", "n_docs", "n_groups", "n_hits"])
     if table.empty:
         return table

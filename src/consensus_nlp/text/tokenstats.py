@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import group_key
+from ..docvars import factorize
 from ..errors import InputTypeError, InvalidArgumentError, check_choice, check_int, describe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,28 +89,14 @@ def kwic(tokens: Any, pattern: str, *, window: int = 5, match: str = "word") -> 
     return pd.DataFrame(rows, columns=["doc_id", "start", "end", "left", "keyword", "right"])
 
 
-def _group_index(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
-    import numpy as np
-
-    order: dict[Any, int] = {}
-    labels: list[Any] = []
-    index = np.empty(len(values), dtype=np.int64)
-    for i, v in enumerate(values):
-        key = group_key(v)
-        if key not in order:
-            order[key] = len(order)
-            labels.append(v)
-        index[i] = order[key]
-    return index, labels
-
-
 def frequencies(tokens: Any, *, by: str | None = None) -> pd.DataFrame:
     """Token counts per group; see :meth:`Tokens.frequencies <consensus_nlp.text.tokens.Tokens.frequencies>`."""
     import numpy as np
     import pandas as pd
 
     values = tokens.group_values(by) if by is not None else [None] * len(tokens)
-    group_of_doc, labels = _group_index(values)
+    codes, labels = factorize(values)
+    group_of_doc = codes.astype(np.int64)  # (group, type) keys below pass int32
     n_types = max(1, len(tokens.types))
     doc = tokens.doc_index()
     ids = tokens.ids.astype(np.int64)
