@@ -517,11 +517,11 @@ def _triples(tokens):
 @given(st.lists(messy_text("\r\U00020000\uffff·×℃\u2236一二", max_size=80), min_size=1, max_size=8),
        st.sampled_from([1, 7, 64, 1 << 15]), st.sampled_from([1, 4, 18]), st.sampled_from(sorted(_BOTH)))
 def test_batches_and_word_cache_give_the_tokens_of_one_document_at_a_time(texts, batch_chars, cache_bits, backend):
-    from consensus_nlp.text import segmentation
+    from consensus_nlp.text import columns, executor
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(segmentation, "_BATCH_CHARS", batch_chars)
-        mp.setattr(segmentation._ShortWords, "BITS", cache_bits)
+        mp.setattr(executor, "BATCH_CHARS", batch_chars)
+        mp.setattr(columns.ShortWords, "BITS", cache_bits)
         toks = tokenize(texts, segmenter=_BOTH[backend], progress=False)
     assert _triples(toks) == _reference(_BOTH[backend], texts)
 
@@ -529,13 +529,13 @@ def test_batches_and_word_cache_give_the_tokens_of_one_document_at_a_time(texts,
 def test_batch_path_on_the_seed_page_with_a_tiny_word_cache(page_path, monkeypatch):
     """One bit of cache (two slots): nearly every word collides and takes the dictionary path;
     batches of 100 characters: every document is a batch of its own."""
-    from consensus_nlp.text import segmentation
+    from consensus_nlp.text import columns, executor
 
     page = cn.read_page(page_path)
     expected = tokenize(page, segmenter=_RJIEBA, drop_numbers=True, progress=False)
     assert _triples(expected) == _reference(_RJIEBA, page.texts, drop_numbers=True)
-    monkeypatch.setattr(segmentation._ShortWords, "BITS", 1)
-    monkeypatch.setattr(segmentation, "_BATCH_CHARS", 100)
+    monkeypatch.setattr(columns.ShortWords, "BITS", 1)
+    monkeypatch.setattr(executor, "BATCH_CHARS", 100)
     small = tokenize(page, segmenter=_RJIEBA, drop_numbers=True, progress=False)
     assert small == expected
     assert small.words()[0][:5] == ["近年来", "徽县", "政协", "持续", "做优"]  # as in SENTENCES above
@@ -553,7 +553,7 @@ def test_rs_dot_repair_stays_inside_its_own_document():
 
 
 def test_short_word_keys_pack_up_to_four_characters_below_uffff():
-    from consensus_nlp.text.segmentation import _ShortWords
+    from consensus_nlp.text.columns import ShortWords as _ShortWords
 
     words = ["政协", "a", "\U00020000b", "政协", "\uffff", "凝聚共识", "凝聚共识啊", "\x00", "a\x00"]
     keys, ids = _ShortWords().lookup(words, "".join(words))
@@ -576,7 +576,7 @@ def test_a_word_of_more_than_255_characters_keeps_its_offsets():
 @given(st.lists(st.text(alphabet="政协委员", max_size=30), max_size=40), st.integers(1, 8))
 def test_n_jobs_batches_are_at_most_n_and_keep_the_order(texts, n):
     """One batch per process: never more batches than n_jobs (the pool has n_jobs - 1 workers)."""
-    from consensus_nlp.text.segmentation import _batches
+    from consensus_nlp.text.executor import batches as _batches
 
     batches = _batches(texts, n)
     assert 1 <= len(batches) <= n

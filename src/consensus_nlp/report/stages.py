@@ -18,7 +18,6 @@ topic stopword lists.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import os
 from collections.abc import Sequence
@@ -27,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus
 from ..errors import EmptyInputError, InvalidArgumentError, ModelInputError, UnknownNameError, describe
-from ..text.segmentation import NUMBER
 from .inputs import InputSpec, load_inputs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -241,34 +239,14 @@ def unit_tokens(tokens: Tokens, units: Corpus) -> Tokens:
     gives, without segmenting the text a second time (tokens never cross a unit's boundary: units end at a
     line end or at an outline marker). Works on the token arrays; the vocabulary is shared.
     """
-    import numpy as np
-
+    from ..text.columns import keep_types
+    from ..text.slicing import unit_tokens as slice_units
     from ..text.stopwords import load_stopwords, stopword_hashes
-    from ..text.tokens import Tokens as TokensClass
 
-    stop = load_stopwords(TOPIC_STOPWORDS)
-    keep_type = np.fromiter((len(w) >= TOPIC_MIN_CHARS and w not in stop and not NUMBER.fullmatch(w) for w in tokens.types),
-                            dtype=bool, count=len(tokens.types))
-    keep = keep_type[tokens.ids] if len(tokens.types) else np.zeros(0, dtype=bool)
-    position = {doc_id: i for i, doc_id in enumerate(tokens.doc_ids)}
-    pieces, shifts = [], []
-    for unit in units:
-        parent = position[unit.meta["parent_id"]]
-        a, b = int(tokens.bounds[parent]), int(tokens.bounds[parent + 1])
-        s, e = unit.meta["start"], unit.meta["end"]
-        first, last = a + np.searchsorted(tokens.starts[a:b], [s, e], side="left")
-        index = np.arange(first, last, dtype=np.int64)
-        index = index[keep[index] & (tokens.ends[index] <= e)]
-        pieces.append(index)
-        shifts.append(s)
-    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-    index = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
-    shift = np.repeat(np.asarray(shifts, dtype=np.int64), lengths)
-    bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    keep = keep_types(tokens.types, (load_stopwords(TOPIC_STOPWORDS), True, True), min_chars=TOPIC_MIN_CHARS)
     params = {**tokens.params, "stopwords": stopword_hashes(TOPIC_STOPWORDS), "drop_numbers": True,
               "min_chars": TOPIC_MIN_CHARS}
-    return TokensClass.from_arrays(units.docvars, units.texts, tokens.types, tokens.ids[index],
-                                   tokens.starts[index] - shift, tokens.ends[index] - shift, bounds, params=params)
+    return slice_units(tokens, units.docvars, units.texts, keep_type=keep, params=params)
 
 
 def fit_unit_topics(segmented: Segmented, *, units: str = "outline_item", k: int | None = None, engine: str = "tomotopy",
