@@ -12,6 +12,7 @@ whose names hold metadata, or newspaper pages (:func:`consensus_nlp.read_page`).
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import sys
@@ -20,10 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .docvars import DocVars, first_positions, freeze, group_key, metadata_fields, metadata_values, thaw
-from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
-from .io.encoding import read_text
-from .io.files import compile_meta_pattern, expand_paths, jsonl_line, jsonl_records, duplicate_rows, write_atomic
+from .docvars import DocVars, first_positions, freeze, group_key, is_missing, metadata_fields, metadata_values, thaw
+from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -295,12 +294,7 @@ class Corpus(Sequence[Document]):
             earlier copy starts in ``duplicate_of``) and ``chars``; no rows when
             nothing is duplicated.
         """
-        import pandas as pd
-
-        min_chars = check_int("min_chars", min_chars, minimum=1)
-        rows = duplicate_rows(self.doc_ids, self.texts, min_chars=min_chars)
-        columns = ["doc_id", "kind", "duplicate_of", "start", "end", "first_start", "chars"]
-        return pd.DataFrame(rows, columns=columns)
+        return _io("duplicates_frame")(self, min_chars=min_chars)
 
     def groupby(self, field: str) -> dict[Any, Corpus]:
         """Split the corpus by a metadata field; groups in order of first appearance (:meth:`DocVars.factorize`)."""
@@ -331,18 +325,7 @@ class Corpus(Sequence[Document]):
         string. The file is written to a temporary name and renamed: a failure leaves
         the previous file (or none) in place, never half a file.
         """
-        def lines() -> Iterator[str]:
-            for doc in self._docs:
-                try:
-                    yield jsonl_line(doc.to_record()) + "\n"
-                except (TypeError, ValueError) as exc:
-                    raise InvalidArgumentError(
-                        describe("document", doc.doc_id, f"cannot be written as JSON ({exc})",
-                                 accepted="texts and metadata of str, numbers, bool, None, lists and dicts of them",
-                                 todo="Convert such a value first (e.g. str(date)).")
-                    ) from None
-
-        return write_atomic(path, lines())
+        return _io("write_jsonl")(self, path)
 
     @classmethod
     def from_jsonl(cls, path: str | os.PathLike[str], *, text: str = "text", doc_id: str = "doc_id",
@@ -356,9 +339,22 @@ class Corpus(Sequence[Document]):
             doc_id: the key that holds each document's id; objects without it get ``doc-<position>``.
             encoding: force an encoding instead of detecting one (see :func:`~consensus_nlp.io.encoding.decode`).
         """
-        content, _ = read_text(path, encoding=encoding, allow_empty=True)  # an empty corpus comes back empty
-        records = [record for _, record in jsonl_records(content, source=str(path))]
-        return cls.from_records(records, text=text, doc_id=doc_id)
+        return _io("corpus_from_jsonl")(path, text=text, doc_id=doc_id, encoding=encoding)
+
+    @classmethod
+    def from_parquet(cls, path: str | os.PathLike[str], *, text: str = "text", doc_id: str | None = "doc_id") -> Corpus:
+        """Read a Parquet file, or every ``*.parquet`` file of a folder (sorted), one document per row.
+
+        Args:
+            path: the file or folder.
+            text: the column of the texts.
+            doc_id: the column of the ids; ``None`` numbers the rows ``doc-0``, ``doc-1``…
+
+        Every other column is metadata; a null cell is left out of the document's metadata,
+        dates and other values JSON cannot hold become text (see :mod:`consensus_nlp.io.readers`).
+        ``LazyCorpus.from_parquet`` reads the same files by row groups.
+        """
+        return _io("corpus_from_parquet")(path, text=text, doc_id=doc_id)
 
     @classmethod
     def from_records(
@@ -407,7 +403,7 @@ class Corpus(Sequence[Document]):
                                  todo=f"Rename or drop the {reserved!r} key, or pass {reserved}={reserved!r} if it holds the {reserved}.")
                     )
             rid = record.get(doc_id)
-            rid = f"doc-{i}" if _is_missing(rid) or rid == "" else str(rid)
+            rid = f"doc-{i}" if is_missing(rid) or rid == "" else str(rid)
             extra = {k: v for k, v in record.items() if k not in (text, doc_id)}
             docs.append(Document(rid, record[text], extra))
         return cls(docs, meta=meta)
@@ -424,35 +420,7 @@ class Corpus(Sequence[Document]):
 
         Missing values (NaN/None/pd.NA) are left out of a document's metadata.
         """
-        import pandas as pd
-
-        if not isinstance(df, pd.DataFrame):
-            raise InputTypeError(describe("df", df, "is not a pandas DataFrame", accepted="pandas.DataFrame"))
-        columns = [str(c) for c in df.columns]
-        if text not in columns:
-            raise UnknownNameError(describe("text", text, "is not a column of df", accepted=columns))
-        if doc_id is None:
-            doc_id = next((c for c in ("doc_id", "id") if c in columns and c != text), None)
-        elif doc_id not in columns:
-            raise UnknownNameError(
-                describe("doc_id", doc_id, "is not a column of df", accepted=columns,
-                         todo="Pass doc_id=None to use a 'doc_id' or 'id' column or number the rows.")
-            )
-        for reserved, used in (("text", text), ("doc_id", doc_id)):
-            if used != reserved and reserved in columns:
-                raise InvalidArgumentError(
-                    describe("df", f"columns {columns}", f"has a column {reserved!r} besides the {reserved} column {used!r}",
-                             todo=f"Drop or rename the {reserved!r} column (df.rename(columns={{{reserved!r}: '{reserved}_2'}})).")
-                )
-        records = []
-        for i, row in enumerate(df.to_dict(orient="records")):
-            record = {str(k): v for k, v in row.items() if not _is_missing(v)}
-            key = record.pop(doc_id, None) if doc_id is not None else None
-            record["doc_id"] = f"doc-{i}" if _is_missing(key) else str(key)
-            if text not in record:
-                raise InvalidArgumentError(describe(f"df[{text!r}]", None, f"is missing in row {i}", accepted="a str in every row"))
-            records.append(record)
-        return cls.from_records(records, text=text)
+        return _io("corpus_from_dataframe")(df, text=text, doc_id=doc_id)
 
     @classmethod
     def from_files(
@@ -478,34 +446,15 @@ class Corpus(Sequence[Document]):
         Each document also records ``path`` and ``encoding``. A sub-folder or a
         dangling link among the paths is refused with what it is.
         """
-        pattern = compile_meta_pattern(meta_pattern)
-        paths = expand_paths(paths_or_glob)
-        if doc_id not in ("stem", "name"):
-            raise InvalidArgumentError(describe("doc_id", doc_id, "is not a naming scheme", accepted=["stem", "name"]))
-        docs = []
-        for p in paths:
-            body, found = read_text(p, encoding=encoding)
-            meta: dict[str, Any] = {}
-            if pattern is not None:
-                match = pattern.search(p.name)
-                if match is None:
-                    raise InvalidArgumentError(
-                        describe("meta_pattern", pattern.pattern, f"does not match the file name {p.name!r}",
-                                 todo="Adjust the pattern or leave that file out.")
-                    )
-                meta.update({k: v for k, v in match.groupdict().items() if v is not None})
-            meta.update(path=str(p), encoding=found)
-            docs.append(Document(p.stem if doc_id == "stem" else p.name, body, meta))
-        return cls(docs)
+        return _io("corpus_from_files")(paths_or_glob, meta_pattern=meta_pattern, doc_id=doc_id, encoding=encoding)
 
 
-def _is_missing(value: Any) -> bool:
-    """None, NaN, and pandas' NA and NaT."""
-    if value is None:
-        return True
-    if type(value).__name__ in ("NAType", "NaTType"):
-        return True
-    try:
-        return bool(value != value)  # NaN
-    except Exception:  # arrays and such
-        return False
+
+#: where the readers and writers of corpora live. io/ imports this module to build corpora,
+#: so this module reaches io/ by name when a reader is called: imports flow one way (docs/architecture.md).
+IO_MODULE = "consensus_nlp.io.corpora"
+
+
+def _io(name: str) -> Callable[..., Any]:
+    """The function ``name`` of :data:`IO_MODULE`, imported when first called."""
+    return getattr(importlib.import_module(IO_MODULE), name)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["DocVars", "SYSTEM_COLUMNS", "factorize", "group_key", "first_positions", "freeze", "thaw",
-           "metadata_fields", "metadata_values", "MAX_META_DEPTH"]
+           "metadata_fields", "metadata_values", "is_missing", "MAX_META_DEPTH"]
 
 #: The columns every table has, before the user's fields.
 SYSTEM_COLUMNS: tuple[str, ...] = ("doc_id", "parent_id", "unit", "start", "end")
@@ -139,6 +139,18 @@ def metadata_values(doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]], 
     if metas and not any(by in m for m in metas):
         raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *metadata_fields(metas)]))
     return [m.get(by) for m in metas]
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN, and pandas' NA and NaT: a value a table holds where a document has none."""
+    if value is None:
+        return True
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(value != value)  # NaN
+    except Exception:  # arrays and such
+        return False
 
 
 def _is_int(value: Any) -> bool:

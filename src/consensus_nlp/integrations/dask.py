@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Corpus, Document, compile_meta_pattern, thaw
+from ..corpus import Corpus, Document, thaw
 from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
 from .dask_reduce import LazyTokens
 from .dask_workers import (SCHEDULERS, Partitioned, cached_segmenter, compute, is_lazy, require_dask, use_scheduler,
@@ -43,49 +43,35 @@ __all__ = ["LazyCorpus", "LazyTokens", "is_lazy", "worker_loads", "use_scheduler
 log = logging.getLogger(__name__)
 
 # -- partition loaders (module level: they travel to the workers) ------------
-def load_files(paths: Sequence[str], pattern: re.Pattern[str] | None, doc_id: str, partition: int) -> Corpus:
-    """Read one partition of text files, as :meth:`Corpus.from_files` reads them."""
-    from ..io.encoding import read_text
+def load_files(paths: Sequence[str], pattern: re.Pattern[str] | None, doc_id: str, partition: int,
+               encoding: str | None = None) -> Corpus:
+    """Read one partition of text files with the reader of :meth:`Corpus.from_files` (:mod:`consensus_nlp.io.readers`)."""
+    from ..io.readers import text_file_record
 
     docs = []
     for path in paths:
         p = Path(path)
         try:
-            body, encoding = read_text(p)
+            record = text_file_record(p, pattern=pattern, doc_id=doc_id, encoding=encoding)
         except (OSError, ConsensusNLPError) as exc:
             raise InvalidArgumentError(
                 describe("paths_or_glob", str(p), f"could not be read (partition {partition}): {exc}",
                          todo="Fix or remove that file; nothing of this computation was kept, so rerun it after.")
             ) from exc
-        meta: dict[str, Any] = file_meta(p, pattern)
-        meta.update(path=str(p), encoding=encoding)
-        docs.append(Document(p.stem if doc_id == "stem" else p.name, body, meta))
+        docs.append(Document(record.pop("doc_id"), record.pop("text"), record))
     return Corpus(docs)
 
 
-def file_meta(p: Path, pattern: re.Pattern[str] | None) -> dict[str, Any]:
-    if pattern is None:
-        return {}
-    match = pattern.search(p.name)
-    if match is None:
-        raise InvalidArgumentError(describe("meta_pattern", pattern.pattern, f"does not match the file name {p.name!r}",
-                                            todo="Adjust the pattern or leave that file out."))
-    return {k: v for k, v in match.groupdict().items() if v is not None}
-
-
 def load_parquet(path: str, row_group: int | None, text: str, doc_id: str | None, first: int) -> Corpus:
-    """Read one Parquet file (or one row group of it) into a corpus; ids ``doc-<n>`` count from ``first``."""
-    import pyarrow.parquet as pq
+    """Read one Parquet file (or one row group of it) with the reader of :meth:`Corpus.from_parquet`;
+    ids ``doc-<n>`` count from ``first``."""
+    from ..io.readers import iter_parquet
 
-    try:
-        pf = pq.ParquetFile(path)
-        table = pf.read() if row_group is None else pf.read_row_group(row_group)
-    except OSError as exc:
-        raise InvalidArgumentError(describe("path", path, f"could not be read as Parquet: {exc}")) from exc
-    df = table.to_pandas()
+    rows = [row for batch in iter_parquet(path, row_groups=None if row_group is None else [row_group]) for row in batch.rows]
     if doc_id is None:
-        df.insert(0, "__row_id__", [f"doc-{first + i}" for i in range(len(df))])
-    return Corpus.from_dataframe(df, text=text, doc_id=doc_id or "__row_id__")
+        return Corpus.from_records([{**row, "__row__": f"doc-{first + i}"} for i, row in enumerate(rows)],
+                                   text=text, doc_id="__row__")
+    return Corpus.from_records(rows, text=text, doc_id=doc_id)
 
 
 def slice_corpus(corpus: Corpus, start: int, stop: int) -> Corpus:
@@ -155,7 +141,7 @@ class LazyCorpus(Partitioned):
     @classmethod
     def from_files(cls, paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
                    meta_pattern: str | re.Pattern[str] | None = None, npartitions: int | None = None,
-                   doc_id: str = "stem") -> LazyCorpus:
+                   doc_id: str = "stem", encoding: str | None = None) -> LazyCorpus:
         """Text files (a folder, a glob or a list of paths), like :meth:`Corpus.from_files`, read lazily.
 
         Args:
@@ -163,6 +149,7 @@ class LazyCorpus(Partitioned):
             meta_pattern: regular expression with named groups searched in each file name.
             npartitions: how many partitions (default: one per 16 files), contiguous in file order.
             doc_id: ``"stem"`` or ``"name"``.
+            encoding: force an encoding for every file instead of detecting it (as :meth:`Corpus.from_files`).
 
         Raises:
             EmptyInputError: nothing matches. InvalidArgumentError: the pattern misses a file name.
@@ -170,18 +157,18 @@ class LazyCorpus(Partitioned):
         dask = require_dask()
         import pandas as pd
 
-        from ..io.files import expand_paths
+        from ..io.files import compile_meta_pattern, expand_paths
+        from ..io.readers import check_naming, file_name_meta
 
         pattern = compile_meta_pattern(meta_pattern)
-        if doc_id not in ("stem", "name"):
-            raise UnknownNameError(describe("doc_id", doc_id, "is not a naming scheme", accepted=["stem", "name"]))
+        check_naming(doc_id)
         paths = expand_paths(paths_or_glob)
         n = _n_partitions(npartitions, len(paths), per=16)
         bounds = _bounds(len(paths), n)
-        rows = [{"doc_id": p.stem if doc_id == "stem" else p.name, "partition": i, **file_meta(p, pattern), "path": str(p)}
+        rows = [{"doc_id": p.stem if doc_id == "stem" else p.name, "partition": i, **file_name_meta(p, pattern), "path": str(p)}
                 for i, (a, b) in enumerate(bounds) for p in paths[a:b]]
-        token = dask.base.tokenize([str(p) for p in paths], None if pattern is None else pattern.pattern, doc_id, n)
-        parts = [dask.delayed(load_files, pure=True)([str(p) for p in paths[a:b]], pattern, doc_id, i,
+        token = dask.base.tokenize([str(p) for p in paths], None if pattern is None else pattern.pattern, doc_id, n, encoding)
+        parts = [dask.delayed(load_files, pure=True)([str(p) for p in paths[a:b]], pattern, doc_id, i, encoding,
                                                      dask_key_name=f"cn-files-{token}-{i}")
                  for i, (a, b) in enumerate(bounds)]
         docvars = pd.DataFrame(rows)

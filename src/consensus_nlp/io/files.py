@@ -11,7 +11,7 @@ U+2028, U+2029 and U+0085, the other control characters JSON leaves raw (U+007F
 to U+009F), and lone surrogates (which UTF-8 cannot encode) as
 ``\\uXXXX``: JSON reads them back as the same characters, so the round trip is
 exact for any Python string, but one: a high surrogate followed by a low one, which
-JSON reads back as the single character they encode in UTF-16; that is refused. :func:`jsonl_records` splits only on ``\\n``.
+JSON reads back as the single character they encode in UTF-16; that is refused. :func:`~consensus_nlp.io.readers.iter_jsonl` splits only on ``\\n``.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import EmptyInputError, InputPathError, InputTypeError, InvalidArgumentError, describe
 from .encoding import check_input_file
 
-__all__ = ["write_atomic", "jsonl_line", "jsonl_records", "expand_paths", "compile_meta_pattern", "repeated_passages", "duplicate_rows"]
+__all__ = ["write_atomic", "jsonl_line", "expand_paths", "compile_meta_pattern", "repeated_passages", "duplicate_rows"]
 
 _UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\ud800-\udfff]")
 
@@ -60,31 +60,6 @@ def jsonl_line(record: dict[str, Any]) -> str:
         raise ValueError(f"a string holds the surrogate pair {pair.group()!r} as two code points, which JSON reads back "
                          "as one character; join it first: s.encode('utf-16', 'surrogatepass').decode('utf-16')")
     return _UNSAFE.sub(_escape, line)
-
-
-def jsonl_records(content: str, *, source: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, object)`` for each non-blank line of ``content``, split on ``\\n`` only."""
-    for lineno, line in enumerate(content.split("\n"), 1):
-        if not line.strip(" \t\r"):
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidArgumentError(
-                describe("path", source, f"line {lineno} is not valid JSON ({exc.msg} at column {exc.colno})",
-                         accepted="one JSON object per line")
-            ) from None
-        except RecursionError:
-            raise InvalidArgumentError(
-                describe("path", source, f"line {lineno} nests JSON too deeply", accepted="objects nested a few levels",
-                         todo="Flatten the metadata of that record.")
-            ) from None
-        if not isinstance(record, dict):
-            raise InvalidArgumentError(
-                describe("path", source, f"line {lineno} holds a JSON {type(record).__name__}, not an object",
-                         accepted='one object per line, such as {"doc_id": "a", "text": "…"}')
-            )
-        yield lineno, record
 
 
 def write_atomic(path: str | os.PathLike[str], chunks: Iterable[str], *, argument: str = "path") -> Path:

@@ -18,13 +18,14 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ..corpus import Corpus, Document
-from ..errors import EmptyInputError, InvalidArgumentError, MissingDependencyError, UnknownNameError, describe
+from ..errors import EmptyInputError, InvalidArgumentError, UnknownNameError, describe
+from ..io.readers import read_rows
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ def _read_texts(paths: list[Path], kind: str, meta_pattern: str | None) -> tuple
 # -- tables ----------------------------------------------------------------------------------------------
 def read_table(path: Path, kind: str, spec: InputSpec) -> tuple[Corpus, dict[str, Any]]:
     """A table file as a corpus; returns it and the columns used (``text``, ``id``, ``meta``)."""
-    columns, rows = _table_rows(path, kind)
+    columns, rows = read_rows(path, format=kind, argument="input")
     text_column = spec.text_column if spec.text_column is not None else "text"
     if text_column not in columns:
         raise UnknownNameError(describe("text_column", text_column, f"is not a column of {path.name}", accepted=columns,
@@ -196,7 +197,7 @@ def read_table(path: Path, kind: str, spec: InputSpec) -> tuple[Corpus, dict[str
             raise InvalidArgumentError(describe("id_column", id_column, f"holds the id {doc_id!r} twice (rows {seen[doc_id]} and {row_no}) in {path.name}",
                                                 accepted="a column of unique ids", todo="Name another id column, or fix the ids."))
         seen[doc_id] = row_no
-        meta = {c: row[c] for c in meta_columns if row.get(c) is not None}
+        meta = {c: row[c] for c in meta_columns if c in row}  # the reader left missing values out
         docs.append(Document(doc_id, text, meta))
     used = {"text": text_column, "id": id_column, "meta": list(meta_columns)}
     return Corpus(docs), used
@@ -236,82 +237,6 @@ def _meta_columns(path: Path, columns: list[str], meta_columns: Sequence[str] | 
                          todo="List the metadata columns without it, or make it the id or text column.")
             )
     return chosen
-
-
-def _table_rows(path: Path, kind: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """Column names (in order) and rows (missing values left out) of a table file."""
-    if kind == "jsonl":
-        return _jsonl_rows(path)
-    if kind == "parquet":
-        return _parquet_rows(path)
-    import io
-
-    import pandas as pd
-
-    from ..io.encoding import read_text
-
-    content, _ = read_text(path)
-    try:
-        df = pd.read_csv(io.StringIO(content), sep="\t" if kind == "tsv" else ",", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidArgumentError(
-            describe("input", str(path), f"is not a readable {kind.upper()} file ({str(exc).strip()})",
-                     accepted="a header row with a text column, then one document per row")
-        ) from None
-    columns = [str(c) for c in df.columns]
-    # an empty cell is a missing value, not the metadata value "" (an empty text stays an empty text)
-    rows = [{c: v for c, v in zip(columns, values) if v != ""} for values in df.itertuples(index=False, name=None)]
-    return columns, rows
-
-
-def _jsonl_rows(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    from ..io.encoding import read_text
-
-    content, _ = read_text(path)
-    rows: list[dict[str, Any]] = []
-    columns: dict[str, None] = {}
-    for lineno, line in enumerate(content.split("\n"), 1):  # only \n ends a record (U+2028 may sit in a text)
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-            raise InvalidArgumentError(describe("input", str(path), f"line {lineno} is not valid JSON ({reason})",
-                                                accepted="one JSON object per line")) from None
-        if not isinstance(record, Mapping):
-            raise InvalidArgumentError(describe("input", str(path), f"line {lineno} is a JSON {type(record).__name__}, not an object",
-                                                accepted="one JSON object per line"))
-        columns.update(dict.fromkeys(str(k) for k in record))
-        rows.append({str(k): v for k, v in record.items() if v is not None})
-    return list(columns), rows
-
-
-def _parquet_rows(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise MissingDependencyError(describe("input", str(path), "is a Parquet file and pyarrow is not installed",
-                                              todo="Install it: pip install 'consensus-nlp[parquet]'.")) from None
-    try:
-        table = pq.read_table(path)
-    except Exception as exc:  # pyarrow raises its own ArrowInvalid, OSError…
-        raise InvalidArgumentError(describe("input", str(path), f"is not a readable Parquet file ({exc})",
-                                            accepted="a Parquet table with a text column")) from None
-    columns = [str(c) for c in table.column_names]
-    rows = [{str(k): _plain_value(v) for k, v in record.items() if v is not None} for record in table.to_pylist()]
-    return columns, rows
-
-
-def _plain_value(value: Any) -> Any:
-    """Dates and other non-JSON values of a Parquet cell as text; numbers, text and booleans as they are."""
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_plain_value(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _plain_value(v) for k, v in value.items()}
-    return str(value)
 
 
 # -- hashes ----------------------------------------------------------------------------------------------
