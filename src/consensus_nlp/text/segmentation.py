@@ -52,7 +52,8 @@ from ..corpus import Corpus, Document, is_dataframe
 from ..errors import (InputTypeError, InvalidArgumentError, MissingDependencyError, UnknownNameError, check_choice,
                       check_int, describe)
 from .granularity import GRANULARITIES, FineEngine, FineSplitter
-from .jieba_engines import LEXICONS, JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
+from .. import registry
+from .jieba_engines import JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
 from .normalization import build_tables, normalize, normalize_joined, normalize_str
 from .tokens import Token, Tokens
 
@@ -73,8 +74,9 @@ _cache_lock = threading.Lock()
 
 
 def list_lexicons() -> list[str]:
-    """Names accepted by ``Segmenter(lexicon=...)`` besides a path to a jieba user-dict file."""
-    return list(LEXICONS)
+    """Names accepted by ``Segmenter(lexicon=...)`` besides a path to a jieba user-dict file
+    (``consensus_nlp.registry.lexicons``: the package's own and those other packages registered)."""
+    return registry.lexicons.names()
 
 
 class Segmenter:
