@@ -339,3 +339,28 @@ def test_the_installed_corpus_folder_is_preferred_to_the_checkout(tmp_path, monk
     (installed / "corpus.json").write_text('{"year": 2021}', encoding="utf-8")
     loaded = cn.load_corpus("gansu-cppcc-2021")
     assert loaded.texts == ("委员讲堂",) and loaded.meta == {"name": "gansu-cppcc-2021", "year": 2021}
+
+
+# -- cheap, and the registered loaders are the real detectors ----------------------------------------------
+def test_reading_the_registries_imports_nothing_heavy():
+    import os
+    import subprocess
+
+    code = ("import sys, consensus_nlp as cn\n"
+            "names = [r.names() for r in cn.registry.registries().values()]\n"
+            "hashes = cn.registry.resource_hashes()\n"
+            "heavy = ('jieba', 'pandas', 'sklearn', 'gensim', 'spacy', 'matplotlib', 'tomotopy', 'scipy', 'numpy')\n"
+            "print(sorted(m for m in heavy if m in sys.modules), len(hashes))")
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}  # the package this test runs on
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[] 15"
+
+
+@pytest.mark.parametrize("kind", ["outline", "formulation", "parallelism", "citation", "slogan", "quoted", "statistic"])
+def test_each_registered_detector_finds_what_tag_finds_for_its_kind(kind, page_text):
+    text = page_text + "\n习近平总书记指出“要广泛凝聚共识。”"
+    detect = registry.detectors.load(kind)
+    alone = sorted((d.start, d.end, d.label) for d in detect(text))
+    tagged = sorted((d.start, d.end, d.label) for d in cn.tag_text(text, kinds=[kind]))
+    assert alone == tagged and len(alone) > 0
