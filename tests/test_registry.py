@@ -364,3 +364,24 @@ def test_each_registered_detector_finds_what_tag_finds_for_its_kind(kind, page_t
     alone = sorted((d.start, d.end, d.label) for d in detect(text))
     tagged = sorted((d.start, d.end, d.label) for d in cn.tag_text(text, kinds=[kind]))
     assert alone == tagged and len(alone) > 0
+
+
+def test_a_corpus_registered_as_a_function_and_a_broken_plugin(plugin, caplog):
+    made = cn.Corpus.from_records([{"doc_id": "a", "text": "凝聚共识", "year": 2020}])
+    registry.corpora.register("tiny", loader=lambda: made, source="a test", licence="CC0")
+    try:
+        assert cn.list_corpora() == ["gansu-cppcc-2021", "tiny"]
+        assert cn.load_corpus("tiny") is made
+    finally:
+        registry.corpora.unregister("tiny")
+    assert cn.list_corpora() == ["gansu-cppcc-2021"]
+    info = plugin.parent / "cn_plugin-0.1.dist-info" / "entry_points.txt"
+    info.write_text(info.read_text(encoding="utf-8") + "\n[consensus_nlp.themes]\nbroken = cn_plugin.missing:THEMES\n",
+                    encoding="utf-8")
+    registry.themes.refresh()  # the distribution changed in place, as pip changes site-packages
+    assert cn.list_themes() == ["broken", "cppcc"]
+    with pytest.raises(InvalidArgumentError, match=r"themes \(entry point of consensus_nlp.themes\)='broken' could not "
+                                                   r"be loaded from cn_plugin.missing:THEMES \(ModuleNotFoundError"):
+        cn.load_themes("broken")
+    assert "lexicons/themes/cppcc.yaml" in resource_hashes()  # the manifest leaves the broken entry out
+    assert "could not be loaded from cn_plugin.missing:THEMES" in caplog.text

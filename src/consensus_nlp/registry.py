@@ -223,6 +223,11 @@ class Registry:
         """Remove an entry added with :meth:`register` (the package's own entries stay)."""
         self._added.pop(name, None)
 
+    def refresh(self) -> None:
+        """Look for entry points again (after installing a package in the running process; a change of
+        ``sys.path`` is noticed without it)."""
+        self._plugins = None
+
     def names(self) -> list[str]:
         """Every name (aliases included), in declaration order (see :meth:`_table`)."""
         return list(self._table())
@@ -252,8 +257,17 @@ class Registry:
         return self.get(name).load()
 
     def entries(self) -> list[Entry]:
-        """Every entry (aliases left out), in declaration order; entry points are loaded."""
-        return list({e.name: e for e in (self.get(n) for n in self.names())}.values())
+        """Every entry (aliases left out), in declaration order; entry points are loaded (one that cannot be
+        is left out with a warning, so that a broken plugin does not stop a run that does not use it)."""
+        found: dict[str, Entry] = {}
+        for name in self.names():
+            try:
+                entry = self.get(name)
+            except InvalidArgumentError as exc:
+                log.warning("%s", exc)
+                continue
+            found.setdefault(entry.name, entry)
+        return list(found.values())
 
     def hashes(self) -> dict[str, str]:
         """``{file: sha256}`` over every entry's files."""
@@ -287,7 +301,12 @@ class Registry:
         return self._plugins[1]
 
     def _from_entry_point(self, point: importlib.metadata.EntryPoint) -> Entry:
-        obj = point.load()
+        try:
+            obj = point.load()
+        except Exception as exc:  # a broken plugin is named, never a bare ImportError from deep inside it
+            raise InvalidArgumentError(describe(f"{self.argument} (entry point of {self.group})", point.name,
+                                                f"could not be loaded from {point.value} ({type(exc).__name__}: {exc})",
+                                                todo="Repair or uninstall the package that declares it.")) from exc
         if isinstance(obj, Entry):
             return replace(obj, name=point.name, kind=self.kind)
         dist = getattr(point, "dist", None)

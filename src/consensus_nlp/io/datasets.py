@@ -66,8 +66,9 @@ def load_corpus(name: str, *, reparse: bool = False) -> Corpus:
     if not isinstance(name, str):
         raise InputTypeError(describe("name", name, "is not a str", accepted=list_corpora()))
     loaded = registry.corpora.load(name)
-    if callable(loaded):  # another package's corpus: a function that returns it
-        return Corpus(loaded(), meta={"name": name})
+    if callable(loaded):  # another package's corpus: a function that returns it (or its documents)
+        made = loaded()
+        return made if isinstance(made, Corpus) else Corpus(made, meta={"name": name})
     folder = Path(loaded).parent
     meta: dict[str, Any] = {"name": name}
     info = folder / "corpus.json"
