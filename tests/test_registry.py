@@ -168,8 +168,8 @@ PLUGIN = '''
     from consensus_nlp.models.engines import EngineResult
     from consensus_nlp.registry import Entry
 
-    WORDS = Entry(name="", kind="", files=("words.txt",), package="cn_plugin", source="cn_plugin/README", licence="CC0")
-    STOP = Entry(name="", kind="", loader="cn_plugin:stop_words", source="cn_plugin", licence="CC0")
+    WORDS = Entry(files=("words.txt",), package="cn_plugin", source="cn_plugin/README", licence="CC0")
+    STOP = Entry(loader="cn_plugin:stop_words", source="cn_plugin", licence="CC0")
 
     def stop_words():
         return ["凝聚", "共识"]
@@ -191,7 +191,7 @@ PLUGIN = '''
         """Outline items whose text after the marker starts with 做."""
         return [Device("numbered", d.label, d.start, d.end, d.text, {}) for d in found if d.text[len(d.label):].startswith("做")]
 
-    NUMBERED = Entry(name="", kind="", loader=find_numbered, requires=("outline",), assigns=("numbered",),
+    NUMBERED = Entry(loader=find_numbered, requires=("outline",), assigns=("numbered",),
                      source="cn_plugin", licence="CC0")
 
     def find_exclamations(text):

@@ -109,8 +109,8 @@ class Entry:
         alias_of: the entry this name stands for (``stopwords "default"`` -> ``"function"``).
     """
 
-    name: str
-    kind: str
+    name: str = ""  # filled in from the entry point's name when another package declares it
+    kind: str = ""
     loader: Any = None
     files: tuple[str, ...] = ()
     package: str = PACKAGE
