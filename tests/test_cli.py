@@ -35,7 +35,9 @@ def test_console_script_is_installed():
     assert SCRIPT.is_file(), f"{SCRIPT} missing: install the package (pip install .)"
     result = run("--version")
     assert result.returncode == 0
-    assert result.stdout.decode().startswith("consensus-nlp 0.1.0")
+    from consensus_nlp.version import __version__
+
+    assert result.stdout.decode().startswith(f"consensus-nlp {__version__}")
 
 
 def test_analyze_writes_report_tables_figures_and_manifest(two_reports):

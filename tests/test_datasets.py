@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import consensus_nlp as cn
-from consensus_nlp.io import datasets
 from consensus_nlp.errors import InputTypeError, UnknownNameError
 
 NAME = "gansu-cppcc-2021"
@@ -65,14 +64,3 @@ def test_unknown_name_lists_the_names():
         cn.load_corpus("")
     with pytest.raises(InputTypeError):
         cn.load_corpus(None)
-
-
-def test_installed_location_is_preferred(tmp_path, monkeypatch):
-    """A wheel ships the corpora as consensus_nlp/_corpora; that copy is used before the source checkout."""
-    installed = tmp_path / "_corpora" / "tiny"
-    installed.mkdir(parents=True)
-    (installed / "speeches.jsonl").write_text('{"doc_id": "a", "text": "凝聚共识", "speaker": "甲"}\n', encoding="utf-8")
-    monkeypatch.setattr(datasets, "_roots", lambda: [tmp_path / "_corpora", BUNDLED.parent])
-    assert cn.list_corpora() == ["gansu-cppcc-2021", "tiny"]
-    tiny = cn.load_corpus("tiny")
-    assert tiny.texts == ("凝聚共识",) and tiny.meta == {"name": "tiny"}

@@ -43,10 +43,33 @@ def test_every_public_name_resolves_to_what_it_names_whatever_the_import_order()
     out = _run(
         "import types, consensus_nlp as cn\n"
         "import consensus_nlp.models.emphasis, consensus_nlp.unitize, consensus_nlp.text.normalization, consensus_nlp.devices\n"
-        "bad = [n for n in cn.__all__ if n not in ('errors', 'plot', 'fonts') and isinstance(getattr(cn, n), types.ModuleType)]\n"
+        "bad = [n for n in cn.__all__ if n not in ('errors', 'plot', 'fonts', 'registry') and isinstance(getattr(cn, n), types.ModuleType)]\n"
         "print(bad, callable(cn.emphasis), callable(cn.units), callable(cn.normalize), callable(cn.outline))"
     )
     assert out.strip() == "[] True True True True"
+
+
+def test_dir_shows_the_public_api_only():
+    """dir(cn) is __all__, whatever was imported before (subpackages, typing helpers, importlib, logging)."""
+    import consensus_nlp.models.dtm  # noqa: F401  (binds cn.models, cn.text, cn.corpus ... as attributes)
+
+    names = dir(cn)
+    assert names == sorted(cn.__all__)
+    assert [n for n in ("Any", "TYPE_CHECKING", "annotations", "importlib", "logging", "text", "models", "corpus",
+                        "version") if n in names] == []
+    assert "list_engines" in dir(cn) and "list_detectors" in dir(cn) and "registry" in dir(cn)
+    assert [n for n in dir(cn) if n.startswith("_")] == ["__version__"]
+    for name in dir(cn):  # everything listed resolves
+        getattr(cn, name)
+
+
+def test_version_is_the_same_in_the_package_pyproject_and_changelog():
+    root = Path(__file__).resolve().parents[1]
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'\nversion = "{cn.__version__}"\n' in pyproject
+    assert cn.__version__ == "0.2.0"
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## [{cn.__version__}]" in changelog and "## [0.1.0]" in changelog
 
 
 def test_unknown_attribute_is_an_attribute_error():

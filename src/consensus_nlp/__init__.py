@@ -14,13 +14,18 @@ the documents' metadata forward::
 Importing this package is cheap: the heavy libraries (jieba, pandas,
 scikit-learn, gensim, tomotopy, spaCy, matplotlib) are imported when first used.
 Importing it changes nothing in other libraries (no global tokenizer, no
-logging handlers beyond a ``NullHandler``).
+logging handlers beyond a ``NullHandler``). ``dir(consensus_nlp)`` lists the public
+API (``__all__``) and nothing else.
+
+Named resources (lexicons, stopword lists, theme dictionaries, corpora, topic
+engines, device detectors) are registered in :mod:`consensus_nlp.registry`, which
+other packages extend through entry points (``consensus_nlp.<kind>``).
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
+import importlib as _importlib
+import logging as _logging
 from typing import TYPE_CHECKING, Any
 
 from . import errors
@@ -29,7 +34,7 @@ from .errors import ConsensusNLPError
 
 from .version import __version__
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 # public name -> module that defines it (imported on first access)
 _LAZY: dict[str, str] = {
@@ -53,6 +58,7 @@ _LAZY: dict[str, str] = {
     "outline": "devices",
     "tag": "devices",
     "tag_text": "devices",
+    "list_detectors": "devices.tagger",
     "formulation_spread": "devices",
     "OutlineItem": "devices",
     "Device": "devices",
@@ -76,24 +82,25 @@ _LAZY: dict[str, str] = {
     "first_appearances": "models.trends",
     "cluster": "models.cluster",
     "fit_topics": "models.topics",
+    "list_engines": "models.engines",
     "select_k": "models.topics",
     "TopicModel": "models.topics",
     "analyze": "report",
     "LazyCorpus": "integrations.dask",
 }
 # public submodules reachable as attributes: cn.plot.emphasis_heatmap(...)
-_SUBMODULES: dict[str, str] = {"plot": "viz.plot", "fonts": "viz.fonts"}
+_SUBMODULES: dict[str, str] = {"plot": "viz.plot", "fonts": "viz.fonts", "registry": "registry"}
 
 __all__ = ["Corpus", "DocVars", "Document", "ConsensusNLPError", "errors", "__version__", *_LAZY, *_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
-        module = importlib.import_module(f".{_SUBMODULES[name]}", __name__)
+        module = _importlib.import_module(f".{_SUBMODULES[name]}", __name__)
         globals()[name] = module
         return module
     if name in _LAZY:
-        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        module = _importlib.import_module(f".{_LAZY[name]}", __name__)
         value = getattr(module, name)
         globals()[name] = value
         return value
@@ -101,11 +108,14 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """The public API only (not the helpers this module imports, nor the subpackages loaded so far)."""
+    return sorted(__all__)
 
 
 if TYPE_CHECKING:  # pragma: no cover
+    from . import registry
     from .devices import Device, OutlineItem, formulation_spread, outline, tag, tag_text
+    from .devices.tagger import list_detectors
     from .integrations.dask import LazyCorpus
     from .io.datasets import list_corpora, load_corpus
     from .io.encoding import read_text
@@ -116,6 +126,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models.cluster import cluster
     from .models.dictionaries import list_themes, load_themes
     from .models.dtm import DTM, dtm
+    from .models.engines import list_engines
     from .models.emphasis import Emphasis, emphasis, theme_hits, validation_sample
     from .models.fcm import FCM, fcm
     from .models.inference import GroupRates, agreement, precision

@@ -1,3 +1,3 @@
 """The version of consensus-nlp (recorded in every manifest), in a module that imports nothing."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

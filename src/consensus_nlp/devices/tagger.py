@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .. import registry
 from ..corpus import Document, thaw
 from ..errors import InputTypeError, UnknownNameError, describe
 from .common import check_text
@@ -19,11 +20,17 @@ from .statistics import find_statistics
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["tag", "tag_text", "COLUMNS"]
+__all__ = ["tag", "tag_text", "COLUMNS", "find_outline", "list_detectors"]
 
 logger = logging.getLogger(__name__)
 
 COLUMNS = ["doc_id", "kind", "label", "start", "end", "text", "attrs"]
+
+
+def list_detectors() -> list[str]:
+    """The kinds of device ``tag(kinds=...)`` can look for: the package's seven detectors and those other
+    packages registered (``consensus_nlp.registry.detectors``; each declares what it requires and assigns)."""
+    return registry.detectors.names()
 
 
 def check_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -36,10 +43,17 @@ def check_kinds(kinds: str | Iterable[str] | None) -> tuple[str, ...]:
     except TypeError:
         raise InputTypeError(describe("kinds", kinds, "is not a kind name or a list of them", accepted=KINDS)) from None
     for k in chosen:
-        if k not in KINDS:
-            raise UnknownNameError(describe("kinds", k, "is not a kind of device", accepted=KINDS,
-                                            todo="Leave kinds=None for all of them."))
-    return tuple(k for k in KINDS if k in chosen)
+        if not isinstance(k, str) or k not in registry.detectors:
+            registry.detectors.get(k)  # raises, listing the registered kinds
+    return tuple(k for k in KINDS if k in chosen) + tuple(k for k in dict.fromkeys(chosen) if k not in KINDS)
+
+
+def find_outline(text: str, *, items: list | None = None) -> list[Device]:
+    """The outline items of ``text`` as devices of kind ``outline`` (label: the marker as written)."""
+    items = outline(text) if items is None else items
+    return [Device("outline", it.marker, it.start, it.end, text[it.start:it.end],
+                   {"level": it.level, "marker": it.marker, "ordinal": it.ordinal, "headline": it.headline,
+                    "family": it.family}) for it in items]
 
 
 def tag_text(text: str, *, kinds: str | Iterable[str] | None = None) -> list[Device]:
@@ -66,15 +80,16 @@ def tag_text(text: str, *, kinds: str | Iterable[str] | None = None) -> list[Dev
     return _tag_text(check_text(text), chosen)
 
 
-def _tag_text(text: str, kinds: tuple[str, ...]) -> list[Device]:
+def _tag_text(text: str, chosen: tuple[str, ...]) -> list[Device]:
+    """The package's detectors in the order their requirements give; then the other packages' detectors,
+    each called as ``detect(text)``, or ``detect(text, found)`` with the devices of the kinds it requires
+    (those are found for it, and reported only when chosen too)."""
+    extra = [registry.detectors.get(k) for k in chosen if k not in KINDS]
+    kinds = set(chosen).union(*(e.requires for e in extra))
     found: list[Device] = []
-    items = outline(text) if {"outline", "formulation", "parallelism"} & set(kinds) else []
+    items = outline(text) if {"outline", "formulation", "parallelism"} & kinds else []
     if "outline" in kinds:
-        for it in items:
-            found.append(Device("outline", it.marker, it.start, it.end,
-                                text[it.start:it.end],
-                                {"level": it.level, "marker": it.marker, "ordinal": it.ordinal,
-                                 "headline": it.headline, "family": it.family}))
+        found += find_outline(text, items=items)
     formulations: list[Device] = []
     quoted = {"slogan", "quoted"} & set(kinds)
     if "formulation" in kinds or quoted:
@@ -92,8 +107,14 @@ def _tag_text(text: str, kinds: tuple[str, ...]) -> list[Device]:
         found += [d for d in quoted_phrases(text, explained_spans(citations, formulations)) if d.kind in quoted]
     if "statistic" in kinds:
         found += find_statistics(text)
-    order = {k: i for i, k in enumerate(KINDS)}
-    found.sort(key=lambda d: (d.start, order[d.kind], d.end, d.label))
+    for entry in extra:
+        detect = entry.load()
+        needed = [d for d in found if d.kind in entry.requires]
+        found += list(detect(text, needed) if entry.requires else detect(text))
+    assigned = set(chosen).union(*(e.assigns for e in extra))
+    found = [d for d in found if d.kind in assigned]
+    order = {k: i for i, k in enumerate(dict.fromkeys([*KINDS, *chosen, *(k for e in extra for k in e.assigns)]))}
+    found.sort(key=lambda d: (d.start, order.get(d.kind, len(order)), d.end, d.label))
     return found
 
 

@@ -11,6 +11,11 @@ the wheel as ``consensus_nlp/_corpora/<name>/``) that holds:
   ``load_corpus(name, reparse=True)``;
 - ``README.md``: provenance.
 
+The names are those of ``consensus_nlp.registry.corpora`` (``registry.toml``, with the sha256
+of each file); another package adds a corpus through the entry-point group
+``consensus_nlp.corpora``: an :class:`~consensus_nlp.registry.Entry` whose first file is a
+``speeches.jsonl`` (its folder may hold ``corpus.json``), or a function returning a Corpus.
+
 Examples:
     >>> corpus = load_corpus("gansu-cppcc-2021")   # doctest: +SKIP
     >>> corpus.filter(level="county").doc_ids      # doctest: +SKIP
@@ -20,50 +25,24 @@ Examples:
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .. import registry
 from ..corpus import Corpus
-from ..errors import InputTypeError, UnknownNameError, describe
+from ..errors import InputTypeError, describe
 
 __all__ = ["list_corpora", "load_corpus"]
 
-_DOCUMENTS = "speeches.jsonl"
-
-
-def _roots() -> list[Path]:
-    """Folders that may hold bundled corpora: the installed package first, then the source checkout."""
-    roots = []
-    try:
-        installed = resources.files("consensus_nlp") / "_corpora"
-        if installed.is_dir():
-            roots.append(Path(str(installed)))
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):  # pragma: no cover
-        pass
-    checkout = Path(__file__).resolve().parents[3] / "corpora"
-    if checkout.is_dir():
-        roots.append(checkout)
-    return roots
-
-
-def _folders() -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for root in _roots():
-        for folder in sorted(root.iterdir()):
-            if folder.is_dir() and (folder / _DOCUMENTS).is_file():
-                found.setdefault(folder.name, folder)
-    return found
-
 
 def list_corpora() -> list[str]:
-    """Names of the bundled corpora, sorted.
+    """Names of the bundled corpora (and of those other packages registered), sorted.
 
     Examples:
         >>> "gansu-cppcc-2021" in list_corpora()
         True
     """
-    return sorted(_folders())
+    return sorted(registry.corpora.names())
 
 
 def load_corpus(name: str, *, reparse: bool = False) -> Corpus:
@@ -86,14 +65,11 @@ def load_corpus(name: str, *, reparse: bool = False) -> Corpus:
     """
     if not isinstance(name, str):
         raise InputTypeError(describe("name", name, "is not a str", accepted=list_corpora()))
-    folders = _folders()
-    if name not in folders:
-        raise UnknownNameError(
-            describe("name", name, "is not a bundled corpus", accepted=sorted(folders),
-                     todo="Use list_corpora() to see the names, or read your own files with "
-                          "read_page(path) or Corpus.from_files(folder).")
-        )
-    folder = folders[name]
+    loaded = registry.corpora.load(name)
+    if callable(loaded):  # another package's corpus: a function that returns it (or its documents)
+        made = loaded()
+        return made if isinstance(made, Corpus) else Corpus(made, meta={"name": name})
+    folder = Path(loaded).parent
     meta: dict[str, Any] = {"name": name}
     info = folder / "corpus.json"
     if info.is_file():
@@ -103,5 +79,5 @@ def load_corpus(name: str, *, reparse: bool = False) -> Corpus:
 
         documents = read_page(folder / "page.txt", doc_prefix=name)
     else:
-        documents = Corpus.from_jsonl(folder / _DOCUMENTS)
+        documents = Corpus.from_jsonl(Path(loaded))
     return Corpus(documents, meta=meta)

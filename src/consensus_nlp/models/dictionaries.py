@@ -7,7 +7,9 @@ documents (an organization, a speaker, a year), how many tokens fall into each
 theme per 1,000 tokens. :func:`cluster` groups those profiles.
 
 The bundled dictionary ``"cppcc"`` lives in ``lexicons/themes/cppcc.yaml`` with a
-rationale and sources per theme (see ``docs/emphasis.md``).
+rationale and sources per theme (see ``docs/emphasis.md``). The names are those of
+``consensus_nlp.registry.themes``; another package adds a dictionary through the entry-point
+group ``consensus_nlp.themes`` (an :class:`~consensus_nlp.registry.Entry` with its YAML/TOML file).
 """
 
 from __future__ import annotations
@@ -21,18 +23,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import registry
 from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
 
-__all__ = ["Themes", "load_themes", "list_themes", "compile_entry", "theme_spans", "count_theme"]
+__all__ = ["Themes", "load_themes", "list_themes", "theme_file", "compile_entry", "theme_spans", "count_theme"]
 
 log = logging.getLogger(__name__)
 
-_THEME_DIR = Path(__file__).resolve().parent.parent / "lexicons" / "themes"
-
-
 def list_themes() -> list[str]:
-    """Names of the bundled theme dictionaries."""
-    return sorted(p.stem for p in _THEME_DIR.glob("*.yaml"))
+    """Names of the registered theme dictionaries (the package's own and other packages')."""
+    return sorted(registry.themes.names())
+
+
+def theme_file(name: str) -> Path | Mapping[str, Any]:
+    """The file (or mapping) a registered theme dictionary loads from."""
+    loaded = registry.themes.load(name)
+    return loaded if isinstance(loaded, Mapping) else Path(loaded)
 
 
 def compile_entry(entry: str, *, theme: str) -> Callable[[str], bool]:
@@ -272,8 +278,11 @@ def load_themes(themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "c
         raise InputTypeError(describe("themes", themes, "is not a theme dictionary",
                                       accepted="a bundled name, a path to a YAML/TOML file, or a dict"))
     path = Path(themes)
-    if isinstance(themes, str) and themes in list_themes():
-        path = _THEME_DIR / f"{themes}.yaml"
+    if isinstance(themes, str) and themes in registry.themes:
+        found = theme_file(themes)
+        if isinstance(found, Mapping):
+            return _from_mapping(found, name=themes)
+        path = found
     elif not path.is_file():
         raise UnknownNameError(describe("themes", str(themes), "is not a bundled theme set or an existing file",
                                         accepted=list_themes(), todo="Pass a bundled name, a .yaml/.toml path or a dict."))
@@ -281,4 +290,5 @@ def load_themes(themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "c
     if not isinstance(data, Mapping):
         raise InvalidArgumentError(describe("themes", str(path), f"holds a {type(data).__name__}, not a mapping",
                                             accepted=_FORMAT))
-    return _from_mapping(data, name=path.stem, where=f"themes={str(path)!r}")
+    name = themes if isinstance(themes, str) and themes in registry.themes else path.stem
+    return _from_mapping(data, name=name, where=f"themes={str(path)!r}")

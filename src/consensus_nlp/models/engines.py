@@ -1,4 +1,4 @@
-"""The LDA engines behind :func:`consensus_nlp.fit_topics`: tomotopy, gensim, scikit-learn.
+"""The LDA engines behind :func:`consensus_nlp.fit_topics`: tomotopy (LDA, DMR, g-DMR), gensim, scikit-learn.
 
 Each engine takes a count matrix (scipy CSR, documents x terms), its terms and
 the seed priors, and returns the same things: a topics x terms matrix of word
@@ -6,6 +6,18 @@ probabilities (rows sum to 1), a documents x topics matrix of topic shares
 (rows sum to 1), a perplexity (engine-specific, ``None`` if unavailable) and the
 settings it used. Nothing else of the engine survives the fit, so every model
 saves, loads and compares the same way.
+
+An engine is anything with the :class:`Engine` protocol (a ``name``, ``capabilities``,
+``default_iterations`` and ``fit``), registered by name in ``consensus_nlp.registry.engines``
+(``registry.toml``; another package adds its own through the entry-point group
+``consensus_nlp.engines``). :func:`consensus_nlp.fit_topics` looks the engine up there and asks its
+capabilities, never its name:
+
+* ``"word_order"``: it reads each document's tokens in text order (``words``), not only the counts;
+* ``"seeded"``: it takes seed words (``seeds``);
+* ``"covariates"``: it needs document covariates (``covariates``: categorical labels);
+* ``"continuous_covariates"``: its covariates may also be continuous (numeric values);
+* ``"threads"``: ``workers > 1`` runs it on several threads (then it is not deterministic).
 """
 
 from __future__ import annotations
@@ -13,19 +25,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from .. import registry
 from ..errors import InvalidArgumentError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import scipy.sparse
 
-__all__ = ["EngineResult", "ENGINES", "COVARIATE_ENGINES", "DEFAULT_ITERATIONS", "fit_engine"]
+__all__ = ["EngineResult", "Engine", "FunctionEngine", "CAPABILITIES", "ENGINES", "COVARIATE_ENGINES", "DEFAULT_ITERATIONS",
+           "fit_engine", "get_engine", "list_engines"]
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("tomotopy", "gensim", "sklearn", "dmr", "gdmr")
+CAPABILITIES = ("word_order", "seeded", "covariates", "continuous_covariates", "threads")
+ENGINES = ("tomotopy", "gensim", "sklearn", "dmr", "gdmr")  # the package's own; list_engines() also has registered ones
 COVARIATE_ENGINES = ("dmr", "gdmr")  # tomotopy's DMRModel and GDMRModel
 GDMR_DEGREE = 3  # Legendre polynomial degree of g-DMR's topic distribution function per continuous covariate
 # Chosen by benchmarks/topics.py (see docs/topics.md): tomotopy Gibbs sweeps; gensim passes
@@ -39,6 +54,38 @@ class EngineResult:
     doc_topic: np.ndarray
     perplexity: float | None
     settings: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What :func:`consensus_nlp.fit_topics` needs of a topic-model engine.
+
+    ``fit`` takes the count matrix (CSR, documents x terms), its terms, k, the seed map (seed
+    word -> topic position) and the keyword settings of :func:`fit_engine`, and returns an
+    :class:`EngineResult`.
+    """
+
+    name: str
+    capabilities: frozenset[str]
+    default_iterations: int
+
+    def fit(self, counts: Any, terms: list[str], k: int, seeds: dict[str, int], *, random_state: int, iterations: int,
+            workers: int, alpha: float | None, eta: float | None, seed_prior: float,
+            words: Sequence[Sequence[str]] | None, covariates: Mapping[str, Any] | None) -> EngineResult: ...
+
+
+@dataclass(frozen=True)
+class FunctionEngine:
+    """An :class:`Engine` made of a fit function and its declared capabilities."""
+
+    name: str
+    function: Any
+    capabilities: frozenset[str]
+    default_iterations: int
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def fit(self, counts: Any, terms: list[str], k: int, seeds: dict[str, int], **settings: Any) -> EngineResult:
+        return self.function(counts, terms, k, seeds, **settings, **self.options)
 
 
 def _rows_normalized(matrix: np.ndarray) -> np.ndarray:
@@ -167,8 +214,42 @@ def _sklearn(counts, terms, k, seeds, *, random_state, iterations, workers, alph
                         {"alpha": alpha, "eta": eta, "learning_method": "batch"})
 
 
+TOMOTOPY = FunctionEngine("tomotopy", _tomotopy, frozenset({"word_order", "seeded", "threads"}), DEFAULT_ITERATIONS["tomotopy"])
+DMR = FunctionEngine("dmr", _tomotopy, frozenset({"word_order", "seeded", "threads", "covariates"}), DEFAULT_ITERATIONS["dmr"],
+                     {"kind": "dmr"})
+GDMR = FunctionEngine("gdmr", _tomotopy, frozenset({"word_order", "seeded", "threads", "covariates", "continuous_covariates"}),
+                      DEFAULT_ITERATIONS["gdmr"], {"kind": "gdmr"})
+GENSIM = FunctionEngine("gensim", _gensim, frozenset({"seeded"}), DEFAULT_ITERATIONS["gensim"])
+SKLEARN = FunctionEngine("sklearn", _sklearn, frozenset(), DEFAULT_ITERATIONS["sklearn"])
+
+
+def list_engines() -> list[str]:
+    """Names accepted by ``fit_topics(engine=...)``: the package's engines and those other packages registered.
+
+    Examples:
+        >>> list_engines()
+        ['tomotopy', 'gensim', 'sklearn', 'dmr', 'gdmr']
+    """
+    return registry.engines.names()
+
+
+def get_engine(name: str) -> Engine:
+    """The registered engine called ``name``.
+
+    Raises:
+        UnknownNameError: no engine has that name (the message lists them).
+        InvalidArgumentError: what is registered under the name is not an :class:`Engine`.
+    """
+    engine = registry.engines.load(name)
+    if not isinstance(engine, Engine):
+        raise InvalidArgumentError(describe("engine", name, f"is registered as {type(engine).__name__}, not an Engine",
+                                            accepted="an object with name, capabilities, default_iterations and fit()",
+                                            todo="Fix the package that registers it."))
+    return engine
+
+
 def fit_engine(
-    engine: str,
+    engine: str | Engine,
     counts: scipy.sparse.csr_matrix,
     terms: Sequence[str],
     k: int,
@@ -190,11 +271,9 @@ def fit_engine(
     ``covariates`` (for ``"dmr"``/``"gdmr"``): per document, ``"numeric"`` values (list) and a
     ``"categorical"`` label (str), with their field names.
     """
-    import functools
-
-    fit = {"tomotopy": _tomotopy, "gensim": _gensim, "sklearn": _sklearn,
-           "dmr": functools.partial(_tomotopy, kind="dmr"), "gdmr": functools.partial(_tomotopy, kind="gdmr")}[engine]
-    log.debug("fitting %s: %s documents x %s terms, k=%s, %s iterations", engine, counts.shape[0], counts.shape[1], k,
+    if isinstance(engine, str):
+        engine = get_engine(engine)
+    log.debug("fitting %s: %s documents x %s terms, k=%s, %s iterations", engine.name, counts.shape[0], counts.shape[1], k,
               iterations)
-    return fit(counts.tocsr(), list(terms), k, dict(seeds), random_state=random_state, iterations=iterations,
+    return engine.fit(counts.tocsr(), list(terms), k, dict(seeds), random_state=random_state, iterations=iterations,
                workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior, words=words, covariates=covariates)

@@ -15,9 +15,9 @@ from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError,
     check_float, check_int, check_random_state, describe
 from ..text.tokens import Tokens
 from .dtm import DTM, dtm
-from .engines import COVARIATE_ENGINES, ENGINES
+from .engines import Engine, get_engine, list_engines
 
-__all__ = ["MIN_PRIOR", "as_dtm", "drop_rare", "seed_map", "check_fit_args", "resolve_covariates"]
+__all__ = ["MIN_PRIOR", "as_dtm", "drop_rare", "seed_map", "check_fit_args", "resolve_covariates", "engines_with"]
 
 log = logging.getLogger("consensus_nlp.models.topics")
 
@@ -113,33 +113,37 @@ def check_fit_args(*, k: Any, random_state: Any, workers: Any, alpha: Any, eta: 
 
 
 def resolve_covariates(engine: str | None, covariates: Sequence[str] | None,
-                        matrix: DTM) -> tuple[str, dict[str, Any] | None]:
-    """The engine to use and, for DMR/g-DMR, the covariates' values per document."""
+                       matrix: DTM) -> tuple[Engine, dict[str, Any] | None]:
+    """The engine to use (looked up in the registry) and, for engines with covariates, their values per document."""
     from .effects import covariate_values
 
     if covariates is not None and (isinstance(covariates, str) or not isinstance(covariates, Sequence)):
         raise InputTypeError(describe("covariates", covariates, "is not a list of metadata fields",
                                       accepted='e.g. ["year"] or ["organization"]'))
     covariates = list(covariates or [])
-    if engine is not None:
-        check_choice("engine", engine, ENGINES, what="a topic-model engine")
+    chosen = None if engine is None else get_engine(engine)
     if not covariates:
-        if engine in COVARIATE_ENGINES:
+        if chosen is not None and "covariates" in chosen.capabilities:
             raise InvalidArgumentError(describe("covariates", covariates, f"are needed by engine={engine!r}",
                                                 todo='Pass covariates=["year"] (or another metadata field).'))
-        return engine or "tomotopy", None
-    if engine is not None and engine not in COVARIATE_ENGINES:
-        raise InvalidArgumentError(describe("engine", engine, "cannot use covariates", accepted=COVARIATE_ENGINES,
+        return chosen or get_engine("tomotopy"), None
+    if chosen is not None and "covariates" not in chosen.capabilities:
+        raise InvalidArgumentError(describe("engine", engine, "cannot use covariates", accepted=engines_with("covariates"),
                                             todo="Fit without covariates and use TopicModel.effect, or use dmr/gdmr."))
-    kinds = "categorical" if engine == "dmr" else "auto"
+    kinds = "auto" if chosen is None or "continuous_covariates" in chosen.capabilities else "categorical"
     columns = {c: covariate_values(matrix.doc_ids, matrix.metas, c, kind=kinds) for c in covariates}
-    if engine is None:
-        engine = "gdmr" if any(kind == "continuous" for _, kind in columns.values()) else "dmr"
+    if chosen is None:  # the default: g-DMR when a covariate is continuous, else DMR
+        chosen = get_engine("gdmr" if any(kind == "continuous" for _, kind in columns.values()) else "dmr")
     numeric = [c for c, (_, kind) in columns.items() if kind == "continuous"]
     categorical = [c for c in covariates if c not in numeric]
     n = len(matrix.doc_ids)
-    return engine, {
+    return chosen, {
         "numeric": [[columns[c][0][d] for c in numeric] for d in range(n)],
         "categorical": ["|".join(str(columns[c][0][d]) for c in categorical) for d in range(n)],
         "numeric_names": numeric, "categorical_names": categorical,
     }
+
+
+def engines_with(capability: str) -> list[str]:
+    """Names of the registered engines that have ``capability`` (for error messages)."""
+    return [name for name in list_engines() if capability in get_engine(name).capabilities]

@@ -26,9 +26,9 @@ from ..errors import InvalidArgumentError, ModelInputError, UnknownNameError, ch
     check_random_state, describe
 from ..text.tokens import Tokens
 from .dtm import DTM, WordLists
-from .engines import DEFAULT_ITERATIONS, fit_engine
+from .engines import fit_engine
 from .interpret import COHERENCE_MEASURES, RANKINGS, coherence_of, term_frequencies, term_scores
-from .topic_inputs import as_dtm, check_fit_args, drop_rare, resolve_covariates, seed_map
+from .topic_inputs import as_dtm, check_fit_args, drop_rare, engines_with, resolve_covariates, seed_map
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -420,7 +420,8 @@ def fit_topics(
             categorical covariates) and ``"gdmr"`` (g-DMR: a smooth function of continuous
             covariates such as a year, categorical ones as in DMR). ``None`` (default):
             ``"tomotopy"`` without covariates, ``"gdmr"`` when a covariate is continuous,
-            else ``"dmr"``.
+            else ``"dmr"``. Engines registered by other packages are chosen by name as well
+            (:func:`consensus_nlp.list_engines`); what they can do is read from their capabilities.
         covariates: metadata fields that shape topic prevalence (``["year"]``,
             ``["organization"]``); only with ``engine="dmr"``/``"gdmr"``. A field whose values
             all read as numbers is continuous (with ``"gdmr"``: Legendre polynomials of degree
@@ -469,7 +470,7 @@ def fit_topics(
     if matrix.weighting != "count":
         raise ModelInputError(describe("data", matrix, "holds TF-IDF weights; LDA models counts",
                                        todo="Build the DTM with weighting='count'."))
-    engine, covariate_data = resolve_covariates(engine, covariates, matrix)
+    chosen, covariate_data = resolve_covariates(engine, covariates, matrix)
     matrix = drop_rare(matrix, min_term_per_million)
     n_docs, n_terms = matrix.shape
     if k > n_docs or k > n_terms:
@@ -477,21 +478,20 @@ def fit_topics(
                                        accepted=f"k <= {min(n_docs, n_terms)}",
                                        todo="Use smaller units (cn.units(corpus, 'paragraph')) or fewer topics."))
     if iterations is None:
-        iterations = DEFAULT_ITERATIONS[engine]
+        iterations = chosen.default_iterations
     iterations = check_int("iterations", iterations, minimum=1, maximum=100_000)
     names, seeds = seed_map(seed_words, matrix.terms, k)
-    if seeds and engine == "sklearn":
-        raise InvalidArgumentError(describe("engine", engine, "cannot take seed_words",
-                                            accepted=["tomotopy", "gensim", "dmr", "gdmr"]))
-    if workers != 1 and engine in ("tomotopy", "dmr", "gdmr"):
-        log.info("tomotopy with workers=%s is not deterministic", workers)
-    result = fit_engine(engine, matrix.counts, matrix.terms, k, seeds, iterations=iterations, words=matrix.words,
+    if seeds and "seeded" not in chosen.capabilities:
+        raise InvalidArgumentError(describe("engine", chosen.name, "cannot take seed_words", accepted=engines_with("seeded")))
+    if workers != 1 and "threads" in chosen.capabilities:
+        log.info("%s with workers=%s is not deterministic", chosen.name, workers)
+    result = fit_engine(chosen, matrix.counts, matrix.terms, k, seeds, iterations=iterations, words=matrix.words,
                         covariates=covariate_data, **settings)
     names = names + [f"topic_{i + 1}" for i in range(len(names), k)]
-    params = {"engine": engine, "k": k, "random_state": settings["random_state"], "iterations": iterations,
+    params = {"engine": chosen.name, "k": k, "random_state": settings["random_state"], "iterations": iterations,
               "min_term_per_million": min_term_per_million, "covariates": list(covariates or []),
               "seed_words": {n: list(w) for n, w in (seed_words or {}).items()}, **result.settings}
-    return TopicModel(engine=engine, names=names, terms=matrix.terms, docvars=matrix.docvars,
+    return TopicModel(engine=chosen.name, names=names, terms=matrix.terms, docvars=matrix.docvars,
                       topic_word=result.topic_word, doc_topic=result.doc_topic, texts=matrix.words,
                       doc_lengths=matrix.counts.sum(axis=1).A1.tolist(), perplexity=result.perplexity, params=params)
 

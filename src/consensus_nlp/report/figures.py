@@ -50,12 +50,12 @@ def theme_labels(theme_set, themes=None) -> dict[str, str]:
 
 
 def _theme_file(themes) -> object:
-    from ..models.dictionaries import list_themes
+    from ..models.dictionaries import list_themes, theme_file
 
     path = Path(themes)
     if isinstance(themes, str) and themes in list_themes():  # the rule of load_themes: a bundled name first
-        path = Path(__file__).resolve().parent.parent / "lexicons" / "themes" / f"{themes}.yaml"
-    if not path.is_file():
+        path = theme_file(themes)
+    if not isinstance(path, Path) or not path.is_file():
         return None
     text, suffix = path.read_text(encoding="utf-8"), path.suffix.lower()
     if suffix == ".toml":

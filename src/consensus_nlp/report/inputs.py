@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 from ..corpus import Corpus, Document
 from ..errors import EmptyInputError, InvalidArgumentError, UnknownNameError, describe
 from ..io.readers import read_rows
+from ..registry import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -240,15 +241,6 @@ def _meta_columns(path: Path, columns: list[str], meta_columns: Sequence[str] | 
 
 
 # -- hashes ----------------------------------------------------------------------------------------------
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """sha256 of a file's bytes (read in blocks)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def corpus_hash(corpus: Corpus) -> str:
     """sha256 over the corpus' records (doc_id, text, metadata) as canonical JSON lines."""
     digest = hashlib.sha256()

@@ -6,7 +6,6 @@ The outputs' hashes (``outputs``) and ``generator`` are added by
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import os
 import platform
@@ -15,28 +14,22 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import registry
+from ..registry import sha256_file
 from ..version import __version__
-from .inputs import sha256_file
 
 __all__ = ["resource_hashes", "dependency_versions", "user_resources", "build_manifest", "plain"]
 
 DEPENDENCIES = (
     "jieba", "rjieba", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "spacy", "matplotlib", "mplfonts",
 )
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def resource_hashes() -> dict[str, str]:
-    """sha256 of every language resource shipped in the package (lexicons, stopwords, formulations, themes, rules)."""
-    hashes = {}
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        rel = path.relative_to(PACKAGE_DIR)
-        if not path.is_file() or path.suffix in (".py", ".pyc", ".typed") or rel.parts[0] == "_corpora":
-            continue
-        if "__pycache__" in rel.parts:
-            continue
-        hashes[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return hashes
+    """``{file: sha256}`` of every file the registries declare (lexicons, stopwords, themes, detectors' data,
+    the page reader's data, engines registered with files), other packages' entries included; the bundled
+    corpora are left out (the input's own hash records the corpus read)."""
+    return registry.resource_hashes(kinds=tuple(k for k in registry.KINDS if k != "corpora"))
 
 
 def dependency_versions() -> dict[str, str | None]:

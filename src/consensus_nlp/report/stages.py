@@ -65,7 +65,7 @@ def _warn(warnings: list[str], message: str) -> None:
 def check_options(*, units: str, k: int | None, engine: str, random_state: int, themes: Any) -> Themes:
     """Check the cheap things before the expensive ones; returns the loaded theme set."""
     from ..models.dictionaries import list_themes, load_themes
-    from ..models.engines import ENGINES
+    from ..models.engines import list_engines
 
     if units not in UNITS:
         raise InvalidArgumentError(describe("units", units, "is not a unit of analysis", accepted=UNITS))
@@ -73,8 +73,8 @@ def check_options(*, units: str, k: int | None, engine: str, random_state: int, 
         raise InvalidArgumentError(describe("k", k, "is not a number of topics", accepted="an integer >= 2"))
     if isinstance(random_state, bool) or not isinstance(random_state, int) or random_state < 0:
         raise InvalidArgumentError(describe("random_state", random_state, "is not a seed", accepted="an integer >= 0"))
-    if engine not in ENGINES:
-        raise UnknownNameError(describe("engine", engine, "is not a topic-model engine", accepted=ENGINES))
+    if engine not in list_engines():
+        raise UnknownNameError(describe("engine", engine, "is not a topic-model engine", accepted=list_engines()))
     if isinstance(themes, (str, os.PathLike)) and themes not in list_themes() and not os.path.isfile(themes):
         raise UnknownNameError(describe("themes", os.fspath(themes), "is neither a bundled theme set nor an existing file",
                                         accepted=list_themes(), todo="Give a bundled name or the path of a YAML or TOML theme file."))

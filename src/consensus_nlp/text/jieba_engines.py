@@ -22,12 +22,14 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from .. import registry
+from ..errors import InputTypeError, InvalidArgumentError, describe
 
-__all__ = ["LEXICONS", "has_rjieba", "resolve_lexicon", "read_lexicon", "check_word", "cache_dir", "JiebaEngine",
+__all__ = ["LEXICONS", "NO_LEXICON", "has_rjieba", "resolve_lexicon", "read_lexicon", "check_word", "cache_dir", "JiebaEngine",
            "RjiebaEngine"]
 
-LEXICONS = ("political", "none")
+LEXICONS = ("political", "none")  # the package's own (registry.toml); registry.lexicons also has other packages'
+NO_LEXICON = None  # what the registry's "none" lexicon loads: no user-dict file, jieba's dictionary alone
 # jieba-rs's HMM step splits non-Han runs with `[a-zA-Z0-9]+(?:.\d+)?%?` (an unescaped
 # dot), jieba with `[a-zA-Z0-9]+(?:\.\d+)?%?`: "2011-2020" is one token in jieba-rs only.
 RS_DOT_BUG = re.compile(r"[a-zA-Z0-9][+#&_%\-]\d")
@@ -58,20 +60,22 @@ def check_word(argument: str, word: object) -> str:
 
 
 def resolve_lexicon(lexicon: str | os.PathLike[str] | None) -> tuple[str, Path | None]:
-    """``(name, path)`` of a lexicon given by name (``"political"``, ``"none"``) or path."""
-    if lexicon is None or lexicon == "none":
+    """``(name, path)`` of a lexicon given by a registered name (``"political"``, ``"none"``) or a path."""
+    if lexicon is None:
         return "none", None
-    if lexicon == "political":
-        return "political", Path(str(resources.files("consensus_nlp") / "lexicons" / "political.txt"))
+    if isinstance(lexicon, str) and lexicon in registry.lexicons:
+        entry = registry.lexicons.get(lexicon)
+        path = entry.load()
+        return entry.name, None if path is None else Path(path)
     if isinstance(lexicon, (str, os.PathLike)):
         path = Path(lexicon)
         if path.is_file():
             return str(path), path
         if isinstance(lexicon, str) and os.sep not in lexicon and "." not in lexicon:
-            raise UnknownNameError(describe("lexicon", lexicon, "is not a known lexicon", accepted=LEXICONS,
-                                            todo="Pass one of those names or a path to a jieba user-dict file."))
+            registry.lexicons.get(lexicon)  # raises UnknownNameError listing the registered names
         raise InvalidArgumentError(describe("lexicon", str(lexicon), "is not a file", accepted="a jieba user-dict file"))
-    raise InputTypeError(describe("lexicon", lexicon, "is not a name or a path", accepted=[*LEXICONS, "a path"]))
+    raise InputTypeError(describe("lexicon", lexicon, "is not a name or a path",
+                                  accepted=[*registry.lexicons.names(), "a path"]))
 
 
 def read_lexicon(path: Path) -> list[tuple[str, int | None, str | None]]:

@@ -38,7 +38,8 @@ from typing import Any
 from .._zh import CLOSERS, SENTENCE_END
 from ..errors import InputTypeError, MissingDependencyError, UnknownNameError, check_choice, describe
 from .granularity import GRANULARITIES, FineEngine, FineSplitter
-from .jieba_engines import LEXICONS, JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
+from .. import registry
+from .jieba_engines import JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
 from .normalization import normalize, normalize_str
 from .tokens import Token
 
@@ -57,8 +58,9 @@ _cache_lock = threading.Lock()
 
 
 def list_lexicons() -> list[str]:
-    """Names accepted by ``Segmenter(lexicon=...)`` besides a path to a jieba user-dict file."""
-    return list(LEXICONS)
+    """Names accepted by ``Segmenter(lexicon=...)`` besides a path to a jieba user-dict file
+    (``consensus_nlp.registry.lexicons``: the package's own and those other packages registered)."""
+    return registry.lexicons.names()
 
 
 class Segmenter:

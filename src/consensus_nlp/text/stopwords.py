@@ -16,6 +16,10 @@ tools (quanteda, spaCy, other papers):
 * ``iso``: the Chinese list of stopwords-iso (794 words), from the ``stopwordsiso``
   package. Besides function words it removes pronouns and light words such as
   我们, 各种 and 要; use it to reproduce analyses that used a standard list, not as a default.
+
+The names are those of ``consensus_nlp.registry.stopwords`` (``registry.toml``); another package
+adds a list through the entry-point group ``consensus_nlp.stopwords``: an
+:class:`~consensus_nlp.registry.Entry` with a word-per-line file, or a function returning the words.
 """
 
 from __future__ import annotations
@@ -23,15 +27,12 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterable
-from importlib import resources
+from pathlib import Path
 
-from ..errors import InputTypeError, UnknownNameError, describe
+from .. import registry
+from ..errors import InputTypeError, describe
 
-__all__ = ["load_stopwords", "list_stopwords", "stopword_hashes"]
-
-_ALIASES = {"default": "function"}
-#: lists read from a maintained package: name -> (package, language)
-_PACKAGED = {"iso": ("stopwordsiso", "zh")}
+__all__ = ["load_stopwords", "list_stopwords", "stopword_hashes", "iso_words"]
 
 
 def list_stopwords() -> list[str]:
@@ -42,12 +43,7 @@ def list_stopwords() -> list[str]:
         >>> list_stopwords()
         ['boilerplate', 'default', 'enumeration', 'function', 'iso']
     """
-    return sorted([*_files(), *_ALIASES, *_PACKAGED])
-
-
-def _files() -> list[str]:
-    folder = resources.files("consensus_nlp") / "lexicons" / "stopwords"
-    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".txt"))
+    return sorted(registry.stopwords.names())
 
 
 def load_stopwords(names: str | Iterable[str] = "default") -> frozenset[str]:
@@ -87,15 +83,11 @@ def _names(names: str | Iterable[str]) -> list[str]:
     except TypeError:
         raise InputTypeError(describe("stopwords", names, "is not a list name or names",
                                       accepted="a str such as 'function' or a list of str")) from None
-    known = list_stopwords()
     out: list[str] = []
     for name in items:
         if not isinstance(name, str):
-            raise InputTypeError(describe("stopwords", name, "is not a str", accepted=known))
-        real = _ALIASES.get(name, name)
-        if real not in known:
-            raise UnknownNameError(describe("stopwords", name, "is not a known stopword list",
-                                            accepted=known, todo="Call consensus_nlp.list_stopwords() to see them."))
+            raise InputTypeError(describe("stopwords", name, "is not a str", accepted=list_stopwords()))
+        real = registry.stopwords.get(name).name  # an alias gives the list it stands for
         if real not in out:
             out.append(real)
     return out
@@ -103,20 +95,24 @@ def _names(names: str | Iterable[str]) -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def _read(name: str) -> tuple[frozenset[str], str]:
-    if name in _PACKAGED:
-        return _read_packaged(*_PACKAGED[name])
-    data = (resources.files("consensus_nlp") / "lexicons" / "stopwords" / f"{name}.txt").read_bytes()
-    lines = data.decode("utf-8").splitlines()
+    entry = registry.stopwords.get(name)
+    loaded = entry.load()
+    if callable(loaded):  # a function returning the words, or the words and the record their hash covers
+        result = loaded()
+        words, record = result if isinstance(result, tuple) else (frozenset(result), None)
+        record = "\n".join(sorted(words)) if record is None else record
+        return frozenset(words), hashlib.sha256(record.encode("utf-8")).hexdigest()
+    path = Path(loaded)
+    lines = path.read_bytes().decode("utf-8").splitlines()
     words = frozenset(w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#"))
-    return words, hashlib.sha256(data).hexdigest()
+    return words, entry.sha256 if entry.files else registry.sha256_file(path)
 
 
-def _read_packaged(package: str, language: str) -> tuple[frozenset[str], str]:
-    """A list from a maintained package; its hash covers the sorted words and the package version."""
+def iso_words() -> tuple[frozenset[str], str]:
+    """stopwords-iso's Chinese list and the record its hash covers (the package version and the sorted words)."""
     from importlib.metadata import version
 
     import stopwordsiso
 
-    words = frozenset(stopwordsiso.stopwords(language))
-    record = f"{package}=={version(package)}:{language}\n" + "\n".join(sorted(words))
-    return words, hashlib.sha256(record.encode("utf-8")).hexdigest()
+    words = frozenset(stopwordsiso.stopwords("zh"))
+    return words, "stopwordsiso==" + version("stopwordsiso") + ":zh\n" + "\n".join(sorted(words))
