@@ -68,6 +68,9 @@ def test_analyze_writes_report_tables_figures_and_manifest(two_reports):
     assert html.count("<svg ") == 4 and "@font-face" in html  # figures inline as SVG, the font subset embedded
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["units"] == "outline_item"
+    # the options as the command line gave them (one AnalysisConfig), beside what they resolved to
+    assert {k: manifest["config"][k] for k in ("out_dir", "units", "k", "random_state", "progress", "by")} == {
+        "out_dir": "report", "units": "outline_item", "k": None, "random_state": 0, "progress": False, "by": None}
     assert manifest["random_state"] == 0
     assert manifest["input"]["name"] == "gansu-cppcc-2021"
     assert "lexicons/political.txt" in manifest["resources"]

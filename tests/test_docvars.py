@@ -6,6 +6,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.corpus import Corpus
@@ -90,3 +92,24 @@ def test_groupby_uses_factorize_and_accepts_unhashable_values(corpus):
     assert [c.doc_ids for c in groups.values()] == [("a",), ("b",), ("c",)]
     assert list(groups)[:2] == [("统战", "协商"), None] and list(groups)[2] == "mappingproxy({'k': 1})"
     assert {k: c.doc_ids for k, c in corpus.groupby("org").items()} == {"民革": ("a", "c"), "民盟": ("b",)}
+
+
+_values = st.recursive(st.none() | st.booleans() | st.integers(-3, 3) | st.text("甲乙", max_size=2),
+                       lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text("ab", max_size=1), inner, max_size=2),
+                       max_leaves=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_values, max_size=12))
+def test_factorize_levels_are_first_appearances_and_codes_point_to_equal_values(values):
+    from consensus_nlp.docvars import freeze, group_key
+
+    values = [freeze(v) for v in values]  # metadata values as documents hold them
+    codes, levels = factorize(values)
+    assert len(codes) == len(values) and codes.dtype == np.int32
+    assert [group_key(levels[c]) for c in codes.tolist()] == [group_key(v) for v in values]
+    assert sorted(set(codes.tolist())) == list(range(len(levels)))  # every level used
+    assert [codes.tolist().index(g) for g in range(len(levels))] == sorted(codes.tolist().index(g) for g in range(len(levels)))
+    dv = DocVars([f"d{i}" for i in range(len(values))], [{"v": v} for v in values])
+    if values:
+        assert dv.factorize("v")[0].tolist() == codes.tolist()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from consensus_nlp.corpus import Corpus
 from consensus_nlp.errors import InvalidArgumentError, UnknownNameError
@@ -98,3 +100,25 @@ def test_lazy_files_take_an_encoding_and_read_what_the_eager_reader_reads(tmp_pa
     lazy = LazyCorpus.from_files(tmp_path, encoding="big5", npartitions=2)
     assert lazy.compute() == Corpus.from_files(tmp_path, encoding="big5")
     assert lazy.compute()["a"].meta["encoding"] == "big5"
+
+
+_text = st.characters(blacklist_categories=("Cs",))  # UTF-8 cannot hold lone surrogates
+_meta = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.text(_text, max_size=4),
+                     lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text("ab", max_size=1), inner, max_size=2),
+                     max_leaves=4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(_text, min_size=1, max_size=8), st.dictionaries(st.sampled_from(["org", "year", "x"]), _meta,
+                                                                            max_size=3)), min_size=1, max_size=4),
+       st.sampled_from(["\n", "\n\n", "\n \t\n"]))
+def test_any_jsonl_file_reads_the_same_through_both_entry_points(tmp_path_factory, docs, separator):
+    import json
+
+    path = tmp_path_factory.mktemp("jsonl") / "docs.jsonl"
+    lines = [json.dumps({"doc_id": f"d{i}", "text": text, **meta}, ensure_ascii=False) for i, (text, meta) in enumerate(docs)]
+    path.write_text(separator.join(lines), encoding="utf-8")
+    corpus = Corpus.from_jsonl(path)
+    loaded, _ = load_inputs([path])
+    assert [d.to_record() for d in loaded] == [d.to_record() for d in corpus]
+    assert [d.to_record() for d in corpus] == [{"doc_id": f"d{i}", "text": text, **meta} for i, (text, meta) in enumerate(docs)]

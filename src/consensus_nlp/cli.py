@@ -240,26 +240,10 @@ def _cmd_corpora(args, out) -> int:
 
 
 def _cmd_analyze(args, out) -> int:
-    from .report import analyze
+    from .report import AnalysisConfig, analyze
 
-    result = analyze(
-        args.inputs,
-        out_dir=args.out,
-        units=args.units,
-        k=args.k,
-        engine=args.engine,
-        random_state=args.seed,
-        themes=args.themes,
-        by=args.by,
-        meta_pattern=args.meta_pattern,
-        text_column=args.text_column,
-        id_column=args.id_column,
-        meta_columns=args.meta_columns,
-        progress=args.progress,
-        command=[PROG, *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name.startswith(PROG) else None,
-        scheduler=args.scheduler,
-        workers=args.workers,
-    )
+    command = [PROG, *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name.startswith(PROG) else None
+    result = analyze(args.inputs, config=AnalysisConfig.from_cli(args, command=command))
     out.write(result.summary() + "\n")
     out.write(f"report written to {result.out_dir / 'report.html'}\n")
     return 0

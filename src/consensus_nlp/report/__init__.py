@@ -2,6 +2,7 @@
 all-or-nothing (:mod:`.outputs`) and the self-contained HTML report."""
 
 from .analysis import AnalysisResult, analyze
+from .config import AnalysisConfig
 from .outputs import OutputFolder, verify_outputs
 
-__all__ = ["AnalysisResult", "analyze", "OutputFolder", "verify_outputs"]
+__all__ = ["AnalysisConfig", "AnalysisResult", "analyze", "OutputFolder", "verify_outputs"]

@@ -32,13 +32,14 @@ from ..corpus import Corpus
 from . import stages
 from .figures import theme_labels
 from .html import render_report
-from .inputs import DEFAULT_CORPUS, InputSpec, load_inputs
+from .config import AnalysisConfig, config_from
+from .inputs import DEFAULT_CORPUS, load_inputs
 from .manifest import build_manifest, plain, resource_hashes, user_resources
 from .outputs import MANIFEST_NAME, OutputFolder
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["analyze", "AnalysisResult", "load_inputs", "resource_hashes", "build_tables", "table_files", "DEFAULT_CORPUS"]
+__all__ = ["analyze", "AnalysisConfig", "AnalysisResult", "load_inputs", "resource_hashes", "build_tables", "table_files", "DEFAULT_CORPUS"]
 
 TOPIC_STOPWORDS = stages.TOPIC_STOPWORDS
 BULKY_META = ("paragraphs", "paragraph_lines", "paragraph_boxes")  # left out of the tables written to disk
@@ -81,8 +82,12 @@ def analyze(
     command: Sequence[str] | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
+    config: AnalysisConfig | None = None,
 ) -> AnalysisResult:
     """Run the whole analysis and write the report folder (all files or none).
+
+    The options can be given as keyword arguments or as one :class:`~consensus_nlp.report.config.AnalysisConfig`
+    (``config=``, as the command line does), not both.
 
     Args:
         inputs: bundled corpus name, page (.txt), folder, several .txt files, or a table (.csv, .tsv, .jsonl,
@@ -104,16 +109,27 @@ def analyze(
         scheduler: segment and tag by partitions on this Dask scheduler: "threads", "processes", "sync" or
             "tcp://host:port" (see :func:`consensus_nlp.integrations.dask.use_scheduler`); the results are the same.
         workers: threads or processes of that scheduler (default: the number of cores).
+        config: every option above in one object; the manifest records it (``"config"``).
 
     Raises:
-        InvalidArgumentError: bad option, a folder in use by another run (lock file), or files in
-            ``out_dir`` this run would replace that it did not write.
+        InvalidArgumentError: bad option, both ``config`` and a keyword option, a folder in use by another
+            run (lock file), or files in ``out_dir`` this run would replace that it did not write.
     """
-    spec = InputSpec(text_column=text_column, id_column=id_column,
-                     meta_columns=None if meta_columns is None else tuple(meta_columns), meta_pattern=meta_pattern)
+    options = {"out_dir": out_dir, "units": units, "k": k, "engine": engine, "random_state": random_state,
+               "themes": themes, "by": by, "meta_pattern": meta_pattern, "text_column": text_column,
+               "id_column": id_column, "meta_columns": meta_columns, "progress": progress, "command": command,
+               "scheduler": scheduler, "workers": workers}
+    return _run(inputs, config_from(config, options))
+
+
+def _run(inputs: Sequence[str | os.PathLike[str]] | str | None, config: AnalysisConfig) -> AnalysisResult:
+    out_dir, units, k, engine = config.out_dir, config.units, config.k, config.engine
+    random_state, themes, by = config.random_state, config.themes, config.by
+    scheduler, workers, command = config.scheduler, config.workers, config.command
+    spec = config.input_spec()
     theme_set = stages.check_options(units=units, k=k, engine=engine, random_state=random_state, themes=themes)
     timings: dict[str, float] = {}
-    bar = _progress(progress)
+    bar = _progress(config.progress)
     with bar, OutputFolder(out_dir) as folder:  # the lock: a second run into the folder stops here
         with _Timer(timings, "read", bar):
             read = stages.read(inputs, spec=spec, by=by)
@@ -142,7 +158,7 @@ def analyze(
                 folder.write(f"{name}.svg", data["svg"])  # beside the PNG: the page inlines it
             parameters = {
                 "units": units, "k": topics.k, "engine": engine, "random_state": random_state, **_theme_parameters(themes),
-                "by": read.by, "meta_pattern": meta_pattern, **_table_parameters(read.input), "stopwords": stages.DOCUMENT_STOPWORDS,
+                "by": read.by, "meta_pattern": config.meta_pattern, **_table_parameters(read.input), "stopwords": stages.DOCUMENT_STOPWORDS,
                 "topic_stopwords": list(stages.TOPIC_STOPWORDS), "topic_min_chars": stages.TOPIC_MIN_CHARS,
                 "min_docs": topics.min_docs, "n_units": len(topics.units), "n_terms": len(topics.matrix.terms),
                 "keyness_min_count": stages.KEYNESS_MIN_COUNT, "keyness_adjust": stages.KEYNESS_ADJUST,
@@ -150,7 +166,8 @@ def analyze(
             warnings = [*read.warnings, *segmented.warnings, *groups.warnings]
             manifest = build_manifest(command=command, input_info=read.input, n_documents=len(segmented.corpus),
                                       parameters=parameters, random_state=random_state, tokens_params=segmented.tokens.params,
-                                      coherence=topics.coherence, themes=themes, warnings=warnings, timings=timings)
+                                      coherence=topics.coherence, themes=themes, warnings=warnings, timings=timings,
+                                      config=config.record())
             html = render_report(corpus=segmented.corpus, tables=tables, figures=figure_paths,
                                  manifest=json.loads(folder.manifest_bytes(manifest)), by=read.by, top_terms=topics.top_terms,
                                  model=topics.model, units=topics.units, theme_labels=labels)

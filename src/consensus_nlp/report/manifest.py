@@ -72,8 +72,13 @@ def build_manifest(
     themes: Any,
     warnings: Sequence[str],
     timings: Mapping[str, float],
+    config: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The manifest of one run, without its ``outputs`` (added when it is written)."""
+    """The manifest of one run, without its ``outputs`` (added when it is written).
+
+    ``config`` is the run's :meth:`AnalysisConfig.record() <consensus_nlp.report.config.AnalysisConfig.record>`:
+    the options as given (``parameters`` holds what they resolved to: the ``k`` chosen, the ``by`` field found).
+    """
     return {
         "consensus_nlp": __version__,
         "python": platform.python_version(),
@@ -81,6 +86,7 @@ def build_manifest(
         "dependencies": dependency_versions(),
         "command": list(command) if command else None,
         "input": {**plain(dict(input_info)), "documents": n_documents},
+        "config": plain(dict(config)) if config is not None else None,
         "parameters": plain(dict(parameters)),
         "random_state": random_state,
         "tokens": plain(dict(tokens_params)),

@@ -1,26 +1,7 @@
-"""Word segmentation: :class:`Segmenter` (owns its tokenizer) and :func:`tokenize`.
+"""Word segmentation of many documents: :func:`tokenize` (and :class:`Segmenter`, re-exported).
 
-A :class:`Segmenter` wraps one of two implementations of the same algorithm
-(jieba's prefix dictionary + DAG + HMM for unknown words) over the same
-dictionary (jieba's ``dict.txt`` plus the political lexicon):
-
-* ``"jieba"``: a private ``jieba.Tokenizer()`` instance; the lexicon is loaded
-  with ``load_userdict`` on that instance. jieba's module-level tokenizer
-  (``jieba.dt``, used by ``jieba.lcut``) is never touched.
-* ``"rjieba"``: a private ``rjieba.Jieba()`` instance (the Rust jieba-rs
-  port); the lexicon is added word by word with ``add_word``. About 20 times
-  faster than jieba on this machine (``benchmarks/segmentation.py``).
-
-``backend="auto"`` takes rjieba when it is installed. With the same lexicon
-both give the same tokens on the seed page and the 49 government work reports
-(tested). Dictionaries are built on first use and cached per process.
-
-Text is normalized first (:func:`consensus_nlp.normalize`): ``Token.text`` is
-the normalized form (``２０２１`` -> ``2021``) while ``Token.start``/``Token.end``
-point into the text as given, so ``text[t.start:t.end]`` differs from
-``t.text`` only where normalization changed characters. Whitespace is never a
-token. Long texts are segmented line by line (and, within very long lines, at
-sentence ends), so memory stays proportional to the output.
+:class:`Segmenter` (:mod:`.segmenter`) cuts one text with jieba or jieba-rs, each
+with a private dictionary, and maps the words back to offsets into the text as given.
 
 :func:`tokenize` (many documents) takes the documents in batches of about 32,000
 characters: a batch is normalized as one array of code points
