@@ -30,6 +30,7 @@ heavy: loaders are import strings resolved on first use.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.metadata
@@ -187,6 +188,7 @@ class Registry:
         self._added: dict[str, Entry] = {}
         self._plugins: tuple[tuple[str, ...], dict[str, Any]] | None = None  # (sys.path, name -> entry point)
         self._lock = threading.Lock()
+        self.refreshed = 0  # how many times refresh() was called (a key of the entry-point scan)
 
     @property
     def group(self) -> str:
@@ -227,6 +229,7 @@ class Registry:
         """Look for entry points again (after installing a package in the running process; a change of
         ``sys.path`` is noticed without it)."""
         self._plugins = None
+        self.refreshed += 1
 
     def names(self) -> list[str]:
         """Every name (aliases included), in declaration order (see :meth:`_table`)."""
@@ -296,8 +299,7 @@ class Registry:
         """Entry points of the group, found again when ``sys.path`` changed."""
         key = tuple(sys.path)
         if self._plugins is None or self._plugins[0] != key:
-            points = {ep.name: ep for ep in importlib.metadata.entry_points(group=self.group)}
-            self._plugins = (key, points)
+            self._plugins = (key, {ep.name: ep for ep in _entry_points(key, self.refreshed).select(group=self.group)})
         return self._plugins[1]
 
     def _from_entry_point(self, point: importlib.metadata.EntryPoint) -> Entry:
@@ -315,6 +317,12 @@ class Registry:
         return Entry(name=point.name, kind=self.kind, loader=obj, package=point.module.split(".")[0],
                      source=f"{origin} (entry point {point.value})",
                      licence=(meta.get("License-Expression") or meta.get("License") or "") if meta else "")
+
+
+@functools.lru_cache(maxsize=4)
+def _entry_points(path: tuple[str, ...], generation: int) -> importlib.metadata.EntryPoints:
+    """Every installed entry point, scanned once per ``sys.path`` (and per :meth:`Registry.refresh`)."""
+    return importlib.metadata.entry_points()
 
 
 def _read_catalogue(kind: str) -> dict[str, Entry]:
