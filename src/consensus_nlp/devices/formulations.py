@@ -38,15 +38,36 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..errors import InputTypeError, describe
+from ..errors import InputTypeError, check_choice, describe
 from .common import alternation, check_text, guarded_alternation, cn_number, is_han, load_data, rules
 from .base import Device, make
 from .outline import OutlineItem, outline, outline_lists
 from .senses import Sense, resolve_senses
 
-__all__ = ["Formulation", "load_formulations", "find_formulations"]
+__all__ = ["Formulation", "load_formulations", "find_formulations", "FORMS", "check_form", "has_form"]
 
 _NUMERALS = "零〇一二两三四五六七八九十百千"
+
+# what first_appearances, formulation_spread and device_rates may select (``form=``)
+FORMS = ("any", "short", "expanded", "quoted", "generic")
+
+
+def check_form(form: Any) -> str:
+    """``form`` if it is one of :data:`FORMS`, else :class:`~consensus_nlp.errors.UnknownNameError`."""
+    return check_choice("form", form, FORMS, what="a form of formulation",
+                        todo="short: the term itself (quoted or not); quoted: the term in quotation marks; "
+                             "expanded: its members listed; generic: unknown numeric shorthands; any: all.")
+
+
+def has_form(attrs: Any, form: str) -> bool:
+    """Whether a formulation device (its ``attrs``) has the form ``form`` (a quoted term is also ``short``)."""
+    if form == "any":
+        return True
+    if not isinstance(attrs, dict):
+        return False
+    if form == "quoted":
+        return attrs.get("form") == "short" and bool(attrs.get("quoted"))
+    return attrs.get("form") == form
 _MEASURE_AFTER = "个岁年天日月号人名位次届"
 _ENDERS = "。！？!?；;\n"
 
