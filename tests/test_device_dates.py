@@ -13,10 +13,171 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consensus_nlp.devices import find_parallelism, find_statistics
+import consensus_nlp as cn
+from consensus_nlp.devices import find_formulations, find_parallelism, find_statistics, load_formulations
 from consensus_nlp.devices.statistics import read_number
+from consensus_nlp.errors import InputTypeError, InvalidArgumentError, UnknownNameError
 
 DATA = Path(__file__).parent / "data" / "devices_dates"
+
+
+@pytest.fixture(scope="module")
+def evaluate():
+    import sys
+    sys.path.insert(0, str(DATA))
+    import evaluate_dates as module
+    return module
+
+
+def _senses(text, **kw):
+    return [(d.label, d.text, d.attrs.get("sense"), d.attrs.get("senses"), d.attrs.get("sense_evidence"))
+            for d in find_formulations(text, generic=False, **kw)]
+
+
+# --- senses as data ------------------------------------------------------------------------------
+
+def test_senses_are_data():
+    entries = {f.label: f for f in load_formulations()}
+    four = entries["四化"]
+    assert [s.label for s in four.senses] == ["四个现代化", "干部四化", "新四化"]
+    assert [s.era for s in four.senses] == [(1964, None), (1980, None), (2012, None)]
+    assert four.senses[1].members == ("革命化", "年轻化", "知识化", "专业化")
+    assert all(s.source and s.gloss and s.first_year for f in entries.values() for s in f.senses)
+    line = entries["总路线"]
+    assert [(s.label, s.first_year) for s in line.senses] == [
+        ("过渡时期总路线", 1953), ("社会主义建设总路线", 1958), ("对外政策总路线", 1964)]
+
+
+@pytest.mark.parametrize(("text", "year", "expected"), [
+    # cue words in the clause (2002, 2014, 1985 reports)
+    ("坚持“四化”方针和德才兼备的原则", 2002, [("干部四化", "四化", "干部四化", ["四个现代化", "干部四化"], "cues")]),
+    ("坚持走以人为本、四化同步、优化布局的道路", None,
+     [("以人为本", "以人为本", None, None, None),
+      ("新四化", "四化", "新四化", ["四个现代化", "干部四化", "新四化"], "cues")]),
+    ("各民主党派和爱国人士积极为四化献计出力。中国人民解放军的革命化、现代化建设取得很大成绩。", 1985,
+     [("四个现代化", "四化", "四个现代化", ["四个现代化", "干部四化"], "cues")]),  # one member alone is no listing
+    # members listed nearby
+    ("干部队伍的革命化、年轻化、知识化、专业化，简称四化。", None,
+     [("干部四化", "四化", "干部四化", ["四个现代化", "干部四化", "新四化"], "members")]),
+    # the document's year alone
+    ("党在过渡时期的总路线", 1955, [("过渡时期总路线", "总路线", "过渡时期总路线", ["过渡时期总路线"], "era")]),
+    ("根据总路线，优先发展重工业。", 1959, [("社会主义建设总路线", "总路线", "社会主义建设总路线", ["社会主义建设总路线"], "era")]),
+    # nothing decides: say so
+    ("坚持四化。", None, [("四化", "四化", None, ["四个现代化", "干部四化", "新四化"], "undecided")]),
+    ("根据总路线的基本精神。", None, [("总路线", "总路线", None, ["过渡时期总路线", "社会主义建设总路线", "对外政策总路线"],
+                                    "undecided")]),
+    ("工业方面执行八字方针的情况", 1981,
+     [("调整、改革、整顿、提高", "八字方针", "调整、改革、整顿、提高", ["调整、改革、整顿、提高"], "era")]),
+])
+def test_sense_resolution(text, year, expected):
+    assert _senses(text, year=year) == expected
+
+
+def test_nearest_cue_and_one_sense_per_discourse():
+    # 1964 report: each 总路线 goes with the cue nearest to it
+    text = "来同我们的社会主义建设总路线和对外政策总路线相对抗。"
+    assert [(d.label, d.start) for d in find_formulations(text, generic=False, year=1964)] == [
+        ("社会主义建设总路线", 11), ("对外政策总路线", 19)]
+    # 这条总路线 takes the sense of the mention just before it
+    text = "我国的社会主义建设总路线，是正确的。这条总路线更加深入人心。"
+    found = find_formulations(text, generic=False, year=1964)
+    assert [(d.label, d.attrs["sense_evidence"]) for d in found] == [
+        ("社会主义建设总路线", "cues"), ("社会主义建设总路线", "discourse")]
+
+
+def test_year_is_checked():
+    with pytest.raises(InputTypeError, match="year"):
+        find_formulations("四化", year="1985")
+
+
+def test_tag_passes_the_document_year():
+    corpus = cn.Corpus.from_records([{"doc_id": "a", "text": "继续前进，在总路线的指引下。", "year": "1959"},
+                                     {"doc_id": "b", "text": "继续前进，在总路线的指引下。", "year": "1955"},
+                                     {"doc_id": "c", "text": "继续前进，在总路线的指引下。"}])
+    frame = cn.tag(corpus, kinds="formulation")
+    assert frame[["doc_id", "label"]].values.tolist() == [
+        ["a", "社会主义建设总路线"], ["b", "过渡时期总路线"], ["c", "总路线"]]
+
+
+# --- a short form inside a longer word, named formulations ----------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("尊重发展规律，创新发展理念，破解发展难题", []),  # 2013: 创新 + 发展理念
+    ("坚持以新发展理念引领发展", [("新发展理念", "新发展理念")]),
+    ("深入学习习近平新时代中国特色社会主义思想", []),  # a doctrine name, not the formulation (not_within)
+    ("增进对中国特色社会主义的政治认同", [("中国特色社会主义", "中国特色社会主义")]),
+    ("实现中华民族伟大复兴的中国梦，适应经济发展新常态，实施“走出去”战略，坚持科学发展观",
+     [("中国梦", "中国梦"), ("新常态", "经济发展新常态"), ("走出去", "走出去"), ("科学发展观", "科学发展观")]),
+    ("推进供给侧结构性改革，实施精准扶贫，推进西部大开发，实施科教兴国战略，构建社会主义和谐社会，全面建成小康社会",
+     [("供给侧结构性改革", "供给侧结构性改革"), ("精准扶贫", "精准扶贫"), ("西部大开发", "西部大开发"),
+      ("科教兴国", "科教兴国战略"), ("和谐社会", "社会主义和谐社会"), ("小康社会", "全面建成小康社会")]),
+])
+def test_named_formulations_and_longer_words(text, expected):
+    assert [(d.label, d.text) for d in find_formulations(text, generic=False)] == expected
+
+
+def test_named_formulations_have_year_and_source():
+    entries = {f.label: f for f in load_formulations()}
+    for label, year in [("总路线", 1953), ("大跃进", 1957), ("改革开放", 1978), ("科教兴国", 1995), ("西部大开发", 1999),
+                        ("走出去", 2000), ("科学发展观", 2003), ("和谐社会", 2004), ("中国梦", 2012), ("精准扶贫", 2013),
+                        ("新常态", 2014), ("供给侧结构性改革", 2015), ("小康社会", 1979)]:
+        assert entries[label].first_year == year and entries[label].source and entries[label].introduced
+
+
+# --- forms kept apart ------------------------------------------------------------------------------
+
+def test_expansions_are_expanded_not_short():
+    found = find_formulations("贯彻百花齐放、百家争鸣的方针，推动大众创业、万众创新和“双创”。", generic=False)
+    assert [(d.label, d.attrs["form"], d.text) for d in found] == [
+        ("双百方针", "expanded", "百花齐放、百家争鸣"), ("双创", "expanded", "大众创业、万众创新"), ("双创", "short", "双创")]
+
+
+def test_first_appearances_by_form():
+    corpus = cn.Corpus.from_records([
+        {"doc_id": "a", "text": "统筹推进经济建设、政治建设、文化建设、社会建设、生态文明建设。", "year": 2008},
+        {"doc_id": "b", "text": "实现四化，建设物质文明和精神文明。", "year": 1985},
+        {"doc_id": "c", "text": "统筹推进“五位一体”总体布局。坚持“四化”。", "year": 2016},  # 四化 undecided
+        {"doc_id": "d", "text": "在两个文明建设中。", "year": 1988}])
+    devices = cn.tag(corpus, kinds="formulation")
+    table = lambda form: cn.first_appearances(devices, form=form)[["label", "first", "last", "n_hits"]].values.tolist()
+    assert table("any") == [["两个文明", 1985, 1988, 2], ["四个现代化", 1985, 1985, 1], ["五位一体", 2008, 2016, 2],
+                            ["生态文明", 2008, 2008, 1], ["四化", 2016, 2016, 1]]
+    assert table("short") == [["四个现代化", 1985, 1985, 1], ["两个文明", 1988, 1988, 1], ["生态文明", 2008, 2008, 1],
+                              ["五位一体", 2016, 2016, 1], ["四化", 2016, 2016, 1]]
+    assert table("quoted") == [["五位一体", 2016, 2016, 1], ["四化", 2016, 2016, 1]]
+    assert table("expanded") == [["两个文明", 1985, 1985, 1], ["五位一体", 2008, 2008, 1]]
+    spread = cn.formulation_spread(corpus, form="short")
+    assert spread.drop_duplicates("formulation")[["formulation", "first_period"]].values.tolist() == [
+        ["四个现代化", 1985], ["两个文明", 1988], ["生态文明", 2008], ["五位一体", 2016], ["四化", 2016]]
+    rates = cn.device_rates(devices, corpus, form="expanded")
+    assert rates.counts["formulation"].tolist() == [1, 1, 0, 0]
+    with pytest.raises(UnknownNameError, match="form"):
+        cn.first_appearances(devices, form="long")
+    with pytest.raises(InvalidArgumentError, match="form"):
+        cn.first_appearances(devices, kind="outline", form="short")
+    with pytest.raises(UnknownNameError, match="form"):
+        cn.formulation_spread(corpus, form=None)
+
+
+# --- the annotated samples of tests/data/devices_dates ----------------------------------------------
+
+def test_first_and_last_years_of_the_dated_sample(gov_reports_dir, evaluate):
+    rows = evaluate.dated(gov_reports_dir)
+    assert len(rows) >= 30
+    exact = sum(r["exact"] for r in rows)
+    assert exact / len(rows) >= 0.95
+    assert exact == 44  # the value measured in docs/devices.md
+    four = next(r for r in rows if r["label"] == "四个现代化")
+    assert (four["got_first"], four["got_last"]) == (1978, 1989)  # not 2014 (四化同步), not 1964 (the members)
+
+
+def test_sense_accuracy_on_the_sense_sample(gov_reports_dir, evaluate):
+    rows = evaluate.senses(gov_reports_dir)
+    assert len(rows) >= 40 and sum(r["sense"] is None for r in rows) >= 2  # hard negatives included
+    correct = sum(r["correct"] for r in rows)
+    assert correct / len(rows) >= 0.95
+    assert correct == 52
+    assert [(r["year"], r["start"], r["got"]) for r in rows if not r["correct"]] == [(1964, 13849, "总路线")]
 
 
 def _jsonl(name):

@@ -88,6 +88,7 @@ class Formulation:
     first_year: int
     introduced: str
     senses: tuple[Sense, ...] = ()
+    expansions: tuple[str, ...] = ()
     not_within: tuple[str, ...] = ()
     inside_ok: bool = False
 
@@ -111,6 +112,7 @@ def load_formulations() -> tuple[Formulation, ...]:
             max_gap_chars=int(e.get("max_gap_chars", 4)), context_only=bool(e.get("context_only", False)),
             source=e["source"], first_year=int(e["first_year"]), introduced=e["introduced"],
             senses=tuple(Sense.from_record(r) for r in e.get("senses", [])),
+            expansions=tuple(e.get("expansions", [])),
             not_within=tuple(e.get("not_within", [])), inside_ok=bool(e.get("inside_ok", False)),
         ))
     return tuple(out)
@@ -122,9 +124,13 @@ def _compiled() -> dict[str, Any]:
     short: dict[str, int] = {}
     member: dict[str, list[tuple[int, int]]] = {}
     compressed: list[tuple[int, re.Pattern[str], dict[str, int]]] = []
+    expansion: set[str] = set()
     for i, f in enumerate(entries):
         for form in f.short_forms:
             short.setdefault(form, i)
+        for phrase in f.expansions:  # 百花齐放、百家争鸣: matched like a short form, reported as expanded
+            short.setdefault(phrase, i)
+            expansion.add(phrase)
         for j, alts in enumerate(f.members):
             for a in alts:
                 member.setdefault(a, []).append((i, j))
@@ -138,6 +144,7 @@ def _compiled() -> dict[str, Any]:
                 compressed.append((i, pat, stems))
     return {
         "short": short,
+        "expansion": expansion,
         "short_re": re.compile(guarded_alternation(list(short))),
         "member": member,
         "member_re": re.compile(guarded_alternation(list(member))) if member else None,
@@ -174,6 +181,7 @@ def _inside_longer_word(text: str, s: int, e: int, f: Formulation) -> bool:
 def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, Any], year: int | None
                  ) -> list[Device]:
     found: list[tuple[int, int, int, bool]] = []  # (start, end, entry, quoted)
+    spelled: list[Device] = []
     for m in comp["short_re"].finditer(text):
         form = m.group(0)
         s, e = m.start(), m.end()
@@ -184,7 +192,12 @@ def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, An
         if form.startswith("“") and form.endswith("”"):
             s, e = s + 1, e - 1
         i = comp["short"][form]
-        if _inside_longer_word(text, s, e, entries[i]):
+        f = entries[i]
+        if form in comp["expansion"]:
+            spelled.append(make("formulation", f.label, text, s, e, form="expanded", members=[form],
+                                category=f.category, gloss=f.gloss, quoted=False, first_year=f.first_year))
+            continue
+        if _inside_longer_word(text, s, e, f):
             continue
         quoted = s > 0 and text[s - 1] == "“" and e < len(text) and text[e] == "”"
         found.append((s, e, i, quoted))
@@ -193,7 +206,7 @@ def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, An
         mine = [(s, e, entries[i].senses) for s, e, j, _ in found if j == i]
         for (s, _, _), r in zip(mine, resolve_senses(text, mine, year=year, cfg=rules()["formulation_senses"])):
             resolved[s] = r
-    out = []
+    out = spelled
     for s, e, i, quoted in found:
         f = entries[i]
         if not f.senses:

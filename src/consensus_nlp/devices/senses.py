@@ -8,11 +8,12 @@ this order (docs/devices.md, "Senses"):
 
 1. **era**: when the document's year is known, the senses whose era does not cover
    it are dropped (if none is left, all are kept); one sense left decides;
-2. **evidence**: distinct members of a sense listed nearby (within
-   ``member_window_chars``, same paragraph) count two, distinct cue words in the
-   mention's clause (``cue_window_chars`` before and after, not across 。！？；
-   or a newline) count one; the sense with the strictly highest positive score
-   decides;
+2. **evidence**: distinct members of a sense listed nearby (at least two of them
+   within ``member_window_chars``, same paragraph) count two each, distinct cue
+   words in the mention's clause (``cue_window_chars`` before and after, not across
+   。！？； or a newline) count one each; the sense with the strictly highest
+   positive score decides; on a tie, the sense whose cue stands nearest to the
+   mention (社会主义建设总路线和对外政策总路线: each 总路线 goes with its own cue);
 3. **discourse**: the nearest earlier mention of the same entry in the same text,
    within ``discourse_window_chars``, that was decided by era or evidence lends
    its sense (one sense per discourse), if that sense is still a candidate;
@@ -64,13 +65,14 @@ class Resolution:
 _CLAUSE_ENDS = "。！？!?；;\n"
 
 
-def _clause(text: str, start: int, end: int, window: int) -> str:
-    """The text around ``text[start:end]`` up to ``window`` characters each side, not across a sentence end."""
+def _clause(text: str, start: int, end: int, window: int) -> tuple[int, str]:
+    """The text around ``text[start:end]`` up to ``window`` characters each side, not across a sentence end,
+    and where it starts."""
     a = max(0, start - window)
-    cut = max(text.rfind(c, a, start) for c in _CLAUSE_ENDS)
+    a = max(a, max(text.rfind(c, a, start) for c in _CLAUSE_ENDS) + 1)
     b = min(len(text), end + window)
     stops = [k for k in (text.find(c, end, b) for c in _CLAUSE_ENDS) if k >= 0]
-    return text[max(a, cut + 1):min(stops, default=b)]
+    return a, text[a:min(stops, default=b)]
 
 
 def _paragraph_window(text: str, start: int, end: int, window: int) -> str:
@@ -81,20 +83,42 @@ def _paragraph_window(text: str, start: int, end: int, window: int) -> str:
     return text[a:start] + text[end:(b if nl < 0 else nl)]
 
 
+def _cue_distance(clause: str, at: int, width: int, cues: tuple[str, ...], form: str) -> int | None:
+    """Characters between the mention (at ``clause[at:at + width]``) and its nearest cue in the clause."""
+    best = None
+    for c in cues:
+        if c in form:
+            continue
+        k = clause.find(c)
+        while k >= 0:
+            gap = at - (k + len(c)) if k < at else k - (at + width)
+            best = gap if best is None else min(best, max(gap, 0))
+            k = clause.find(c, k + 1)
+    return best
+
+
 def _evidence(text: str, start: int, end: int, candidates: tuple[Sense, ...], cfg: dict[str, Any]
               ) -> tuple[Sense | None, str]:
     near = _paragraph_window(text, start, end, cfg["member_window_chars"])
-    clause = _clause(text, start, end, cfg["cue_window_chars"])
+    a, clause = _clause(text, start, end, cfg["cue_window_chars"])
     form = text[start:end]
-    scores = []
+    scored = []
     for s in candidates:
         members = sum(1 for m in s.members if m in near)
+        members = members if members >= 2 else 0  # one member alone is no listing (军队的革命化 is not 干部四化)
         cues = sum(1 for c in s.cues if c in clause and c not in form)  # 为四化 holds the mention: fine
-        scores.append((2 * members + cues, members, s))
-    best = max(score for score, _, _ in scores)
-    top = [(m, s) for score, m, s in scores if score == best]
-    if best <= 0 or len(top) > 1:
+        scored.append((2 * members + cues, members, s))
+    best = max(score for score, _, _ in scored)
+    top = [(m, s) for score, m, s in scored if score == best]
+    if best <= 0:
         return None, "undecided"
+    if len(top) > 1:
+        # 社会主义建设总路线和对外政策总路线: each mention goes with the cue nearest to it
+        dist = [(_cue_distance(clause, start - a, end - start, s.cues, form), m, s) for m, s in top]
+        dist = sorted((d, m, s) for d, m, s in dist if d is not None)  # type: ignore[misc]
+        if len(dist) < 2 or dist[0][0] == dist[1][0]:
+            return None, "undecided"
+        top = [(dist[0][1], dist[0][2])]
     members, sense = top[0]
     return sense, "members" if members else "cues"
 
