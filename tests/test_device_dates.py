@@ -243,3 +243,62 @@ def test_parallelism_refuses_number_slots():
     assert find_parallelism(text) == []
     # a slot of words next to a literal number is still parallelism
     assert [d.label for d in find_parallelism("进机关、进学校、进军营、进企业。")] == ["进_"]
+
+
+# --- outlines with mixed markers -------------------------------------------------------------------
+
+def _items(text):
+    from consensus_nlp.devices import outline
+    return [(i.marker, i.ordinal, i.level, i.family) for i in outline(text)]
+
+
+def test_mixed_markers_read_as_one_list():
+    # the 1995 report, shortened
+    text = "继续深化农村改革。首先要增加对农业的投入。二是保护和合理使用耕地。三是搞好农业综合开发。"
+    assert _items(text) == [("首先", 1, 1, "seq"), ("二是", 2, 1, "shi"), ("三是", 3, 1, "shi")]
+    # 1991: 首先，…其次，…第三，…
+    text = "获得一个好收成。首先，要稳定责任制。其次，要落实种植面积。第三，要大搞农田水利建设。第四，要增加投入。"
+    assert [m for m, *_ in _items(text)] == ["首先", "其次", "第三", "第四"]
+    assert {i.list_index for i in __import__("consensus_nlp").devices.outline(text)} == {0}
+    # 1955: a lead paragraph 首先，… then short paragraphs 第二，… 第三，…
+    text = "首先，我们必须削减非生产性建设的支出。几年来浪费很大。\n第二，我们必须降低生产性建设的成本。\n第三，我们必须加强经济核算。"
+    assert _items(text) == [("首先", 1, 1, "seq"), ("第二", 2, 1, "di"), ("第三", 3, 1, "di")]
+
+
+def test_mixed_markers_do_not_merge_other_lists():
+    from consensus_nlp.devices import outline, outline_lists
+
+    # a list of its own family wins: 第三 continues 第一/第二, not the 首先/其次 inside 第一
+    text = ("第一，增产原料问题。\n所谓原料不够，首先是农产品原料不够，其次是重工业原料不够。\n"
+            "第二，试制新产品问题。\n第三，提高管理水平问题。")
+    lists = outline_lists(outline(text))
+    assert [[i.marker for i in lst] for lst in lists] == [["第一", "第二", "第三"], ["首先", "其次"]]
+    # in a sentence, only within one paragraph; 一方面…另一方面 takes no third item
+    assert _items("农业方面，首先要增加投入。\n二是保护耕地。") == []
+    assert _items("一方面增加收入；另一方面控制支出，三是加强管理。") == [
+        ("一方面", 1, 1, "fangmian"), ("另一方面", 2, 1, "fangmian")]
+    # an adverbial 首先 does not take the items of a list that follows (1984)
+    text = "首先要处理好分配关系。改革意义重大：第一，收入稳定；第二，企业得到收益；第三，缓解矛盾。"
+    assert [m for m, *_ in _items(text)] == ["第一", "第二", "第三"]
+
+
+def test_outline_lists_by_hand_built_items():
+    from consensus_nlp.devices import OutlineItem, outline_lists
+
+    items = [OutlineItem(1, "一是", 1, "甲", 0, 3, "shi"), OutlineItem(1, "二是", 2, "乙", 3, 6, "shi")]
+    assert outline_lists(items) == [items]
+
+
+def test_mixed_lists_of_the_reports(gov_reports_dir, evaluate):
+    # 25 lists where marker families meet, 5 of them mixed, read from the reports (mixed_lists.json)
+    gold = evaluate.load("mixed_lists.json")["lists"]
+    assert len(gold) >= 12 and sum(g["mixed"] for g in gold) == 5
+    misses = []
+    every = evaluate.mixed_lists(gov_reports_dir, misses=misses)["all"]
+    mixed = evaluate.mixed_lists(gov_reports_dir, only_mixed=True)["all"]
+    for counts in (every, mixed):
+        precision, recall = evaluate.scores(counts)
+        assert precision >= 0.95 and recall >= 0.95
+    assert (every["tp"], every["fn"], every["fp"]) == (103, 2, 0)
+    assert (mixed["tp"], mixed["fn"], mixed["fp"]) == (31, 0, 0)
+    assert misses == [(1955, 39421, "一方面"), (1955, 39445, "另一方面")]  # 即一方面是…: no boundary before it

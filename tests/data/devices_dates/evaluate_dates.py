@@ -72,7 +72,8 @@ def senses(folder: str | Path) -> list[dict]:
     return out
 
 
-def mixed_lists(folder: str | Path) -> dict[str, dict[str, int]]:
+def mixed_lists(folder: str | Path, *, only_mixed: bool = False, misses: list | None = None
+                ) -> dict[str, dict[str, int]]:
     """Item recall and precision of the annotated lists, per marker family and in all (``"all"``).
 
     A gold item is found when the outline has an item at its marker, in the same predicted list as
@@ -85,23 +86,38 @@ def mixed_lists(folder: str | Path) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fn": 0, "fp": 0})
     cache: dict[str, list] = {}
     for gold in load("mixed_lists.json")["lists"]:
+        if only_mixed and not gold["mixed"]:
+            continue
         if gold["file"] not in cache:
             cache[gold["file"]] = outline_lists(outline((folder / gold["file"]).read_text(encoding="utf-8")))
         lists = cache[gold["file"]]
         starts = [it["start"] for it in gold["items"]]
         best = max(lists, key=lambda lst: sum(1 for it in lst if it.start in starts), default=[])
+        if not any(it.start in starts for it in best):
+            best = []  # no predicted list holds any of its items
         by_start = {it.start: (k + 1, it) for k, it in enumerate(best)}
         for k, it in enumerate(gold["items"]):
             fam = it["family"]
             hit = by_start.get(it["start"])
             key = "tp" if hit is not None and hit[0] == k + 1 else "fn"
+            if key == "fn" and misses is not None:
+                misses.append((gold["year"], it["start"], it["marker"]))
             counts[fam][key] += 1
             counts["all"][key] += 1
         for it in best:
             if it.start not in starts:
                 counts[it.family]["fp"] += 1
                 counts["all"]["fp"] += 1
+                if misses is not None:
+                    misses.append((gold["year"], it.start, it.marker, "false"))
     return dict(counts)
+
+
+def scores(c: dict[str, int]) -> tuple[float, float]:
+    """(precision, recall) of ``{"tp", "fp", "fn"}``."""
+    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+    return p, r
 
 
 def spaced_statistics(folder: str | Path) -> tuple[int, int, int]:
@@ -135,12 +151,13 @@ def report(folder: str | Path) -> str:
     lines.append(f"senses: {n} of {len(rows)} correct ({n / len(rows):.3f})")
     lines += [f"  wrong: {r['year']} {r['start']} {r['form']}: annotated {r['sense']}, got {r['got']}"
               for r in rows if not r["correct"]]
-    lines.append("| family | gold items | found | false items | precision | recall |")
-    lines.append("|---|---:|---:|---:|---:|---:|")
-    for fam, c in sorted(mixed_lists(folder).items(), key=lambda kv: (kv[0] == "all", kv[0])):
-        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
-        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
-        lines.append(f"| {fam} | {c['tp'] + c['fn']} | {c['tp']} | {c['fp']} | {p:.3f} | {r:.3f} |")
+    for only in (True, False):
+        lines.append(f"lists: {'the mixed ones' if only else 'all'}")
+        lines.append("| family | gold items | found | false items | precision | recall |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
+        for fam, c in sorted(mixed_lists(folder, only_mixed=only).items(), key=lambda kv: (kv[0] == "all", kv[0])):
+            p, r = scores(c)
+            lines.append(f"| {fam} | {c['tp'] + c['fn']} | {c['tp']} | {c['fp']} | {p:.3f} | {r:.3f} |")
     exact, total, false = spaced_statistics(folder)
     lines.append(f"spaced statistics: value exact for {exact} of {total}; dates read as statistics: {false}")
     return "\n".join(lines)
