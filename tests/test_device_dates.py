@@ -171,6 +171,21 @@ def test_first_and_last_years_of_the_dated_sample(gov_reports_dir, evaluate):
     assert (four["got_first"], four["got_last"]) == (1978, 1989)  # not 2014 (四化同步), not 1964 (the members)
 
 
+def test_no_formulation_is_used_before_its_first_year(gov_reports_dir, evaluate):
+    # first_year is the first official use we can name: a report may not use the term earlier
+    # (the five-year plans are named before they start and are left out)
+    table = cn.first_appearances(evaluate._formulations(str(gov_reports_dir)), form="short").set_index("label")
+    first_year = {}
+    for f in load_formulations():
+        first_year[f.label] = f.first_year
+        first_year.update({s.label: s.first_year for s in f.senses})
+    early = [(label, int(table.loc[label, "first"]), first_year[label]) for label in table.index
+             if label in first_year and int(table.loc[label, "first"]) < first_year[label]]
+    assert early == [("三五", 1955, 1964), ("二五", 1955, 1956), ("六五", 1979, 1981), ("七五", 1981, 1986),
+                     ("八五", 1988, 1991), ("九五", 1993, 1996), ("十五", 2000, 2001), ("十一五", 2005, 2006),
+                     ("十二五", 2010, 2011), ("十三五", 2015, 2016)]
+
+
 def test_sense_accuracy_on_the_sense_sample(gov_reports_dir, evaluate):
     rows = evaluate.senses(gov_reports_dir)
     assert len(rows) >= 40 and sum(r["sense"] is None for r in rows) >= 2  # hard negatives included
