@@ -180,8 +180,9 @@ def _inside_longer_word(text: str, s: int, e: int, f: Formulation) -> bool:
 
 def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, Any], year: int | None
                  ) -> list[Device]:
+    """The short forms (and the literal expansions) of the known formulations in ``text``."""
     found: list[tuple[int, int, int, bool]] = []  # (start, end, entry, quoted)
-    spelled: list[Device] = []
+    out: list[Device] = []
     for m in comp["short_re"].finditer(text):
         form = m.group(0)
         s, e = m.start(), m.end()
@@ -193,20 +194,23 @@ def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, An
             s, e = s + 1, e - 1
         i = comp["short"][form]
         f = entries[i]
-        if form in comp["expansion"]:
-            spelled.append(make("formulation", f.label, text, s, e, form="expanded", members=[form],
-                                category=f.category, gloss=f.gloss, quoted=False, first_year=f.first_year))
-            continue
-        if _inside_longer_word(text, s, e, f):
-            continue
-        quoted = s > 0 and text[s - 1] == "“" and e < len(text) and text[e] == "”"
-        found.append((s, e, i, quoted))
+        if form in comp["expansion"]:  # 百花齐放、百家争鸣: the members spelled out
+            out.append(make("formulation", f.label, text, s, e, form="expanded", members=[form],
+                            category=f.category, gloss=f.gloss, quoted=False, first_year=f.first_year))
+        elif not _inside_longer_word(text, s, e, f):
+            found.append((s, e, i, text[s - 1:s] == "“" and text[e:e + 1] == "”"))
+    return out + _with_senses(text, found, entries, year)
+
+
+def _with_senses(text: str, found: list[tuple[int, int, int, bool]], entries: tuple[Formulation, ...],
+                 year: int | None) -> list[Device]:
+    """Devices of the short forms ``found``; the mentions of an entry with senses are resolved together."""
     resolved: dict[int, Any] = {}
     for i in {i for _, _, i, _ in found if entries[i].senses}:
         mine = [(s, e, entries[i].senses) for s, e, j, _ in found if j == i]
         for (s, _, _), r in zip(mine, resolve_senses(text, mine, year=year, cfg=rules()["formulation_senses"])):
             resolved[s] = r
-    out = spelled
+    out = []
     for s, e, i, quoted in found:
         f = entries[i]
         if not f.senses:
