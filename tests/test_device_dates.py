@@ -317,3 +317,30 @@ def test_mixed_lists_of_the_reports(gov_reports_dir, evaluate):
     assert (every["tp"], every["fn"], every["fp"]) == (103, 2, 0)
     assert (mixed["tp"], mixed["fn"], mixed["fp"]) == (31, 0, 0)
     assert misses == [(1955, 39421, "一方面"), (1955, 39445, "另一方面")]  # 即一方面是…: no boundary before it
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="四化总路线实现干部方针同步过渡时期对外政策建设社会主义的这条创新发展理念，。\n“”", max_size=120),
+       st.one_of(st.none(), st.integers(min_value=1900, max_value=2030)))
+def test_sense_devices_are_consistent(text, year):
+    for d in find_formulations(text, year=year):
+        assert text[d.start:d.end] == d.text
+        if "senses" in d.attrs:
+            assert d.attrs["sense"] is None or d.attrs["sense"] in d.attrs["senses"]
+            assert d.label == (d.attrs["sense"] or {"四化": "四化", "总路线": "总路线"}[d.text])
+            assert (d.attrs["sense"] is None) == (d.attrs["sense_evidence"] == "undecided")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["首先，甲。", "其次，乙。", "第二，丙。", "第三，丁。", "二是戊。", "三是己。", "一是庚。",
+                                 "一方面辛，", "另一方面壬。", "（一）癸。", "（二）子。", "\n", "最后，丑。"]), max_size=14))
+def test_mixed_lists_are_consecutive(pieces):
+    from consensus_nlp.devices import outline, outline_lists
+
+    text = "".join(pieces)
+    items = outline(text)
+    for lst in outline_lists(items):
+        assert len(lst) >= 2
+        assert [it.ordinal for it in lst] == list(range(1, len(lst) + 1))
+        assert len({it.level for it in lst}) == 1
+    assert all(text[it.start:it.end].startswith(it.marker) for it in items)
