@@ -2,8 +2,14 @@
 
 Three ways a formulation shows up (docs/devices.md has the rules):
 
-* ``short``: the label or one of its variants, literally (quoted or not):
-  四个认同, “十四五”, 第十个五年计划. Five-year plans up to 十五 are ambiguous
+* ``short``: the label or one of its variants, literally (quoted or not; a quoted
+  one has ``attrs["quoted"]``): 四个认同, “十四五”, 第十个五年计划, and the named
+  formulations without numbers (总路线, 科学发展观, 中国梦 …). A short form inside a
+  longer word (创新发展理念: 创新 + 发展理念) is not the formulation unless the entry
+  says so (``inside_ok``); ``not_within`` lists such longer phrases per entry and
+  ``rules.json: formulation_boundaries`` the characters that glue a form to the word
+  before it. An entry with ``senses`` (四化, 总路线) resolves each mention to one
+  sense, or says it cannot (``devices/senses.py``). Five-year plans up to 十五 are ambiguous
   when bare (十五个, 三十四五岁), so they are only accepted in their listed
   variants (“十五”, 十五计划, 十五期间, …). A short form is not counted when a
   numeral stands right before it, or, if it ends in a numeral, when a measure
@@ -32,13 +38,36 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..errors import InputTypeError, check_choice, describe
 from .common import alternation, check_text, guarded_alternation, cn_number, is_han, load_data, rules
 from .base import Device, make
 from .outline import OutlineItem, outline, outline_lists
+from .senses import Sense, resolve_senses
 
-__all__ = ["Formulation", "load_formulations", "find_formulations"]
+__all__ = ["Formulation", "load_formulations", "find_formulations", "FORMS", "check_form", "has_form"]
 
 _NUMERALS = "零〇一二两三四五六七八九十百千"
+
+# what first_appearances, formulation_spread and device_rates may select (``form=``)
+FORMS = ("any", "short", "expanded", "quoted", "generic")
+
+
+def check_form(form: Any) -> str:
+    """``form`` if it is one of :data:`FORMS`, else :class:`~consensus_nlp.errors.UnknownNameError`."""
+    return check_choice("form", form, FORMS, what="a form of formulation",
+                        todo="short: the term itself (quoted or not); quoted: the term in quotation marks; "
+                             "expanded: its members listed; generic: unknown numeric shorthands; any: all.")
+
+
+def has_form(attrs: Any, form: str) -> bool:
+    """Whether a formulation device (its ``attrs``) has the form ``form`` (a quoted term is also ``short``)."""
+    if form == "any":
+        return True
+    if not isinstance(attrs, dict):
+        return False
+    if form == "quoted":
+        return attrs.get("form") == "short" and bool(attrs.get("quoted"))
+    return attrs.get("form") == form
 _MEASURE_AFTER = "个岁年天日月号人名位次届"
 _ENDERS = "。！？!?；;\n"
 
@@ -58,6 +87,10 @@ class Formulation:
     source: str
     first_year: int
     introduced: str
+    senses: tuple[Sense, ...] = ()
+    expansions: tuple[str, ...] = ()
+    not_within: tuple[str, ...] = ()
+    inside_ok: bool = False
 
     @property
     def short_forms(self) -> tuple[str, ...]:
@@ -78,6 +111,9 @@ def load_formulations() -> tuple[Formulation, ...]:
             members=members, min_members=int(e.get("min_members", default_min)),
             max_gap_chars=int(e.get("max_gap_chars", 4)), context_only=bool(e.get("context_only", False)),
             source=e["source"], first_year=int(e["first_year"]), introduced=e["introduced"],
+            senses=tuple(Sense.from_record(r) for r in e.get("senses", [])),
+            expansions=tuple(e.get("expansions", [])),
+            not_within=tuple(e.get("not_within", [])), inside_ok=bool(e.get("inside_ok", False)),
         ))
     return tuple(out)
 
@@ -88,9 +124,13 @@ def _compiled() -> dict[str, Any]:
     short: dict[str, int] = {}
     member: dict[str, list[tuple[int, int]]] = {}
     compressed: list[tuple[int, re.Pattern[str], dict[str, int]]] = []
+    expansion: set[str] = set()
     for i, f in enumerate(entries):
         for form in f.short_forms:
             short.setdefault(form, i)
+        for phrase in f.expansions:  # 百花齐放、百家争鸣: matched like a short form, reported as expanded
+            short.setdefault(phrase, i)
+            expansion.add(phrase)
         for j, alts in enumerate(f.members):
             for a in alts:
                 member.setdefault(a, []).append((i, j))
@@ -104,6 +144,7 @@ def _compiled() -> dict[str, Any]:
                 compressed.append((i, pat, stems))
     return {
         "short": short,
+        "expansion": expansion,
         "short_re": re.compile(guarded_alternation(list(short))),
         "member": member,
         "member_re": re.compile(guarded_alternation(list(member))) if member else None,
@@ -121,8 +162,27 @@ def _common_suffix(words: list[str]) -> str:
     return s
 
 
-def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, Any]) -> list[Device]:
-    out = []
+def _inside_longer_word(text: str, s: int, e: int, f: Formulation) -> bool:
+    """创新发展理念: the short form ``text[s:e]`` is glued to the word before it, or inside a ``not_within`` phrase."""
+    if f.inside_ok:
+        return False
+    glue = rules()["formulation_boundaries"]["not_after"].get(text[s], "")
+    if s > 0 and text[s - 1] in glue:
+        return True
+    for phrase in f.not_within:
+        k = phrase.find(text[s:e])
+        while k >= 0:
+            if text.startswith(phrase, s - k):
+                return True
+            k = phrase.find(text[s:e], k + 1)
+    return False
+
+
+def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, Any], year: int | None
+                 ) -> list[Device]:
+    """The short forms (and the literal expansions) of the known formulations in ``text``."""
+    found: list[tuple[int, int, int, bool]] = []  # (start, end, entry, quoted)
+    out: list[Device] = []
     for m in comp["short_re"].finditer(text):
         form = m.group(0)
         s, e = m.start(), m.end()
@@ -132,10 +192,38 @@ def _short_forms(text: str, entries: tuple[Formulation, ...], comp: dict[str, An
             continue
         if form.startswith("“") and form.endswith("”"):
             s, e = s + 1, e - 1
-        f = entries[comp["short"][form]]
-        quoted = s > 0 and text[s - 1] == "“" and e < len(text) and text[e] == "”"
-        out.append(make("formulation", f.label, text, s, e, form="short", members=[],
-                        category=f.category, gloss=f.gloss, quoted=quoted, first_year=f.first_year))
+        i = comp["short"][form]
+        f = entries[i]
+        if form in comp["expansion"]:  # 百花齐放、百家争鸣: the members spelled out
+            out.append(make("formulation", f.label, text, s, e, form="expanded", members=[form],
+                            category=f.category, gloss=f.gloss, quoted=False, first_year=f.first_year))
+        elif not _inside_longer_word(text, s, e, f):
+            found.append((s, e, i, text[s - 1:s] == "“" and text[e:e + 1] == "”"))
+    return out + _with_senses(text, found, entries, year)
+
+
+def _with_senses(text: str, found: list[tuple[int, int, int, bool]], entries: tuple[Formulation, ...],
+                 year: int | None) -> list[Device]:
+    """Devices of the short forms ``found``; the mentions of an entry with senses are resolved together."""
+    resolved: dict[int, Any] = {}
+    for i in {i for _, _, i, _ in found if entries[i].senses}:
+        mine = [(s, e, entries[i].senses) for s, e, j, _ in found if j == i]
+        for (s, _, _), r in zip(mine, resolve_senses(text, mine, year=year, cfg=rules()["formulation_senses"])):
+            resolved[s] = r
+    out = []
+    for s, e, i, quoted in found:
+        f = entries[i]
+        if not f.senses:
+            out.append(make("formulation", f.label, text, s, e, form="short", members=[], category=f.category,
+                            gloss=f.gloss, quoted=quoted, first_year=f.first_year))
+            continue
+        r = resolved[s]
+        sense = r.sense
+        out.append(make("formulation", f.label if sense is None else sense.label, text, s, e, form="short",
+                        members=[], category=f.category, gloss=f.gloss if sense is None else sense.gloss,
+                        quoted=quoted, first_year=f.first_year if sense is None else sense.first_year,
+                        sense=None if sense is None else sense.label, senses=[c.label for c in r.candidates],
+                        sense_evidence=r.evidence))
     return out
 
 
@@ -329,7 +417,7 @@ def _bare(text: str, m: re.Match[str], cfg: dict[str, Any], ctx: dict[str, Any],
 
 
 def find_formulations(
-    text: str, *, generic: bool = True, outline_items: list[OutlineItem] | None = None
+    text: str, *, generic: bool = True, outline_items: list[OutlineItem] | None = None, year: int | None = None
 ) -> list[Device]:
     """Find known formulations (short and expanded forms) and, optionally, unknown numeric summaries.
 
@@ -342,18 +430,25 @@ def find_formulations(
         generic: also report numeric summaries that are not in the data file.
         outline_items: the text's outline if already computed (used by the generic
             detector to count the items that follow a summary).
+        year: the document's year, if known: it resolves the senses of an ambiguous
+            short form by era (四化 in 1985 cannot be 新四化).
 
     Returns:
         Devices of kind ``formulation`` sorted by start; ``attrs`` holds ``form``
-        (``"short"``, ``"expanded"``, ``"generic"``) and ``members`` (the members found).
+        (``"short"``, ``"expanded"``, ``"generic"``) and ``members`` (the members found);
+        a short form of an entry with senses also has ``sense`` (the label of the
+        sense, None when the text does not decide), ``senses`` (the candidates) and
+        ``sense_evidence`` (``"era"``, ``"members"``, ``"cues"``, ``"discourse"``,
+        ``"only sense"`` or ``"undecided"``); ``label`` is the sense's label when decided.
 
     Raises:
         InputTypeError: if ``text`` is not a str.
     """
     check_text(text)
+    year = _check_year(year)
     entries = load_formulations()
     comp = _compiled()
-    found = _short_forms(text, entries, comp) + _expanded(text, entries, comp)
+    found = _short_forms(text, entries, comp, year) + _expanded(text, entries, comp)
     if generic:
         items = outline(text) if outline_items is None else outline_items
         taken = [(d.start, d.end) for d in found]
@@ -366,3 +461,12 @@ def find_formulations(
             continue
         out.append(d)
     return out
+
+
+def _check_year(year: Any) -> int | None:
+    if year is None:
+        return None
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise InputTypeError(describe("year", year, "is not an int", accepted="a year such as 1985, or None",
+                                      todo="Pass the document's year as an int, or None when unknown."))
+    return year

@@ -17,7 +17,9 @@ How it decides (docs/devices.md has the full rules and examples):
    placement (so 一是…一是… starts over). A new list does not nest in an
    in-sentence item of an earlier paragraph (that item has ended), nor in an open
    list of its own family laid out less prominently (heading > lead > in-sentence),
-   which it closes instead. Any other ordinal is dropped.
+   which it closes instead. A marker of another family may continue the innermost
+   open list whose last ordinal is one less (首先要…二是…十是, 1995): mixed lists,
+   both at paragraph starts or both within one paragraph. Any other ordinal is dropped.
 3. A list counts only when it has at least two items; the level of an item is
    one plus the number of counted lists it is nested in.
 
@@ -80,6 +82,9 @@ class OutlineItem(NamedTuple):
         family: the marker family (``"shi"`` 一是, ``"yao"`` 一要, ``"kao"`` 一靠, ``"ze"`` 一则,
             ``"fangmian"`` 一方面…另一方面, ``"qi"`` 其一, ``"dun"`` 一、, ``"paren"`` （一）,
             ``"di"`` 第一, ``"seq"`` 首先, ``"adot"`` 1., ``"aparen"`` （1）, ``"circ"`` ①).
+            In a mixed list (首先要…二是…三是) each item keeps the family of its own marker.
+        list_index: which list of the text the item belongs to (0, 1, … in order of the
+            lists' first items; -1 for an item built by hand).
     """
 
     level: int
@@ -89,6 +94,7 @@ class OutlineItem(NamedTuple):
     start: int
     end: int
     family: str = ""
+    list_index: int = -1
 
 
 @dataclass
@@ -111,6 +117,10 @@ class _List:
     items: list[_Cand] = field(default_factory=list)
     closed_at: int | None = None
     finished: bool = False
+    families: set[str] = field(default_factory=set)  # more than one in a mixed list (首先…二是…三是)
+
+    def __post_init__(self) -> None:
+        self.families.add(self.family)
 
     @property
     def last(self) -> int:
@@ -136,6 +146,9 @@ def _shape(text: str, layout: Layout, start: int) -> str:
 
 
 _REPEATABLE = {"shi", "fangmian"}
+# families whose items may continue a list opened by another of them (首先…二是…十是, 1995;
+# 首先，…其次，…第三，…第七， 1991); headings (一、 1. （1） ①) never mix
+_MIXABLE = {"shi", "yao", "kao", "ze", "qi", "di", "seq", "fangmian", "paren"}
 
 
 def _repeated_first(out: list[_Cand], family: str, ordinal: int | None, s: int, layout: Layout, text: str) -> int | None:
@@ -222,10 +235,15 @@ def _build_lists(cands: list[_Cand]) -> list[_List]:
         matches = []
         for depth in range(len(stack) - 1, -1, -1):
             lst = lists[stack[depth]]
-            if lst.family != c.family or lst.finished:
+            if c.family not in lst.families or lst.finished:
                 continue
             if c.ordinal == lst.last + 1 or (c.ordinal == _LAST and lst.last >= 2):
                 matches.append(depth)
+        if not matches:
+            mixed = _mixed_match(c, lists, stack)
+            if mixed is not None:
+                matches.append(mixed)
+                lists[stack[mixed]].families.add(c.family)
         if matches:
             same = [d for d in matches if lists[stack[d]].shape == c.shape]
             depth = (same or matches)[0]
@@ -262,6 +280,30 @@ def _build_lists(cands: list[_Cand]) -> list[_List]:
         lists.append(_List(c.family, c.shape, parent, [c]))
         stack.append(len(lists) - 1)
     return lists
+
+
+def _mixed_match(c: _Cand, lists: list[_List], stack: list[int]) -> int | None:
+    """The depth of the innermost open list of another family that ``c`` continues, if any.
+
+    A marker of one family continues a list opened by another (首先要…二是…三是) when
+    both are mixable, its ordinal is the list's last plus one (never 1: a first item
+    opens a list), and both stand at the start of a paragraph or both in one paragraph;
+    a finished 一方面…另一方面 pair takes no third item.
+    """
+    if c.family not in _MIXABLE or c.ordinal == _LAST or c.ordinal < 2:
+        return None
+    for depth in range(len(stack) - 1, -1, -1):
+        lst = lists[stack[depth]]
+        last = lst.items[-1]
+        if lst.finished or not lst.families <= _MIXABLE or c.ordinal != lst.last + 1:
+            continue
+        # both at a paragraph start (a lead 首先，… then short 第二，… paragraphs, 1955), or both in one paragraph
+        if (last.shape == "inline") != (c.shape == "inline") or (c.shape == "inline" and last.para != c.para):
+            continue
+        if last.family == "fangmian" and last.marker.startswith("另"):
+            continue
+        return depth
+    return None
 
 
 def _rstrip_end(text: str, start: int, end: int, extra: str = "") -> int:
@@ -339,13 +381,24 @@ def outline(text: str) -> list[OutlineItem]:
             h_end = stop_finder.find(c.content_start, e)
             h_end = _rstrip_end(text, c.content_start, h_end, "，,、")
             headline = text[c.content_start:h_end] if h_end > c.content_start else ""
-            result.append(OutlineItem(level, c.marker, c.ordinal, headline, c.start, e, c.family))
+            result.append(OutlineItem(level, c.marker, c.ordinal, headline, c.start, e, c.family, idx))
     result.sort(key=lambda i: (i.start, i.level))
-    return result
+    numbers = {k: n for n, k in enumerate(sorted({it.list_index for it in result},
+                                                  key=lambda k: lists[k].items[0].start))}
+    return [it._replace(list_index=numbers[it.list_index]) for it in result]
 
 
 def outline_lists(items: list[OutlineItem]) -> list[list[OutlineItem]]:
-    """Group outline items (as returned by :func:`outline`) back into their lists, ordered by first item."""
+    """Group outline items (as returned by :func:`outline`) back into their lists, ordered by first item.
+
+    Items that carry their ``list_index`` are grouped by it (a mixed list 首先…二是…三是 is one
+    list); items built by hand without it (``list_index == -1``) by level, family and ordinal.
+    """
+    if items and all(it.list_index >= 0 for it in items):
+        grouped: dict[int, list[OutlineItem]] = {}
+        for it in items:
+            grouped.setdefault(it.list_index, []).append(it)
+        return [grouped[k] for k in sorted(grouped, key=lambda k: grouped[k][0].start)]
     lists: list[list[OutlineItem]] = []
     open_: dict[tuple[int, str], list[OutlineItem]] = {}
     for it in items:

@@ -23,7 +23,9 @@ and counts for clauses, lead sentences and headlines only when every item has at
 least ``suffix_only_min_item_chars`` characters, the longest is at most 1.6
 times the shortest and the ending has two or more characters (注重思想引领增共识 /
 坚持搭台引智聚共识 / …; not 黑龙江钢厂，吉林肥料厂，…). The first and last phrase of a 、-run are trimmed to the
-template (要以道交友 -> 以道交友; 进乡村进行宣讲… -> 进乡村).
+template (要以道交友 -> 以道交友; 进乡村进行宣讲… -> 进乡村). A template with a
+slot that holds a number in every item (炼铁产能4659万吨、炼钢产能3747万吨、水泥产能8700万吨
+-> ``_产能_万吨``) is a list of figures, not parallelism.
 """
 
 from __future__ import annotations
@@ -152,9 +154,17 @@ def _check(items: list[str], cfg: dict[str, Any], max_chars: int, source: str) -
     if t is None:
         return None
     template, slots, runs = t
-    if "_" not in template or not _valid(items, runs, cfg, source):
+    if "_" not in template or not _valid(items, runs, cfg, source) or _numeric_slot(slots):
         return None
     return template, slots
+
+
+_NUMBER = re.compile(r"[0-9０-９.．·,，%％‰\s零〇一二两三四五六七八九十百千万亿多余几]+")
+
+
+def _numeric_slot(slots: list[list[str]]) -> bool:
+    """A slot filled by a number in every item: a list of figures (炼铁产能4659万吨、炼钢产能3747万吨…), not 排比."""
+    return any(all(_NUMBER.fullmatch(item[k]) for item in slots) for k in range(len(slots[0])))
 
 
 def _common_prefix(words: list[str]) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..corpus import Document, group_key, thaw
 from ..errors import InputTypeError, InvalidArgumentError, check_bool, describe
+from .formulations import check_form, has_form
 from .tagger import tag
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,18 +52,20 @@ def _documents(data: Any, by: str) -> tuple[pd.DataFrame, list[tuple[Any, Any]]]
 
 
 def formulation_spread(data: Iterable[Document] | pd.DataFrame, *, by: str = "year",
-                       known_only: bool = True) -> pd.DataFrame:
+                       known_only: bool = True, form: str = "any") -> pd.DataFrame:
     """First appearance and spread of formulations across documents and periods.
 
     Examples:
         >>> import consensus_nlp as cn
         >>> corpus = cn.Corpus.from_records([
         ...     {"doc_id": "a", "text": "坚持四项基本原则。", "year": 1979},
-        ...     {"doc_id": "b", "text": "坚持“四项基本原则”和改革开放。", "year": 1987},
+        ...     {"doc_id": "b", "text": "坚持“四项基本原则”和对外开放。", "year": 1987},
         ...     {"doc_id": "c", "text": "以经济建设为中心。", "year": 1987}])
         >>> spread = formulation_spread(corpus, by="year")
         >>> spread[["formulation", "first_period", "first_doc", "period", "n_docs", "share_docs"]].values.tolist()
         [['四项基本原则', 1979, 'a', 1979, 1, 1.0], ['四项基本原则', 1979, 'a', 1987, 1, 0.5]]
+        >>> formulation_spread(corpus, form="quoted")[["formulation", "first_period", "n_docs"]].values.tolist()
+        [['四项基本原则', 1987, 1]]
 
     Args:
         data: a :class:`~consensus_nlp.Corpus` (or iterable of documents), or the
@@ -73,6 +76,10 @@ def formulation_spread(data: Iterable[Document] | pd.DataFrame, *, by: str = "ye
         known_only: count only the formulations of ``devices/data/formulations.json``
             (short and expanded forms, merged under their label); ``False`` adds the
             unknown numeric shorthands (``attrs["form"] == "generic"``) under their text.
+        form: which mentions count: ``"any"`` (default), ``"short"`` (the term itself,
+            quoted or not), ``"quoted"``, ``"expanded"`` (its members listed) or
+            ``"generic"`` (only with ``known_only=False``). A first appearance read from
+            ``form="short"`` is the year the term was used, not the year its members were.
 
     Returns:
         A DataFrame with one row per formulation and period in which it occurs, sorted
@@ -86,10 +93,12 @@ def formulation_spread(data: Iterable[Document] | pd.DataFrame, *, by: str = "ye
         InvalidArgumentError: if a document lacks the field ``by`` or the DataFrame
             lacks a needed column.
         InputTypeError: if ``data`` is neither documents nor a DataFrame.
+        UnknownNameError: if ``form`` is not one of ``any``, ``short``, ``expanded``, ``quoted``, ``generic``.
     """
     import pandas as pd
 
     known_only = check_bool("known_only", known_only)
+    form = check_form(form)
     rows, docs = _documents(data, by)
     period_of = dict(docs)
     order = {doc_id: i for i, (doc_id, _) in enumerate(docs)}
@@ -98,7 +107,7 @@ def formulation_spread(data: Iterable[Document] | pd.DataFrame, *, by: str = "ye
         per_period[p] = per_period.get(p, 0) + 1
     counts: dict[tuple[str, Any], dict[Any, int]] = {}
     for doc_id, label, attrs in zip(rows["doc_id"], rows["label"], rows["attrs"]):
-        if known_only and attrs.get("form") == "generic":
+        if (known_only and attrs.get("form") == "generic") or not has_form(attrs, form):
             continue
         per_doc = counts.setdefault((label, period_of[doc_id]), {})
         per_doc[doc_id] = per_doc.get(doc_id, 0) + 1

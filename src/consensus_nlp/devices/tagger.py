@@ -80,12 +80,16 @@ def tag_text(text: str, *, kinds: str | Iterable[str] | None = None) -> list[Dev
     return _tag_text(check_text(text), chosen)
 
 
+<<<<<<< HEAD
 def _tag_text(text: str, chosen: tuple[str, ...]) -> list[Device]:
     """The package's detectors in the order their requirements give; then the other packages' detectors,
     each called as ``detect(text)``, or ``detect(text, found)`` with the devices of the kinds it requires
     (those are found for it, and reported only when chosen too)."""
     extra = [registry.detectors.get(k) for k in chosen if k not in KINDS]
     kinds = set(chosen).union(*(e.requires for e in extra))
+=======
+def _tag_text(text: str, kinds: tuple[str, ...], year: int | None = None) -> list[Device]:
+>>>>>>> devices
     found: list[Device] = []
     items = outline(text) if {"outline", "formulation", "parallelism"} & kinds else []
     if "outline" in kinds:
@@ -93,7 +97,7 @@ def _tag_text(text: str, chosen: tuple[str, ...]) -> list[Device]:
     formulations: list[Device] = []
     quoted = {"slogan", "quoted"} & set(kinds)
     if "formulation" in kinds or quoted:
-        formulations = find_formulations(text, outline_items=items)
+        formulations = find_formulations(text, outline_items=items, year=year)
     if "formulation" in kinds:
         found += formulations
     if "parallelism" in kinds:
@@ -170,11 +174,21 @@ def tag(data: str | Iterable[Document], *, kinds: str | Iterable[str] | None = N
         n_docs += 1
         meta = {(f"meta_{k}" if k in COLUMNS else k): thaw(v) for k, v in doc.meta.items()}
         meta_keys.update(dict.fromkeys(meta))
-        rows += [_row(doc.doc_id, d, meta) for d in _tag_text(doc.text, chosen)]
+        rows += [_row(doc.doc_id, d, meta) for d in _tag_text(doc.text, chosen, document_year(doc.meta))]
     logger.debug("tagged %d documents: %d devices", n_docs, len(rows))
     columns = COLUMNS + list(meta_keys)
     frame = pd.DataFrame(rows, columns=columns)
     return frame.astype({"start": "int64", "end": "int64"})
+
+
+def document_year(meta: Any) -> int | None:
+    """The ``year`` field of a document's metadata as an int (``"1985"`` too), else None: it resolves senses by era."""
+    value = meta.get("year") if hasattr(meta, "get") else None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        return None
+    return year if 0 < year < 10000 else None
 
 
 def _row(doc_id: Any, d: Device, meta: dict[str, Any]) -> dict[str, Any]:

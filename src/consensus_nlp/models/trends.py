@@ -16,8 +16,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus
+from ..devices.formulations import check_form, has_form
 from ..docvars import factorize
-from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, describe
+from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_float, describe
 from ..text.tokens import Tokens
 from .dictionaries import Themes
 from .emphasis import emphasis
@@ -82,6 +83,7 @@ def device_rates(
     by: str = "year",
     kinds: Sequence[str] | None = None,
     per: float = 10_000,
+    form: str = "any",
 ) -> GroupRates:
     """Framing devices per ``per`` characters per group (documents grouped by ``by``).
 
@@ -91,6 +93,9 @@ def device_rates(
         by: metadata field to group by.
         kinds: device kinds to count (default: every kind in ``devices``, in order of appearance).
         per: rates per this many characters.
+        form: which formulations count: ``"any"`` (default), ``"short"`` (the term itself,
+            quoted or not), ``"quoted"``, ``"expanded"`` (its members listed) or ``"generic"``;
+            the other kinds are not affected.
 
     Returns:
         :class:`~consensus_nlp.models.inference.GroupRates` with one category per device kind
@@ -108,6 +113,7 @@ def device_rates(
     if len(corpus) == 0:
         raise EmptyInputError(describe("corpus", corpus, "holds no documents"))
     per = check_float("per", per, minimum=0, exclusive_minimum=True)
+    devices = _select_form(devices, check_form(form))
     present = list(dict.fromkeys(devices["kind"]))
     kinds = present if kinds is None else list(kinds)
     index = {d.doc_id: i for i, d in enumerate(corpus)}
@@ -126,26 +132,61 @@ def device_rates(
                       doc_counts=counts, doc_totals=[len(d.text) for d in corpus])
 
 
-def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "formulation") -> pd.DataFrame:
+def _select_form(devices: pd.DataFrame, form: str) -> pd.DataFrame:
+    """The rows of ``devices`` without the formulations of another form than ``form`` (other kinds kept)."""
+    if form == "any":
+        return devices
+    keep = [kind != "formulation" or has_form(attrs, form) for kind, attrs in zip(devices["kind"], devices["attrs"])]
+    return devices[keep]
+
+
+def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "formulation",
+                      form: str = "any") -> pd.DataFrame:
     """When each device label first appears and how far it spreads.
+
+    Examples:
+        >>> import consensus_nlp as cn
+        >>> corpus = cn.Corpus.from_records([
+        ...     {"doc_id": "a", "text": "建设物质文明和精神文明。", "year": 1981},
+        ...     {"doc_id": "b", "text": "在“两个文明”的建设中。", "year": 1986}])
+        >>> devices = cn.tag(corpus, kinds="formulation")
+        >>> first_appearances(devices, form="any")[["label", "first", "last"]].values.tolist()
+        [['两个文明', 1981, 1986]]
+        >>> first_appearances(devices, form="short")[["label", "first", "last"]].values.tolist()
+        [['两个文明', 1986, 1986]]
 
     Args:
         devices: the table of :func:`consensus_nlp.tag` (with the metadata column ``by``).
         by: the ordered field (a year) that says when.
         kind: the device kind whose labels are followed (default formulations).
+        form: for formulations, which mentions count: ``"any"`` (default), ``"short"``
+            (the term itself, quoted or not: what a paper means by "first used"),
+            ``"quoted"`` (the term in quotation marks), ``"expanded"`` (its members listed
+            without the term) or ``"generic"`` (unknown numeric shorthands). Another kind
+            than ``formulation`` accepts only ``"any"``.
 
     Returns:
         DataFrame with ``label``, ``first`` (smallest value of ``by``), ``first_doc``, ``last``,
         ``n_docs`` (documents using it), ``n_groups`` (distinct values of ``by``), ``n_hits``;
-        sorted by ``first``, then label.
+        sorted by ``first``, then label. A short form whose sense the text does not decide
+        (``attrs["sense"]`` None: 四化 without evidence) keeps the entry's label (四化), so it
+        never lends its year to one of the senses.
+
+    Raises:
+        UnknownNameError: ``by`` is not a column, or ``form`` is not one of the five.
+        InvalidArgumentError: ``form`` other than ``"any"`` for another kind than formulations.
     """
     import pandas as pd
 
     devices = _check_devices(devices)
+    form = check_form(form)
+    if form != "any" and kind != "formulation":
+        raise InvalidArgumentError(describe("form", form, f"selects formulations, but kind is {kind!r}",
+                                            accepted="form='any' for other kinds", todo="Leave form='any'."))
     if by not in devices.columns:
         raise UnknownNameError(describe("by", by, "is not a column of devices",
                                         accepted=[c for c in devices.columns if c not in ("attrs", "text")]))
-    rows = devices[devices["kind"] == kind]
+    rows = _select_form(devices[devices["kind"] == kind], form)
     out = []
     for label, part in rows.groupby("label", sort=False):
         order = sorted(range(len(part)), key=lambda i: (_order_key(part[by].iloc[i]), i))

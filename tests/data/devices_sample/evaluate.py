@@ -15,6 +15,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("formulation", "outline")
+# the sample annotates numeric shorthands only (README); the named formulations without a numeral
+# that the data file holds since issue 22 (总路线, 科学发展观, 中国梦 …) are outside its scope
+_NUMERALS = set("一二两三四五六七八九十百千双0123456789０１２３４５６７８９")
+
+
+def in_scope(device) -> bool:
+    return device.kind != "formulation" or any(c in _NUMERALS for c in device.text)
 
 
 def load_sample(name: str = "sample.jsonl") -> list[dict]:
@@ -42,8 +49,8 @@ def counts(folder: str | Path, name: str = "sample.jsonl") -> dict[tuple[str, in
 
     for row in load_sample(name):
         if row["file"] not in cache:
-            cache[row["file"]] = tag_text((folder / row["file"]).read_text(encoding="utf-8"),
-                                          kinds=["outline", "formulation"])
+            cache[row["file"]] = [d for d in tag_text((folder / row["file"]).read_text(encoding="utf-8"),
+                                                      kinds=["outline", "formulation"]) if in_scope(d)]
         devices = cache[row["file"]]
         decade = row["year"] // 10 * 10
         if row["source"] == "pattern":
