@@ -18,6 +18,7 @@ import pytest
 from consensus_nlp.errors import InvalidArgumentError, UnknownNameError
 from consensus_nlp.report import OutputFolder, analyze, stages, verify_outputs
 from consensus_nlp.report import outputs as outputs_module
+from consensus_nlp.report.analysis import is_output_name
 
 SCRIPT = Path(sys.executable).parent / "consensus-nlp"
 
@@ -194,12 +195,12 @@ def test_an_edited_output_is_not_overwritten(cached, previous):
 
 def test_a_second_run_into_a_locked_folder_stops_with_the_lock_named(cached, tmp_path):
     out = tmp_path / "out"
-    with OutputFolder(out):
+    with OutputFolder(out, owns=is_output_name):
         with pytest.raises(InvalidArgumentError) as info:
             analyze(out_dir=out, progress=False)
         message = str(info.value)
         assert f"is being written by another consensus-nlp run (lock file {out / '.consensus-nlp.lock'}, held by pid {os.getpid()}" in message
-        assert "delete" in message
+        assert message.endswith("Wait for that run to finish, or choose another folder.")
     assert not out.exists()  # the first holder created it and wrote nothing
 
 

@@ -38,11 +38,30 @@ from .outputs import MANIFEST_NAME, OutputFolder
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["analyze", "AnalysisResult", "load_inputs", "resource_hashes", "build_tables", "table_files", "DEFAULT_CORPUS"]
+__all__ = ["analyze", "AnalysisResult", "load_inputs", "resource_hashes", "build_tables", "table_files", "DEFAULT_CORPUS",
+           "is_output_name"]
 
 TOPIC_STOPWORDS = stages.TOPIC_STOPWORDS
 BULKY_META = ("paragraphs", "paragraph_lines", "paragraph_boxes")  # left out of the tables written to disk
 STAGES = ("read", "segment", "devices", "emphasis", "topics", "groups", "figures", "write")
+#: the tables (besides ``topic_shares_by_<field>``) and figures a run can write; with report.html and manifest.json,
+#: the only names a run ever replaces or removes in ``out_dir``
+TABLES = ("documents", "devices", "outline", "emphasis", "emphasis_counts", "topic_terms", "doc_topics", "keyness", "clusters")
+FIGURES = ("emphasis_heatmap", "topic_terms", "topic_shares", "dendrogram")
+_OUTPUT_NAME = re.compile(
+    rf"(?:{'|'.join(TABLES)}|topic_shares_by_[\w.-]+)\.(?:csv|parquet)|(?:{'|'.join(FIGURES)})\.(?:png|svg)"
+    rf"|report\.html|{re.escape(MANIFEST_NAME)}"
+)
+
+
+def is_output_name(name: str) -> bool:
+    """Whether ``name`` is a file name this version of consensus-nlp writes in a report folder.
+
+    Examples:
+        >>> [is_output_name(n) for n in ("keyness.csv", "topic_shares_by_year.parquet", "thesis.docx", "data.csv")]
+        [True, True, False, False]
+    """
+    return _OUTPUT_NAME.fullmatch(name) is not None
 
 
 @dataclass
@@ -114,7 +133,7 @@ def analyze(
     theme_set = stages.check_options(units=units, k=k, engine=engine, random_state=random_state, themes=themes)
     timings: dict[str, float] = {}
     bar = _progress(progress)
-    with bar, OutputFolder(out_dir) as folder:  # the lock: a second run into the folder stops here
+    with bar, OutputFolder(out_dir, owns=is_output_name) as folder:  # the lock: a second run into the folder stops here
         with _Timer(timings, "read", bar):
             read = stages.read(inputs, spec=spec, by=by)
             folder.check(expected_files(read.by))  # refuse foreign files before the long computation
@@ -195,10 +214,9 @@ def _parquet() -> bool:
 
 def expected_files(by: str) -> list[str]:
     """The files every run writes (``clusters`` and ``dendrogram`` only when groups were clustered)."""
-    names = ["documents", "devices", "outline", "emphasis", "emphasis_counts", "topic_terms", "doc_topics",
-             f"topic_shares_by_{file_stem(by)}", "keyness"]
+    names = [*TABLES[:-2], f"topic_shares_by_{file_stem(by)}", "keyness"]
     suffixes = (".csv", ".parquet") if _parquet() else (".csv",)
-    figures = [f"{n}{s}" for n in ("emphasis_heatmap", "topic_terms", "topic_shares") for s in (".png", ".svg")]
+    figures = [f"{n}{s}" for n in FIGURES[:-1] for s in (".png", ".svg")]
     return [f"{n}{s}" for n in names for s in suffixes] + [*figures, "report.html", MANIFEST_NAME]
 
 
