@@ -166,7 +166,7 @@ def analyze(
                 "min_docs": topics.min_docs, "n_units": len(topics.units), "n_terms": len(topics.matrix.terms),
                 "keyness_min_count": stages.KEYNESS_MIN_COUNT, "keyness_adjust": stages.KEYNESS_ADJUST,
             }
-            warnings = [*read.warnings, *segmented.warnings, *groups.warnings]
+            warnings = [*read.warnings, *segmented.warnings, *topics.warnings, *groups.warnings]
             manifest = build_manifest(command=command, input_info=read.input, n_documents=len(segmented.corpus),
                                       parameters=parameters, random_state=random_state, tokens_params=segmented.tokens.params,
                                       coherence=topics.coherence, themes=themes, warnings=warnings, timings=timings)
@@ -299,4 +299,5 @@ def _progress(progress: bool | None):
     from tqdm.auto import tqdm
 
     disable = not (sys.stderr.isatty() if progress is None else progress)
-    return tqdm(total=len(STAGES), disable=disable, unit="stage", file=sys.stderr, leave=False)
+    # leave=True: the finished bar ends its line, so what is printed next (the summary) starts on a line of its own
+    return tqdm(total=len(STAGES), disable=disable, unit="stage", file=sys.stderr, leave=True)
