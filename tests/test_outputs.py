@@ -7,6 +7,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -404,3 +405,99 @@ def test_sigkill_at_any_step_of_a_real_run_leaves_one_complete_run_and_the_next_
         assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [], killed_after
         assert {name: (out / name).read_bytes() for name in USER_FILES} == USER_FILES
     assert seen == {0, 1}
+
+
+def test_a_symbolic_link_at_the_lock_name_is_refused_and_not_followed(cached, previous, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"precious")
+    (previous / ".consensus-nlp.lock").symlink_to(outside)
+    before = snapshot(previous)
+    with pytest.raises(InvalidArgumentError, match=r"holds a symbolic link or a folder at the name of its lock file"):
+        analyze(out_dir=previous, progress=False)
+    assert outside.read_bytes() == b"precious" and snapshot(previous) == before
+
+
+# -- the journal, in one process: a "kill" (an exception nothing catches) after every step of small runs --------------
+SMALL = re.compile(r"[abc]\.csv|manifest\.json").fullmatch
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: the commit's own clean-up (roll back, remove the journal, the staging folder) is skipped."""
+
+
+def small_run(out: Path, files: dict[str, bytes], *, kill_at: int | None = None) -> list[str]:
+    labels: list[str] = []
+    folder = OutputFolder(out, owns=SMALL)
+
+    def step(label: str) -> None:
+        labels.append(label)
+        if len(labels) == kill_at:
+            raise Killed(label)
+
+    folder._step = step
+    folder.open()
+    try:
+        for name, data in files.items():
+            folder.write(name, data)
+        folder.write("manifest.json", folder.manifest_bytes({"run": files["a.csv"].decode()}))
+        folder.commit()
+        folder.close()
+    except Killed:  # a killed process runs no clean-up: its lock file, staging folder and journal stay
+        os.close(folder._lock._fd)  # and the kernel releases its flock
+    return labels
+
+
+def small_state(out: Path) -> tuple[str, list[str]]:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert verify_outputs(out) == []
+    return manifest["run"], sorted(p.name for p in out.iterdir())
+
+
+def test_a_kill_after_any_step_of_the_commit_is_finished_or_undone_by_the_next_open(tmp_path, caplog):
+    first, second = {"a.csv": b"1", "b.csv": b"1", "c.csv": b"1"}, {"a.csv": b"2", "b.csv": b"2"}  # c.csv: stale
+    base = tmp_path / "base"
+    small_run(base, first)
+    (base / "thesis.docx").write_bytes(b"mine")
+    shutil.copytree(base, tmp_path / "count")
+    labels = small_run(tmp_path / "count", second)
+    assert labels == ["stage a.csv", "stage b.csv", "stage manifest.json", "journal", "set aside a.csv", "place a.csv",
+                      "set aside b.csv", "place b.csv", "remove c.csv", "set aside manifest.json", "place manifest.json",
+                      "commit", "clean up"]
+    journal_at, commit_at = labels.index("journal") + 1, labels.index("commit") + 1
+    for k in range(1, len(labels) + 1):
+        out = tmp_path / f"kill-{k}"
+        shutil.copytree(base, out)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(outputs_module, "roll_back", lambda journal: None)  # a killed run undoes nothing
+            if k < commit_at:
+                patch.setattr(outputs_module.Journal, "remove", lambda self: None)
+            small_run(out, second, kill_at=k)
+        pending = journal_at <= k < commit_at
+        assert (out / ".consensus-nlp-journal.json").exists() == pending, k
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="consensus_nlp"):
+            with OutputFolder(out, owns=SMALL):  # the next run: takes over the lock, replays the journal
+                pass
+        expected = ["a.csv", "b.csv", "c.csv"] if k < journal_at else ["a.csv", "b.csv"]
+        assert small_state(out) == ("1" if k < journal_at else "2", [*expected, "manifest.json", "thesis.docx"]), k
+        assert (out / "thesis.docx").read_bytes() == b"mine"
+        messages = [r.getMessage() for r in caplog.records]
+        assert [m.split(" ", 3)[:3] for m in messages] == [["took", "over", "the"], *[["finished", "the", "commit"]] * pending]
+
+
+def test_an_interrupted_commit_whose_staged_file_is_gone_is_undone(tmp_path, monkeypatch, caplog):
+    out = tmp_path / "out"
+    small_run(out, {"a.csv": b"1", "b.csv": b"1", "c.csv": b"1"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(outputs_module, "roll_back", lambda journal: None)
+        patch.setattr(outputs_module.Journal, "remove", lambda self: None)
+        labels = small_run(out, {"a.csv": b"2", "b.csv": b"2"}, kill_at=6)  # after "place a.csv"
+    assert labels[-1] == "place a.csv"
+    staging = next(p for p in out.iterdir() if p.name.startswith(".consensus-nlp-staging-"))
+    (staging / "b.csv").unlink()  # someone removed a staged file: the commit cannot be finished
+    with caplog.at_level(logging.WARNING, logger="consensus_nlp"):
+        with OutputFolder(out, owns=SMALL):
+            pass
+    assert small_state(out) == ("1", ["a.csv", "b.csv", "c.csv", "manifest.json"])
+    assert any(r.getMessage().startswith(f"undid the commit of a run that was stopped while replacing the files of {out} "
+                                         "(b.csv is neither staged nor in place)") for r in caplog.records)

@@ -79,7 +79,7 @@ class FolderLock:
 
     def acquire(self) -> None:
         for _ in range(10):  # a holder that just released removes the file: open it again
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+            fd = self._open()
             try:
                 if fcntl is not None:
                     try:
@@ -101,6 +101,16 @@ class FolderLock:
             return
         raise InvalidArgumentError(describe("out_dir", str(self.folder), f"keeps changing its lock file {self.path}",
                                             todo="Run again once no other run is starting in that folder."))
+
+    def _open(self) -> int:
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+        except OSError as exc:
+            if os.path.islink(self.path) or os.path.isdir(self.path):
+                raise InvalidArgumentError(describe("out_dir", str(self.folder), f"holds a symbolic link or a folder at the "
+                                                    f"name of its lock file, {self.path}",
+                                                    todo="Move it away and run again.")) from None
+            raise exc
 
     @staticmethod
     def _read(fd: int) -> dict:
