@@ -57,3 +57,10 @@ def test_analyze_takes_a_config_or_keywords_not_both():
         analyze("gansu-cppcc-2021", config=config, k=3)
     with pytest.raises(InputTypeError, match="config"):
         analyze("gansu-cppcc-2021", config={"k": 2})
+
+
+def test_the_command_line_defaults_are_the_configs():
+    """The CLI's options may not drift from the config: `analyze` with no option is AnalysisConfig()."""
+    from consensus_nlp.cli import build_parser
+
+    assert AnalysisConfig.from_cli(build_parser().parse_args(["analyze"])) == AnalysisConfig()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import consensus_nlp as cn
 from consensus_nlp.corpus import Corpus
 from consensus_nlp.docvars import SYSTEM_COLUMNS, DocVars, factorize
-from consensus_nlp.errors import UnknownNameError
+from consensus_nlp.errors import InvalidArgumentError, UnknownNameError
 
 
 @pytest.fixture()
@@ -113,3 +113,17 @@ def test_factorize_levels_are_first_appearances_and_codes_point_to_equal_values(
     dv = DocVars([f"d{i}" for i in range(len(values))], [{"v": v} for v in values])
     if values:
         assert dv.factorize("v")[0].tolist() == codes.tolist()
+
+
+def test_take_keeps_the_rows_system_columns_and_shares_the_mappings(corpus):
+    picked = corpus.docvars.take([2, 0])
+    assert picked.doc_ids == ("c", "a") and picked.metas[1] is corpus["a"].meta
+    assert picked.column("end").tolist() == [4, 13]
+    with pytest.raises(UnknownNameError, match="'speaker'"):
+        picked.column("speaker")
+    with pytest.raises(InvalidArgumentError, match="doc_id"):
+        DocVars.from_columns({"year": [1]})
+    with pytest.raises(InvalidArgumentError, match="year"):
+        DocVars.from_columns({"doc_id": ["a", "b"], "year": [1]})
+    with pytest.raises(InvalidArgumentError, match="lengths"):
+        DocVars(["a"], [{}], lengths=[1, 2])
