@@ -476,3 +476,121 @@ def test_analyze_hashes_the_users_theme_file_and_input_in_the_manifest(gov_repor
     assert manifest["outputs"]["report.html"] == hashlib.sha256((out / "report.html").read_bytes()).hexdigest()
     assert sorted(manifest["outputs"]) == sorted(p.name for p in out.iterdir() if p.name != "manifest.json")
     assert [c for c in read_csv(out / "emphasis.csv")[0]] == ["doc_id", "economy", "reform"]
+
+
+# -- rough edges a new user meets (issue 23) ----------------------------------------------------------------------
+KINDS_LISTED = "outline, formulation, parallelism, citation, slogan, quoted, statistic"
+
+
+def test_tag_help_lists_the_kinds_as_accepted():
+    result = run("tag", "--help")
+    assert result.returncode == 0
+    help_text = " ".join(result.stdout.decode().split())
+    assert f"--kinds KIND[,KIND…] device kinds to tag, comma-separated: {KINDS_LISTED} (default: all)" in help_text
+    assert f"tag framing devices ({KINDS_LISTED})" in " ".join(run("--help").stdout.decode().split())
+
+
+@pytest.mark.parametrize(("kinds", "message"), [
+    ("formulations", "'formulations' is not a kind of device; did you mean 'formulation'?"),
+    ("outline,metaphor", "'metaphor' is not a kind of device"),
+    (",", "',' is not a kind of device"),
+])
+def test_tag_kinds_outside_the_list_exit_2_naming_the_accepted_kinds_in_option_terms(kinds, message):
+    result = run("tag", "--kinds", kinds, stdin="一是加强学习。".encode())
+    err = result.stderr.decode()
+    assert result.returncode == 2 and result.stdout == b""
+    assert err == (f"consensus-nlp tag: error: argument --kinds: {message} (accepted, comma-separated: {KINDS_LISTED}; "
+                   "leave out --kinds for all of them) (see 'consensus-nlp tag --help')\n")
+    assert "None" not in err and "kinds=" not in err
+
+
+def test_library_advice_to_leave_an_argument_as_none_reads_as_an_option_to_leave_out():
+    from consensus_nlp.cli import for_command_line
+    from consensus_nlp.devices import tag_text
+    from consensus_nlp.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError) as info:
+        tag_text("一是加强学习。", kinds=["formulations"])
+    assert for_command_line(str(info.value)) == (
+        f"--kinds 'formulations' is not a kind of device; accepted: {', '.join(map(repr, KINDS_LISTED.split(', ')))}. "
+        "Leave out --kinds for all of them.")
+
+
+def test_tag_text_format_keeps_one_device_per_line():
+    text = "一是加强\n学习。\r\n二是深化\t改革\u2028创新。\n"
+    result = run("tag", "--kinds", "outline", stdin=text.encode())
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().split("\n") == [
+        "0\t8\toutline\t一是\t一是加强\\n学习。",
+        "10\t21\toutline\t二是\t二是深化\\t改革\\u2028创新。",
+        "",
+    ]
+    rows = json.loads(run("tag", "--kinds", "outline", "--format", "json", stdin=text.encode()).stdout)
+    assert [(r["start"], r["end"], r["text"]) for r in rows] == [(0, 8, text[0:8]), (10, 21, text[10:21])]
+
+
+@pytest.mark.parametrize("make", [lambda d: d, lambda d: d / "*.txt", lambda d: d / "nothing-*.txt"],
+                         ids=["empty-folder", "glob-in-empty-folder", "glob-matching-nothing"])
+def test_inputs_that_name_no_file_are_usage_mistakes(tmp_path, make):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.md").write_text("not a .txt file", encoding="utf-8")
+    target = make(tmp_path / "empty")
+    line = one_error_line(run("analyze", str(target), "--out", "out", "--no-progress", cwd=tmp_path), 2)
+    assert line.startswith("consensus-nlp: error: ") and line.endswith("(see 'consensus-nlp analyze --help')")
+    assert str(target) in line and "paths_or_glob" not in line and "None" not in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_segment_with_jieba_prints_no_engine_log_lines_and_leaves_jiebas_logger_as_it_was(tmp_path, capsys):
+    result = run("segment", "--backend", "jieba", stdin="凝聚共识，建言资政。".encode())
+    assert result.returncode == 0
+    assert result.stderr.decode() == ""
+    assert result.stdout.decode() == "凝聚共识 ， 建言资政 。\n"
+
+    import logging
+
+    import jieba  # noqa: F401  (its import sets its logger's level and handler: that is jieba's doing, not ours)
+
+    from consensus_nlp.cli import main
+
+    jieba_logger = logging.getLogger("jieba")
+    before = (list(jieba_logger.filters), jieba_logger.level, list(jieba_logger.handlers))
+    (tmp_path / "a.txt").write_text("凝聚共识", encoding="utf-8")
+    assert main(["segment", "--backend", "jieba", str(tmp_path / "a.txt")]) == 0
+    assert (list(jieba_logger.filters), jieba_logger.level, list(jieba_logger.handlers)) == before
+
+
+def test_a_missing_extra_names_the_pip_command(monkeypatch, capsys, tmp_path):
+    from consensus_nlp.cli import main
+
+    monkeypatch.setitem(sys.modules, "dask", None)  # import dask fails as if it were not installed
+    assert main(["analyze", "--scheduler", "threads", "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err == ('consensus-nlp: error: The optional package dask is not installed (processing by partitions (a scheduler, '
+                   'lazy corpora) needs it). Install it: pip install "consensus-nlp[dask]". '
+                   "(see 'consensus-nlp analyze --help')\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_progress_ends_its_line_before_the_summary_and_many_topics_for_few_units_are_warned(gov_reports_dir, tmp_path):
+    texts = [t for excerpt in report_excerpts(gov_reports_dir, 1200) for t in excerpt.split("\n") if len(t) > 40][:15]
+    assert len(texts) == 15
+    (tmp_path / "short.jsonl").write_text("".join(json.dumps({"id": f"u{i}", "text": t}, ensure_ascii=False) + "\n"
+                                                  for i, t in enumerate(texts)), encoding="utf-8")
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run([str(SCRIPT), "analyze", "short.jsonl", "--units", "speech", "--k", "10", "--out", "out",
+                             "--progress"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path, env=env, timeout=600)
+    merged = result.stdout.decode()
+    assert result.returncode == 0, merged
+    lines = [line.split("\r")[-1] for line in merged.split("\n")]  # as a terminal shows them: \r returns to the start
+    warning = ("consensus-nlp: warning: --k 10 topics for 15 units (speech) is fewer than 3 units per topic: each topic "
+               "rests on a unit or two and changes with the seed; ask for fewer topics (--k 2, the default for 15 units) "
+               "or use smaller units (--units 'paragraph' or --units 'outline_item').")
+    assert warning in lines  # a line of its own, not glued to the bar
+    header = next(i for i, line in enumerate(lines) if "doc_id" in line)
+    assert lines[header].split() == ["doc_id", "chars", "outline_items", "devices"]
+    assert lines[header - 1].startswith("write: 100%|") and "8/8" in lines[header - 1]
+    assert lines[-2] == f"report written to {Path('out') / 'report.html'}"
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["warnings"][-1] == warning.split("warning: ", 1)[1].replace("--k ", "k=").replace(
+        "--units ", "units=")

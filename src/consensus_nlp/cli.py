@@ -11,10 +11,13 @@ Subcommands:
 - ``corpora``: the bundled corpora.
 
 Exit status: 0 success; 2 a usage mistake (bad option value, unknown corpus or
-engine name, missing file); 1 a problem with the data (undecodable bytes, no
+engine name, missing file, a folder or glob naming no file, an option whose optional
+package is not installed); 1 a problem with the data (undecodable bytes, no
 text, no speech found, too little data for the model); 130 interrupted. Mistakes print
 one line on stderr, with the library's argument names shown as the options that set
-them (:func:`for_command_line`); ``--debug`` shows the traceback instead.
+them (:func:`for_command_line`); ``--debug`` shows the traceback instead. The library's
+warnings are shown on stderr, one line each; the log lines of the segmentation engines
+(jieba's "Building prefix dict…") are not.
 """
 
 from __future__ import annotations
@@ -30,36 +33,61 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .version import __version__
-from .errors import ConsensusNLPError, InvalidArgumentError, UnknownNameError
+from .devices.base import KINDS
+from .errors import ConsensusNLPError, InvalidArgumentError, MissingDependencyError, UnknownNameError
 
 __all__ = ["main"]
 
 PROG = "consensus-nlp"
-_USAGE_ERRORS = (UnknownNameError, InvalidArgumentError, FileNotFoundError, IsADirectoryError)
+_USAGE_ERRORS = (UnknownNameError, InvalidArgumentError, FileNotFoundError, IsADirectoryError, MissingDependencyError)
+#: loggers of the engines consensus-nlp runs, whose own progress lines the command line hides
+ENGINE_LOGGERS = ("jieba",)
 #: the library's argument names and the options (or operand) that set them on the command line
 OPTIONS = {
     "units": "--units", "k": "--k", "engine": "--engine", "random_state": "--seed", "themes": "--themes", "by": "--by",
     "meta_pattern": "--meta-pattern", "text_column": "--text-column", "id_column": "--id-column",
     "meta_columns": "--meta-columns", "out_dir": "--out", "inputs": "input", "input": "input", "source": "input",
     "path": "input", "backend": "--backend", "lexicon": "--lexicon", "kinds": "--kinds", "scheduler": "--scheduler",
-    "workers": "--workers",
+    "workers": "--workers", "paths_or_glob": "input",
 }
-_ARGUMENT = re.compile(r"(?<![\w.\[])(" + "|".join(sorted(map(re.escape, OPTIONS), key=len, reverse=True)) + r")=(?=\S)")
+_NAMES = "|".join(sorted(map(re.escape, OPTIONS), key=len, reverse=True))
+_ARGUMENT = re.compile(r"(?<![\w.\[])(" + _NAMES + r")=(?=\S)")
+_LEAVE_NONE = re.compile(r"\b([Ll]eave) (" + _NAMES + r")=None\b")
 
 
 def for_command_line(message: str) -> str:
-    """A library message phrased for the command line: ``text_column='body'`` becomes ``--text-column 'body'``.
+    """A library message phrased for the command line: ``text_column='body'`` becomes ``--text-column 'body'``,
+    and "Leave ``kinds=None``" becomes "Leave out --kinds".
 
     Examples:
         >>> for_command_line("units='speech' gives 1 unit; use smaller units (units='outline_item').")
         "--units 'speech' gives 1 unit; use smaller units (--units 'outline_item')."
+        >>> for_command_line("Leave kinds=None for all of them.")
+        'Leave out --kinds for all of them.'
     """
+    message = _LEAVE_NONE.sub(lambda m: f"{m.group(1)} out {OPTIONS[m.group(2)]}", message)
     return _ARGUMENT.sub(lambda m: OPTIONS[m.group(1)] + " ", message)
 
 
 class _CommandLineFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return for_command_line(super().format(record))
+
+
+class _WarningHandler(logging.StreamHandler):
+    """Warnings on stderr, each on its own line even while a progress bar is drawn (tqdm.write lifts the bar)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            from tqdm import tqdm
+
+            tqdm.write(self.format(record), file=self.stream)
+        except Exception:  # pragma: no cover - logging's own policy
+            self.handleError(record)
+
+
+def _warnings_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +111,17 @@ def _int_at_least(minimum: int):
 
     parse.__name__ = f"integer >= {minimum}"
     return parse
+
+
+def _kind_list(text: str) -> tuple[str, ...]:
+    """An argparse type: comma-separated device kinds, each one of :data:`~consensus_nlp.devices.KINDS`."""
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    for kind in kinds or (text,):
+        if kind not in KINDS:
+            hint = f"; did you mean {kind[:-1]!r}?" if kind[:-1] in KINDS else ""
+            raise argparse.ArgumentTypeError(f"{kind!r} is not a kind of device{hint} (accepted, comma-separated: "
+                                             f"{', '.join(KINDS)}; leave out --kinds for all of them)")
+    return kinds
 
 
 def _column_list(text: str) -> tuple[str, ...]:
@@ -134,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, helptext in (
         ("segment", "segment text into words (with character offsets)"),
         ("outline", "list the speech outline (一是…二是…, 一、二、 …)"),
-        ("tag", "tag framing devices (outline, formulations, parallelism, citations, slogans, statistics)"),
+        ("tag", f"tag framing devices ({', '.join(KINDS)})"),
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("file", nargs="?", default="-", help="a text file (UTF-8, UTF-8 with BOM or GB18030); '-' or nothing: standard input")
@@ -143,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--backend", default="auto", help="jieba, rjieba or auto (default: %(default)s)")
             p.add_argument("--lexicon", default="political", help="lexicon name or path (default: %(default)s)")
         if name == "tag":
-            p.add_argument("--kinds", default=None, help="comma-separated device kinds (default: all)")
+            p.add_argument("--kinds", default=None, type=_kind_list, metavar="KIND[,KIND…]",
+                           help=f"device kinds to tag, comma-separated: {', '.join(KINDS)} (default: all)")
 
     sub.add_parser("corpora", help="list the bundled corpora")
     return parser
@@ -220,15 +260,29 @@ def _cmd_tag(args, out) -> int:
     from .devices import tag_text
 
     text = _read_input_text(args.file)
-    kinds = None if args.kinds is None else [k.strip() for k in args.kinds.split(",") if k.strip()]
-    devices = tag_text(text, kinds=kinds)
+    devices = tag_text(text, kinds=args.kinds)
     rows = [
         {"kind": d.kind, "label": d.label, "start": d.start, "end": d.end, "text": d.text, "attrs": dict(d.attrs)}
         for d in devices
     ]
-    lines = [f"{d.start}\t{d.end}\t{d.kind}\t{d.label}\t{d.text}" for d in devices]
+    lines = [f"{d.start}\t{d.end}\t{d.kind}\t{one_line(d.label)}\t{one_line(d.text)}" for d in devices]
     _emit(rows, args.format, lines, out)
     return 0
+
+
+#: what ``str.splitlines`` breaks a line at, and the tab that separates fields, as escapes
+_LINE_ESCAPES = {ord("\\"): "\\\\", ord("\t"): "\\t", ord("\n"): "\\n", ord("\r"): "\\r", **{
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}}
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line of a tab-separated listing: backslash, tab and line breaks written as escapes.
+
+    Examples:
+        >>> print(one_line("一是\\n二是\\t三是\\\\"))
+        一是\\n二是\\t三是\\\\
+    """
+    return text.translate(_LINE_ESCAPES)
 
 
 def _cmd_corpora(args, out) -> int:
@@ -263,11 +317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on usage errors, with argparse's message
     # the library only logs; the command line shows its warnings (skipped documents…) on stderr, one line each
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _WarningHandler(sys.stderr)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(_CommandLineFormatter(f"{PROG}: warning: %(message)s"))
     package_logger = logging.getLogger("consensus_nlp")
     package_logger.addHandler(handler)
+    engines = [logging.getLogger(name) for name in ENGINE_LOGGERS]
+    for engine in engines:  # filters of this call only (removed below): a library user's logging stays as it was
+        engine.addFilter(_warnings_only)
     try:
         return _COMMANDS[args.command](args, sys.stdout)
     except KeyboardInterrupt:
@@ -287,6 +344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     finally:
         package_logger.removeHandler(handler)
+        for engine in engines:
+            engine.removeFilter(_warnings_only)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,8 @@ __all__ = [
     "UnknownNameError",
     "EncodingDetectionError",
     "EmptyInputError",
+    "NoFilesError",
+    "missing_extra",
     "LayoutError",
     "EmptyVocabularyError",
     "ModelInputError",
@@ -113,6 +115,21 @@ class MissingDependencyError(ConsensusNLPError, ImportError):
 
 class InputPathError(ConsensusNLPError, FileNotFoundError):
     """An input path does not lead to a readable file: missing, a folder, a dangling link, a device."""
+
+
+class NoFilesError(EmptyInputError, InputPathError):
+    """A folder, a glob or a list of paths named no file (an :class:`EmptyInputError` and an :class:`InputPathError`)."""
+
+
+def missing_extra(package: str, extra: str, *, needed_for: str) -> MissingDependencyError:
+    """The error for an optional package that is not installed, saying which extra installs it.
+
+    Examples:
+        >>> str(missing_extra("dask", "dask", needed_for="processing by partitions"))
+        'The optional package dask is not installed (processing by partitions needs it). Install it: pip install "consensus-nlp[dask]".'
+    """
+    return MissingDependencyError(f"The optional package {package} is not installed ({needed_for} needs it). "
+                                  f'Install it: pip install "consensus-nlp[{extra}]".')
 
 
 # -- shared argument checks ---------------------------------------------------

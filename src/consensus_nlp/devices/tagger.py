@@ -83,7 +83,8 @@ def tag_text(text: str, *, kinds: str | Iterable[str] | None = None) -> list[Dev
 def _tag_text(text: str, chosen: tuple[str, ...], year: int | None = None) -> list[Device]:
     """The package's detectors in the order their requirements give; then the other packages' detectors,
     each called as ``detect(text)``, or ``detect(text, found)`` with the devices of the kinds it requires
-    (those are found for it, and reported only when chosen too). ``year`` resolves formulation senses by era."""
+    (those are found for it, and reported only when chosen too). ``year`` (the document's) resolves
+    formulation senses by era."""
     extra = [registry.detectors.get(k) for k in chosen if k not in KINDS]
     kinds = set(chosen).union(*(e.requires for e in extra))
     found: list[Device] = []

@@ -63,10 +63,9 @@ def require_dask() -> Any:
     try:
         import dask
     except ImportError:
-        from ..errors import MissingDependencyError, describe
+        from ..errors import missing_extra
 
-        raise MissingDependencyError(describe("dask", None, "is not installed", accepted="dask[dataframe,bag], distributed",
-                                              todo='pip install "consensus-nlp[dask]"')) from None
+        raise missing_extra("dask", "dask", needed_for="processing by partitions (a scheduler, lazy corpora)") from None
     return dask
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import EmptyInputError, InputPathError, InputTypeError, InvalidArgumentError, describe
+from ..errors import InputPathError, InputTypeError, InvalidArgumentError, NoFilesError, describe
 from .encoding import check_input_file
 
 __all__ = ["write_atomic", "jsonl_line", "expand_paths", "compile_meta_pattern", "repeated_passages", "duplicate_rows"]
@@ -141,12 +141,12 @@ def expand_paths(paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathL
             found = sorted(Path(x) for x in _glob.glob(str(paths_or_glob)))
             what = f"pattern {str(paths_or_glob)!r}"
         if not found:
-            raise EmptyInputError(describe("paths_or_glob", str(paths_or_glob), f"matched no files in the {what}",
+            raise NoFilesError(describe("paths_or_glob", str(paths_or_glob), f"matched no files in the {what}",
                                            todo="Check the path and the working directory."))
     else:
         found = [Path(check_input_file(x, "paths_or_glob[...]")) for x in paths_or_glob]
         if not found:
-            raise EmptyInputError(describe("paths_or_glob", [], "is empty", accepted="at least one path"))
+            raise NoFilesError(describe("paths_or_glob", [], "is empty", accepted="at least one path"))
     for p in found:
         try:
             check_input_file(p, "file")

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import MissingDependencyError, ModelInputError, UnknownNameError, describe
+from ..errors import ModelInputError, UnknownNameError, describe, missing_extra
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -100,8 +100,7 @@ def pyldavis_data(model: Any) -> Any:
     try:
         import pyLDAvis
     except ModuleNotFoundError:
-        raise MissingDependencyError(describe("pyLDAvis", None, "is not installed",
-                                              todo='Install the extra: pip install "consensus-nlp[ldavis]".')) from None
+        raise missing_extra("pyLDAvis", "ldavis", needed_for="the LDAvis view") from None
     freqs = term_frequencies(model.terms, model.texts, model.topic_word_, model.doc_topic_, model.doc_lengths)
     freqs = freqs * max(1, sum(model.doc_lengths))
     return pyLDAvis.prepare(model.topic_word_, model.doc_topic_, list(model.doc_lengths), list(model.terms), freqs,

@@ -39,11 +39,30 @@ from .outputs import MANIFEST_NAME, OutputFolder
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["analyze", "AnalysisConfig", "AnalysisResult", "load_inputs", "resource_hashes", "build_tables", "table_files", "DEFAULT_CORPUS"]
+__all__ = ["analyze", "AnalysisConfig", "AnalysisResult", "load_inputs", "resource_hashes", "build_tables", "table_files", "DEFAULT_CORPUS",
+           "is_output_name"]
 
 TOPIC_STOPWORDS = stages.TOPIC_STOPWORDS
 BULKY_META = ("paragraphs", "paragraph_lines", "paragraph_boxes")  # left out of the tables written to disk
 STAGES = ("read", "segment", "devices", "emphasis", "topics", "groups", "figures", "write")
+#: the tables (besides ``topic_shares_by_<field>``) and figures a run can write; with report.html and manifest.json,
+#: the only names a run ever replaces or removes in ``out_dir``
+TABLES = ("documents", "devices", "outline", "emphasis", "emphasis_counts", "topic_terms", "doc_topics", "keyness", "clusters")
+FIGURES = ("emphasis_heatmap", "topic_terms", "topic_shares", "dendrogram")
+_OUTPUT_NAME = re.compile(
+    rf"(?:{'|'.join(TABLES)}|topic_shares_by_[\w.-]+)\.(?:csv|parquet)|(?:{'|'.join(FIGURES)})\.(?:png|svg)"
+    rf"|report\.html|{re.escape(MANIFEST_NAME)}"
+)
+
+
+def is_output_name(name: str) -> bool:
+    """Whether ``name`` is a file name this version of consensus-nlp writes in a report folder.
+
+    Examples:
+        >>> [is_output_name(n) for n in ("keyness.csv", "topic_shares_by_year.parquet", "thesis.docx", "data.csv")]
+        [True, True, False, False]
+    """
+    return _OUTPUT_NAME.fullmatch(name) is not None
 
 
 @dataclass
@@ -130,7 +149,7 @@ def _run(inputs: Sequence[str | os.PathLike[str]] | str | None, config: Analysis
     theme_set = stages.check_options(units=units, k=k, engine=engine, random_state=random_state, themes=themes)
     timings: dict[str, float] = {}
     bar = _progress(config.progress)
-    with bar, OutputFolder(out_dir) as folder:  # the lock: a second run into the folder stops here
+    with bar, OutputFolder(out_dir, owns=is_output_name) as folder:  # the lock: a second run into the folder stops here
         with _Timer(timings, "read", bar):
             read = stages.read(inputs, spec=spec, by=by)
             folder.check(expected_files(read.by))  # refuse foreign files before the long computation
@@ -163,7 +182,7 @@ def _run(inputs: Sequence[str | os.PathLike[str]] | str | None, config: Analysis
                 "min_docs": topics.min_docs, "n_units": len(topics.units), "n_terms": len(topics.matrix.terms),
                 "keyness_min_count": stages.KEYNESS_MIN_COUNT, "keyness_adjust": stages.KEYNESS_ADJUST,
             }
-            warnings = [*read.warnings, *segmented.warnings, *groups.warnings]
+            warnings = [*read.warnings, *segmented.warnings, *topics.warnings, *groups.warnings]
             manifest = build_manifest(command=command, input_info=read.input, n_documents=len(segmented.corpus),
                                       parameters=parameters, random_state=random_state, tokens_params=segmented.tokens.params,
                                       coherence=topics.coherence, themes=themes, warnings=warnings, timings=timings,
@@ -212,10 +231,9 @@ def _parquet() -> bool:
 
 def expected_files(by: str) -> list[str]:
     """The files every run writes (``clusters`` and ``dendrogram`` only when groups were clustered)."""
-    names = ["documents", "devices", "outline", "emphasis", "emphasis_counts", "topic_terms", "doc_topics",
-             f"topic_shares_by_{file_stem(by)}", "keyness"]
+    names = [*TABLES[:-2], f"topic_shares_by_{file_stem(by)}", "keyness"]
     suffixes = (".csv", ".parquet") if _parquet() else (".csv",)
-    figures = [f"{n}{s}" for n in ("emphasis_heatmap", "topic_terms", "topic_shares") for s in (".png", ".svg")]
+    figures = [f"{n}{s}" for n in FIGURES[:-1] for s in (".png", ".svg")]
     return [f"{n}{s}" for n in names for s in suffixes] + [*figures, "report.html", MANIFEST_NAME]
 
 
@@ -298,4 +316,5 @@ def _progress(progress: bool | None):
     from tqdm.auto import tqdm
 
     disable = not (sys.stderr.isatty() if progress is None else progress)
-    return tqdm(total=len(STAGES), disable=disable, unit="stage", file=sys.stderr, leave=False)
+    # leave=True: the finished bar ends its line, so what is printed next (the summary) starts on a line of its own
+    return tqdm(total=len(STAGES), disable=disable, unit="stage", file=sys.stderr, leave=True)

@@ -1,24 +1,33 @@
-"""The report folder, written as one unit: a crash leaves the previous complete run.
+"""The report folder, written as one unit: a crash leaves one complete run, the previous or the new one.
 
-:class:`OutputFolder` is how :func:`consensus_nlp.report.analyze` writes. A run
+:class:`OutputFolder` is how :func:`consensus_nlp.report.analyze` writes. It is given the
+names it owns (``owns``: the names this version of consensus-nlp can write) and never
+creates, replaces or removes anything else, whatever a manifest says. A run
 
-1. refuses an ``out_dir`` that is a symbolic link, and takes a lock file
-   (``.consensus-nlp.lock``) in the folder, so that a second run into the same folder
-   stops at once with a message naming the lock;
-2. writes every file into a fresh staging folder inside ``out_dir``
-   (``.consensus-nlp-staging-…``, created by the run, never an existing path), so a
-   crash while writing leaves ``out_dir`` exactly as it was;
-3. commits by renaming each file into place (``os.replace`` replaces a directory entry,
-   it never writes through a symbolic link), ``manifest.json`` last; if a rename fails,
-   the files already moved are put back;
-4. removes the files of the previous run that this run does not write, but only those
-   listed by the previous ``manifest.json`` *of consensus-nlp* (``"generator":
-   "consensus-nlp"``) whose bytes still hash to what that manifest recorded.
+1. refuses an ``out_dir`` that is a symbolic link and takes the folder's lock
+   (:mod:`.lock`): a second run stops at once; a lock left by a killed run of this
+   host is taken over with a warning;
+2. finishes (or undoes) a commit that a killed run left half done (:mod:`.journal`),
+   and removes the staging folders of killed runs;
+3. writes every file into a fresh staging folder inside ``out_dir``
+   (``.consensus-nlp-staging-…``), so a crash while computing or writing leaves
+   ``out_dir`` exactly as it was;
+4. commits through a journal: once every file is staged, the list of renames is
+   written in one atomic step, then each old file is moved aside and the new one
+   renamed into place (``os.replace`` replaces a directory entry, it never writes
+   through a symbolic link), ``manifest.json`` last; the files of the previous run
+   that this run does not write are moved aside too, but only names it owns, listed
+   by the previous ``manifest.json`` *of consensus-nlp* with the hash they still have.
+   A rename that fails puts everything back; a kill is finished by the next run.
 
 A file at a name this run writes that is not a verified output of the previous run
 (a user's file, another tool's manifest, an edited table, a symbolic link, a folder)
 stops the run before anything is replaced. :func:`verify_outputs` checks a folder
 against its manifest.
+
+The environment variable ``CONSENSUS_NLP_CRASH_AT_STEP=N`` makes a run kill itself
+(SIGKILL) after its N-th step on disk (each staged file, the journal, each rename,
+the end of the commit): the tests use it to prove the guarantees above on real runs.
 """
 
 from __future__ import annotations
@@ -26,56 +35,31 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import socket
+import signal
 import stat
 import tempfile
-import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidArgumentError, describe
+from .journal import JOURNAL_NAME, STAGING_PREFIX, Journal, check_name, fsync_dir, is_regular, recover, remove_staging, \
+    roll_back, roll_forward, sha256_file
+from .lock import LOCK_NAME, FolderLock
 
-__all__ = ["OutputFolder", "verify_outputs", "GENERATOR", "LOCK_NAME", "MANIFEST_NAME"]
+__all__ = ["OutputFolder", "verify_outputs", "GENERATOR", "LOCK_NAME", "MANIFEST_NAME", "CRASH_ENV"]
 
 GENERATOR = "consensus-nlp"
-LOCK_NAME = ".consensus-nlp.lock"
 MANIFEST_NAME = "manifest.json"
-STAGING_PREFIX = ".consensus-nlp-staging-"
+CRASH_ENV = "CONSENSUS_NLP_CRASH_AT_STEP"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-
-
-def check_name(name: str) -> str:
-    """An output name must be a plain file name: no folder part, not hidden, not ``.``/``..``."""
-    if not name or name != os.path.basename(name) or "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
-        raise InvalidArgumentError(describe("name", name, "is not a plain file name for an output",
-                                            accepted="a name without '/', '\\' or a leading '.'"))
-    return name
-
-
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except FileNotFoundError:
-        return False
-
-
-def _sha256(path: Path) -> str:
-    """sha256 of a regular file, opened without following a symbolic link."""
-    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
-    digest = hashlib.sha256()
-    with os.fdopen(fd, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_own_manifest(folder: Path) -> dict[str, Any] | None:
     """The folder's ``manifest.json`` if consensus-nlp wrote it (a regular file with ``"generator": "consensus-nlp"``
     and an ``outputs`` table of names and sha256 digests); ``None`` otherwise."""
     path = folder / MANIFEST_NAME
-    if not _is_regular(path):
+    if not is_regular(path):
         return None
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
@@ -95,19 +79,23 @@ def verify_outputs(out_dir: str | os.PathLike[str]) -> list[str]:
     """Check a report folder against its manifest.
 
     Returns:
-        The problems found, one sentence each (an empty list: every output listed in
-        ``manifest.json`` is there, a regular file, with the recorded sha256).
+        The problems found, one sentence each (an empty list: no commit was left half
+        done, and every output listed in ``manifest.json`` is there, a regular file, with
+        the recorded sha256).
     """
     folder = Path(out_dir)
+    problems = []
+    if os.path.lexists(folder / JOURNAL_NAME):
+        problems.append(f"{folder / JOURNAL_NAME}: a run was stopped while replacing the files; "
+                        "the next run into this folder finishes its commit")
     manifest = read_own_manifest(folder)
     if manifest is None:
-        return [f"{folder / MANIFEST_NAME} is missing or was not written by consensus-nlp"]
-    problems = []
+        return [*problems, f"{folder / MANIFEST_NAME} is missing or was not written by consensus-nlp"]
     for name, digest in sorted(manifest["outputs"].items()):
         path = folder / name
-        if name != os.path.basename(name) or not _is_regular(path):
+        if name != os.path.basename(name) or not is_regular(path):
             problems.append(f"{name} is missing or not a regular file")
-        elif _sha256(path) != digest:
+        elif sha256_file(path) != digest:
             problems.append(f"{name} differs from the manifest's sha256")
     return problems
 
@@ -119,10 +107,15 @@ class OutputFolder:
     (``manifest.json`` last), :meth:`commit`; leaving the block without a commit
     (an exception) removes the staging folder and the lock and leaves the folder as it was.
 
+    Args:
+        out_dir: the folder (created if missing).
+        owns: whether a file name is one this writer writes; only such names are ever
+            written, replaced or removed (``manifest.json`` must be one of them).
+
     Examples:
-        >>> import tempfile, pathlib
+        >>> import re, tempfile, pathlib
         >>> out = pathlib.Path(tempfile.mkdtemp()) / "run"
-        >>> with OutputFolder(out) as folder:
+        >>> with OutputFolder(out, owns=re.compile(r"a\\.csv|manifest\\.json").fullmatch) as folder:
         ...     _ = folder.write("a.csv", b"x\\n")
         ...     _ = folder.write("manifest.json", folder.manifest_bytes({}))
         ...     folder.commit()
@@ -130,14 +123,18 @@ class OutputFolder:
         (['a.csv', 'manifest.json'], [])
     """
 
-    def __init__(self, out_dir: str | os.PathLike[str]) -> None:
+    def __init__(self, out_dir: str | os.PathLike[str], *, owns: Callable[[str], object]) -> None:
         self.path = Path(out_dir)
+        self.owns = owns
         self.staging: Path | None = None
         self.written: dict[str, str] = {}  # name -> sha256, in the order written
         self.previous: dict[str, str] = {}
-        self._lock_token: str | None = None
+        self._lock = FolderLock(self.path)
         self._created = False
         self._committed = False
+        self._steps = 0
+        crash = os.environ.get(CRASH_ENV, "")
+        self._crash_at = int(crash) if crash.isdigit() else None
 
     # -- opening and closing ------------------------------------------------------------------------------
     def __enter__(self) -> OutputFolder:
@@ -148,7 +145,7 @@ class OutputFolder:
         self.close()
 
     def open(self) -> None:
-        """Take the lock, read the previous manifest, create the staging folder."""
+        """Take the lock, finish a commit left half done, read the previous manifest, create the staging folder."""
         if self.path.is_symlink():
             raise InvalidArgumentError(describe("out_dir", str(self.path), "is a symbolic link",
                                                 accepted="a folder (or a path to create)",
@@ -159,13 +156,16 @@ class OutputFolder:
         if not self.path.exists():
             self.path.mkdir(parents=True)
             self._created = True
-        self._lock()
         try:
+            self._lock.acquire()
+            recover(self.path, generator=GENERATOR, owns=self._owned)
             manifest = read_own_manifest(self.path)
-            self.previous = {k: v for k, v in manifest["outputs"].items()} if manifest else {}
-            for entry in self.path.iterdir():  # staging folders of runs that were killed (we hold the lock)
-                if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry)
+            self.previous = dict(manifest["outputs"]) if manifest else {}
+            for entry in self.path.iterdir():  # what killed runs left (we hold the lock, no journal is pending)
+                if entry.name.startswith(STAGING_PREFIX):
+                    remove_staging(entry)
+                elif entry.name.startswith(JOURNAL_NAME + ".") and is_regular(entry):
+                    entry.unlink()
             self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.path))
         except BaseException:
             self.close()
@@ -173,59 +173,31 @@ class OutputFolder:
 
     def close(self) -> None:
         """Remove the staging folder and the lock (after a commit, or to abandon the run)."""
-        if self.staging is not None and self.staging.exists():
-            shutil.rmtree(self.staging)
+        if self.staging is not None and not os.path.lexists(self.path / JOURNAL_NAME):
+            remove_staging(self.staging)  # (with a journal left, it holds the previous files: the next run needs it)
         self.staging = None
-        self._unlock()
+        self._lock.release()
         if self._created and not self._committed:
             try:
                 self.path.rmdir()  # only if the run left it empty
             except OSError:
                 pass
 
-    def _lock(self) -> None:
-        lock = self.path / LOCK_NAME
-        token = f"{os.getpid()}-{time.time_ns()}"
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "token": token}
-        try:
-            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
-        except FileExistsError:
-            raise InvalidArgumentError(
-                describe("out_dir", str(self.path), f"is being written by another consensus-nlp run (lock file {lock}{self._holder(lock)})",
-                         accepted="a folder no other run is writing to",
-                         todo=f"Wait for that run to finish or choose another folder; if no run is active "
-                              f"(a killed run leaves its lock behind), delete {lock} and run again.")
-            ) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(info) + "\n")
-        self._lock_token = token
+    def _owned(self, name: str) -> bool:
+        return bool(self.owns(name))
 
-    @staticmethod
-    def _holder(lock: Path) -> str:
-        try:
-            info = json.loads(lock.read_text(encoding="utf-8")) if _is_regular(lock) else {}
-            return f", held by pid {info['pid']} on {info['host']} since {info['started']}"
-        except (OSError, ValueError, KeyError, TypeError):
-            return ""
-
-    def _unlock(self) -> None:
-        if self._lock_token is None:
-            return
-        lock = self.path / LOCK_NAME
-        try:
-            if _is_regular(lock) and json.loads(lock.read_text(encoding="utf-8")).get("token") == self._lock_token:
-                lock.unlink()
-        except (OSError, ValueError, AttributeError):
-            pass
-        self._lock_token = None
+    def _step(self, label: str) -> None:
+        """One step on disk done; the crash test's hook (``CONSENSUS_NLP_CRASH_AT_STEP``) kills the run here."""
+        self._steps += 1
+        if self._steps == self._crash_at:
+            os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
     # -- writing --------------------------------------------------------------------------------------------
     def check(self, names: Iterable[str]) -> None:
         """Refuse, before anything is replaced, names whose current entry is not a verified output of the previous run."""
         conflicts = []
         for name in names:
-            path = self.path / check_name(name)
+            path = self.path / self._checked(name)
             try:
                 mode = os.lstat(path).st_mode
             except FileNotFoundError:
@@ -238,7 +210,7 @@ class OutputFolder:
                 conflicts.append(f"{name} (not a regular file)")
             elif name not in self.previous:
                 conflicts.append(f"{name} (not written by consensus-nlp)")
-            elif _sha256(path) != self.previous[name]:
+            elif sha256_file(path) != self.previous[name]:
                 conflicts.append(f"{name} (changed since consensus-nlp wrote it)")
         if conflicts:
             raise InvalidArgumentError(
@@ -247,11 +219,18 @@ class OutputFolder:
                          todo="Move those files away, or choose another folder.")
             )
 
+    def _checked(self, name: str) -> str:
+        check_name(name)
+        if not self._owned(name):
+            raise InvalidArgumentError(describe("name", name, "is not a name this writer owns",
+                                                todo="Write only the outputs named by `owns`."))
+        return name
+
     def write(self, name: str, data: bytes) -> Path:
         """Write one output into the staging folder; returns its path there (valid until the commit)."""
         if self.staging is None:
             raise InvalidArgumentError(describe("folder", str(self.path), "is not open", todo="Use it in a with block."))
-        check_name(name)
+        self._checked(name)
         if name in self.written:
             raise InvalidArgumentError(describe("name", name, "was written twice in one run", accepted="unique output names"))
         path = self.staging / name
@@ -260,6 +239,7 @@ class OutputFolder:
             fh.flush()
             os.fsync(fh.fileno())
         self.written[name] = hashlib.sha256(data).hexdigest()
+        self._step(f"stage {name}")
         return path
 
     def outputs(self) -> dict[str, str]:
@@ -272,32 +252,37 @@ class OutputFolder:
         return (json.dumps(full, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def commit(self) -> None:
-        """Move the staged files into the folder (manifest.json last) and remove the previous run's leftovers."""
+        """Replace the previous run by this one: journal the renames, then do them (manifest.json last)."""
         if self.staging is None or list(self.written)[-1:] != [MANIFEST_NAME]:
             raise InvalidArgumentError(describe("folder", str(self.path), "has no manifest.json written last",
                                                 todo="Write manifest.json after every other output."))
         names = list(self.written)
         self.check(names)
-        stale = [n for n, digest in self.previous.items()
-                 if n not in self.written and n == os.path.basename(n) and not n.startswith(".")
-                 and _is_regular(self.path / n) and _sha256(self.path / n) == digest]
-        backup = Path(tempfile.mkdtemp(prefix="previous-", dir=self.staging))
-        done: list[tuple[str, bool, bool]] = []  # (name, old moved to backup, new moved in)
+        stale = [("remove", n, digest) for n, digest in sorted(self.previous.items())
+                 if n not in self.written and self._is_stale(n, digest)]
+        journal = Journal(self.path, self.staging, (*[("place", n, self.written[n]) for n in names[:-1]], *stale,
+                                                    ("place", MANIFEST_NAME, self.written[MANIFEST_NAME])))
+        fsync_dir(self.staging)
+        journal.write(GENERATOR)
+        self._step("journal")
         try:
-            for name in [*names[:-1], *stale, names[-1]]:
-                target = self.path / name
-                had_old = _is_regular(target)
-                if had_old:
-                    os.replace(target, backup / name)
-                done.append((name, had_old, False))
-                if name in self.written:
-                    os.replace(self.staging / name, target)
-                    done[-1] = (name, had_old, True)
+            roll_forward(journal, step=self._step)
         except BaseException:
-            for name, had_old, placed in reversed(done):
-                if placed and not had_old:
-                    (self.path / name).unlink()
-                if had_old:
-                    os.replace(backup / name, self.path / name)
+            roll_back(journal)
+            journal.remove()
             raise
+        journal.remove()
         self._committed = True
+        self._step("commit")
+        remove_staging(self.staging)
+        self.staging = None
+        self._step("clean up")
+
+    def _is_stale(self, name: str, digest: str) -> bool:
+        """A file of the previous run this run does not write: a name we own, unchanged since it was written."""
+        try:
+            check_name(name)
+        except InvalidArgumentError:
+            return False
+        path = self.path / name
+        return self._owned(name) and is_regular(path) and sha256_file(path) == digest

@@ -224,11 +224,34 @@ class Topics:
     shares: pd.DataFrame
     shares_by: str
     coherence: float | None
+    warnings: tuple[str, ...] = ()
 
 
 def default_k(n_units: int) -> int:
     """Between 2 and 10 topics, one per six units."""
     return max(2, min(10, n_units // 6))
+
+
+#: fewer units per topic than this, and a k the user chose gets a warning: each topic rests on very few units
+MIN_UNITS_PER_TOPIC = 3
+
+
+def check_k_for_units(k: int, n_units: int, units: str) -> str | None:
+    """A warning when ``k`` topics are many for ``n_units`` units (fewer than :data:`MIN_UNITS_PER_TOPIC` each).
+
+    Examples:
+        >>> check_k_for_units(10, 15, "speech")
+        "k=10 topics for 15 units (speech) is fewer than 3 units per topic: each topic rests on a unit or two and changes with the seed; ask for fewer topics (k=2, the default for 15 units) or use smaller units (units='paragraph' or units='outline_item')."
+        >>> check_k_for_units(5, 15, "speech") is None
+        True
+    """
+    if k * MIN_UNITS_PER_TOPIC <= n_units:
+        return None
+    smaller = {"speech": " or use smaller units (units='paragraph' or units='outline_item')",
+               "paragraph": " or use smaller units (units='outline_item')"}.get(units, "")
+    return (f"k={k} topics for {n_units} units ({units}) is fewer than {MIN_UNITS_PER_TOPIC} units per topic: each topic "
+            f"rests on a unit or two and changes with the seed; ask for fewer topics (k={default_k(n_units)}, the default "
+            f"for {n_units} units){smaller}.")
 
 
 def unit_tokens(tokens: Tokens, units: Corpus) -> Tokens:
@@ -273,6 +296,9 @@ def fit_unit_topics(segmented: Segmented, *, units: str = "outline_item", k: int
         raise ModelInputError(describe("k", k_used, f"is larger than the data: {n_docs} units ({units}), {n_terms} terms",
                                        accepted=f"k <= {min(n_docs, n_terms)}",
                                        todo="Ask for fewer topics, or use smaller units (units='paragraph')."))
+    warnings: list[str] = []
+    if k is not None and (few := check_k_for_units(k, n_docs, units)):
+        _warn(warnings, few)
     model = fit_topics(matrix, k=k_used, engine=engine, random_state=random_state)
     shares_by = "parent_id" if by == "doc_id" else by
     try:
@@ -281,7 +307,7 @@ def fit_unit_topics(segmented: Segmented, *, units: str = "outline_item", k: int
         logger.info("coherence not computed: %s", exc)
         coherence = None
     return Topics(unit_corpus, toks, matrix, model, k_used, min_docs, model.top_terms(10), model.doc_topics(),
-                  model.by(shares_by), shares_by, coherence)
+                  model.by(shares_by), shares_by, coherence, tuple(warnings))
 
 
 # -- groups ----------------------------------------------------------------------------------------------
