@@ -27,7 +27,6 @@ Many documents go through :func:`consensus_nlp.tokenize` (:mod:`.segmentation`).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -123,8 +122,7 @@ class Segmenter:
         self.hmm: bool = bool(hmm)
         self.traditional: bool = bool(traditional)
         self.granularity: str = granularity
-        data = self._lexicon_path.read_bytes() if self._lexicon_path else b""
-        self.lexicon_sha256: str | None = hashlib.sha256(data).hexdigest() if self._lexicon_path else None
+        self.lexicon_sha256: str | None = registry.sha256_file(self._lexicon_path) if self._lexicon_path else None
         if self._lexicon_path is not None and self.lexicon_name != "political":
             read_lexicon(self._lexicon_path)  # refuse a malformed user dictionary now, not at first use
 
