@@ -157,6 +157,8 @@ def test_first_appearances_by_form():
         cn.first_appearances(devices, kind="outline", form="short")
     with pytest.raises(UnknownNameError, match="form"):
         cn.formulation_spread(corpus, form=None)
+    with pytest.raises(InvalidArgumentError, match="attrs"):
+        cn.first_appearances(devices.drop(columns="attrs"), form="short")
 
 
 # --- the annotated samples of tests/data/devices_dates ----------------------------------------------

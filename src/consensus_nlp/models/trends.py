@@ -136,6 +136,10 @@ def _select_form(devices: pd.DataFrame, form: str) -> pd.DataFrame:
     """The rows of ``devices`` without the formulations of another form than ``form`` (other kinds kept)."""
     if form == "any":
         return devices
+    if "attrs" not in devices.columns:
+        raise InvalidArgumentError(describe("devices", f"DataFrame with columns {list(devices.columns)}",
+                                            "has no attrs column, so the form of a formulation is unknown",
+                                            accepted="the DataFrame of cn.tag(corpus)", todo="Leave form='any'."))
     keep = [kind != "formulation" or has_form(attrs, form) for kind, attrs in zip(devices["kind"], devices["attrs"])]
     return devices[keep]
 
