@@ -486,7 +486,8 @@ def test_tag_help_lists_the_kinds_as_accepted():
     result = run("tag", "--help")
     assert result.returncode == 0
     help_text = " ".join(result.stdout.decode().split())
-    assert f"--kinds KIND[,KIND…] device kinds to tag, comma-separated: {KINDS_LISTED} (default: all)" in help_text
+    assert (f"--kinds KIND[,KIND…] device kinds to tag, comma-separated: {KINDS_LISTED}, or a kind another package "
+            "registered (default: all)") in help_text
     assert f"tag framing devices ({KINDS_LISTED})" in " ".join(run("--help").stdout.decode().split())
 
 
@@ -594,3 +595,27 @@ def test_progress_ends_its_line_before_the_summary_and_many_topics_for_few_units
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["warnings"][-1] == warning.split("warning: ", 1)[1].replace("--k ", "k=").replace(
         "--units ", "units=")
+
+
+def test_tag_kinds_take_a_detector_another_package_registered(tmp_path, capsys):
+    from consensus_nlp import registry
+    from consensus_nlp.cli import main
+    from consensus_nlp.devices import Device
+
+    def find_exclamations(text):
+        return [Device("exclamation", "！", i, i + 1, "！", {}) for i, c in enumerate(text) if c == "！"]
+
+    (tmp_path / "a.txt").write_text("一是开展调研！二是做强品牌。", encoding="utf-8")
+    registry.detectors.register("exclamation", loader=find_exclamations, source="test", licence="CC0", assigns=["exclamation"])
+    try:
+        assert main(["tag", "--kinds", "exclamation", str(tmp_path / "a.txt")]) == 0
+        assert capsys.readouterr().out == "6\t7\texclamation\t！\t！\n"
+        with pytest.raises(SystemExit) as info:  # argparse's exit for a bad --kinds value
+            main(["tag", "--kinds", "exclamations", str(tmp_path / "a.txt")])
+    finally:
+        registry.detectors.unregister("exclamation")
+    assert info.value.code == 2
+    assert capsys.readouterr().err == (
+        "consensus-nlp tag: error: argument --kinds: 'exclamations' is not a kind of device; did you mean 'exclamation'? "
+        f"(accepted, comma-separated: {KINDS_LISTED}, exclamation; leave out --kinds for all of them) "
+        "(see 'consensus-nlp tag --help')\n")

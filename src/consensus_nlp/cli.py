@@ -114,13 +114,19 @@ def _int_at_least(minimum: int):
 
 
 def _kind_list(text: str) -> tuple[str, ...]:
-    """An argparse type: comma-separated device kinds, each one of :data:`~consensus_nlp.devices.KINDS`."""
+    """An argparse type: comma-separated device kinds, each a registered detector (:func:`~consensus_nlp.list_detectors`:
+    the package's seven and those of other packages)."""
     kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    if all(kind in KINDS for kind in kinds or (text,)):
+        return kinds
+    from .devices.tagger import list_detectors  # the registry: only when a kind is not one of the seven
+
+    accepted = list_detectors()
     for kind in kinds or (text,):
-        if kind not in KINDS:
-            hint = f"; did you mean {kind[:-1]!r}?" if kind[:-1] in KINDS else ""
+        if kind not in accepted:
+            hint = f"; did you mean {kind[:-1]!r}?" if kind[:-1] in accepted else ""
             raise argparse.ArgumentTypeError(f"{kind!r} is not a kind of device{hint} (accepted, comma-separated: "
-                                             f"{', '.join(KINDS)}; leave out --kinds for all of them)")
+                                             f"{', '.join(accepted)}; leave out --kinds for all of them)")
     return kinds
 
 
@@ -183,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--lexicon", default="political", help="lexicon name or path (default: %(default)s)")
         if name == "tag":
             p.add_argument("--kinds", default=None, type=_kind_list, metavar="KIND[,KIND…]",
-                           help=f"device kinds to tag, comma-separated: {', '.join(KINDS)} (default: all)")
+                           help=f"device kinds to tag, comma-separated: {', '.join(KINDS)}, or a kind another package "
+                           "registered (default: all)")
 
     sub.add_parser("corpora", help="list the bundled corpora")
     return parser
