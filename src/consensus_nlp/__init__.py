@@ -80,6 +80,12 @@ _LAZY: dict[str, str] = {
     "TopicModel": "models.topics",
     "analyze": "report",
     "LazyCorpus": "integrations.dask",
+    "LazyTokens": "integrations.dask",
+    "compute": "integrations.dask",
+    "read_tokens": "text.token_store",
+    "TokenStore": "text.token_store",
+    "run": "pipeline",
+    "Stage": "pipeline",
 }
 # public submodules reachable as attributes: cn.plot.emphasis_heatmap(...)
 _SUBMODULES: dict[str, str] = {"plot": "viz.plot", "fonts": "viz.fonts"}
@@ -106,7 +112,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from .devices import Device, OutlineItem, formulation_spread, outline, tag, tag_text
-    from .integrations.dask import LazyCorpus
+    from .integrations.dask import LazyCorpus, LazyTokens, compute
+    from .pipeline import Stage, run
+    from .text.token_store import TokenStore, read_tokens
     from .io.datasets import list_corpora, load_corpus
     from .io.encoding import read_text
     from .io.page.explain import explain_page

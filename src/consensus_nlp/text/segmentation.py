@@ -34,8 +34,10 @@ on each text (tested on random documents and all of People's Daily, January 1998
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import json
 import logging
 import os
 import re
@@ -45,7 +47,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
-from typing import Any
+from typing import Any, ClassVar
 
 from .._zh import CLOSERS, SENTENCE_END, is_han
 from ..corpus import Corpus, Document, is_dataframe
@@ -54,11 +56,12 @@ from ..errors import (InputTypeError, InvalidArgumentError, MissingDependencyErr
 from .granularity import GRANULARITIES, FineEngine, FineSplitter
 from .jieba_engines import LEXICONS, JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
 from .normalization import build_tables, normalize, normalize_joined, normalize_str
+from ..pipeline import Stage, run, shared
 from .tokens import Token, Tokens
 
 _read_lexicon = read_lexicon  # the name the tests and older code use
 
-__all__ = ["Segmenter", "tokenize", "list_lexicons"]
+__all__ = ["Segmenter", "tokenize", "tokenize_partition", "Tokenize", "list_lexicons"]
 
 log = logging.getLogger(__name__)
 
@@ -838,9 +841,21 @@ def tokenize(
         InputTypeError: ``corpus`` is a bare str, bytes, ``None`` or holds non-str items.
         UnknownNameError: an unknown stopword list.
     """
-    if hasattr(corpus, "__cn_lazy__"):  # a LazyCorpus (consensus_nlp.integrations.dask): tokens by partition
-        return corpus.tokenize(segmenter=segmenter, stopwords=stopwords, drop_punct=drop_punct,
-                               drop_numbers=drop_numbers, n_jobs=n_jobs, progress=progress)
+    return run(Tokenize(segmenter=segmenter, stopwords=stopwords, drop_punct=drop_punct, drop_numbers=drop_numbers,
+                        n_jobs=n_jobs, progress=progress), corpus)
+
+
+def tokenize_partition(
+    corpus: Corpus | Document | Iterable[str | Document],
+    *,
+    segmenter: Segmenter | Callable[[str], Iterable[tuple[str, int, int]]] | None = None,
+    stopwords: str | Sequence[str] | set[str] | frozenset[str] | None = None,
+    drop_punct: bool = True,
+    drop_numbers: bool = False,
+    n_jobs: int = 1,
+    progress: bool | None = None,
+) -> Tokens:
+    """:func:`tokenize` of documents in memory (the map of its stage, :class:`Tokenize`)."""
     corpus = _as_corpus(corpus)
     segmenter = segmenter if segmenter is not None else Segmenter()
     if not isinstance(segmenter, Segmenter) and not callable(segmenter):
@@ -889,3 +904,60 @@ def _segment_with_callable(tokenizer: Callable[[str], Iterable[tuple[str, int, i
         cols.add_tokens(tokens, len(text))
         cols.end_document(len(text))
     return cols
+
+
+@dataclasses.dataclass(frozen=True)
+class Tokenize(Stage):
+    """:func:`consensus_nlp.tokenize` as a stage: ``map`` segments a partition's documents into Tokens.
+
+    The options are checked when the stage is made (unknown stopword lists, a segmenter
+    that is neither a :class:`~consensus_nlp.Segmenter` nor a callable, ``n_jobs``), before any
+    partition is read. Partitions keep their tokens (``output = "tokens"``); ``combine``
+    concatenates two partitions' Tokens on one vocabulary.
+    """
+
+    output: ClassVar[str] = "tokens"
+
+    segmenter: Any = None
+    stopwords: Any = None
+    drop_punct: bool = True
+    drop_numbers: bool = False
+    n_jobs: int = 1
+    progress: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.segmenter is None:
+            object.__setattr__(self, "segmenter", Segmenter())
+        if not isinstance(self.segmenter, Segmenter) and not callable(self.segmenter):
+            raise InputTypeError(describe("segmenter", self.segmenter, "is not a Segmenter or a tokenizer function",
+                                          accepted="Segmenter, a callable text -> [(word, start, end), ...], or None"))
+        check_int("n_jobs", self.n_jobs, minimum=1)
+        if self.stopwords is not None and not isinstance(self.stopwords, (set, frozenset)):
+            from .stopwords import load_stopwords
+
+            load_stopwords(self.stopwords)  # an unknown list name fails here, before any partition is read
+
+    def map(self, part: Corpus | Iterable[Any]) -> Tokens:
+        segmenter = self.segmenter
+        if isinstance(segmenter, Segmenter):  # the dictionary is built once per process, not per partition
+            segmenter = shared("segmenter", json.dumps(segmenter.params, sort_keys=True, ensure_ascii=False),
+                               warm_segmenter(segmenter))
+        return tokenize_partition(part, segmenter=segmenter, stopwords=self.stopwords, drop_punct=self.drop_punct,
+                                  drop_numbers=self.drop_numbers, n_jobs=self.n_jobs, progress=self.progress)
+
+    def combine(self, a: Tokens, b: Tokens) -> Tokens:
+        return Tokens.concat([a, b])
+
+    def for_partitions(self, fields: Sequence[str] | None) -> Tokenize:
+        # one process per partition task (n_jobs=1); one progress bar for the whole computation, not one per partition
+        return dataclasses.replace(self, n_jobs=1, progress=False)
+
+
+def warm_segmenter(segmenter: Any) -> Callable[[], Any]:
+    """A builder that loads ``segmenter``'s dictionary and returns it (for :func:`~consensus_nlp.pipeline.shared`)."""
+
+    def build() -> Any:
+        segmenter.cut("中")
+        return segmenter
+
+    return build
