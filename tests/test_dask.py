@@ -52,20 +52,6 @@ def assert_same_topics(eager, lazy) -> None:
     assert np.array_equal(lazy.topic_word_, eager.topic_word_)
 
 
-class SegmenterCalls:
-    """Counts the segmentations (each batch of documents cut asks the Segmenter for its engine)."""
-
-    def __init__(self, monkeypatch) -> None:
-        self.calls = 0
-        engine = cn.Segmenter._engine
-
-        def counted(segmenter, *args, **kwargs):
-            self.calls += 1
-            return engine(segmenter, *args, **kwargs)
-
-        monkeypatch.setattr(cn.Segmenter, "_engine", counted)
-
-
 def test_local_scheduler_results_equal_the_eager_ones(gansu):
     lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
     assert (lazy.npartitions, repr(lazy)) == (3, "LazyCorpus(3 partitions, 7 documents; lazy)")
@@ -110,9 +96,9 @@ def test_local_scheduler_results_equal_the_eager_ones(gansu):
         pending.compute()
 
 
-def test_results_computed_together_segment_once(gansu, monkeypatch):
+def test_results_computed_together_segment_once(gansu, segmenter_calls):
     lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
-    segmentations = SegmenterCalls(monkeypatch)
+    segmentations = segmenter_calls
     with dask.config.set(scheduler="threads", num_workers=2):
         cn.tokenize(lazy, segmenter=SEGMENTER).compute()
         once = segmentations.calls  # what segmenting the three partitions once takes

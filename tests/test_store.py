@@ -18,20 +18,6 @@ from consensus_nlp.text.tokens import Token, Tokens
 SEGMENTER = cn.Segmenter()
 
 
-class SegmenterCalls:
-    """Counts the segmentations (each batch of documents cut asks the Segmenter for its engine)."""
-
-    def __init__(self, monkeypatch) -> None:
-        self.calls = 0
-        engine = cn.Segmenter._engine
-
-        def counted(segmenter, *args, **kwargs):
-            self.calls += 1
-            return engine(segmenter, *args, **kwargs)
-
-        monkeypatch.setattr(cn.Segmenter, "_engine", counted)
-
-
 @pytest.fixture(scope="module")
 def gansu() -> cn.Corpus:
     return cn.load_corpus("gansu-cppcc-2021")
@@ -86,10 +72,10 @@ def test_tags_odd_strings_and_nested_metadata_come_back_exactly(tmp_path):
     assert [len(store.partition(k)) for k in range(2)] == [1, 2]
 
 
-def test_a_store_analysed_twice_never_segments_again(gansu, tmp_path, monkeypatch):
+def test_a_store_analysed_twice_never_segments_again(gansu, tmp_path, segmenter_calls):
     tokens = cn.tokenize(gansu, segmenter=SEGMENTER)
     tokens.to_parquet(tmp_path / "store", npartitions=3)
-    segmentations = SegmenterCalls(monkeypatch)
+    segmentations = segmenter_calls
     store = cn.read_tokens(tmp_path / "store")
     eager_dtm, eager_emphasis = cn.dtm(tokens, min_docs=2), cn.emphasis(tokens, by="organization")
     for _ in range(2):  # partition by partition in this process

@@ -35,9 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-__all__ = ["Stage", "Deferred", "run", "execute", "shared", "shared_loads", "OUTPUTS"]
-
-OUTPUTS = ("value", "tokens", "corpus", "frame")
+__all__ = ["Stage", "Deferred", "run", "execute", "shared", "shared_loads"]
 
 
 class Stage:
@@ -73,14 +71,6 @@ class Stage:
     def frame_meta(self, fields: Sequence[str] | None) -> Any:  # pragma: no cover - frame stages define it
         """For ``output == "frame"``: the empty DataFrame with the columns and dtypes of each partition's frame."""
         raise NotImplementedError
-
-    def reduce(self, results: Sequence[Any]) -> Any:
-        """``combine`` over ``results`` as a balanced tree (the order of the partitions is kept)."""
-        items = list(results)
-        while len(items) > 1:
-            items = [self.combine(items[i], items[i + 1]) if i + 1 < len(items) else items[i]
-                     for i in range(0, len(items), 2)]
-        return items[0]
 
 
 class Deferred(ABC):
