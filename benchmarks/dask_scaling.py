@@ -23,7 +23,8 @@ size, in the same run and one right after the other:
 Recorded per size: both wall times (end to end: reading the files to the finished
 results), their ratio, characters per second, the peak resident memory of every worker
 (``ru_maxrss``; fresh processes per size), of the eager process, and of the driver
-(sampled every 50 ms during the lazy run), a check that both runs give the same DTM,
+(sampled every 50 ms during the lazy run), the CPU seconds of every process (the
+driver's include the ``LocalCluster`` scheduler, which runs in it), a check that both runs give the same DTM,
 emphasis counts and device counts, and ``/proc/loadavg`` before and after. Then a
 projection to 1e9 characters from the marginal rate between the smallest and largest size.
 
@@ -55,6 +56,12 @@ from _pku import read_pku  # noqa: E402
 
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def rss_mib() -> float:
@@ -113,7 +120,7 @@ def run_eager(folder: Path) -> dict:
 
     import consensus_nlp as cn
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_seconds()
     frame = pd.concat([pd.read_parquet(f) for f in sorted(folder.glob("*.parquet"))], ignore_index=True)
     corpus = cn.Corpus.from_dataframe(frame, text="text", doc_id="doc_id")
     del frame
@@ -121,8 +128,8 @@ def run_eager(folder: Path) -> dict:
     matrix = cn.dtm(tokens, min_docs=2)
     table = cn.emphasis(tokens, by="group")
     kinds = cn.tag(corpus).groupby("kind").size()
-    seconds = time.perf_counter() - t
-    return {"seconds": seconds, "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
+    return {"seconds": seconds, "cpu_seconds": round(cpu, 2), "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             **summary(matrix, table, kinds)}
 
 
@@ -134,17 +141,21 @@ def run_lazy(folder: Path, workers: int) -> dict:
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                       memory_limit="6GiB") as cluster, Client(cluster) as client:
         client.run(lambda: __import__("consensus_nlp.integrations.dask", fromlist=["LazyCorpus"]))
+        before = client.run(cpu_seconds)
         with PeakRSS() as driver:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), cpu_seconds()
             lazy = cn.LazyCorpus.from_parquet(folder)
             tokens = cn.tokenize(lazy, progress=False)
             matrix, table, kinds = cn.compute(cn.dtm(tokens, min_docs=2), cn.emphasis(tokens, by="group"),
                                               cn.tag(lazy).groupby("kind").size())
-            seconds = time.perf_counter() - t
+            seconds, cpu = time.perf_counter() - t, cpu_seconds() - cpu
+        after = client.run(cpu_seconds)
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         loads = client.run(lambda: __import__("consensus_nlp.integrations.dask_workers",
                                               fromlist=["worker_loads"]).worker_loads())
-    return {"seconds": seconds, "npartitions": lazy.npartitions,
+    workers_cpu = sorted(round(after[w] - before[w], 2) for w in after)
+    return {"seconds": seconds, "npartitions": lazy.npartitions, "driver_cpu_seconds": round(cpu, 2),
+            "worker_cpu_seconds": workers_cpu, "cpu_seconds": round(cpu + sum(workers_cpu), 2),
             "worker_peak_rss_mib": sorted(round(v / 1024, 1) for v in peaks.values()),
             "worker_loads": list(loads.values()), "driver_peak_rss_mib": round(driver.peak, 1),
             "dtm_mib": round((matrix.counts.data.nbytes + matrix.counts.indices.nbytes
@@ -193,10 +204,13 @@ def main() -> None:
                 row["same_results"] = not agree
                 row["lazy_over_eager"] = round(row["lazy"]["seconds"] / row["eager"]["seconds"], 3)
                 row["lazy_mchars_per_second"] = round(chars / 1e6 / row["lazy"]["seconds"], 3)
+                row["lazy_over_eager_cpu"] = round(row["lazy"]["cpu_seconds"] / row["eager"]["cpu_seconds"], 3)
                 row["eager_mchars_per_second"] = round(chars / 1e6 / row["eager"]["seconds"], 3)
                 rounds.append(row)
                 print(f"x{size}: {chars / 1e6:.1f}M chars eager {row['eager']['seconds']:.1f}s lazy "
-                      f"{row['lazy']['seconds']:.1f}s ratio {row['lazy_over_eager']} "
+                      f"{row['lazy']['seconds']:.1f}s ratio {row['lazy_over_eager']} cpu eager "
+                      f"{row['eager']['cpu_seconds']}s lazy {row['lazy']['driver_cpu_seconds']}+"
+                      f"{row['lazy']['worker_cpu_seconds']}s "
                       f"{row['lazy_mchars_per_second']} Mchars/s workers {row['lazy']['worker_peak_rss_mib']} MiB "
                       f"driver {row['lazy']['driver_peak_rss_mib']} MiB same {row['same_results']} "
                       f"load {row['loadavg_before']} -> {row['loadavg_after']}", flush=True)

@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-__all__ = ["Stage", "Deferred", "run", "execute", "shared", "shared_loads"]
+__all__ = ["Stage", "Deferred", "run", "execute", "combine_all", "shared", "shared_loads"]
 
 
 class Stage:
@@ -71,6 +71,16 @@ class Stage:
     def frame_meta(self, fields: Sequence[str] | None) -> Any:  # pragma: no cover - frame stages define it
         """For ``output == "frame"``: the empty DataFrame with the columns and dtypes of each partition's frame."""
         raise NotImplementedError
+
+
+def combine_all(stage: Stage, results: Sequence[Any]) -> Any:
+    """``stage.combine`` over the partitions' ``results`` as a balanced tree (partition order kept):
+    each result is copied about log2(n) times, not n times as in a running fold."""
+    items = list(results)
+    while len(items) > 1:
+        items = [stage.combine(items[i], items[i + 1]) if i + 1 < len(items) else items[i]
+                 for i in range(0, len(items), 2)]
+    return items[0]
 
 
 class Deferred(ABC):

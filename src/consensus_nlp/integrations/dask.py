@@ -312,17 +312,15 @@ def map_partition(stage: Stage, part: Any) -> Any:
     return stage.map(part)
 
 
-def combine_partitions(stage: Stage, a: Any, b: Any) -> Any:
-    return stage.combine(a, b)
-
-
 @execute.register
 def run_by_partitions(data: Partitioned, stage: Stage) -> Any:
     """``stage`` on every partition of ``data`` as Dask tasks; the result stays lazy.
 
     Stages that keep their partitions (``output`` ``"tokens"``, ``"corpus"``, ``"frame"``) give a
-    :class:`LazyTokens`, a :class:`LazyCorpus` or a dask DataFrame; the others a :class:`LazyResult`,
-    whose partitions are combined by a tree of tasks and finalized in this process when computed.
+    :class:`LazyTokens`, a :class:`LazyCorpus` or a dask DataFrame; the others a :class:`LazyResult`:
+    when it is computed, the partitions' maps (small: counts, not tokens) come to this process, which
+    combines them as a balanced tree and finalizes, so that a worker's memory is set by its
+    partition and not by the corpus (the driver holds the result, as it must).
     """
     import dask
 
@@ -342,11 +340,7 @@ def run_by_partitions(data: Partitioned, stage: Stage) -> Any:
 
         with dask.config.set({"dataframe.convert-string": False}):  # the eager frame's dtypes, not pyarrow strings
             return dd.from_delayed(parts, meta=per_part.frame_meta(fields), verify_meta=False)
-    level = parts
-    while len(level) > 1:  # a balanced tree of combines, partitions kept in order
-        level = [dask.delayed(combine_partitions, pure=True)(stage_task, level[i], level[i + 1]) if i + 1 < len(level)
-                 else level[i] for i in range(0, len(level), 2)]
-    return LazyResult(per_part, level[0], source=data, npartitions=data.npartitions)
+    return LazyResult(per_part, parts, source=data, npartitions=data.npartitions)
 
 
 @execute.register

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..corpus import group_key
 from ..errors import check_int
-from ..pipeline import Deferred, Stage, run
+from ..pipeline import Deferred, Stage, combine_all, run
 from .dask_workers import Partitioned, compute
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,13 +68,13 @@ class LazyResult(Deferred):
     with other results, sharing the partitions' work) gives it.
 
     Made by ``cn.dtm``, ``cn.emphasis``, ``cn.keyness``… on a :class:`LazyTokens` (or on another
-    lazy result). The combined partitions are computed by Dask; the stage's ``finalize``
-    (pruning, grouping, statistics) runs in this process.
+    lazy result). The partitions' maps are computed by Dask; the stage's ``combine`` and
+    ``finalize`` (pruning, grouping, statistics) run in this process.
     """
 
     def __init__(self, stage: Stage, acc: Any, *, source: Any, npartitions: int) -> None:
         self.stage = stage
-        self._acc = acc  # a dask Delayed of the combined partitions, or an upstream LazyResult
+        self._acc = acc  # the partitions' maps (dask Delayed objects), or an upstream LazyResult
         self._source = source
         self.npartitions = npartitions
 
@@ -86,15 +86,16 @@ class LazyResult(Deferred):
         if isinstance(self._acc, LazyResult):  # a stage on another lazy result: run it on that result, once computed
             objects, finish = self._acc.plan()
             return objects, lambda values: run(self.stage, finish(values))
-        return [self._acc], lambda values: self.stage.finalize(values[0], self._source)
+        return list(self._acc), lambda values: self.stage.finalize(combine_all(self.stage, values), self._source)
 
     def compute(self) -> Any:
         """The result (the same object the eager call returns)."""
         return compute_all(self)[0]
 
-    def to_delayed(self) -> Any:
-        """The combined partitions as a dask ``Delayed`` (before ``finalize``); ``None`` for a chained result."""
-        return None if isinstance(self._acc, LazyResult) else self._acc
+    def to_delayed(self) -> list[Any] | None:
+        """The partitions' maps as dask ``Delayed`` objects (before ``combine`` and ``finalize``); ``None`` for a
+        stage run on another lazy result."""
+        return None if isinstance(self._acc, LazyResult) else list(self._acc)
 
 
 def compute_all(*values: Any, progress: bool = False) -> tuple[Any, ...]:

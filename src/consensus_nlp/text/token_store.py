@@ -10,7 +10,7 @@ from typing import Any
 
 from ..corpus import DocVars
 from ..errors import InputPathError, InvalidArgumentError, check_int, describe
-from ..pipeline import Deferred, Stage, execute, shared
+from ..pipeline import Deferred, Stage, combine_all, execute, shared
 from .store import FORMAT, VERSION, concat_tokens, read_strings
 from .tokens import Tokens
 
@@ -106,12 +106,9 @@ class TokenStore(Deferred):
 
 @execute.register
 def _run_on_store(data: TokenStore, stage: Stage) -> Any:
-    """A stage on a store: its map on each partition in turn, combined as they come, then finalized."""
-    acc = None
-    for k, part in enumerate(data.partitions()):
-        result = stage.map(part)
-        acc = result if k == 0 else stage.combine(acc, result)
-    return stage.finalize(acc, data)
+    """A stage on a store: its map on each partition in turn (one partition's tokens in memory at a time),
+    the maps combined as a balanced tree, then finalized."""
+    return stage.finalize(combine_all(stage, [stage.map(part) for part in data.partitions()]), data)
 
 
 def read_tokens(path: str | os.PathLike[str]) -> TokenStore:
