@@ -845,23 +845,11 @@ def tokenize(
                         n_jobs=n_jobs, progress=progress), corpus)
 
 
-def tokenize_partition(
-    corpus: Corpus | Document | Iterable[str | Document],
-    *,
-    segmenter: Segmenter | Callable[[str], Iterable[tuple[str, int, int]]] | None = None,
-    stopwords: str | Sequence[str] | set[str] | frozenset[str] | None = None,
-    drop_punct: bool = True,
-    drop_numbers: bool = False,
-    n_jobs: int = 1,
-    progress: bool | None = None,
-) -> Tokens:
-    """:func:`tokenize` of documents in memory (the map of its stage, :class:`Tokenize`)."""
+def tokenize_partition(corpus: Corpus | Document | Iterable[str | Document], stage: Tokenize) -> Tokens:
+    """:func:`tokenize` of documents in memory with the (checked) options of ``stage``: the map of :class:`Tokenize`."""
     corpus = _as_corpus(corpus)
-    segmenter = segmenter if segmenter is not None else Segmenter()
-    if not isinstance(segmenter, Segmenter) and not callable(segmenter):
-        raise InputTypeError(describe("segmenter", segmenter, "is not a Segmenter or a tokenizer function",
-                                      accepted="Segmenter, a callable text -> [(word, start, end), ...], or None"))
-    check_int("n_jobs", n_jobs, minimum=1)
+    segmenter, stopwords, drop_punct, drop_numbers = stage.segmenter, stage.stopwords, stage.drop_punct, stage.drop_numbers
+    n_jobs, progress = stage.n_jobs, stage.progress
     stop, stop_record = _stop_rule(stopwords)
     rule = (stop, bool(drop_punct), bool(drop_numbers))
     texts = corpus.texts
@@ -942,8 +930,8 @@ class Tokenize(Stage):
         if isinstance(segmenter, Segmenter):  # the dictionary is built once per process, not per partition
             segmenter = shared("segmenter", json.dumps(segmenter.params, sort_keys=True, ensure_ascii=False),
                                warm_segmenter(segmenter))
-        return tokenize_partition(part, segmenter=segmenter, stopwords=self.stopwords, drop_punct=self.drop_punct,
-                                  drop_numbers=self.drop_numbers, n_jobs=self.n_jobs, progress=self.progress)
+        return tokenize_partition(part, dataclasses.replace(self, segmenter=segmenter) if segmenter is not self.segmenter
+                                  else self)
 
     def combine(self, a: Tokens, b: Tokens) -> Tokens:
         return Tokens.concat([a, b])
