@@ -216,6 +216,9 @@ def main() -> None:
                       f"load {row['loadavg_before']} -> {row['loadavg_after']}", flush=True)
         results["sizes"][f"x{size}"] = {"characters": chars, "documents": size * len(docs),
                                         "files": size * args.files_per_copy, "rounds": rounds}
+        if args.out:  # what is measured so far, in case a long size is interrupted
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     sizes = sorted(results["sizes"].values(), key=lambda r: r["characters"])
     small, large = sizes[0], sizes[-1]
 

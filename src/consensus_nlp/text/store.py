@@ -4,18 +4,15 @@ An archive is segmented once (:meth:`Tokens.to_parquet <consensus_nlp.Tokens.to_
 or ``LazyTokens.to_parquet`` from Dask workers) and analysed many times: every later stage
 reads the integer columns, never the text through a segmenter again. A store is a folder:
 
-==================  ==========================================================================
-``store.json``      format and version, how the tokens were made (``params``), the POS tag
-                    names, and per partition its number of documents and tokens
-``types.parquet``   the vocabulary: row ``i`` is the string of type id ``i`` (one vocabulary
-                    for the whole store, fixed when it is written: no stage remaps ids again)
-``tokens.parquet``  one row per token: ``type``, ``start``, ``end`` (``int32``; offsets into
-                    the document's own text) and ``pos`` (``int32``, -1 for none) when tagged;
-                    row group ``k`` = partition ``k``
-``docs.parquet``    one row per document: ``doc_id``, ``text``, ``n_tokens`` (``int64``: the
-                    per-document bounds) and ``meta`` (the metadata as JSON); row group ``k`` =
-                    partition ``k``
-==================  ==========================================================================
+- ``store.json``: format and version, how the tokens were made (``params``), the POS tag
+  names, and per partition its number of documents and tokens;
+- ``types.parquet``: the vocabulary, row ``i`` the string of type id ``i`` (one vocabulary
+  for the whole store, fixed when it is written: no stage renumbers ids again);
+- ``tokens.parquet``: one row per token, ``type``, ``start``, ``end`` (``int32``; offsets into
+  the document's own text) and ``pos`` (``int32``, -1 for none) when tagged; row group ``k``
+  is partition ``k``;
+- ``docs.parquet``: one row per document, ``doc_id``, ``text``, ``n_tokens`` (``int64``: the
+  per-document bounds) and ``meta`` (the metadata as JSON); row group ``k`` is partition ``k``.
 
 ``doc_id``, ``text`` and ``type`` are ``binary`` columns of UTF-8 (lone surrogates kept, so that
 every text and offset comes back exactly; ``.decode("utf-8", "surrogatepass")`` reads them).
