@@ -46,3 +46,25 @@ def messy_text(extra: str = "", *, max_size: int = 60) -> st.SearchStrategy[str]
         alphabet=st.one_of(st.sampled_from(alphabet), st.characters(blacklist_categories=("Cs",))),
         max_size=max_size,
     )
+
+
+class SegmenterCalls:
+    """Counts segmentations: every batch of documents a Segmenter cuts asks it for its engine."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from consensus_nlp.text.segmentation import Segmenter
+
+        self.calls = 0
+        engine = Segmenter._engine
+
+        def counted(segmenter, *args, **kwargs):
+            self.calls += 1
+            return engine(segmenter, *args, **kwargs)
+
+        monkeypatch.setattr(Segmenter, "_engine", counted)
+
+
+@pytest.fixture
+def segmenter_calls(monkeypatch: pytest.MonkeyPatch) -> SegmenterCalls:
+    """How many times segmentation ran during the test (with threads or the sync scheduler, not in other processes)."""
+    return SegmenterCalls(monkeypatch)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.errors import ConsensusNLPError, EmptyInputError, InvalidArgumentError, UnknownNameError
-from consensus_nlp.integrations.dask import LazyCorpus, LazyTokens, use_scheduler, worker_loads
+from consensus_nlp.integrations.dask import LazyCorpus, LazyResult, LazyTokens, use_scheduler, worker_loads
 
 from conftest import GOV_PATTERN
 
@@ -46,34 +46,71 @@ def gansu() -> cn.Corpus:
     return cn.load_corpus("gansu-cppcc-2021")
 
 
+def assert_same_topics(eager, lazy) -> None:
+    pd.testing.assert_frame_equal(lazy.doc_topics(), eager.doc_topics(), check_exact=True)
+    pd.testing.assert_frame_equal(lazy.top_terms(10), eager.top_terms(10), check_exact=True)
+    assert np.array_equal(lazy.topic_word_, eager.topic_word_)
+
+
 def test_local_scheduler_results_equal_the_eager_ones(gansu):
     lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
-    assert (lazy.npartitions, repr(lazy)) == (3, "LazyCorpus(3 partitions, 7 documents)")
+    assert (lazy.npartitions, repr(lazy)) == (3, "LazyCorpus(3 partitions, 7 documents; lazy)")
     assert list(lazy.docvars["partition"]) == [0, 0, 1, 1, 2, 2, 2]
     assert lazy.compute() == gansu
+    recent = {"speaker": lambda s: s in set(gansu.docvars.values("speaker")[:3])}
     with dask.config.set(scheduler="threads", num_workers=2):
         tokens = cn.tokenize(gansu, segmenter=SEGMENTER, stopwords="default")
-        lazy_tokens = cn.tokenize(lazy, segmenter=SEGMENTER, stopwords="default")
+        lazy_tokens = cn.tokenize(lazy, segmenter=SEGMENTER, stopwords="default").persist()
         assert isinstance(lazy_tokens, LazyTokens) and lazy_tokens.npartitions == 3
+        assert repr(lazy_tokens) == "LazyTokens(3 partitions, lazy; kept: persisted)"
         assert lazy_tokens.compute() == tokens
         for options in ({}, {"min_docs": 2, "max_doc_share": 0.9}, {"min_docs": 2, "max_terms": 40}, {"weighting": "tfidf"}):
-            assert_same_dtm(cn.dtm(tokens, **options), cn.dtm(lazy_tokens, **options))
-        # a topic model fitted on the reduced DTM (counts only) equals the eager fit with a count-based engine
-        eager_model = cn.fit_topics(cn.dtm(tokens, min_docs=2), k=3, engine="sklearn", random_state=0)
-        lazy_model = cn.fit_topics(cn.dtm(lazy_tokens, min_docs=2), k=3, engine="sklearn", random_state=0)
-        pd.testing.assert_frame_equal(lazy_model.doc_topics(), eager_model.doc_topics(), check_exact=True)
-        pd.testing.assert_frame_equal(lazy_model.top_terms(10), eager_model.top_terms(10), check_exact=True)
+            lazy_dtm = cn.dtm(lazy_tokens, **options)
+            assert isinstance(lazy_dtm, LazyResult)
+            assert repr(lazy_dtm) == "LazyResult(CountTerms over 3 partitions; not computed: call .compute())"
+            assert_same_dtm(cn.dtm(tokens, **options), lazy_dtm.compute())
+        # the default engine (tomotopy) reads the word sequences: the lazy DTM gives them too, so the fits are equal
+        eager_dtm, lazy_dtm = cn.dtm(tokens, min_docs=2), cn.dtm(lazy_tokens, min_docs=2).compute()
+        assert lazy_dtm.words == eager_dtm.words and len(lazy_dtm.words[0]) == int(tokens.lengths()[0])
+        eager_model = cn.fit_topics(eager_dtm, k=3, random_state=0)
+        assert eager_model.engine == "tomotopy"
+        assert_same_topics(eager_model, cn.fit_topics(lazy_dtm, k=3, random_state=0))
+        assert_same_topics(eager_model, cn.fit_topics(cn.dtm(lazy_tokens, min_docs=2), k=3, random_state=0))
+        assert lazy_dtm.words is not None and eager_model.coherence() == cn.fit_topics(lazy_dtm, k=3, random_state=0).coherence()
+        lazy_keyness = cn.keyness(cn.dtm(lazy_tokens, min_docs=2), target=recent, measure="g2")
+        assert repr(lazy_keyness) == "LazyResult(CompareTerms over 3 partitions; not computed: call .compute())"
+        pd.testing.assert_frame_equal(lazy_keyness.compute(), cn.keyness(eager_dtm, target=recent, measure="g2"),
+                                      check_exact=True)
         for by in ("organization", "doc_id"):
-            assert_same_emphasis(cn.emphasis(tokens, by=by), cn.emphasis(lazy_tokens, by=by))
+            assert_same_emphasis(cn.emphasis(tokens, by=by), cn.emphasis(lazy_tokens, by=by).compute())
         for by in (None, "speaker", "organization"):
             pd.testing.assert_frame_equal(lazy_tokens.frequencies(by=by), tokens.frequencies(by=by), check_exact=True)
         devices = cn.tag(lazy)
         assert list(devices.columns) == list(cn.tag(gansu).columns)
         pd.testing.assert_frame_equal(devices.compute().reset_index(drop=True), cn.tag(gansu), check_exact=True)
-        assert cn.units(lazy, "outline_item").compute() == cn.units(gansu, "outline_item")
-    # a pruning that leaves nothing fails as the eager one does
+        lazy_units = cn.units(lazy, "outline_item")
+        assert isinstance(lazy_units, LazyCorpus) and lazy_units.compute() == cn.units(gansu, "outline_item")
+    # a pruning that leaves nothing fails as the eager one does, when computed
+    pending = cn.dtm(lazy_tokens, min_docs=8)
     with pytest.raises(cn.errors.EmptyVocabularyError, match="left no terms out of"):
-        cn.dtm(lazy_tokens, min_docs=8)
+        pending.compute()
+
+
+def test_results_computed_together_segment_once(gansu, segmenter_calls):
+    lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
+    segmentations = segmenter_calls
+    with dask.config.set(scheduler="threads", num_workers=2):
+        cn.tokenize(lazy, segmenter=SEGMENTER).compute()
+        once = segmentations.calls  # what segmenting the three partitions once takes
+        tokens = cn.tokenize(lazy, segmenter=SEGMENTER)
+        pending = (cn.dtm(tokens), cn.emphasis(tokens, by="organization"), tokens)
+        assert segmentations.calls == once  # nothing computed yet
+        matrix, table, shares = cn.compute(*pending)
+    assert once >= 3 and segmentations.calls == 2 * once  # the three results shared one segmentation
+    eager = cn.tokenize(gansu, segmenter=SEGMENTER)
+    assert shares == eager and matrix.shape == cn.dtm(eager).shape
+    assert_same_emphasis(cn.emphasis(eager, by="organization"), table)
+    assert cn.compute(matrix) is matrix  # what is not lazy comes back as it is
 
 
 texts = st.lists(st.text(alphabet="政协委员凝聚共识，。一是二要加强团结 \n0123", min_size=0, max_size=40), min_size=1, max_size=9)
@@ -91,14 +128,14 @@ def test_any_partitioning_gives_the_eager_dtm_and_frequencies(texts, npartitions
             eager = cn.dtm(tokens, min_docs=2)
         except cn.errors.EmptyVocabularyError as exc:
             with pytest.raises(cn.errors.EmptyVocabularyError) as caught:
-                cn.dtm(lazy_tokens, min_docs=2)
+                cn.dtm(lazy_tokens, min_docs=2).compute()
             assert str(caught.value) == str(exc)
         else:
-            assert_same_dtm(eager, cn.dtm(lazy_tokens, min_docs=2))
+            assert_same_dtm(eager, cn.dtm(lazy_tokens, min_docs=2).compute())
 
 
 @pytest.mark.slow
-def test_local_cluster_equals_eager_on_the_49_reports(gov_reports_dir):
+def test_local_cluster_equals_eager_on_the_49_reports(gov_reports_dir, tmp_path):
     from distributed import Client, LocalCluster
 
     corpus = cn.Corpus.from_files(gov_reports_dir, meta_pattern=GOV_PATTERN)
@@ -111,22 +148,26 @@ def test_local_cluster_equals_eager_on_the_49_reports(gov_reports_dir):
     recent = {"year": lambda y: int(y) >= 2000}
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
-        lazy_tokens = cn.tokenize(lazy, segmenter=SEGMENTER).persist()  # segmented once, kept on the workers
-        lazy_dtm = cn.dtm(lazy_tokens, min_docs=2, max_doc_share=0.95)
-        lazy_emphasis = cn.emphasis(lazy_tokens, by="speaker")
-        lazy_devices = cn.tag(lazy).compute().reset_index(drop=True)
+        lazy_tokens = cn.tokenize(lazy, segmenter=SEGMENTER).to_parquet(tmp_path / "store")  # segmented once, stored
+        lazy_dtm, lazy_emphasis, lazy_devices, lazy_units, lazy_keyness = cn.compute(
+            cn.dtm(lazy_tokens, min_docs=2, max_doc_share=0.95), cn.emphasis(lazy_tokens, by="speaker"), cn.tag(lazy),
+            cn.units(lazy, "paragraph", min_chars=20), cn.keyness(cn.dtm(lazy_tokens, min_docs=2, max_doc_share=0.95),
+                                                                    target=recent))
         loads = client.run(worker_loads)
     assert lazy_dtm.shape == eager_dtm.shape and lazy_dtm.shape[0] == 49
     assert_same_dtm(eager_dtm, lazy_dtm)
-    pd.testing.assert_frame_equal(cn.keyness(lazy_dtm, target=recent), cn.keyness(eager_dtm, target=recent), check_exact=True)
+    pd.testing.assert_frame_equal(lazy_keyness, cn.keyness(eager_dtm, target=recent), check_exact=True)
     pd.testing.assert_frame_equal(cn.keyness(lazy_dtm, target=recent, measure="g2"),
                                   cn.keyness(eager_dtm, target=recent, measure="g2"), check_exact=True)
     assert_same_emphasis(cn.emphasis(tokens, by="speaker"), lazy_emphasis)
     assert lazy_emphasis.rates.shape == (len(set(corpus.docvars.values("speaker"))), 10)
-    pd.testing.assert_frame_equal(lazy_devices, cn.tag(corpus), check_exact=True)
+    pd.testing.assert_frame_equal(lazy_devices.reset_index(drop=True), cn.tag(corpus), check_exact=True)
+    assert lazy_units == cn.units(corpus, "paragraph", min_chars=20)
+    # the default topic engine (tomotopy) on the lazy DTM: its word sequences come from the store
+    assert_same_topics(cn.fit_topics(eager_dtm, k=5, random_state=0), cn.fit_topics(lazy_dtm, k=5, random_state=0))
     # 8 partitions segmented and tagged, yet each worker process built the dictionary and the themes once
     assert len(loads) == 2
-    assert all(set(v.values()) <= {1} for v in loads.values()), loads
+    assert all(v.get("segmenter", 0) <= 1 and v.get("themes", 0) <= 1 for v in loads.values()), loads
     assert sum(v.get("segmenter", 0) for v in loads.values()) >= 1
 
 
@@ -160,7 +201,7 @@ def test_bad_inputs_give_clear_errors(tmp_path):
     with pytest.raises(InvalidArgumentError, match=r"1\.txt.*could not be read \(partition 1\)"):
         lazy.compute()
     with pytest.raises(InvalidArgumentError, match=r"1\.txt"):
-        cn.dtm(cn.tokenize(lazy, segmenter=SEGMENTER))  # a failed partition fails the result: nothing silently left out
+        cn.dtm(cn.tokenize(lazy, segmenter=SEGMENTER)).compute()  # a failed partition fails the result: nothing left out
     ok = dask.compute(lazy.partitions[0], lazy.partitions[2], scheduler="sync")  # the other partitions still read
     assert [d.text for part in ok for d in part] == ["一是加强团结。", "三是建言资政。"]
     pd.DataFrame({"content": ["甲"], "doc_id": ["a"]}).to_parquet(tmp_path / "x.parquet")
@@ -188,9 +229,9 @@ def test_segmenter_and_themes_load_once_per_process(gansu, capsys):
     segmenter = cn.Segmenter(backend="jieba", user_words=["委员讲堂之二"])  # parameters no other test uses
     with dask.config.set(scheduler="threads", num_workers=2):
         tokens = cn.tokenize(lazy, segmenter=segmenter)
-        cn.dtm(tokens)
-        cn.emphasis(tokens, by="doc_id", themes={"团结": ["团结"], "共识": ["共识", "凝聚共识"]})
-        cn.dtm(cn.tokenize(lazy, segmenter=segmenter, progress=True))  # a progress bar on stderr, the same loads
+        cn.dtm(tokens).compute()
+        cn.emphasis(tokens, by="doc_id", themes={"团结": ["团结"], "共识": ["共识", "凝聚共识"]}).compute()
+        cn.tokenize(lazy, segmenter=segmenter, progress=True).compute()  # a progress bar on stderr, the same loads
     after = worker_loads()
     assert after.get("segmenter", 0) - before.get("segmenter", 0) == 1  # 14 partition tasks, one dictionary
     assert after.get("themes", 0) - before.get("themes", 0) == 1

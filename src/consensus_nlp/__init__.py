@@ -87,6 +87,12 @@ _LAZY: dict[str, str] = {
     "TopicModel": "models.topics",
     "analyze": "report",
     "LazyCorpus": "integrations.dask",
+    "LazyTokens": "integrations.dask",
+    "compute": "integrations.dask",
+    "read_tokens": "text.token_store",
+    "TokenStore": "text.token_store",
+    "run": "pipeline",
+    "Stage": "pipeline",
 }
 # public submodules reachable as attributes: cn.plot.emphasis_heatmap(...)
 _SUBMODULES: dict[str, str] = {"plot": "viz.plot", "fonts": "viz.fonts", "registry": "registry"}
@@ -116,7 +122,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import registry
     from .devices import Device, OutlineItem, formulation_spread, outline, tag, tag_text
     from .devices.tagger import list_detectors
-    from .integrations.dask import LazyCorpus
+    from .integrations.dask import LazyCorpus, LazyTokens, compute
+    from .pipeline import Stage, run
+    from .text.token_store import TokenStore, read_tokens
     from .io.datasets import list_corpora, load_corpus
     from .io.encoding import read_text
     from .io.page.explain import explain_page

@@ -10,14 +10,17 @@ metadata plus where it sits in the parent, so results can be aggregated back
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
+from typing import ClassVar
 
 from .corpus import Corpus, Document
 from .devices.common import strip_span
 from .errors import InputTypeError, UnknownNameError, check_int, describe
+from .pipeline import Stage, run
 
-__all__ = ["units", "UNITS", "PARENT_ONLY"]
+__all__ = ["units", "UNITS", "PARENT_ONLY", "Unitize", "split_units"]
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +92,35 @@ def units(corpus: Corpus, unit: str = "speech", *, min_chars: int = 0) -> Corpus
         InputTypeError: ``corpus`` is not a Corpus.
         UnknownNameError: ``unit`` is not one of the accepted names.
     """
-    if hasattr(corpus, "__cn_lazy__"):  # a LazyCorpus: units by partition
-        return corpus.units(unit, min_chars=min_chars)
-    if not isinstance(corpus, Corpus):
-        raise InputTypeError(describe("corpus", corpus, "is not a Corpus", accepted="consensus_nlp.Corpus",
-                                      todo="Build one with cn.load_corpus, cn.read_page or Corpus.from_records."))
-    if unit not in UNITS:
-        raise UnknownNameError(describe("unit", unit, "is not a unit of analysis", accepted=UNITS))
-    check_int("min_chars", min_chars, minimum=0)
+    return run(Unitize(unit=unit, min_chars=min_chars), corpus)
+
+
+@dataclasses.dataclass(frozen=True)
+class Unitize(Stage):
+    """:func:`units` as a stage: ``map`` splits a partition's documents; partitions stay partitions."""
+
+    output: ClassVar[str] = "corpus"
+
+    unit: str = "speech"
+    min_chars: int = 0
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise UnknownNameError(describe("unit", self.unit, "is not a unit of analysis", accepted=UNITS))
+        check_int("min_chars", self.min_chars, minimum=0)
+
+    def map(self, corpus: Corpus) -> Corpus:
+        if not isinstance(corpus, Corpus):
+            raise InputTypeError(describe("corpus", corpus, "is not a Corpus", accepted="consensus_nlp.Corpus",
+                                          todo="Build one with cn.load_corpus, cn.read_page or Corpus.from_records."))
+        return split_units(corpus, self.unit, self.min_chars)
+
+    def combine(self, a: Corpus, b: Corpus) -> Corpus:
+        return Corpus([*a, *b], meta=a.meta)
+
+
+def split_units(corpus: Corpus, unit: str, min_chars: int) -> Corpus:
+    """The units of ``corpus`` (checked arguments; see :func:`units`)."""
     docs: list[Document] = []
     for doc in corpus:
         base = {k: v for k, v in doc.meta.items() if k not in PARENT_ONLY}

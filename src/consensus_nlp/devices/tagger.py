@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import registry
 from ..corpus import Document, thaw
 from ..errors import InputTypeError, UnknownNameError, describe
+from ..pipeline import Stage, run
 from .common import check_text
 from .base import KINDS, Device
 from .citations import explained_spans, find_citations, quoted_phrases
@@ -20,7 +22,7 @@ from .statistics import find_statistics
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["tag", "tag_text", "COLUMNS", "find_outline", "list_detectors"]
+__all__ = ["tag", "tag_text", "tag_documents", "Tag", "COLUMNS", "find_outline", "list_detectors"]
 
 logger = logging.getLogger(__name__)
 
@@ -147,13 +149,19 @@ def tag(data: str | Iterable[Document], *, kinds: str | Iterable[str] | None = N
         InputTypeError: if ``data`` is neither a str nor documents.
     """
     chosen = check_kinds(kinds)
-    if hasattr(data, "__cn_lazy__"):  # a LazyCorpus: a dask DataFrame, one partition per corpus partition
-        return data.tag(kinds=kinds)
-    import pandas as pd
-
     if isinstance(data, str):
+        import pandas as pd
+
         rows = [_row(None, d, {}) for d in _tag_text(data, chosen)]
         return pd.DataFrame(rows, columns=COLUMNS).astype({"start": "int64", "end": "int64"})
+    return run(Tag(kinds=chosen), data)
+
+
+def tag_documents(data: Iterable[Document], kinds: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`tag` of documents in memory (the map of its stage, :class:`Tag`)."""
+    import pandas as pd
+
+    chosen = kinds
     if isinstance(data, (bytes, bytearray, Document)) or not isinstance(data, Iterable):
         raise InputTypeError(
             describe("data", data, "is neither a text nor a collection of documents",
@@ -191,3 +199,38 @@ def document_year(meta: Any) -> int | None:
 def _row(doc_id: Any, d: Device, meta: dict[str, Any]) -> dict[str, Any]:
     return {"doc_id": doc_id, "kind": d.kind, "label": d.label, "start": d.start, "end": d.end,
             "text": d.text, "attrs": d.attrs, **meta}
+
+
+@dataclasses.dataclass(frozen=True)
+class Tag(Stage):
+    """:func:`consensus_nlp.tag` of documents as a stage: ``map`` gives a partition's devices frame.
+
+    On partitioned data every partition's frame has the same ``columns`` (the device
+    columns, then the metadata fields; ``meta_`` before a field named like a device column),
+    and the frames stay partitions of a dask DataFrame until computed.
+    """
+
+    output: ClassVar[str] = "frame"
+
+    kinds: tuple[str, ...] = ()
+    columns: tuple[str, ...] | None = None
+
+    def map(self, part: Iterable[Document]) -> pd.DataFrame:
+        frame = tag_documents(part, self.kinds)
+        if self.columns is None:
+            return frame
+        return frame.reindex(columns=list(self.columns)).astype({"start": "int64", "end": "int64"})
+
+    def combine(self, a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.concat([a, b], ignore_index=True)
+
+    def for_partitions(self, fields: Sequence[str] | None) -> Tag:
+        return dataclasses.replace(self, columns=tuple(self.frame_meta(fields).columns))
+
+    def frame_meta(self, fields: Sequence[str] | None) -> Any:
+        import pandas as pd
+
+        columns = COLUMNS + [f"meta_{k}" if k in COLUMNS else k for k in fields or ()]
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end") else object) for c in columns})

@@ -5,13 +5,18 @@ that a Dask task reads when it is needed (a few files, a Parquet file or row gro
 a slice of an in-memory corpus). Nothing is read when it is made, except what the
 file names or the Parquet columns say about the documents (:attr:`LazyCorpus.docvars`).
 
-The stage functions accept it with their usual signatures and run the eager code
-on each partition, then reduce exactly on the driver (:mod:`.dask_reduce`):
+The stage functions accept it with their usual signatures: :func:`consensus_nlp.pipeline.run`
+sends partitioned data here (:func:`run_by_partitions`), which runs the stage's own ``map``
+on every partition as a Dask task and its ``combine`` as a tree of tasks; nothing is
+computed until ``.compute()``:
 
 * ``cn.tokenize(lazy)`` -> :class:`LazyTokens` (one :class:`~consensus_nlp.Tokens` per partition);
-* ``cn.dtm(lazy_tokens, ...)`` -> the in-memory :class:`~consensus_nlp.DTM` of the eager path;
-* ``cn.emphasis(lazy_tokens, ...)``, ``lazy_tokens.frequencies(...)`` -> the eager tables;
-* ``cn.tag(lazy)`` -> a dask DataFrame of devices; ``cn.units(lazy, ...)`` -> a LazyCorpus.
+* ``cn.dtm(lazy_tokens, ...)``, ``cn.emphasis(...)``, ``cn.keyness(lazy_dtm, ...)`` -> a
+  :class:`LazyResult`; its ``.compute()`` is the eager result, exactly;
+* ``cn.tag(lazy)``, ``model.transform(lazy_tokens)`` -> a dask DataFrame; ``cn.units(lazy, ...)`` -> a LazyCorpus.
+
+:func:`compute` computes several of them in one pass, so that the partitions are read and
+segmented once for all of them.
 
 Computations run on whatever Dask scheduler is active (``dask.config.set(scheduler=...)``
 or a ``distributed.Client``); consensus-nlp never starts one. The segmenter's
@@ -31,14 +36,16 @@ from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus, Document, thaw
 from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
-from .dask_reduce import LazyTokens
-from .dask_workers import (SCHEDULERS, Partitioned, cached_segmenter, compute, is_lazy, require_dask, use_scheduler,
-                           worker_loads)
+from ..pipeline import Stage, execute
+from .dask_reduce import LazyResult, LazyTokens, compute_all
+from .dask_workers import SCHEDULERS, Partitioned, compute as dask_compute, is_lazy, require_dask, use_scheduler, \
+    worker_loads
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["LazyCorpus", "LazyTokens", "is_lazy", "worker_loads", "use_scheduler", "run_partitioned", "SCHEDULERS"]
+__all__ = ["LazyCorpus", "LazyTokens", "LazyResult", "compute", "is_lazy", "worker_loads", "use_scheduler",
+           "run_partitioned", "run_by_partitions", "SCHEDULERS"]
 
 log = logging.getLogger(__name__)
 
@@ -78,24 +85,6 @@ def slice_corpus(corpus: Corpus, start: int, stop: int) -> Corpus:
     return corpus[start:stop]
 
 
-def _tokenize_part(corpus: Corpus, kwargs: dict[str, Any]) -> Any:
-    from ..text.segmentation import tokenize
-
-    return tokenize(corpus, **{**kwargs, "segmenter": cached_segmenter(kwargs["segmenter"])})
-
-
-def _tag_part(corpus: Corpus, kinds: Any, columns: list[str]) -> pd.DataFrame:
-    from ..devices import tag
-
-    return tag(corpus, kinds=kinds).reindex(columns=columns).astype({"start": "int64", "end": "int64"})
-
-
-def _units_part(corpus: Corpus, unit: str, min_chars: int) -> Corpus:
-    from ..unitize import units
-
-    return units(corpus, unit=unit, min_chars=min_chars)
-
-
 class LazyCorpus(Partitioned):
     """A corpus read partition by partition by Dask tasks.
 
@@ -106,8 +95,11 @@ class LazyCorpus(Partitioned):
         >>> corpus = cn.Corpus.from_records([{"text": "凝聚共识", "year": 2020}, {"text": "团结奋斗", "year": 2021}])
         >>> lazy = cn.LazyCorpus.from_corpus(corpus, npartitions=2)
         >>> lazy, lazy.docvars["partition"].tolist()
-        (LazyCorpus(2 partitions, 2 documents), [0, 1])
-        >>> cn.dtm(cn.tokenize(lazy, segmenter=cn.Segmenter(backend="jieba"))).terms
+        (LazyCorpus(2 partitions, 2 documents; lazy), [0, 1])
+        >>> matrix = cn.dtm(cn.tokenize(lazy, segmenter=cn.Segmenter(backend="jieba")))
+        >>> matrix
+        LazyResult(CountTerms over 2 partitions; not computed: call .compute())
+        >>> matrix.compute().terms
         ('凝聚共识', '团结奋斗')
 
     Attributes:
@@ -115,16 +107,16 @@ class LazyCorpus(Partitioned):
             known without reading the texts (file-name groups and ``path``; Parquet columns).
     """
 
-    __cn_lazy__ = "corpus"
-
     def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None,
                  fields: Sequence[str] | None = None, meta: Any = None) -> None:
-        super().__init__(parts, docvars, fields)  # each part computes to a Corpus
-        self._meta = meta  # the collection's own metadata (Corpus.meta)
+        super().__init__(parts, docvars, fields, meta)  # each part computes to a Corpus
 
     def __repr__(self) -> str:
         docs = "unknown" if self.docvars is None else str(len(self.docvars))
-        return f"LazyCorpus({self.npartitions} partitions, {docs} documents)"
+        return f"LazyCorpus({self.npartitions} partitions, {docs} documents; lazy)"
+
+    def plan(self) -> Any:
+        return list(self._parts), lambda parts: Corpus((d for part in parts for d in part), meta=self._meta)
 
     def to_bag(self) -> Any:
         """A ``dask.bag.Bag`` of the :class:`Document` objects, one bag partition per partition."""
@@ -134,8 +126,7 @@ class LazyCorpus(Partitioned):
 
     def compute(self) -> Corpus:
         """Read every partition and return one in-memory :class:`Corpus` (documents in partition order)."""
-        parts = compute(*self._parts)
-        return Corpus((d for part in parts for d in part), meta=self._meta)
+        return compute_all(self)[0]
 
     # -- constructors ---------------------------------------------------------
     @classmethod
@@ -246,59 +237,8 @@ class LazyCorpus(Partitioned):
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         tasks = [dask.delayed(write_parquet)(part, out / f"part-{i:05d}.parquet") for i, part in enumerate(self._parts)]
-        compute(*tasks)
+        dask_compute(*tasks)
         return out
-
-    # -- stages (called by cn.tokenize, cn.tag, cn.units) ---------------------
-    def tokenize(self, **kwargs: Any) -> LazyTokens:
-        """:func:`consensus_nlp.tokenize` on every partition (same keyword arguments; ``n_jobs`` is ignored)."""
-        import dask
-
-        from ..text.segmentation import Segmenter
-
-        kwargs.pop("n_jobs", None)
-        progress = kwargs.get("progress")
-        progress = sys.stderr.isatty() if progress is None else bool(progress)
-        kwargs["progress"] = False  # no bar per partition: one for the whole computation
-        if kwargs.get("segmenter") is None:
-            kwargs["segmenter"] = Segmenter()
-        if not isinstance(kwargs["segmenter"], Segmenter):
-            raise InputTypeError(describe("segmenter", kwargs["segmenter"], "is not a Segmenter", accepted="Segmenter or None"))
-        stopwords = kwargs.get("stopwords")
-        if stopwords is not None and not isinstance(stopwords, (set, frozenset)):
-            from ..text.stopwords import load_stopwords
-
-            load_stopwords(stopwords)  # an unknown list name fails here, not in every task
-        parts = [dask.delayed(_tokenize_part, pure=True)(p, kwargs) for p in self._parts]
-        return LazyTokens(parts, docvars=self.docvars, fields=self._fields, progress=progress)
-
-    def tag(self, *, kinds: Any = None) -> Any:
-        """:func:`consensus_nlp.tag` on every partition: a dask DataFrame with the eager columns."""
-        import dask.dataframe as dd
-        import pandas as pd
-
-        from ..devices.tagger import COLUMNS, check_kinds
-
-        check_kinds(kinds)
-        fields = self._fields if self._fields is not None else list(self.compute().fields())
-        columns = COLUMNS + [f"meta_{k}" if k in COLUMNS else k for k in fields]
-        meta = pd.DataFrame({c: pd.Series(dtype="int64" if c in ("start", "end") else object) for c in columns})
-        import dask
-
-        parts = [dask.delayed(_tag_part, pure=True)(p, kinds, columns) for p in self._parts]
-        with dask.config.set({"dataframe.convert-string": False}):  # the eager frame's dtypes, not pyarrow strings
-            return dd.from_delayed(parts, meta=meta, verify_meta=False)
-
-    def units(self, unit: str = "speech", *, min_chars: int = 0) -> LazyCorpus:
-        """:func:`consensus_nlp.units` on every partition; the units' metadata is known once computed."""
-        import dask
-
-        from ..errors import check_choice
-
-        check_choice("unit", unit, ("speech", "paragraph", "outline_item"), what="a unit of analysis")
-        check_int("min_chars", min_chars, minimum=0)
-        return LazyCorpus([dask.delayed(_units_part, pure=True)(p, unit, min_chars) for p in self._parts],
-                          meta=self._meta)
 
 
 def write_parquet(corpus: Corpus, path: Path) -> str:
@@ -334,3 +274,63 @@ def run_partitioned(stage: Any, corpus: Corpus, scheduler: str | None, workers: 
         lazy = LazyCorpus.from_corpus(corpus, npartitions=4 * (workers or os.cpu_count() or 1))
         result = stage(lazy, **kwargs).compute()
     return result.reset_index(drop=True) if hasattr(result, "reset_index") else result
+
+
+def compute(*values: Any, progress: bool = False) -> Any:
+    """Compute lazy results, tokens and corpora together: the partitions they share are read and segmented once.
+
+    Examples:
+        >>> import consensus_nlp as cn
+        >>> lazy = cn.LazyCorpus.from_corpus(cn.Corpus.from_records([{"text": "凝聚共识"}, {"text": "团结奋斗"}]),
+        ...                                  npartitions=2)
+        >>> tokens = cn.tokenize(lazy, segmenter=cn.Segmenter(backend="jieba"))
+        >>> matrix, table = cn.compute(cn.dtm(tokens), cn.emphasis(tokens, by="doc_id"))
+        >>> matrix.terms, table.counts.shape
+        (('凝聚共识', '团结奋斗'), (2, 10))
+
+    Returns:
+        One value: its result; several: a tuple of results, in order. Values that are not lazy come back as they are.
+    """
+    results = compute_all(*values, progress=progress)
+    return results[0] if len(values) == 1 else results
+
+
+def map_partition(stage: Stage, part: Any) -> Any:
+    return stage.map(part)
+
+
+@execute.register
+def run_by_partitions(data: Partitioned, stage: Stage) -> Any:
+    """``stage`` on every partition of ``data`` as Dask tasks; the result stays lazy.
+
+    Stages that keep their partitions (``output`` ``"tokens"``, ``"corpus"``, ``"frame"``) give a
+    :class:`LazyTokens`, a :class:`LazyCorpus` or a dask DataFrame; the others a :class:`LazyResult`:
+    when it is computed, the partitions' maps (small: counts, not tokens) come to this process, which
+    combines them as a balanced tree and finalizes, so that a worker's memory is set by its
+    partition and not by the corpus (the driver holds the result, as it must).
+    """
+    import dask
+
+    fields = data.fields()
+    if stage.output == "frame" and fields is None:  # the frame's columns are needed before any task runs
+        fields = data.compute().fields()
+    per_part = stage.for_partitions(fields)
+    progress = sys.stderr.isatty() if stage.progress is None else bool(stage.progress)
+    stage_task = dask.delayed(per_part, pure=True)  # one copy of the stage (and its model or dictionaries) per worker
+    parts = [dask.delayed(map_partition, pure=True)(stage_task, p) for p in data.partitions]
+    if stage.output == "tokens":
+        return LazyTokens(parts, docvars=data.docvars, fields=fields, progress=progress)
+    if stage.output == "corpus":
+        return LazyCorpus(parts, meta=data._meta)
+    if stage.output == "frame":
+        import dask.dataframe as dd
+
+        with dask.config.set({"dataframe.convert-string": False}):  # the eager frame's dtypes, not pyarrow strings
+            return dd.from_delayed(parts, meta=per_part.frame_meta(fields), verify_meta=False)
+    return LazyResult(per_part, parts, source=data, npartitions=data.npartitions)
+
+
+@execute.register
+def run_after(data: LazyResult, stage: Stage) -> LazyResult:
+    """``stage`` on a lazy result (``cn.keyness(cn.dtm(lazy_tokens), ...)``): lazy too, run once that is computed."""
+    return LazyResult(stage, data, source=data, npartitions=data.npartitions)

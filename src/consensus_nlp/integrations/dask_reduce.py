@@ -1,84 +1,53 @@
-"""Lazy tokens and the exact reductions behind ``cn.dtm``, ``cn.emphasis`` and frequencies on them.
+"""Lazy tokens and lazy results: what the stages return on Dask partitions until ``.compute()``.
 
-Each partition's task runs the eager code on its own documents and returns a
-small payload of arrays (a partition vocabulary and a sparse count matrix; a
-groups x themes count table); the driver combines the payloads in partition
-order and applies the eager rules (pruning, rates, sorting) once, so the
-results equal the eager ones exactly. The tokens themselves never travel to the driver.
+:class:`LazyTokens` holds one :class:`~consensus_nlp.Tokens` per partition (segmented on
+the workers, kept there by :meth:`LazyTokens.persist`, or read from a token store);
+:class:`LazyResult` is a stage's reduction (a DTM, an Emphasis, a keyness table) not yet
+computed. Both run the stages' own ``map``/``combine``/``finalize``
+(:mod:`consensus_nlp.pipeline`): nothing of an algorithm is written here.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..corpus import group_key
-from ..errors import (
-    EmptyInputError,
-    EmptyVocabularyError,
-    InvalidArgumentError,
-    UnknownNameError,
-    describe,
-)
-from .dask_workers import Partitioned, cached_themes, compute
+from ..errors import check_int
+from ..pipeline import Deferred, Stage, combine_all, run
+from .dask_workers import Partitioned, compute
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
-    import scipy.sparse
 
-    from ..models.dtm import DTM
-    from ..models.emphasis import Emphasis
+    from ..text.token_store import TokenStore
     from ..text.tokens import Tokens
 
-__all__ = ["LazyTokens", "DTMPart", "dtm_part", "emphasis_part"]
+__all__ = ["LazyTokens", "LazyResult", "plan", "compute_all", "read_store_partition"]
 
 log = logging.getLogger(__name__)
 
-
-class DTMPart(NamedTuple):
-    """One partition's share of a DTM: its documents, its sorted vocabulary, its counts (CSR, int64).
-
-    ``terms`` is one newline-joined string (a token never holds whitespace), a list only
-    for terms that do: one object per partition instead of one per term.
-    """
-
-    doc_ids: tuple[str, ...]
-    metas: list[dict[str, Any]]
-    terms: str | list[str]
-    counts: scipy.sparse.csr_matrix
-
-    def term_list(self) -> list[str]:
-        if isinstance(self.terms, list):
-            return self.terms
-        return self.terms.split("\n") if self.counts.shape[1] else []
+Plan = tuple[list[Any], Callable[[list[Any]], Any]]  # the dask objects to compute, and what makes the result of them
 
 
-def dtm_part(tokens: Tokens) -> DTMPart:
-    """The unpruned eager DTM of one partition, as arrays."""
-    import scipy.sparse as sp
+def plan(value: Any) -> Plan:
+    """What computing ``value`` takes: dask objects (computed together with other plans) and a finishing step."""
+    if isinstance(value, (LazyResult, Partitioned)):
+        return value.plan()
+    import dask
 
-    from ..models.dtm import dtm
+    if dask.is_dask_collection(value):
+        import dask.dataframe as dd
 
-    metas = [dict(m) for m in tokens.metas]
-    try:
-        part = dtm(tokens)
-    except EmptyVocabularyError:  # only empty documents in this partition
-        return DTMPart(tokens.doc_ids, metas, "", sp.csr_matrix((len(tokens), 0), dtype="int64"))
-    joined = "\n".join(part.terms)
-    compact = joined.count("\n") == len(part.terms) - 1
-    return DTMPart(tokens.doc_ids, metas, joined if compact else list(part.terms), part.counts)
+        if isinstance(value, (dd.DataFrame, dd.Series)):  # devices or topic shares: their partitions, then one frame
+            import pandas as pd
 
-
-def emphasis_part(tokens: Tokens, by: str, themes: Any, key: str) -> tuple[tuple[str, ...], list[Any], Any, Any, bool]:
-    """Per document of this partition: its group value, theme hits and token count (eager ``theme_counts``)."""
-    from ..models.emphasis import theme_counts
-
-    has_field = by == "doc_id" or any(by in m for m in tokens.metas)
-    values = list(tokens.doc_ids) if by == "doc_id" else [m.get(by) for m in tokens.metas]
-    counts, totals = theme_counts(tokens, cached_themes(themes, key))
-    return tokens.doc_ids, values, counts, totals, has_field
+            return list(value.to_delayed()), lambda values: pd.concat(values)
+        return [value], lambda values: values[0]
+    return [], lambda values: value
 
 
 def frequencies_part(tokens: Tokens, by: str | None) -> tuple[list[Any], pd.DataFrame]:
@@ -87,200 +56,145 @@ def frequencies_part(tokens: Tokens, by: str | None) -> tuple[list[Any], pd.Data
     return list(dict.fromkeys(groups)), tokens.frequencies(by=by)
 
 
-class LazyTokens(Partitioned):
-    """Tokens of a :class:`~consensus_nlp.integrations.dask.LazyCorpus`, one :class:`Tokens` per partition.
+def read_store_partition(path: str, k: int) -> Tokens:
+    """Partition ``k`` of the token store at ``path`` (a task's loader)."""
+    from ..text.token_store import TokenStore
 
-    Made by ``cn.tokenize(lazy_corpus)``. ``cn.dtm`` and ``cn.emphasis`` accept it and
-    return the eager results; :meth:`compute` gathers every token on the driver.
+    return TokenStore(path).partition(k)
+
+
+class LazyResult(Deferred):
+    """A stage's result on partitioned data, not computed yet: ``.compute()`` (or :func:`consensus_nlp.compute`
+    with other results, sharing the partitions' work) gives it.
+
+    Made by ``cn.dtm``, ``cn.emphasis``, ``cn.keyness``… on a :class:`LazyTokens` (or on another
+    lazy result). The partitions' maps are computed by Dask; the stage's ``combine`` and
+    ``finalize`` (pruning, grouping, statistics) run in this process.
     """
 
-    __cn_lazy__ = "tokens"
-
-    def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None,
-                 fields: Sequence[str] | None = None, progress: bool = False) -> None:
-        super().__init__(parts, docvars, fields)  # each part computes to a Tokens
-        self._progress = progress
+    def __init__(self, stage: Stage, acc: Any, *, source: Any, npartitions: int) -> None:
+        self.stage = stage
+        self._acc = acc  # the partitions' maps (dask Delayed objects), or an upstream LazyResult
+        self._source = source
+        self.npartitions = npartitions
 
     def __repr__(self) -> str:
-        return f"LazyTokens({self.npartitions} partitions)"
+        return (f"LazyResult({type(self.stage).__name__} over {self.npartitions} partitions; "
+                "not computed: call .compute())")
+
+    def plan(self) -> Plan:
+        if isinstance(self._acc, LazyResult):  # a stage on another lazy result: run it on that result, once computed
+            objects, finish = self._acc.plan()
+            return objects, lambda values: run(self.stage, finish(values))
+        return list(self._acc), lambda values: self.stage.finalize(combine_all(self.stage, values), self._source)
+
+    def compute(self) -> Any:
+        """The result (the same object the eager call returns)."""
+        return compute_all(self)[0]
+
+    def to_delayed(self) -> list[Any] | None:
+        """The partitions' maps as dask ``Delayed`` objects (before ``combine`` and ``finalize``); ``None`` for a
+        stage run on another lazy result."""
+        return None if isinstance(self._acc, LazyResult) else list(self._acc)
+
+
+def compute_all(*values: Any, progress: bool = False) -> tuple[Any, ...]:
+    """The values computed together: work they share (segmenting the partitions) is done once."""
+    plans = [plan(v) for v in values]
+    flat = [o for objects, _ in plans for o in objects]
+    results = list(compute(*flat, progress=progress)) if flat else []
+    out, at = [], 0
+    for objects, finish in plans:
+        out.append(finish(results[at:at + len(objects)]))
+        at += len(objects)
+    return tuple(out)
+
+
+class LazyTokens(Partitioned):
+    """Tokens by partitions, one :class:`~consensus_nlp.Tokens` per partition, not computed yet.
+
+    Made by ``cn.tokenize(lazy_corpus)`` or read from a token store (:meth:`from_store`).
+    The stages accept it (``cn.dtm``, ``cn.emphasis``, ``model.transform``) and return lazy
+    results. Keep the tokens instead of segmenting again for every result: compute the
+    results together (:func:`consensus_nlp.compute`), :meth:`persist` them in the workers'
+    memory, or write them once to a token store (:meth:`to_parquet`).
+    """
+
+    def __init__(self, parts: Sequence[Any], *, docvars: pd.DataFrame | None = None,
+                 fields: Sequence[str] | None = None, progress: bool = False, kept: str | None = None) -> None:
+        super().__init__(parts, docvars, fields)  # each part computes to a Tokens
+        self._progress = progress
+        self._kept = kept  # "persisted", "store <path>" or None (segmented when computed)
+
+    def __repr__(self) -> str:
+        state = f"kept: {self._kept}" if self._kept else "segmented when computed"
+        return f"LazyTokens({self.npartitions} partitions, lazy; {state})"
+
+    def plan(self) -> Plan:
+        from ..text.tokens import Tokens
+
+        return list(self._parts), Tokens.concat
 
     def persist(self) -> LazyTokens:
         """Compute the partitions and keep them where the scheduler keeps results (worker memory with distributed)."""
         import dask
 
-        return LazyTokens(dask.persist(*self._parts), docvars=self.docvars, fields=self._fields, progress=self._progress)
+        return LazyTokens(dask.persist(*self._parts), docvars=self.docvars, fields=self._fields,
+                          progress=self._progress, kept="persisted")
 
     def compute(self) -> Tokens:
         """Every partition's tokens as one in-memory :class:`Tokens` (documents in partition order)."""
-        return concat_tokens(compute(*self._parts, progress=self._progress))
+        return compute_all(self, progress=self._progress)[0]
 
-    def _map(self, fn: Any, *args: Any) -> list[Any]:
+    def to_parquet(self, path: str | os.PathLike[str], *, window: int | None = None) -> LazyTokens:
+        """Write the tokens to a token store (:func:`consensus_nlp.read_tokens`) and read them back from it.
+
+        Partitions are computed ``window`` at a time (default: 2 per core of this machine) and
+        written in order by this process, each as one row group, on one vocabulary.
+
+        Returns:
+            :meth:`from_store` of the written store: later stages read it, never segment again.
+        """
+        from ..text.store import StoreWriter
+
+        window = check_int("window", window if window is not None else 2 * (os.cpu_count() or 1), minimum=1)
+
+        def parts() -> Iterator[Tokens]:
+            for a in range(0, self.npartitions, window):
+                yield from compute(*self._parts[a:a + window], progress=self._progress)
+
+        with StoreWriter(path) as writer:
+            for part in parts():
+                writer.add(part)
+        return LazyTokens.from_store(path)
+
+    @classmethod
+    def from_store(cls, store: str | os.PathLike[str] | TokenStore) -> LazyTokens:
+        """The partitions of a token store as Dask tasks that read them (no segmentation)."""
         import dask
+        import pandas as pd
 
-        return list(compute(*[dask.delayed(fn, pure=True)(p, *args) for p in self._parts], progress=self._progress))
+        from ..corpus import thaw
+        from ..text.token_store import TokenStore
 
-    def transform_topics(self, model: Any, *, iterations: int = 200, tol: float = 1e-6) -> Any:
-        """``model.transform`` on every partition: a dask DataFrame of topic shares, one partition per partition."""
-        import dask
-        import dask.dataframe as dd
-
-        from ..models.foldin import transform
-
-        meta = transform(model, model_probe(model, self._fields or []), iterations=1).iloc[:0]
-        parts = [dask.delayed(transform, pure=True)(model, p, iterations=iterations, tol=tol) for p in self._parts]
-        return dd.from_delayed(parts, meta=meta, verify_meta=False)
-
-    # -- reductions (called by cn.dtm, cn.emphasis) ---------------------------
-    def dtm(self, *, weighting: str = "count", min_docs: int = 1, max_doc_share: float = 1.0,
-            max_terms: int | None = None) -> DTM:
-        """:func:`consensus_nlp.dtm` by partitions: equal to the eager DTM (``words`` is ``None``)."""
-        from ..models.dtm import WEIGHTINGS
-
-        if weighting not in WEIGHTINGS:
-            raise UnknownNameError(describe("weighting", weighting, "is not a known weighting", accepted=WEIGHTINGS))
-        if isinstance(min_docs, bool) or not isinstance(min_docs, int) or min_docs < 1:
-            raise InvalidArgumentError(describe("min_docs", min_docs, "is not a document count", accepted="an int >= 1"))
-        if isinstance(max_doc_share, bool) or not isinstance(max_doc_share, (int, float)) or not 0 < max_doc_share <= 1:
-            raise InvalidArgumentError(
-                describe("max_doc_share", max_doc_share, "is not a share of documents", accepted="a number in (0, 1]"))
-        if max_terms is not None and (isinstance(max_terms, bool) or not isinstance(max_terms, int) or max_terms < 1):
-            raise InvalidArgumentError(describe("max_terms", max_terms, "is not a number of terms", accepted="None or an int >= 1"))
-        return reduce_dtm(self._map(dtm_part), weighting=weighting, min_docs=min_docs, max_doc_share=max_doc_share,
-                          max_terms=max_terms)
-
-    def emphasis(self, *, by: str = "organization", themes: Any = "cppcc", per: float = 1000) -> Emphasis:
-        """:func:`consensus_nlp.emphasis` by partitions: per-document theme counts, then the eager :class:`Emphasis`."""
-        import json
-
-        from ..errors import check_float
-        from ..models.dictionaries import load_themes
-
-        per = check_float("per", per, minimum=0, exclusive_minimum=True, todo="Use e.g. per=1000.")
-        theme_set = load_themes(themes)
-        if self._fields is not None and by != "doc_id" and by not in self._fields:  # before any task runs
-            raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *self._fields]))
-        key = json.dumps([theme_set.name, {k: list(v) for k, v in theme_set.entries.items()}], ensure_ascii=False)
-        return reduce_emphasis(self._map(emphasis_part, by, theme_set, key), by=by, theme_set=theme_set, per=per)
+        store = store if isinstance(store, TokenStore) else TokenStore(store)
+        path = str(Path(store.path).resolve())
+        token = dask.base.tokenize(path, store.sizes, os.path.getmtime(Path(path) / "store.json"))
+        parts = [dask.delayed(read_store_partition, pure=True)(path, k, dask_key_name=f"cn-store-{token}-{k}")
+                 for k in range(store.npartitions)]
+        docvars = store.docvars
+        partition = [k for k, (n, _) in enumerate(store.sizes) for _ in range(n)]
+        frame = pd.DataFrame([{"doc_id": d, "partition": p, **thaw(m)}
+                              for d, p, m in zip(docvars.doc_ids, partition, docvars.metas)],
+                             columns=None if len(docvars) else ["doc_id", "partition"])
+        return cls(parts, docvars=frame, fields=docvars.fields(), kept=f"store {path}")
 
     def frequencies(self, *, by: str | None = None) -> pd.DataFrame:
-        """:meth:`Tokens.frequencies` by partitions (same columns, order and values)."""
-        return reduce_frequencies(self._map(frequencies_part, by), by=by)
+        """:meth:`Tokens.frequencies` by partitions (same columns, order and values), computed now."""
+        import dask
 
-
-def concat_tokens(parts: Sequence[Tokens]) -> Tokens:
-    """The partitions' tokens as one :class:`Tokens` on a shared vocabulary (arrays concatenated, no token objects)."""
-    import numpy as np
-
-    from ..corpus import DocVars
-    from ..text.tokens import Tokens
-
-    vocab: dict[str, int] = {}
-    tags: dict[str, int] = {}
-    ids, pos, bounds, offset = [], [], [np.zeros(1, dtype=np.int64)], 0
-    for p in parts:
-        remap = np.array([vocab.setdefault(t, len(vocab)) for t in p.types], dtype=np.int32)
-        ids.append(remap[p.ids])
-        if p.pos_ids is not None:
-            tag_map = np.array([tags.setdefault(t, len(tags)) for t in p.pos_types] + [-1], dtype=np.int32)
-            pos.append(tag_map[p.pos_ids])  # -1 (no tag) indexes the trailing -1
-        else:
-            pos.append(np.full(len(p.ids), -1, dtype=np.int32))
-        bounds.append(p.bounds[1:] + offset)
-        offset += len(p.ids)
-    docvars = DocVars([d for p in parts for d in p.doc_ids], [m for p in parts for m in p.metas])
-    cat = np.concatenate
-    return Tokens.from_arrays(docvars, [t for p in parts for t in p.texts], tuple(vocab),
-                              cat(ids) if ids else np.zeros(0, np.int32),
-                              cat([p.starts for p in parts]) if parts else np.zeros(0, np.int32),
-                              cat([p.ends for p in parts]) if parts else np.zeros(0, np.int32), cat(bounds),
-                              pos_ids=cat(pos) if tags else None, pos_types=tuple(tags) if tags else None,
-                              params=parts[0].params if parts else None)
-
-
-def reduce_dtm(parts: Sequence[DTMPart], *, weighting: str, min_docs: int, max_doc_share: float,
-               max_terms: int | None) -> DTM:
-    """Stack the partitions' counts on the union vocabulary and prune it as :func:`consensus_nlp.dtm` does."""
-    import numpy as np
-    import scipy.sparse as sp
-
-    from ..models.dtm import DTM
-
-    seen: set[str] = set()
-    for p in parts:  # one partition's term list at a time
-        seen.update(p.term_list())
-    vocab = sorted(seen)
-    del seen
-    index = {t: i for i, t in enumerate(vocab)}
-    doc_freq = np.zeros(len(vocab), dtype=np.int64)
-    total = np.zeros(len(vocab), dtype=np.int64)
-    columns = []
-    for p in parts:
-        terms = p.term_list()
-        cols = np.fromiter((index[t] for t in terms), dtype=np.int64, count=len(terms))
-        columns.append(cols)
-        np.add.at(doc_freq, cols[p.counts.indices], 1)
-        np.add.at(total, cols[p.counts.indices], p.counts.data)
-    n_docs = sum(p.counts.shape[0] for p in parts)
-    max_docs = math.floor(max_doc_share * n_docs + 1e-9)
-    kept = np.flatnonzero((doc_freq >= min_docs) & (doc_freq <= max_docs))
-    if max_terms is not None and len(kept) > max_terms:  # most frequent first, ties by term (= by vocabulary index)
-        kept = np.sort(kept[np.lexsort((kept, -total[kept]))[:max_terms]])
-    if not len(kept):
-        raise EmptyVocabularyError(
-            describe("min_docs, max_doc_share, max_terms", (min_docs, max_doc_share, max_terms),
-                     f"left no terms out of {len(vocab)} in {n_docs} documents",
-                     todo="Lower min_docs, raise max_doc_share or max_terms, "
-                          "or check that the tokens are not all stopwords."))
-    new_index = np.full(len(vocab), -1, dtype=np.int64)
-    new_index[kept] = np.arange(len(kept))
-    data, indices, row_sizes = [], [], []
-    for p, cols in zip(parts, columns):
-        mapped = new_index[cols[p.counts.indices]] if len(cols) else np.zeros(0, dtype=np.int64)
-        keep = mapped >= 0
-        rows = np.repeat(np.arange(p.counts.shape[0]), np.diff(p.counts.indptr))
-        data.append(np.asarray(p.counts.data, dtype=np.int64)[keep])
-        indices.append(mapped[keep])
-        row_sizes.append(np.bincount(rows[keep], minlength=p.counts.shape[0]))
-    indptr = np.concatenate([[0], np.cumsum(np.concatenate(row_sizes))]).astype(np.int64)
-    counts = sp.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=(n_docs, len(kept)))
-    log.debug("dtm: %s documents x %s terms (of %s before pruning) from %s partitions",
-              n_docs, len(kept), len(vocab), len(parts))
-    from ..corpus import DocVars
-
-    docvars = DocVars([d for p in parts for d in p.doc_ids], [m for p in parts for m in p.metas])
-    return DTM(counts, [vocab[i] for i in kept], docvars=docvars, weighting=weighting, words=None)
-
-
-def reduce_emphasis(parts: Sequence[tuple[tuple[str, ...], list[Any], Any, Any, bool]], *, by: str, theme_set: Any,
-                    per: float) -> Emphasis:
-    """The partitions' per-document counts, in document order, grouped as :func:`consensus_nlp.emphasis` groups them."""
-    import numpy as np
-
-    from ..models.emphasis import Emphasis
-
-    if not parts or not sum(len(p[0]) for p in parts):
-        raise EmptyInputError(describe("tokens", "LazyTokens", "holds no documents", todo="Pass a non-empty corpus."))
-    if not any(p[4] for p in parts):
-        raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id"]))
-    values = [v for p in parts for v in p[1]]
-    position: dict[Any, int] = {}
-    labels: list[Any] = []
-    for value in values:
-        key = group_key(value)
-        if key not in position:
-            position[key] = len(labels)
-            labels.append(value)
-    doc_groups = np.array([position[group_key(v)] for v in values], dtype=np.int64)
-    counts = np.concatenate([p[2] for p in parts]).astype(np.int64)
-    totals = np.concatenate([p[3] for p in parts])
-    sizes = np.bincount(doc_groups, weights=totals, minlength=len(labels))
-    empty = [labels[g] for g in np.flatnonzero(sizes == 0)]
-    if empty:
-        raise EmptyInputError(
-            describe("by", by, f"gives groups without tokens: {empty[:5]}",
-                     todo="Drop empty documents first, or check the tokenizer's stopword settings."))
-    return Emphasis(theme_set=theme_set.name, by=by, per=per, categories=theme_set.names, groups=labels,
-                    doc_ids=[d for p in parts for d in p[0]], doc_groups=doc_groups, doc_counts=counts, doc_totals=totals)
+        tasks = [dask.delayed(frequencies_part, pure=True)(p, by) for p in self._parts]
+        return reduce_frequencies(list(compute(*tasks, progress=self._progress)), by=by)
 
 
 def reduce_frequencies(parts: Sequence[tuple[list[Any], pd.DataFrame]], *, by: str | None) -> pd.DataFrame:
@@ -309,13 +223,3 @@ def reduce_frequencies(parts: Sequence[tuple[list[Any], pd.DataFrame]], *, by: s
         column: labels, "token": tokens, "count": out["count"].to_numpy(dtype=np.int64),
         "docs": out["docs"].to_numpy(dtype=np.int64), "share": out["share"].to_numpy(dtype=float)})
     return result.drop(columns="__group__") if by is None else result
-
-
-def model_probe(model: Any, fields: Sequence[str]) -> Any:
-    """A one-document DTM over the model's first term with the metadata ``fields``, for the columns of
-    ``transform``'s frame."""
-    import scipy.sparse as sp
-
-    from ..models.dtm import DTM
-
-    return DTM(sp.csr_matrix([[1]]), model.terms[:1], ["probe"], [{f: "" for f in fields}])

@@ -1,61 +1,28 @@
-"""What a Dask worker process keeps between tasks: the segmenter's dictionary and theme matchers.
+"""What the Dask integration shares: the partitioned base class, schedulers, ``compute``, per-process loads.
 
-Each is built once per process and set of parameters (a dictionary build takes about a
-second; a partition may take less), then reused by every task that runs in that process.
+A worker process keeps the segmenter's dictionary and the theme matchers between
+tasks (:func:`consensus_nlp.pipeline.shared`): each is built once per process and
+set of parameters (a dictionary build takes about a second; a partition may take less).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import threading
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
+
+from ..pipeline import Deferred, shared_loads
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..text.segmentation import Segmenter
-
-__all__ = ["worker_loads", "cached_segmenter", "cached_themes", "is_lazy", "compute", "use_scheduler", "SCHEDULERS",
-           "Partitioned"]
-
-_state: dict[tuple[str, str], Any] = {}
-_loads: Counter[str] = Counter()
-_lock = threading.Lock()
+__all__ = ["worker_loads", "is_lazy", "compute", "use_scheduler", "SCHEDULERS", "Partitioned"]
 
 
 def worker_loads() -> dict[str, int]:
-    """How many times this process built a segmenter dictionary (``"segmenter"``) or theme matchers (``"themes"``)."""
-    return dict(_loads)
-
-
-def _cached(kind: str, key: str, build: Callable[[], Any]) -> Any:
-    value = _state.get((kind, key))
-    if value is None:
-        with _lock:
-            value = _state.get((kind, key))
-            if value is None:
-                value = _state[(kind, key)] = build()
-                _loads[kind] += 1
-    return value
-
-
-def cached_segmenter(segmenter: Segmenter) -> Segmenter:
-    """This process's copy of ``segmenter`` with its dictionary built (once per process and set of parameters)."""
-    key = json.dumps(segmenter.params, sort_keys=True, ensure_ascii=False)
-
-    def build() -> Segmenter:
-        segmenter.cut("中")  # builds the dictionary
-        return segmenter
-
-    return _cached("segmenter", key, build)
-
-
-def cached_themes(themes: Any, key: str) -> Any:
-    """This process's copy of the theme set ``themes`` (kept once per process and ``key``)."""
-    return _cached("themes", key, lambda: themes)
+    """How many times this process built a segmenter dictionary (``"segmenter"``), theme matchers
+    (``"themes"``) or read a token store's vocabulary (``"vocabulary"``)."""
+    return shared_loads()
 
 
 def require_dask() -> Any:
@@ -70,8 +37,8 @@ def require_dask() -> Any:
 
 
 def is_lazy(value: object) -> bool:
-    """Whether ``value`` is a lazy (Dask-backed) collection of consensus-nlp."""
-    return hasattr(value, "__cn_lazy__")
+    """Whether ``value`` is lazy: a LazyCorpus, LazyTokens, a lazy result or a token store (not yet in memory)."""
+    return isinstance(value, Deferred)
 
 
 def compute(*objects: Any, progress: bool = False) -> tuple[Any, ...]:
@@ -134,13 +101,23 @@ def use_scheduler(scheduler: str | None, workers: int | None = None) -> Iterator
                                             accepted=[*SCHEDULERS, "tcp://host:port"]))
 
 
-class Partitioned:
-    """What :class:`LazyCorpus` and :class:`LazyTokens` share: a list of dask ``Delayed`` partitions."""
+class Partitioned(Deferred):
+    """What :class:`LazyCorpus` and :class:`LazyTokens` share: a list of dask ``Delayed`` partitions.
 
-    def __init__(self, parts: Sequence[Any], docvars: pd.DataFrame | None, fields: Sequence[str] | None) -> None:
+    The stage functions run on them by partitions (:func:`consensus_nlp.pipeline.run`, registered
+    in :mod:`.dask`): nothing is computed until ``.compute()`` (or :func:`consensus_nlp.compute`).
+    """
+
+    def __init__(self, parts: Sequence[Any], docvars: pd.DataFrame | None, fields: Sequence[str] | None,
+                 meta: Any = None) -> None:
         self._parts = list(parts)  # dask Delayed objects
         self.docvars = docvars
         self._fields = None if fields is None else list(fields)
+        self._meta = meta  # the collection's own metadata (Corpus.meta)
+
+    def fields(self) -> list[str] | None:
+        """The metadata fields known without computing (``None`` when unknown, e.g. after ``cn.units``)."""
+        return None if self._fields is None else list(self._fields)
 
     @property
     def npartitions(self) -> int:

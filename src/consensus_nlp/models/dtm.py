@@ -8,10 +8,11 @@ to scikit-learn (:meth:`DTM.to_sklearn`) or gensim (:meth:`DTM.to_gensim`).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import (
     EmptyVocabularyError,
@@ -22,13 +23,14 @@ from ..errors import (
     describe,
 )
 from ..corpus import DocVars, first_positions, group_key, metadata_fields, metadata_values
+from ..pipeline import Deferred, Stage, run
 from ..text.tokens import Tokens
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import scipy.sparse
 
-__all__ = ["DTM", "WordLists", "dtm", "as_word_lists"]
+__all__ = ["DTM", "WordLists", "dtm", "as_word_lists", "CountTerms", "TermCounts"]
 
 log = logging.getLogger(__name__)
 
@@ -113,8 +115,9 @@ class DTM:
         metas: per row, the document's metadata (from ``docvars``).
         weighting: ``"count"`` or ``"tfidf"``.
         words: per row, the token strings the counts came from (all tokens, also pruned ones;
-            used for coherence), built from the tokens' arrays when read (not stored twice).
-            ``None`` when unknown.
+            used for coherence and by the topic engines that need word order), built from the
+            tokens' arrays when read (not stored twice); for tokens of a ``LazyCorpus`` or a token
+            store, those tokens are gathered the first time ``words`` is read. ``None`` when unknown.
     """
 
     __slots__ = ("matrix", "counts", "terms", "docvars", "weighting", "_words", "_word_rows")
@@ -141,7 +144,8 @@ class DTM:
         self.terms: tuple[str, ...] = tuple(terms)
         self.docvars = docvars
         self.weighting = weighting
-        self._words = words if words is None or isinstance(words, Tokens) else tuple(tuple(w) for w in words)
+        keep = words is None or isinstance(words, (Tokens, Deferred))  # Deferred: lazy or stored tokens, read when asked
+        self._words = words if keep else tuple(tuple(w) for w in words)
         self._word_rows = None if word_rows is None else tuple(tuple(r) for r in word_rows)
         self.matrix = self.counts if weighting == "count" else _tfidf(self.counts)
 
@@ -157,6 +161,8 @@ class DTM:
     def words(self) -> Sequence[tuple[str, ...]] | None:
         if self._words is None:
             return None
+        if isinstance(self._words, Deferred):  # tokens of a LazyCorpus or a token store: gathered once, when read
+            self._words = self._words.compute()
         if isinstance(self._words, Tokens):
             return WordLists(self._words, self._word_rows)
         if self._word_rows is None:
@@ -314,57 +320,112 @@ def dtm(
         InvalidArgumentError: a pruning option is out of range.
         EmptyVocabularyError: no term is left after pruning.
     """
-    import numpy as np
-    import scipy.sparse as sp
+    return run(CountTerms(weighting=weighting, min_docs=min_docs, max_doc_share=max_doc_share, max_terms=max_terms),
+               tokens)
 
-    if hasattr(tokens, "__cn_lazy__"):  # LazyTokens: counted by partition, reduced exactly
-        return tokens.dtm(weighting=weighting, min_docs=min_docs, max_doc_share=max_doc_share, max_terms=max_terms)
-    if weighting not in WEIGHTINGS:
-        raise UnknownNameError(describe("weighting", weighting, "is not a known weighting", accepted=WEIGHTINGS))
-    check_int("min_docs", min_docs, minimum=1)
-    if isinstance(max_doc_share, bool) or not isinstance(max_doc_share, (int, float)) or not 0 < max_doc_share <= 1:
-        raise InvalidArgumentError(
-            describe("max_doc_share", max_doc_share, "is not a share of documents", accepted="a number in (0, 1]")
-        )
-    check_int("max_terms", max_terms, minimum=1, allow_none=True)
-    if isinstance(tokens, Tokens):
-        types, ids, bounds, docvars, source = tokens.types, tokens.ids, tokens.bounds, tokens.docvars, tokens
-    else:
+
+class TermCounts(NamedTuple):
+    """What :class:`CountTerms` maps a partition to: its documents, a vocabulary and unpruned counts.
+
+    ``counts`` is a CSR matrix (documents x ``types``, ``int64``; duplicates summed);
+    ``words`` the word lists when the input was word lists (else ``None``: the tokens are the source).
+    """
+
+    docvars: DocVars
+    types: tuple[str, ...]
+    counts: scipy.sparse.csr_matrix
+    words: list[list[str]] | None
+
+
+@dataclasses.dataclass(frozen=True)
+class CountTerms(Stage):
+    """:func:`dtm` as a stage (:mod:`consensus_nlp.pipeline`).
+
+    ``map``: one pass over a partition's token ids, a documents x types count matrix on the
+    partition's vocabulary; ``combine``: the union of two vocabularies, the second matrix's
+    columns renumbered, the rows stacked; ``finalize``: the pruning (``min_docs``,
+    ``max_doc_share``, ``max_terms``), columns sorted by term, the :class:`DTM`.
+    """
+
+    weighting: str = "count"
+    min_docs: int = 1
+    max_doc_share: float = 1.0
+    max_terms: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.weighting not in WEIGHTINGS:
+            raise UnknownNameError(describe("weighting", self.weighting, "is not a known weighting", accepted=WEIGHTINGS))
+        check_int("min_docs", self.min_docs, minimum=1)
+        share = self.max_doc_share
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+            raise InvalidArgumentError(
+                describe("max_doc_share", share, "is not a share of documents", accepted="a number in (0, 1]")
+            )
+        check_int("max_terms", self.max_terms, minimum=1, allow_none=True)
+
+    def map(self, tokens: Tokens | Sequence[Sequence[str]]) -> TermCounts:
+        if isinstance(tokens, Tokens):
+            return TermCounts(tokens.docvars, tokens.types, _count_rows(tokens.ids, tokens.bounds, len(tokens.types)),
+                              None)
         words = as_word_lists(tokens)
         types, ids, bounds = _columns(words)
-        docvars, source = DocVars([f"doc-{i + 1}" for i in range(len(words))], [{} for _ in words]), words
-    n_docs, n_types = len(bounds) - 1, len(types)
-    # one pass over the token ids: rows = documents, columns = type ids, duplicates summed
-    raw = _count_rows(ids, bounds, n_types)
-    doc_freq = np.bincount(raw.indices, minlength=n_types)
-    max_docs = math.floor(max_doc_share * n_docs + 1e-9)
-    kept = np.flatnonzero((doc_freq >= min_docs) & (doc_freq <= max_docs))
-    if max_terms is not None and len(kept) > max_terms:
-        total = np.bincount(raw.indices, weights=raw.data, minlength=n_types)
-        kept = np.asarray(sorted(kept.tolist(), key=lambda j: (-total[j], types[j]))[:max_terms], dtype=np.int64)
-    if not len(kept):
-        raise EmptyVocabularyError(
-            describe("min_docs, max_doc_share, max_terms", (min_docs, max_doc_share, max_terms),
-                     f"left no terms out of {int((doc_freq > 0).sum())} in {n_docs} documents",
-                     todo="Lower min_docs, raise max_doc_share or max_terms, "
-                          "or check that the tokens are not all stopwords.")
-        )
-    order = sorted(kept.tolist(), key=types.__getitem__)
-    terms = [types[j] for j in order]
-    column = np.full(n_types, -1, dtype=np.int32)
-    column[order] = np.arange(len(order), dtype=np.int32)
-    cols = column[raw.indices]
-    if len(order) == n_types or (cols >= 0).all():
-        counts = sp.csr_matrix((raw.data, cols, raw.indptr), shape=(n_docs, len(terms)))
-    else:
-        keep = cols >= 0
-        indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[raw.indptr]
-        counts = sp.csr_matrix((raw.data[keep], cols[keep], indptr), shape=(n_docs, len(terms)))
-    del raw, cols
-    counts.has_sorted_indices = False
-    counts.sort_indices()
-    log.debug("dtm: %s documents x %s terms (of %s before pruning)", n_docs, len(terms), int((doc_freq > 0).sum()))
-    return DTM(counts, terms, docvars=docvars, weighting=weighting, words=source)
+        docvars = DocVars([f"doc-{i + 1}" for i in range(len(words))], [{} for _ in words])
+        return TermCounts(docvars, types, _count_rows(ids, bounds, len(types)), words)
+
+    def combine(self, a: TermCounts, b: TermCounts) -> TermCounts:
+        import numpy as np
+        import scipy.sparse as sp
+
+        from ..text.store import stack_docvars
+
+        types, first, second = a.types, a.counts, b.counts
+        if b.types is not a.types and b.types != a.types:  # partitions of one store share one vocabulary
+            index = {t: i for i, t in enumerate(a.types)}
+            remap = np.fromiter((index.setdefault(t, len(index)) for t in b.types), dtype=np.int32, count=len(b.types))
+            types = tuple(index)
+            first = sp.csr_matrix((first.data, first.indices, first.indptr), shape=(first.shape[0], len(types)))
+            second = sp.csr_matrix((second.data, remap[second.indices], second.indptr),
+                                   shape=(second.shape[0], len(types)))
+        words = None if a.words is None or b.words is None else a.words + b.words
+        return TermCounts(stack_docvars([a.docvars, b.docvars]), types, sp.vstack([first, second], format="csr"), words)
+
+    def finalize(self, acc: TermCounts, source: Any) -> DTM:
+        import numpy as np
+        import scipy.sparse as sp
+
+        min_docs, max_doc_share, max_terms = self.min_docs, self.max_doc_share, self.max_terms
+        types, raw, docvars = acc.types, acc.counts, acc.docvars
+        n_docs, n_types = raw.shape
+        doc_freq = np.bincount(raw.indices, minlength=n_types)
+        max_docs = math.floor(max_doc_share * n_docs + 1e-9)
+        kept = np.flatnonzero((doc_freq >= min_docs) & (doc_freq <= max_docs))
+        if max_terms is not None and len(kept) > max_terms:
+            total = np.bincount(raw.indices, weights=raw.data, minlength=n_types)
+            kept = np.asarray(sorted(kept.tolist(), key=lambda j: (-total[j], types[j]))[:max_terms], dtype=np.int64)
+        if not len(kept):
+            raise EmptyVocabularyError(
+                describe("min_docs, max_doc_share, max_terms", (min_docs, max_doc_share, max_terms),
+                         f"left no terms out of {int((doc_freq > 0).sum())} in {n_docs} documents",
+                         todo="Lower min_docs, raise max_doc_share or max_terms, "
+                              "or check that the tokens are not all stopwords.")
+            )
+        order = sorted(kept.tolist(), key=types.__getitem__)
+        terms = [types[j] for j in order]
+        column = np.full(n_types, -1, dtype=np.int32)
+        column[order] = np.arange(len(order), dtype=np.int32)
+        cols = column[raw.indices]
+        if len(order) == n_types or (cols >= 0).all():
+            counts = sp.csr_matrix((raw.data, cols, raw.indptr), shape=(n_docs, len(terms)))
+        else:
+            keep = cols >= 0
+            indptr = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])[raw.indptr]
+            counts = sp.csr_matrix((raw.data[keep], cols[keep], indptr), shape=(n_docs, len(terms)))
+        del raw, cols
+        counts.has_sorted_indices = False
+        counts.sort_indices()
+        log.debug("dtm: %s documents x %s terms (of %s before pruning)", n_docs, len(terms), int((doc_freq > 0).sum()))
+        return DTM(counts, terms, docvars=docvars, weighting=self.weighting,
+                   words=acc.words if acc.words is not None else source)
 
 
 def _count_rows(ids: Any, bounds: Any, n_types: int, block: int = 1 << 20) -> Any:

@@ -11,12 +11,16 @@ every hit behind those counts with its place in the text, and
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..corpus import group_key
-from ..errors import EmptyInputError, InputTypeError, check_float, check_int, check_random_state, describe
+from ..corpus import DocVars, group_key
+from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, check_int, check_random_state, \
+    describe
+from ..pipeline import Stage, run, shared
 from ..text.tokens import Tokens
 from .dictionaries import Themes, count_theme, load_themes, theme_spans
 from .inference import GroupRates
@@ -25,7 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["Emphasis", "emphasis", "theme_counts", "single_token_predicate", "token_columns", "theme_hits", "validation_sample"]
+__all__ = ["Emphasis", "emphasis", "theme_counts", "single_token_predicate", "token_columns", "theme_hits", "validation_sample",
+           "CountThemes", "ThemeCounts"]
 
 
 class Emphasis(GroupRates):
@@ -113,13 +118,21 @@ def theme_counts(tokens: Tokens, themes: Themes) -> tuple[np.ndarray, np.ndarray
     doc_index = np.repeat(np.arange(n_docs, dtype=np.int64), totals)
     matchers = themes.matchers()
     counts = np.zeros((n_docs, len(matchers)), dtype=np.int64)
+    # only the types these tokens use are tested (a partition of a token store shares the store's whole vocabulary)
+    present = np.flatnonzero(np.bincount(ids, minlength=len(types))) if len(ids) else np.zeros(0, dtype=np.int64)
+    used = [types[k] for k in present.tolist()]
+
+    def flags(test: Callable[[str], bool]) -> np.ndarray:
+        out = np.zeros(len(types), dtype=bool)
+        out[present] = np.fromiter(map(test, used), dtype=bool, count=len(used))
+        return out
+
     for j, (theme, (singles, runs)) in enumerate(matchers.items()):
-        test = single_token_predicate(themes.entries[theme])
-        single = np.fromiter(map(test, types), dtype=bool, count=len(types))
+        single = flags(single_token_predicate(themes.entries[theme]))
         counts[:, j] = np.bincount(doc_index[single[ids]], minlength=n_docs)
         if not runs:
             continue
-        starts = np.fromiter((any(r[0](w) for r in runs) for w in types), dtype=bool, count=len(types))
+        starts = flags(lambda w, runs=runs: any(r[0](w) for r in runs))
         cache: dict[str, Any] = {}
         for d in np.unique(doc_index[starts[ids]]).tolist():
             words = [types[k] for k in ids[bounds[d]:bounds[d + 1]].tolist()]
@@ -161,36 +174,81 @@ def emphasis(
         UnknownNameError: unknown theme set or metadata field.
         EmptyInputError: there are no documents, or a group has no tokens.
     """
-    import numpy as np
+    return run(CountThemes(by=by, themes=themes, per=per), tokens)
 
-    if hasattr(tokens, "__cn_lazy__"):  # LazyTokens: counted by partition, reduced exactly
-        return tokens.emphasis(by=by, themes=themes, per=per)
-    if not isinstance(tokens, Tokens):
-        raise InputTypeError(describe("tokens", tokens, "is not Tokens", accepted="Tokens from consensus_nlp.tokenize",
-                                      todo="Tokenize first: cn.tokenize(corpus)."))
-    per = check_float("per", per, minimum=0, exclusive_minimum=True, todo="Use e.g. per=1000.")
-    if len(tokens) == 0:
-        raise EmptyInputError(describe("tokens", tokens, "holds no documents", todo="Pass a non-empty corpus."))
-    theme_set = load_themes(themes)
-    values = tokens.group_values(by)
-    keys = [group_key(v) for v in values]
-    position: dict[Any, int] = {}
-    labels = []
-    for key, value in zip(keys, values):
-        if key not in position:
-            position[key] = len(labels)
-            labels.append(value)
-    doc_groups = np.array([position[k] for k in keys], dtype=np.int64)
-    counts, totals = theme_counts(tokens, theme_set)
-    sizes = np.bincount(doc_groups, weights=totals, minlength=len(labels))
-    empty = [labels[g] for g in np.flatnonzero(sizes == 0)]
-    if empty:
-        raise EmptyInputError(
-            describe("by", by, f"gives groups without tokens: {empty[:5]}",
-                     todo="Drop empty documents first, or check the tokenizer's stopword settings.")
-        )
-    return Emphasis(theme_set=theme_set.name, by=by, per=per, categories=theme_set.names, groups=labels,
-                    doc_ids=tokens.doc_ids, doc_groups=doc_groups, doc_counts=counts, doc_totals=totals)
+
+class ThemeCounts(NamedTuple):
+    """What :class:`CountThemes` maps a partition to: its documents, their theme hits and token counts."""
+
+    docvars: DocVars
+    counts: np.ndarray  # documents x themes, int64
+    totals: np.ndarray  # tokens per document
+
+
+@dataclasses.dataclass(frozen=True)
+class CountThemes(Stage):
+    """:func:`emphasis` as a stage (:mod:`consensus_nlp.pipeline`).
+
+    ``map``: per document, theme hits and tokens (:func:`theme_counts`); ``combine``: the
+    rows stacked; ``finalize``: the documents grouped by ``by`` (order of first appearance),
+    the :class:`Emphasis`. The theme dictionary is loaded (and checked) when the stage is made.
+    """
+
+    by: str = "organization"
+    themes: Any = "cppcc"
+    per: float = 1000
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "per", check_float("per", self.per, minimum=0, exclusive_minimum=True,
+                                                      todo="Use e.g. per=1000."))
+        object.__setattr__(self, "themes", load_themes(self.themes))
+
+    def for_partitions(self, fields: Sequence[str] | None) -> CountThemes:
+        if fields is not None and self.by != "doc_id" and self.by not in fields:  # before any partition is read
+            raise UnknownNameError(describe("by", self.by, "is not a metadata field", accepted=["doc_id", *fields]))
+        return self
+
+    def map(self, tokens: Tokens) -> ThemeCounts:
+        if not isinstance(tokens, Tokens):
+            raise InputTypeError(describe("tokens", tokens, "is not Tokens", accepted="Tokens from consensus_nlp.tokenize",
+                                          todo="Tokenize first: cn.tokenize(corpus)."))
+        theme_set = self.themes
+        key = json.dumps([theme_set.name, {k: list(v) for k, v in theme_set.entries.items()}], ensure_ascii=False)
+        counts, totals = theme_counts(tokens, shared("themes", key, lambda: theme_set))
+        return ThemeCounts(tokens.docvars, counts, totals)
+
+    def combine(self, a: ThemeCounts, b: ThemeCounts) -> ThemeCounts:
+        import numpy as np
+
+        from ..text.store import stack_docvars
+
+        return ThemeCounts(stack_docvars([a.docvars, b.docvars]), np.concatenate([a.counts, b.counts]),
+                           np.concatenate([a.totals, b.totals]))
+
+    def finalize(self, acc: ThemeCounts, source: Any) -> Emphasis:
+        import numpy as np
+
+        if len(acc.docvars) == 0:
+            raise EmptyInputError(describe("tokens", source, "holds no documents", todo="Pass a non-empty corpus."))
+        values = acc.docvars.values(self.by)
+        keys = [group_key(v) for v in values]
+        position: dict[Any, int] = {}
+        labels = []
+        for key, value in zip(keys, values):
+            if key not in position:
+                position[key] = len(labels)
+                labels.append(value)
+        doc_groups = np.array([position[k] for k in keys], dtype=np.int64)
+        sizes = np.bincount(doc_groups, weights=acc.totals, minlength=len(labels))
+        empty = [labels[g] for g in np.flatnonzero(sizes == 0)]
+        if empty:
+            raise EmptyInputError(
+                describe("by", self.by, f"gives groups without tokens: {empty[:5]}",
+                         todo="Drop empty documents first, or check the tokenizer's stopword settings.")
+            )
+        theme_set = self.themes
+        return Emphasis(theme_set=theme_set.name, by=self.by, per=self.per, categories=theme_set.names, groups=labels,
+                        doc_ids=acc.docvars.doc_ids, doc_groups=doc_groups, doc_counts=acc.counts, doc_totals=acc.totals)
 
 
 def theme_hits(

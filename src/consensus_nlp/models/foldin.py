@@ -21,10 +21,13 @@ those with their own samplers or variational updates.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..corpus import thaw
 from ..errors import InputTypeError, check_float, check_int, describe
+from ..pipeline import Stage
 from .dtm import DTM, dtm
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import scipy.sparse
 
-__all__ = ["fold_in", "transform"]
+__all__ = ["fold_in", "transform", "FoldIn"]
 
 
 def fold_in(topic_word: np.ndarray, counts: scipy.sparse.csr_matrix, *, alpha: float,
@@ -109,3 +112,33 @@ def shares_frame(doc_ids: Any, metas: Any, theta: np.ndarray, names: Any) -> pd.
     meta = meta.drop(columns=[c for c in meta.columns if c in names or c == "doc_id"])
     shares = pd.DataFrame(theta, columns=list(names))
     return pd.concat([pd.DataFrame({"doc_id": list(doc_ids)}), meta, shares], axis=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class FoldIn(Stage):
+    """:meth:`TopicModel.transform` as a stage: ``map`` gives the topic shares of a partition's documents
+    under ``model`` (the topics held fixed); on partitioned data the frames stay partitions."""
+
+    output: ClassVar[str] = "frame"
+
+    model: Any = None
+    iterations: int = 200
+    tol: float = 1e-6
+
+    def __post_init__(self) -> None:
+        check_int("iterations", self.iterations, minimum=1, maximum=100_000)
+        check_float("tol", self.tol, minimum=0)
+
+    def map(self, data: Any) -> pd.DataFrame:
+        return transform(self.model, data, iterations=self.iterations, tol=self.tol)
+
+    def combine(self, a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.concat([a, b], ignore_index=True)
+
+    def frame_meta(self, fields: Sequence[str] | None) -> pd.DataFrame:
+        import scipy.sparse as sp
+
+        probe = DTM(sp.csr_matrix([[1]]), self.model.terms[:1], ["probe"], [{f: "" for f in fields or ()}])
+        return transform(self.model, probe, iterations=1).iloc[:0]

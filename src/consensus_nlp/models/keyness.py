@@ -6,17 +6,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, check_int, describe
+from ..pipeline import Stage, run
 from .dtm import DTM
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["keyness", "adjust_p"]
+__all__ = ["keyness", "adjust_p", "CompareTerms", "TermTable"]
 
 MEASURES = ("chi2", "g2")
 CORRECTIONS = ("default", "yates", "williams", "none")
@@ -24,9 +26,12 @@ ADJUSTMENTS = ("fdr_bh", "holm", None)
 _EPSILON = 1e-9  # quanteda's constant inside the logarithms of G2
 
 
-def _target_mask(matrix: DTM, target: Any) -> list[bool]:
+def _target_mask(matrix: DTM, target: Any) -> tuple[np.ndarray, frozenset[str]]:
+    """Which rows ``target`` selects, and the doc_ids it names that are not rows of ``matrix``."""
+    import numpy as np
+
     if callable(target):
-        return [bool(target(m)) for m in matrix.metas]
+        return np.array([bool(target(m)) for m in matrix.metas], dtype=bool), frozenset()
     if isinstance(target, Mapping):
         fields = set(matrix.fields()) | {"doc_id"}
         for key in target:
@@ -47,17 +52,12 @@ def _target_mask(matrix: DTM, target: Any) -> list[bool]:
                     return False
             return True
 
-        return [ok(d, m) for d, m in zip(matrix.doc_ids, matrix.metas)]
+        return np.array([ok(d, m) for d, m in zip(matrix.doc_ids, matrix.metas)], dtype=bool), frozenset()
     if isinstance(target, str):
         target = [target]
     if isinstance(target, Iterable):
         wanted = set(target)
-        known = set(matrix.doc_ids)
-        unknown = sorted(str(t) for t in wanted - known)
-        if unknown:
-            raise UnknownNameError(describe("target", unknown[0], "is not a doc_id of this DTM",
-                                            accepted=list(matrix.doc_ids[:10])))
-        return [d in wanted for d in matrix.doc_ids]
+        return np.array([d in wanted for d in matrix.doc_ids], dtype=bool), frozenset(map(str, wanted - set(matrix.doc_ids)))
     raise InputTypeError(describe("target", target, "cannot select documents",
                                   accepted="a dict of metadata conditions, a callable on metadata, or a list of doc_ids"))
 
@@ -184,71 +184,128 @@ def keyness(
         InvalidArgumentError: the target holds no document or every document, or target
             and reference overlap or the reference is empty, or either holds no token.
     """
-    import numpy as np
-    import pandas as pd
-    from scipy.stats import chi2 as chi2_dist
+    return run(CompareTerms(target=target, reference=reference, measure=measure, correction=correction,
+                            min_count=min_count, adjust=adjust), matrix)
 
-    if not isinstance(matrix, DTM):
-        raise InputTypeError(describe("matrix", matrix, "is not a DTM", accepted="a DTM from consensus_nlp.dtm"))
-    if measure not in MEASURES:
-        raise UnknownNameError(describe("measure", measure, "is not a keyness measure", accepted=MEASURES))
-    if correction not in CORRECTIONS:
-        raise UnknownNameError(describe("correction", correction, "is not a known correction", accepted=CORRECTIONS,
-                                        todo="For multiple testing use adjust='fdr_bh' or adjust='holm'."
-                                        if correction in ADJUSTMENTS else None))
-    adjust = check_choice("adjust", adjust, ADJUSTMENTS, what="a multiple-testing adjustment")
-    min_count = check_int("min_count", min_count, minimum=1)
-    mask = np.array(_target_mask(matrix, target), dtype=bool)
-    if not mask.any() or mask.all():
-        raise InvalidArgumentError(
-            describe("target", target, f"selects {int(mask.sum())} of {len(mask)} documents",
-                     accepted="a condition that selects some but not all documents")
-        )
-    if reference is None:
-        ref_mask = ~mask
-    else:
-        ref_mask = np.array(_target_mask(matrix, reference), dtype=bool)
-        if not ref_mask.any() or (ref_mask & mask).any():
+
+class TermTable(NamedTuple):
+    """What :class:`CompareTerms` maps a DTM (or a partition of its rows) to: per term, its count in the
+    target and in the reference documents, and the numbers of documents and tokens on each side."""
+
+    terms: tuple[str, ...]
+    in_target: np.ndarray
+    in_reference: np.ndarray
+    docs: tuple[int, int, int, int]  # documents: all, target, reference, in both
+    tokens: tuple[float, float]  # tokens of the target and of the reference
+    doc_ids: tuple[str, ...]  # the first ten documents (for messages)
+    missing: frozenset[str]  # doc_ids named by the target or reference and not found
+
+
+@dataclasses.dataclass(frozen=True)
+class CompareTerms(Stage):
+    """:func:`keyness` as a stage: ``map`` sums a DTM's counts on each side per term, ``combine`` adds two
+    such tables (on the union of their terms), ``finalize`` checks the selection and computes the statistics."""
+
+    target: Any = None
+    reference: Any = None
+    measure: str = "chi2"
+    correction: str = "default"
+    min_count: int = 1
+    adjust: str | None = "fdr_bh"
+
+    def __post_init__(self) -> None:
+        if self.measure not in MEASURES:
+            raise UnknownNameError(describe("measure", self.measure, "is not a keyness measure", accepted=MEASURES))
+        if self.correction not in CORRECTIONS:
+            raise UnknownNameError(describe("correction", self.correction, "is not a known correction",
+                                            accepted=CORRECTIONS, todo="For multiple testing use adjust='fdr_bh' or "
+                                            "adjust='holm'." if self.correction in ADJUSTMENTS else None))
+        check_choice("adjust", self.adjust, ADJUSTMENTS, what="a multiple-testing adjustment")
+        check_int("min_count", self.min_count, minimum=1)
+
+    def map(self, matrix: DTM) -> TermTable:
+        import numpy as np
+
+        if not isinstance(matrix, DTM):
+            raise InputTypeError(describe("matrix", matrix, "is not a DTM", accepted="a DTM from consensus_nlp.dtm"))
+        mask, missing = _target_mask(matrix, self.target)
+        if self.reference is None:
+            ref_mask, missing_ref = ~mask, frozenset()
+        else:
+            ref_mask, missing_ref = _target_mask(matrix, self.reference)
+        counts = matrix.counts
+        side = [np.asarray(counts[m].sum(axis=0)).ravel().astype(float) for m in (mask, ref_mask)]
+        return TermTable(matrix.terms, side[0], side[1],
+                         (len(mask), int(mask.sum()), int(ref_mask.sum()), int((mask & ref_mask).sum())),
+                         (float(side[0].sum()), float(side[1].sum())), matrix.doc_ids[:10], missing | missing_ref)
+
+    def combine(self, a: TermTable, b: TermTable) -> TermTable:
+        import numpy as np
+
+        index = {t: i for i, t in enumerate(a.terms)}
+        where = np.fromiter((index.setdefault(t, len(index)) for t in b.terms), dtype=np.int64, count=len(b.terms))
+        sides = []
+        for x, y in ((a.in_target, b.in_target), (a.in_reference, b.in_reference)):
+            total = np.zeros(len(index))
+            total[:len(x)] = x
+            np.add.at(total, where, y)
+            sides.append(total)
+        docs = tuple(p + q for p, q in zip(a.docs, b.docs))
+        return TermTable(tuple(index), sides[0], sides[1], docs, (a.tokens[0] + b.tokens[0], a.tokens[1] + b.tokens[1]),
+                         (a.doc_ids + b.doc_ids)[:10], (a.missing & b.missing))
+
+    def finalize(self, acc: TermTable, source: Any) -> pd.DataFrame:
+        import numpy as np
+        import pandas as pd
+        from scipy.stats import chi2 as chi2_dist
+
+        target, reference, min_count = self.target, self.reference, self.min_count
+        if acc.missing:
+            raise UnknownNameError(describe("target", sorted(acc.missing)[0], "is not a doc_id of this DTM",
+                                            accepted=list(acc.doc_ids)))
+        n_docs, n_target, n_reference, n_both = acc.docs
+        if not n_target or n_target == n_docs:
             raise InvalidArgumentError(
-                describe("reference", reference, f"selects {int(ref_mask.sum())} documents, "
-                         f"{int((ref_mask & mask).sum())} of them also in the target",
+                describe("target", target, f"selects {n_target} of {n_docs} documents",
+                         accepted="a condition that selects some but not all documents")
+            )
+        if reference is not None and (not n_reference or n_both):
+            raise InvalidArgumentError(
+                describe("reference", reference, f"selects {n_reference} documents, {n_both} of them also in the target",
                          accepted="a condition that selects documents outside the target")
             )
-    counts = matrix.counts
-    in_target = np.asarray(counts[mask].sum(axis=0)).ravel().astype(float)
-    in_reference = np.asarray(counts[ref_mask].sum(axis=0)).ravel().astype(float)
-    present = (in_target + in_reference) >= min_count
-    if not present.any():
-        raise InvalidArgumentError(describe("min_count", min_count, "leaves no term",
-                                            todo=f"Lower min_count (the most frequent term occurs "
-                                                 f"{int((in_target + in_reference).max(initial=0))} times)."))
-    terms = [t for t, keep in zip(matrix.terms, present) if keep]
-    in_target, in_reference = in_target[present], in_reference[present]
-    total_target = float(np.asarray(counts[mask].sum()))
-    total_reference = float(np.asarray(counts[ref_mask].sum()))
-    for name, total, selector in (("target", total_target, target), ("reference", total_reference, reference)):
-        if total == 0:
-            raise InvalidArgumentError(describe(name, selector, "selects documents that hold no token",
-                                                todo="Compare groups of documents that have words."))
-    stat_fn = _chi2 if measure == "chi2" else _g2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        stats = np.asarray(stat_fn(in_target, in_reference, total_target - in_target,
-                                   total_reference - in_reference, correction), dtype=float)
-    # a table with an empty margin (every token is this term) carries no evidence either way
-    stats = np.where(np.isfinite(stats), stats, 0.0)
-    term_array = np.array(terms, dtype=object)
-    order = np.lexsort((term_array, -stats))  # statistic descending, then term
-    p = chi2_dist.sf(np.abs(stats[order]), 1)
-    log_ratio = np.log2(((in_target + 0.5) / total_target) / ((in_reference + 0.5) / total_reference))
-    return pd.DataFrame({
-        "term": term_array[order].tolist(),
-        "statistic": stats[order],
-        "p": p,
-        "q": adjust_p(p, adjust),
-        "log_ratio": log_ratio[order],
-        "n_target": in_target[order].astype(np.int64),
-        "n_reference": in_reference[order].astype(np.int64),
-    })
+        in_target, in_reference = acc.in_target, acc.in_reference
+        present = (in_target + in_reference) >= min_count
+        if not present.any():
+            raise InvalidArgumentError(describe("min_count", min_count, "leaves no term",
+                                                todo=f"Lower min_count (the most frequent term occurs "
+                                                     f"{int((in_target + in_reference).max(initial=0))} times)."))
+        terms = [t for t, keep in zip(acc.terms, present) if keep]
+        in_target, in_reference = in_target[present], in_reference[present]
+        total_target, total_reference = acc.tokens
+        for name, total, selector in (("target", total_target, target), ("reference", total_reference, reference)):
+            if total == 0:
+                raise InvalidArgumentError(describe(name, selector, "selects documents that hold no token",
+                                                    todo="Compare groups of documents that have words."))
+        stat_fn = _chi2 if self.measure == "chi2" else _g2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stats = np.asarray(stat_fn(in_target, in_reference, total_target - in_target,
+                                       total_reference - in_reference, self.correction), dtype=float)
+        # a table with an empty margin (every token is this term) carries no evidence either way
+        stats = np.where(np.isfinite(stats), stats, 0.0)
+        term_array = np.array(terms, dtype=object)
+        order = np.lexsort((term_array, -stats))  # statistic descending, then term
+        p = chi2_dist.sf(np.abs(stats[order]), 1)
+        log_ratio = np.log2(((in_target + 0.5) / total_target) / ((in_reference + 0.5) / total_reference))
+        return pd.DataFrame({
+            "term": term_array[order].tolist(),
+            "statistic": stats[order],
+            "p": p,
+            "q": adjust_p(p, self.adjust),
+            "log_ratio": log_ratio[order],
+            "n_target": in_target[order].astype(np.int64),
+            "n_reference": in_reference[order].astype(np.int64),
+        })
 
 
 def adjust_p(p: np.ndarray, method: str | None) -> np.ndarray:

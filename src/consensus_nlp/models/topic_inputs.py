@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, ModelInputError, check_choice, \
     check_float, check_int, check_random_state, describe
+from ..pipeline import Deferred
 from ..text.tokens import Tokens
 from .dtm import DTM, dtm
 from .engines import Engine, get_engine, list_engines
@@ -25,7 +26,9 @@ MIN_PRIOR = 1e-6  # smaller Dirichlet priors underflow tomotopy's float32 sample
 MAX_PRIOR = 1e4  # larger ones swamp any count (gensim's updates then give all-zero rows, 1e308 overflows)
 
 
-def as_dtm(data: DTM | Tokens) -> DTM:
+def as_dtm(data: DTM | Tokens | Deferred) -> DTM:
+    if isinstance(data, Deferred):  # a lazy DTM or tokens: a model is fitted in this process, on the gathered data
+        data = data.compute()
     if isinstance(data, DTM):
         return data
     if isinstance(data, Tokens):

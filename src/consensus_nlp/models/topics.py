@@ -270,11 +270,10 @@ class TopicModel:
         Returns:
             A DataFrame shaped like :meth:`doc_topics` (a dask DataFrame for lazy tokens).
         """
-        if hasattr(data, "__cn_lazy__"):
-            return data.transform_topics(self, iterations=iterations, tol=tol)
-        from .foldin import transform
+        from ..pipeline import run
+        from .foldin import FoldIn
 
-        return transform(self, data, iterations=iterations, tol=tol)
+        return run(FoldIn(model=self, iterations=iterations, tol=tol), data)
 
     def by(self, field: str, *, weight_by_length: bool = False) -> pd.DataFrame:
         """Mean topic shares per value of a metadata field (order of first appearance).

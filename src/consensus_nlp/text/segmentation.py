@@ -20,10 +20,12 @@ and re-exports the names older code imports from here.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from ..corpus import Corpus, Document, is_dataframe
 from ..errors import InputTypeError, check_int, describe
@@ -33,11 +35,12 @@ from .executor import batches, progress_bar, segment_parallel, segment_texts
 from .jieba_engines import read_lexicon
 from .normalization import build_tables
 from .segmenter import Segmenter, list_lexicons
+from ..pipeline import Stage, run, shared
 from .tokens import Tokens
 
 _read_lexicon = read_lexicon  # the name the tests and older code use
 
-__all__ = ["Segmenter", "tokenize", "list_lexicons", "as_corpus", "stop_rule",
+__all__ = ["Segmenter", "tokenize", "tokenize_partition", "Tokenize", "list_lexicons", "as_corpus", "stop_rule",
            # re-exported: their modules own them
            "NUMBER", "Columns", "ShortWords", "batches"]
 
@@ -127,15 +130,15 @@ def tokenize(
         InputTypeError: ``corpus`` is a bare str, bytes, ``None`` or holds non-str items.
         UnknownNameError: an unknown stopword list.
     """
-    if hasattr(corpus, "__cn_lazy__"):  # a LazyCorpus (consensus_nlp.integrations.dask): tokens by partition
-        return corpus.tokenize(segmenter=segmenter, stopwords=stopwords, drop_punct=drop_punct,
-                               drop_numbers=drop_numbers, n_jobs=n_jobs, progress=progress)
+    return run(Tokenize(segmenter=segmenter, stopwords=stopwords, drop_punct=drop_punct, drop_numbers=drop_numbers,
+                        n_jobs=n_jobs, progress=progress), corpus)
+
+
+def tokenize_partition(corpus: Corpus | Document | Iterable[str | Document], stage: Tokenize) -> Tokens:
+    """:func:`tokenize` of documents in memory with the (checked) options of ``stage``: the map of :class:`Tokenize`."""
     corpus = as_corpus(corpus)
-    segmenter = segmenter if segmenter is not None else Segmenter()
-    if not isinstance(segmenter, Segmenter) and not callable(segmenter):
-        raise InputTypeError(describe("segmenter", segmenter, "is not a Segmenter or a tokenizer function",
-                                      accepted="Segmenter, a callable text -> [(word, start, end), ...], or None"))
-    check_int("n_jobs", n_jobs, minimum=1)
+    segmenter, stopwords, drop_punct, drop_numbers = stage.segmenter, stage.stopwords, stage.drop_punct, stage.drop_numbers
+    n_jobs, progress = stage.n_jobs, stage.progress
     stop, stop_record = stop_rule(stopwords)
     rule = (stop, bool(drop_punct), bool(drop_numbers))
     texts = corpus.texts
@@ -153,3 +156,60 @@ def tokenize(
         cols = segment_parallel(segmenter, texts, rule, n_jobs, show)
     params = {**segmenter.params, "stopwords": stop_record, "drop_punct": drop_punct, "drop_numbers": drop_numbers}
     return Tokens.from_arrays(corpus.docvars, texts, *cols.arrays(), params=params)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tokenize(Stage):
+    """:func:`consensus_nlp.tokenize` as a stage: ``map`` segments a partition's documents into Tokens.
+
+    The options are checked when the stage is made (unknown stopword lists, a segmenter
+    that is neither a :class:`~consensus_nlp.Segmenter` nor a callable, ``n_jobs``), before any
+    partition is read. Partitions keep their tokens (``output = "tokens"``); ``combine``
+    concatenates two partitions' Tokens on one vocabulary.
+    """
+
+    output: ClassVar[str] = "tokens"
+
+    segmenter: Any = None
+    stopwords: Any = None
+    drop_punct: bool = True
+    drop_numbers: bool = False
+    n_jobs: int = 1
+    progress: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.segmenter is None:
+            object.__setattr__(self, "segmenter", Segmenter())
+        if not isinstance(self.segmenter, Segmenter) and not callable(self.segmenter):
+            raise InputTypeError(describe("segmenter", self.segmenter, "is not a Segmenter or a tokenizer function",
+                                          accepted="Segmenter, a callable text -> [(word, start, end), ...], or None"))
+        check_int("n_jobs", self.n_jobs, minimum=1)
+        if self.stopwords is not None and not isinstance(self.stopwords, (set, frozenset)):
+            from .stopwords import load_stopwords
+
+            load_stopwords(self.stopwords)  # an unknown list name fails here, before any partition is read
+
+    def map(self, part: Corpus | Iterable[Any]) -> Tokens:
+        segmenter = self.segmenter
+        if isinstance(segmenter, Segmenter):  # the dictionary is built once per process, not per partition
+            segmenter = shared("segmenter", json.dumps(segmenter.params, sort_keys=True, ensure_ascii=False),
+                               warm_segmenter(segmenter))
+        return tokenize_partition(part, dataclasses.replace(self, segmenter=segmenter) if segmenter is not self.segmenter
+                                  else self)
+
+    def combine(self, a: Tokens, b: Tokens) -> Tokens:
+        return Tokens.concat([a, b])
+
+    def for_partitions(self, fields: Sequence[str] | None) -> Tokenize:
+        # one process per partition task (n_jobs=1); one progress bar for the whole computation, not one per partition
+        return dataclasses.replace(self, n_jobs=1, progress=False)
+
+
+def warm_segmenter(segmenter: Any) -> Callable[[], Any]:
+    """A builder that loads ``segmenter``'s dictionary and returns it (for :func:`~consensus_nlp.pipeline.shared`)."""
+
+    def build() -> Any:
+        segmenter.cut("中")
+        return segmenter
+
+    return build

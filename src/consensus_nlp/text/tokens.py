@@ -15,7 +15,9 @@ integer columns (:mod:`consensus_nlp.text.tokenstats`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..corpus import Corpus, DocVars, freeze
@@ -177,6 +179,28 @@ class Tokens:
                  self.types if types is None else types, ids, starts, ends, bounds, pos_ids,
                  self.pos_types if pos_ids is not None else None, self.params if params is None else params)
         return new
+
+    @classmethod
+    def concat(cls, parts: Sequence[Tokens]) -> Tokens:
+        """The documents of ``parts``, in order, as one :class:`Tokens` on a shared vocabulary (no token objects)."""
+        from .store import concat_tokens
+
+        return concat_tokens(cls, parts)
+
+    def to_parquet(self, path: str | os.PathLike[str], *, npartitions: int | None = None) -> Path:
+        """Write these tokens to a token store, a folder of Parquet files read back by :func:`~consensus_nlp.read_tokens`.
+
+        The store holds the type ids, offsets, per-document token counts, the vocabulary, the
+        document variables and texts; its row groups are partitions of consecutive documents
+        (``npartitions``; default: about one per million tokens), each readable alone, so that
+        an archive is segmented once and analysed many times (:mod:`consensus_nlp.text.store`).
+
+        Returns:
+            The folder.
+        """
+        from .store import write_tokens
+
+        return write_tokens(self, path, npartitions=npartitions)
 
     # -- reading -------------------------------------------------------------
     @property
