@@ -64,11 +64,22 @@ def test_interval_table_is_deterministic_and_well_formed():
     rng = np.random.default_rng(1)
     hits, lengths = simulated_documents(rng, n_docs=30)
     result = rates_of(hits, lengths, groups=[i % 3 for i in range(30)])
-    a = result.interval(n_boot=200, random_state=5)
-    assert a.equals(result.interval(n_boot=200, random_state=5))
-    assert not a.equals(result.interval(n_boot=200, random_state=6))
-    assert a.columns.tolist() == ["group", "theme", "rate", "low", "high", "n_docs"]
+    a = result.interval(method="percentile", n_boot=200, random_state=5)
+    assert a.equals(result.interval(method="percentile", n_boot=200, random_state=5))
+    assert not a.equals(result.interval(method="percentile", n_boot=200, random_state=6))
+    t = result.interval()
+    assert t.equals(result.interval(random_state=9))  # the log-t interval draws nothing
+    assert a.columns.tolist() == t.columns.tolist() == ["group", "theme", "rate", "low", "high", "n_docs", "n_clusters"]
     assert a["group"].tolist() == ["g0", "g1", "g2"] and a["n_docs"].tolist() == [10, 10, 10]
+    assert t["n_clusters"].tolist() == [10, 10, 10] and t.attrs["method"] == "log-t"
+    # log-t by hand for group 0: HC3 standard error of the ratio estimator, t with 9 df, on the log scale
+    y, x = hits[0::3].astype(float), lengths[0::3].astype(float)
+    r = y.sum() / x.sum()
+    se = math.sqrt((((y - r * x) / (1 - x / x.sum())) ** 2).sum()) / x.sum()
+    from scipy.stats import t as student
+    spread = math.exp(student.ppf(0.975, 9) * se / r)
+    assert t.loc[0, ["low", "high"]].tolist() == pytest.approx([r / spread * 1000, r * spread * 1000])
+    assert ((t["low"] <= t["rate"]) & (t["rate"] <= t["high"])).all()
     assert ((a["low"] <= a["rate"]) & (a["rate"] <= a["high"])).all()
     expected = [hits[g::3].sum() / lengths[g::3].sum() * 1000 for g in range(3)]
     assert a["rate"].tolist() == pytest.approx(expected)
@@ -95,7 +106,8 @@ def test_permutation_p_values_hold_their_level_under_the_null_and_detect_a_diffe
     table = rates_of(np.r_[hits_a, hits_b], np.r_[len_a, len_a], groups=[0] * 30 + [1] * 30).compare(
         "g0", "g1", n_boot=200, n_perm=500, random_state=0)
     row = table.iloc[0]
-    assert table.columns.tolist() == ["theme", "rate_a", "rate_b", "difference", "low", "high", "p"]
+    assert table.columns.tolist() == ["theme", "rate_a", "rate_b", "difference", "low", "high", "p", "n_clusters_a",
+                                      "n_clusters_b"]
     assert row["difference"] == pytest.approx(row["rate_a"] - row["rate_b"])
     assert row["high"] < 0 and row["p"] == pytest.approx(1 / 501)
 
@@ -125,13 +137,26 @@ def test_emphasis_object_tables(corpus, paragraph_emphasis):
     assert isinstance(result, cn.Emphasis) and result.themes == tuple(result.rates.columns)
 
 
+def test_paragraph_units_cluster_by_their_speech(paragraph_emphasis):
+    # one speech per committee: its paragraphs are one cluster, so no honest interval
+    with pytest.warns(UserWarning, match="single"):
+        table = paragraph_emphasis.interval()
+    assert table["n_clusters"].eq(1).all() and table["n_docs"].min() >= 3
+    assert table["low"].isna().all() and table["high"].isna().all()
+    with pytest.raises(InvalidArgumentError, match="at least 2"):
+        paragraph_emphasis.compare("徽县政协", "天水市政协")
+
+
 def test_emphasis_intervals_and_comparison_on_the_committees(paragraph_emphasis):
-    table = paragraph_emphasis.interval(n_boot=500, random_state=0)
-    assert len(table) == 70 and table["n_docs"].min() >= 3
+    paragraphs = paragraph_emphasis.with_clusters(None)  # within-speech uncertainty, paragraphs independent
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # themes with hits in few paragraphs warn
+        table = paragraphs.interval(n_boot=500, random_state=0)
+    assert len(table) == 70 and table["n_docs"].min() >= 3 and table["n_clusters"].equals(table["n_docs"])
     assert ((table["low"] <= table["rate"] + 1e-9) & (table["rate"] <= table["high"] + 1e-9)).all()
     culture = table[(table["organization"] == "徽县政协") & (table["theme"] == "culture_brand")].iloc[0]
     assert culture["rate"] == pytest.approx(9 / 367 * 1000) and culture["low"] > 0
-    diff = paragraph_emphasis.compare("徽县政协", "天水市政协", n_boot=200, n_perm=200)
+    diff = paragraphs.compare("徽县政协", "天水市政协", n_perm=200)
     assert diff.loc[diff["theme"] == "culture_brand", "difference"].iloc[0] > 0
     assert diff["p"].between(1 / 201, 1).all()
 

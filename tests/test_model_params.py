@@ -214,7 +214,7 @@ def test_trends_device_rates_and_first_appearances():
 def test_interval_and_effect_plots(tmp_path):
     corpus = cn.load_corpus("gansu-cppcc-2021")
     result = cn.emphasis(cn.tokenize(cn.units(corpus, "paragraph")), by="organization")
-    ax = plot.rate_intervals(result.interval(n_boot=100), themes=["culture_brand", "proposal_handling"])
+    ax = plot.rate_intervals(result.with_clusters(None).interval(), themes=["culture_brand", "proposal_handling"])
     ax.figure.savefig(tmp_path / "intervals.png", dpi=50)
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "徽县政协"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["culture_brand", "proposal_handling"]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["Emphasis", "emphasis", "theme_counts", "single_token_predicate", "token_columns", "theme_hits", "validation_sample"]
+__all__ = ["Emphasis", "emphasis", "parent_clusters", "theme_counts", "single_token_predicate", "token_columns", "theme_hits", "validation_sample"]
 
 
 class Emphasis(GroupRates):
@@ -190,7 +190,24 @@ def emphasis(
                      todo="Drop empty documents first, or check the tokenizer's stopword settings.")
         )
     return Emphasis(theme_set=theme_set.name, by=by, per=per, categories=theme_set.names, groups=labels,
-                    doc_ids=tokens.doc_ids, doc_groups=doc_groups, doc_counts=counts, doc_totals=totals)
+                    doc_ids=tokens.doc_ids, doc_groups=doc_groups, doc_counts=counts, doc_totals=totals,
+                    doc_clusters=parent_clusters(tokens.docvars), docvars=tokens.docvars)
+
+
+def parent_clusters(docvars: Any) -> list[Any] | None:
+    """Each document's cluster for intervals: its ``parent_id`` (units), or ``None`` when no document has one.
+
+    A document without a ``parent_id`` is its own cluster (keyed by its id).
+    """
+    from ..errors import UnknownNameError
+
+    try:
+        parents = docvars.values("parent_id")
+    except UnknownNameError:  # documents that are not units of a parent
+        return None
+    if all(p is None for p in parents):
+        return None
+    return [("doc", d) if p is None else ("parent", p) for d, p in zip(docvars.doc_ids, parents)]
 
 
 def theme_hits(
