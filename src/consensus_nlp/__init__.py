@@ -70,6 +70,8 @@ _LAZY: dict[str, str] = {
     "validation_sample": "models.emphasis",
     "GroupRates": "models.inference",
     "agreement": "models.inference",
+    "regress": "models.regress",
+    "Regression": "models.regress",
     "precision": "models.inference",
     "trends": "models.trends",
     "device_rates": "models.trends",
