@@ -168,6 +168,8 @@ def studies(n_sets: int, seed: int) -> list[dict]:
         rows.append(compare_coverage(n, n_sets=n_sets, seed=seed + 200 + n))
     rows += compare_all_null(4, 8, n_sets=n_sets, seed=seed + 300)
     rows += extra_studies(n_sets, seed)
+    rows.append(effect_coverage(n_sets=n_sets, seed=seed + 500))
+    rows.append(effect_coverage(n_sets=max(n_sets // 5, 20), seed=seed + 501, cluster=None))
     return rows
 
 
@@ -206,6 +208,58 @@ def regress_coverage(*, n_sets: int, seed: int, family: str = "negbin", n_parent
         covered += bool(row["low"] <= slope <= row["high"])
     return _row("regress coefficient", f"{family}, {n_parents} documents x 8 paragraphs, cluster by parent_id",
                 covered, n_sets, seed)
+
+
+def effect_truth(year: np.ndarray, sd: float = 0.4) -> np.ndarray:
+    """``E[expit(f(year) + u)]`` with ``u ~ N(0, sd)``: the true mean share of topic 1 in :func:`topic_units`."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(60)
+    eta = prevalence_curve(np.asarray(year, dtype=float))[:, None] + sd * nodes[None, :]
+    return (weights / (1 + np.exp(-eta))).sum(axis=1) / weights.sum()
+
+
+def prevalence_curve(year: np.ndarray) -> np.ndarray:
+    """The logit of topic 1's share by year: a rise and a fall (not a polynomial of low degree)."""
+    return math.log(0.15 / 0.85) + 1.2 * np.sin((year - 1954) / 63 * math.pi)
+
+
+def topic_units(rng: np.random.Generator, n_reports: int = 30, per_report: int = 10, sd: float = 0.4):
+    """A two-topic model of paragraphs nested in reports: shares vary by report (random effect) and year.
+
+    Report ``r`` (year uniform on 1954-2017) has topic 1's share ``expit(f(year) + u_r)``;
+    each of its paragraphs of 60 tokens has a share from ``beta`` around it (concentration 20)
+    and its tokens are assigned binomially; the model's shares are the assigned proportions.
+    """
+    from consensus_nlp.corpus import DocVars
+    from consensus_nlp.models.topics import TopicModel
+
+    year = np.r_[1954.0, np.sort(rng.uniform(1954, 2017, n_reports - 2)), 2017.0]
+    p_report = 1 / (1 + np.exp(-(prevalence_curve(year) + sd * rng.standard_normal(n_reports))))
+    parent = np.repeat(np.arange(n_reports), per_report)
+    theta = rng.beta(p_report[parent] * 20, (1 - p_report[parent]) * 20)
+    assigned = rng.binomial(60, theta)
+    shares = np.column_stack([assigned, 60 - assigned]) / 60
+    docvars = DocVars([f"p{i}" for i in range(len(parent))],
+                      [{"year": float(year[r]), "parent_id": f"r{r}"} for r in parent])
+    return TopicModel(engine="simulated", names=["topic_1", "topic_2"], terms=["w"], docvars=docvars,
+                      topic_word=np.ones((2, 1)), doc_topic=shares, texts=None, doc_lengths=[60] * len(parent),
+                      perplexity=None, params={"alpha": 0.01})
+
+
+def effect_coverage(*, n_sets: int, seed: int, cluster: str | None = "auto", years=(1960.0, 1985.0, 2010.0)) -> dict:
+    """Coverage of ``TopicModel.effect(formula="~ bs(year, df=4)")`` at three years on paragraph units."""
+    rng = np.random.default_rng(seed)
+    truth = effect_truth(np.asarray(years))
+    covered = total = 0
+    for s in range(n_sets):
+        model = topic_units(rng)
+        table = model.effect(formula="~ bs(year, df=4)", at={"year": list(years)}, cluster=cluster, n_sims=100,
+                             random_state=s)
+        rows = table[table["topic"] == "topic_1"]
+        covered += int(((rows["low"].to_numpy() <= truth) & (truth <= rows["high"].to_numpy())).sum())
+        total += len(years)
+    return _row("topic effect (spline)", f"30 reports x 10 paragraphs, ~ bs(year, df=4) at {len(years)} years, "
+                f"{'clustered by parent_id' if cluster == 'auto' else 'paragraphs as independent'}",
+                covered, total, seed)
 
 
 def markdown(rows: list[dict], *, load: str, seconds: float) -> str:

@@ -1,0 +1,78 @@
+"""TopicModel.effect with a formula: splines, interactions, clusters, differences, shares within [0, 1]."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from consensus_nlp.corpus import DocVars
+from consensus_nlp.errors import InvalidArgumentError, UnknownNameError
+from consensus_nlp.models.topics import TopicModel
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def sims():
+    spec = importlib.util.spec_from_file_location("simulations", BENCHMARKS / "simulations.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("simulations", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_spline_effect_on_paragraph_units_covers_the_true_curve(sims):
+    row = sims.effect_coverage(n_sets=20, seed=11)
+    assert row["value"] >= 0.85  # full profile (500 data sets): docs/simulations.md
+    model = sims.topic_units(np.random.default_rng(3))
+    clustered = model.effect(formula="~ bs(year, df=4)", at={"year": [1960.0, 2010.0]}, n_sims=100)
+    independent = model.effect(formula="~ bs(year, df=4)", at={"year": [1960.0, 2010.0]}, n_sims=100, cluster=None)
+    assert clustered.attrs["cluster"] == "parent_id" and clustered.attrs["n_clusters"] == 30
+    assert independent.attrs["n_clusters"] == 300
+    width = lambda t: (t["high"] - t["low"]).mean()  # noqa: E731
+    assert width(clustered) > 1.3 * width(independent)  # 30 reports are less evidence than 300 paragraphs
+
+
+def test_effect_with_two_covariates_an_interaction_and_a_difference():
+    rng = np.random.default_rng(0)
+    n = 400
+    era = np.where(np.arange(n) < 200, "planned", "reform")
+    x = rng.uniform(0, 1, n)
+    share = 1 / (1 + np.exp(-(-1.5 + 1.0 * (era == "reform") + 0.8 * x)))
+    assigned = rng.binomial(80, share)
+    docvars = DocVars([f"d{i}" for i in range(n)], [{"era": e, "x": float(v)} for e, v in zip(era, x)])
+    model = TopicModel(engine="simulated", names=["a", "b"], terms=["w"], docvars=docvars, topic_word=np.ones((2, 1)),
+                       doc_topic=np.column_stack([assigned, 80 - assigned]) / 80, texts=None, doc_lengths=[80] * n,
+                       perplexity=None, params={"alpha": 0.01})
+    diff = model.effect(formula="~ era * x", at={"era": ["reform", "planned"]}, method="difference", n_sims=200)
+    assert diff["value"].tolist() == ["reform - planned"] * 2 and diff.attrs["method"] == "difference"
+    a = diff.set_index("topic").loc["a"]
+    truth = 1 / (1 + np.exp(-(-0.5 + 0.8 * np.median(x)))) - 1 / (1 + np.exp(-(-1.5 + 0.8 * np.median(x))))
+    assert a["low"] <= truth <= a["high"] and a["low"] > 0
+    assert diff.set_index("topic").loc["b", "estimate"] == pytest.approx(-a["estimate"], abs=0.01)  # drawn apart
+    curve = model.effect("x", formula="~ era + bs(x, df=3)", n_sims=100)
+    assert curve["value"].nunique() == 50 and curve["low"].ge(0).all() and curve["high"].le(1).all()
+    ols = model.effect("x", formula="~ era + x", link="identity", n_sims=100)
+    assert ols.attrs["link"] == "identity" and ols.attrs["cluster"] is None
+
+
+def test_effect_formula_errors():
+    docvars = DocVars([f"d{i}" for i in range(20)], [{"year": 2000.0 + i} for i in range(20)])
+    model = TopicModel(engine="simulated", names=["a", "b"], terms=["w"], docvars=docvars, topic_word=np.ones((2, 1)),
+                       doc_topic=np.full((20, 2), 0.5), texts=None, doc_lengths=[10] * 20, perplexity=None, params={})
+    with pytest.raises(InvalidArgumentError, match="formula"):
+        model.effect(formula="~ decade", at={"year": [2001.0]})
+    with pytest.raises(InvalidArgumentError, match="right-hand-side"):
+        model.effect(formula="share ~ year", at={"year": [2001.0]})
+    with pytest.raises(InvalidArgumentError, match="cannot be predicted"):
+        model.effect(formula="~ bs(year, df=4)", at={"year": [1990.0]})
+    with pytest.raises(InvalidArgumentError, match="exactly two"):
+        model.effect(formula="~ year", at={"year": [2001.0]}, method="difference")
+    with pytest.raises(UnknownNameError, match="cluster"):
+        model.effect(formula="~ year", at={"year": [2001.0]}, cluster="report")
+    with pytest.raises(UnknownNameError, match="method"):
+        model.effect(formula="~ year", at={"year": [2001.0]}, method="contrast")
