@@ -76,3 +76,33 @@ def test_effect_formula_errors():
         model.effect(formula="~ year", at={"year": [2001.0]}, cluster="report")
     with pytest.raises(UnknownNameError, match="method"):
         model.effect(formula="~ year", at={"year": [2001.0]}, method="contrast")
+
+
+def test_gdmr_prevalence_curve_with_its_own_band():
+    import consensus_nlp as cn
+    from consensus_nlp.text.tokens import Token, Tokens
+
+    rng = np.random.default_rng(4)
+    vocab = [[f"{p}{i}" for i in range(15)] for p in ("甲", "乙", "丙")]
+    docs = []
+    for d in range(150):
+        share_a = 0.1 + 0.6 * (d % 15) / 14  # topic A rises from 0.1 (2000) to 0.7 (2014)
+        theta = rng.dirichlet(np.array([share_a, (1 - share_a) / 2, (1 - share_a) / 2]) * 50)
+        docs.append([vocab[t][rng.integers(15)] for t in rng.choice(3, size=120, p=theta)])
+    tokens = Tokens([f"d{d}" for d in range(150)], ["".join(w) for w in docs],
+                    [{"year": 2000 + d % 15} for d in range(150)], [[Token(w, 0, 0) for w in ws] for ws in docs])
+    model = cn.fit_topics(cn.dtm(tokens), k=3, engine="gdmr", covariates=["year"], random_state=0, iterations=100)
+    a = next(n for n, words in model.top_words(5).items() if all(w.startswith("甲") for w in words))
+    curve = model.prevalence()
+    assert curve.columns.tolist() == ["topic", "level", "value", "estimate", "low", "high"]
+    assert curve["value"].nunique() == 50 and curve[["low", "estimate", "high"]].stack().between(0, 1).all()
+    rows = curve[curve["topic"] == a].set_index("value")
+    assert rows["estimate"].iloc[0] < 0.2 and rows["estimate"].iloc[-1] > 0.6  # its own curve rises as the truth
+    sums = curve.groupby("value")["estimate"].sum()
+    assert np.allclose(sums, 1.0)
+    effect = model.effect("year", formula="~ bs(year, df=3)", n_sims=100).query("topic == @a").set_index("value")
+    # the regression's interval is about the mean share; g-DMR's band is where documents' shares fall: wider
+    assert (effect["high"] - effect["low"]).mean() < (rows["high"] - rows["low"]).mean() / 3
+    lda = cn.fit_topics(cn.dtm(tokens), k=3, random_state=0, iterations=20)
+    with pytest.raises(InvalidArgumentError, match="no prevalence curve"):
+        lda.prevalence()

@@ -210,3 +210,34 @@ def formula_effect(doc_topic: np.ndarray, doc_lengths: Sequence[int], alpha: flo
     t_idx, v_idx = np.meshgrid(np.arange(k), np.arange(len(values)), indexing="ij")
     return pd.DataFrame({"topic": [topics[t] for t in t_idx.ravel()], "value": [values[v] for v in v_idx.ravel()],
                          "estimate": estimate.T.ravel(), "low": low.T.ravel(), "high": high.T.ravel()})
+
+
+def gdmr_prevalence(curve: Mapping[str, Any], topics: Sequence[str], *, level: float) -> pd.DataFrame:
+    """g-DMR's own prevalence curve: the mean of its Dirichlet prior at each covariate value and a band.
+
+    At value ``x`` a g-DMR document's topic shares are ``Dirichlet(alpha(x))`` with
+    ``alpha(x) = exp(tdf(x))``; the curve is ``alpha_t(x) / sum(alpha(x))`` and the band the
+    ``level`` quantiles of its marginal, ``Beta(alpha_t, sum(alpha) - alpha_t)``: where a
+    document's share falls, not where the mean is (the model has no standard errors for
+    its coefficients). Both lie in [0, 1].
+
+    Returns:
+        DataFrame with ``topic``, ``level`` (categorical covariates joined by ``|``, ``""``
+        without), ``value``, ``estimate``, ``low``, ``high``.
+    """
+    import numpy as np
+    import pandas as pd
+    from scipy.stats import beta as beta_dist
+
+    rows = []
+    for group, log_alpha in curve["log_alpha"].items():
+        alpha = np.exp(np.asarray(log_alpha, dtype=float))  # points x topics
+        total = alpha.sum(axis=1, keepdims=True)
+        low = beta_dist.ppf((1 - level) / 2, alpha, total - alpha)
+        high = beta_dist.ppf((1 + level) / 2, alpha, total - alpha)
+        for t, topic in enumerate(topics):
+            rows.append(pd.DataFrame({"topic": topic, "level": group, "value": curve["x"],
+                                      "estimate": alpha[:, t] / total[:, 0], "low": low[:, t], "high": high[:, t]}))
+    table = pd.concat(rows, ignore_index=True)
+    table.attrs.update(covariate=curve["covariate"], kind="continuous", level=level, method="gdmr-prior")
+    return table

@@ -296,6 +296,27 @@ class TopicModel:
                            method=method, link=link, cluster=cluster, n_clusters=int(groups.max()) + 1)
         return table
 
+    def prevalence(self, *, level: float = 0.95) -> pd.DataFrame:
+        """g-DMR's own prevalence curve over its first numeric covariate, with its own band.
+
+        Unlike :meth:`effect` (a regression of the fitted shares, with a confidence interval
+        for the mean share), this reads the model's Dirichlet prior as a function of the
+        covariate: the expected share and the range where ``level`` of documents' shares fall
+        (:func:`~consensus_nlp.models.composition.gdmr_prevalence`). docs/topics.md compares them.
+
+        Raises:
+            InvalidArgumentError: the model is not a g-DMR fit with a numeric covariate.
+        """
+        from .composition import gdmr_prevalence
+        from .inference import check_level
+
+        curve = self.params.get("gdmr_curve")
+        if not curve:
+            raise InvalidArgumentError(describe("model", self.engine, "has no prevalence curve of its own",
+                                                accepted="a model fitted with engine='gdmr' and a numeric covariate",
+                                                todo="Use model.effect(...) for any engine."))
+        return gdmr_prevalence(curve, self.names, level=check_level(level))
+
     def doc_topics(self) -> pd.DataFrame:
         """Topic shares per document.
 
