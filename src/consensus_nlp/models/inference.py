@@ -1,16 +1,16 @@
-"""Uncertainty for counts per group: document bootstrap, permutation tests, coder agreement, precision.
+"""Uncertainty for counts per group: intervals over documents or clusters, tests, many comparisons.
 
 :class:`GroupRates` holds per-document counts (documents x categories, e.g.
 themes or device kinds), per-document totals and a group per document, and
 answers the questions a referee asks of a rate table: how precise is each
-rate (:meth:`GroupRates.interval`, a bootstrap that resamples whole
-documents) and is a difference between two groups more than chance
-(:meth:`GroupRates.compare`, a bootstrap interval and a permutation test over
-documents). :class:`~consensus_nlp.models.emphasis.Emphasis` is one.
+rate (:meth:`GroupRates.interval`, a small-sample interval over whole
+documents, or the parent documents of units), is a difference between two
+groups more than chance (:meth:`GroupRates.compare`, a t interval and a
+permutation test over clusters), which of many pairs differ
+(:meth:`GroupRates.compare_all`, adjusted p-values) and do the groups differ at
+all (:meth:`GroupRates.omnibus`). :class:`~consensus_nlp.models.emphasis.Emphasis` is one.
 
-:func:`agreement` computes Krippendorff's alpha of coded data (the
-``krippendorff`` package); :func:`precision` estimates, per theme, the share of
-dictionary hits that coders judged correct, with a Wilson interval.
+Coder agreement and dictionary precision are in :mod:`consensus_nlp.models.validation`.
 """
 
 from __future__ import annotations
@@ -20,18 +20,17 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, \
-    check_float, check_int, check_random_state, describe
+from ..errors import InvalidArgumentError, UnknownNameError, check_choice, check_float, check_int, \
+    check_random_state, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["GroupRates", "agreement", "precision", "check_level", "check_n_boot", "LEVELS_OF_MEASUREMENT"]
+__all__ = ["GroupRates", "check_level", "check_n_boot", "INTERVAL_METHODS"]
 
 log = logging.getLogger(__name__)
 
-LEVELS_OF_MEASUREMENT = ("nominal", "ordinal", "interval", "ratio")
 MIN_RESAMPLES = 100
 INTERVAL_METHODS = ("log-t", "percentile")
 
@@ -428,161 +427,3 @@ class GroupRates:
         extreme = (x2_perm >= x2 - 1e-9 * np.maximum(1.0, x2)).sum(axis=0)
         return pd.DataFrame({self.category: list(self.categories), "statistic": x2, "p": (1 + extreme) / (1 + n_perm),
                              "n_groups": n_groups, "n_clusters": len(groups)})
-
-
-# -- coded samples ------------------------------------------------------------------
-
-def _check_columns(coded: Any, columns: dict[str, str]) -> pd.DataFrame:
-    import pandas as pd
-
-    if not isinstance(coded, pd.DataFrame):
-        raise InputTypeError(describe("coded", coded, "is not a DataFrame",
-                                      accepted="a long table with one row per unit and coder",
-                                      todo="Read the coders' CSV with pandas.read_csv."))
-    for argument, column in columns.items():
-        if column not in coded.columns:
-            raise UnknownNameError(describe(argument, column, "is not a column of coded", accepted=list(coded.columns)))
-    if coded.empty:
-        raise EmptyInputError(describe("coded", coded, "holds no rows", todo="Code some units first."))
-    return coded
-
-
-def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level: str) -> tuple[np.ndarray, list]:
-    """Coders x units matrix of codes (NaN = not coded) and the value domain."""
-    import numpy as np
-    import pandas as pd
-
-    rows = coded[[unit, coder, value]]
-    rows = rows[rows[value].notna() & (rows[value].astype(str) != "")]
-    duplicated = rows.duplicated([unit, coder])
-    if duplicated.any():
-        first = rows[duplicated].iloc[0]
-        raise InvalidArgumentError(describe("coded", f"{unit}={first[unit]!r}, {coder}={first[coder]!r}",
-                                            "codes one unit twice by the same coder",
-                                            todo="Keep one code per unit and coder."))
-    if level == "nominal":
-        domain = sorted(pd.unique(rows[value]), key=lambda v: (str(type(v)), v))
-        codes = rows[value].map({v: i for i, v in enumerate(domain)}).astype(float)
-    else:
-        codes = pd.to_numeric(rows[value], errors="coerce")
-        if codes.isna().any():
-            bad = rows.loc[codes.isna(), value].iloc[0]
-            raise InvalidArgumentError(describe(value, bad, f"is not a number, as level={level!r} needs",
-                                                todo="Use level='nominal' for categories."))
-        domain = sorted(pd.unique(codes))
-    table = pd.DataFrame({"u": rows[unit].to_numpy(), "c": rows[coder].to_numpy(), "v": codes.to_numpy()})
-    matrix = table.pivot(index="c", columns="u", values="v")
-    return matrix.to_numpy(dtype=float), domain
-
-
-def agreement(coded: pd.DataFrame, *, unit: str = "unit", coder: str = "coder", value: str = "value",
-              level: str = "nominal", by: str | None = None) -> pd.DataFrame:
-    """Krippendorff's alpha of coded data (with missing codes), overall or per group.
-
-    Computed by the ``krippendorff`` package on the coders x units matrix; a unit coded
-    by a single coder is not pairable and does not count (Krippendorff 2011, "Computing
-    Krippendorff's Alpha-Reliability"). The package reproduces that paper's worked
-    examples (tests/test_inference.py): nominal alpha 0.743, ordinal 0.815, interval
-    0.849, ratio 0.797 for its 4 coders x 12 units with missing data.
-
-    Args:
-        coded: long DataFrame, one row per (unit, coder) with the code in ``value``;
-            empty or missing codes are left out.
-        unit: column naming the coded unit (such as ``"sample_id"``).
-        coder: column naming the coder.
-        value: column holding the code.
-        level: ``"nominal"``, ``"ordinal"``, ``"interval"`` or ``"ratio"``.
-        by: optional column (such as ``"theme"``): one alpha per value of it.
-
-    Returns:
-        DataFrame with columns ``alpha``, ``level``, ``units`` (pairable units), ``coders``,
-        ``codes`` (pairable codes); with ``by``, that column first and one row per group.
-
-    Raises:
-        InputTypeError: ``coded`` is not a DataFrame.
-        UnknownNameError: a column is missing, an unknown level.
-        InvalidArgumentError: fewer than two coders, no unit coded twice, one value only,
-            a unit coded twice by one coder, non-numeric codes for an interval level.
-    """
-    import numpy as np
-    import pandas as pd
-
-    level = check_choice("level", level, LEVELS_OF_MEASUREMENT, what="a level of measurement")
-    columns = {"unit": unit, "coder": coder, "value": value} | ({"by": by} if by is not None else {})
-    coded = _check_columns(coded, columns)
-    parts = [(None, coded)] if by is None else list(coded.groupby(by, sort=False))
-    rows = []
-    for key, part in parts:
-        matrix, domain = _alpha_matrix(part, unit, coder, value, level)
-        label = "" if key is None else f" ({by}={key!r})"
-        if matrix.shape[0] < 2:
-            raise InvalidArgumentError(describe("coded", f"{matrix.shape[0]} coder{label}",
-                                                "is not enough for agreement", accepted="at least 2 coders",
-                                                todo="Have a second coder code the same units."))
-        pairable = (~np.isnan(matrix)).sum(axis=0) >= 2
-        if not pairable.any():
-            raise InvalidArgumentError(describe("coded", f"{matrix.shape[1]} units{label}",
-                                                "has no unit coded by two coders", todo="Let coders overlap."))
-        if len(np.unique(matrix[:, pairable][~np.isnan(matrix[:, pairable])])) < 2:
-            raise InvalidArgumentError(describe("coded", f"one value{label}", "leaves alpha undefined (no variation)",
-                                                todo="Report the observed agreement instead, or code more units."))
-        from krippendorff import alpha
-
-        value_ = float(alpha(reliability_data=matrix, level_of_measurement=level))
-        rows.append({**({by: key} if by is not None else {}), "alpha": value_, "level": level,
-                     "units": int(pairable.sum()), "coders": int(matrix.shape[0]),
-                     "codes": int((~np.isnan(matrix[:, pairable])).sum())})
-    return pd.DataFrame(rows)
-
-
-def _truthy(value: Any) -> float:
-    text = str(value).strip().lower()
-    if text in {"1", "1.0", "true", "yes", "y", "correct", "是", "对"}:
-        return 1.0
-    if text in {"0", "0.0", "false", "no", "n", "wrong", "incorrect", "否", "错"}:
-        return 0.0
-    return float("nan")
-
-
-def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code", level: float = 0.95) -> pd.DataFrame:
-    """Share of dictionary hits judged correct, per theme, with a Wilson score interval.
-
-    Args:
-        coded: one row per coded hit (for example :func:`~consensus_nlp.validation_sample`
-            filled in by one coder, or adjudicated codes), with the theme and a code saying
-            whether the hit is a true instance of the theme: 1/0, True/False, yes/no, 是/否.
-            Rows with an empty code are left out.
-        theme: column naming the theme of each hit.
-        value: column holding the judgement.
-        level: confidence level of the interval.
-
-    Returns:
-        DataFrame with ``theme``, ``n`` (coded hits), ``correct``, ``precision``, ``low``,
-        ``high``, themes in order of first appearance.
-
-    Raises:
-        InvalidArgumentError: a code that is not a yes/no judgement; no coded row.
-    """
-    import numpy as np
-    import pandas as pd
-    from scipy.stats import norm
-
-    level = check_level(level)
-    coded = _check_columns(coded, {"theme": theme, "value": value})
-    filled = coded[coded[value].notna() & (coded[value].astype(str).str.strip() != "")]
-    if filled.empty:
-        raise EmptyInputError(describe("coded", value, "column holds no code", todo="Fill in the code column first."))
-    codes = filled[value].map(_truthy)
-    if codes.isna().any():
-        bad = filled.loc[codes.isna(), value].iloc[0]
-        raise InvalidArgumentError(describe(value, bad, "is not a yes/no judgement",
-                                            accepted="1/0, True/False, yes/no, correct/wrong, 是/否"))
-    z = float(norm.ppf((1 + level) / 2))
-    rows = []
-    for key, part in codes.groupby(filled[theme], sort=False):
-        n, k = len(part), float(part.sum())
-        p = k / n
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        rows.append((key, n, int(k), p, max(0.0, centre - half), min(1.0, centre + half)))
-    return pd.DataFrame(rows, columns=["theme", "n", "correct", "precision", "low", "high"])
