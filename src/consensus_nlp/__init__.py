@@ -71,6 +71,7 @@ _LAZY: dict[str, str] = {
     "GroupRates": "models.inference",
     "agreement": "models.validation",
     "regress": "models.regress",
+    "search_k": "models.searchk",
     "Regression": "models.regress",
     "precision": "models.validation",
     "corrected_rates": "models.validation",

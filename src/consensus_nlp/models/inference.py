@@ -283,7 +283,8 @@ class GroupRates:
         table = table.assign(low=low.ravel(), high=high.ravel(),
                              n_clusters=np.repeat(n_clusters, len(self.categories)))
         table = table[[self.by, self.category, "rate", "low", "high", "n_docs", "n_clusters"]]
-        table.attrs.update(level=level, method=method, per=self.per, unit=self.unit)
+        table.attrs.update(level=level, method=method, per=self.per, unit=self.unit,
+                           theme_set=getattr(self, "theme_set", None))
         return table
 
     def _members(self, argument: str, group: Any) -> np.ndarray:
