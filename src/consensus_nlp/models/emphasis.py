@@ -20,12 +20,13 @@ from ..errors import EmptyInputError, InputTypeError, check_float, check_int, ch
 from ..text.tokens import Tokens
 from .dictionaries import Themes, count_theme, load_themes, theme_spans
 from .inference import GroupRates
+from .smallsample import cluster_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["Emphasis", "emphasis", "parent_clusters", "theme_counts", "single_token_predicate", "token_columns", "theme_hits", "validation_sample"]
+__all__ = ["Emphasis", "emphasis", "theme_counts", "single_token_predicate", "token_columns", "theme_hits", "validation_sample"]
 
 
 class Emphasis(GroupRates):
@@ -191,23 +192,7 @@ def emphasis(
         )
     return Emphasis(theme_set=theme_set.name, by=by, per=per, categories=theme_set.names, groups=labels,
                     doc_ids=tokens.doc_ids, doc_groups=doc_groups, doc_counts=counts, doc_totals=totals,
-                    doc_clusters=parent_clusters(tokens.docvars), docvars=tokens.docvars)
-
-
-def parent_clusters(docvars: Any) -> list[Any] | None:
-    """Each document's cluster for intervals: its ``parent_id`` (units), or ``None`` when no document has one.
-
-    A document without a ``parent_id`` is its own cluster (keyed by its id).
-    """
-    from ..errors import UnknownNameError
-
-    try:
-        parents = docvars.values("parent_id")
-    except UnknownNameError:  # documents that are not units of a parent
-        return None
-    if all(p is None for p in parents):
-        return None
-    return [("doc", d) if p is None else ("parent", p) for d, p in zip(docvars.doc_ids, parents)]
+                    doc_clusters=cluster_keys(tokens.docvars, "parent_id"), docvars=tokens.docvars)
 
 
 def theme_hits(

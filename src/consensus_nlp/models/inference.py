@@ -164,15 +164,14 @@ class GroupRates:
         """
         import copy
 
+        from .smallsample import cluster_keys
+
         if field is not None and self.docvars is None:
             raise InvalidArgumentError(describe("field", field, "cannot be read: these rates carry no docvars",
                                                 todo="Build them with cn.emphasis(tokens, ...)."))
         new = copy.copy(self)
-        if field is None:
-            new.doc_clusters = None
-        else:
-            values = self.docvars.values(field)  # UnknownNameError names the fields when absent
-            new.doc_clusters = tuple(("doc", d) if v is None else ("value", v) for d, v in zip(self.doc_ids, values))
+        keys = cluster_keys(self.docvars, field)  # UnknownNameError names the fields when absent
+        new.doc_clusters = None if keys is None else tuple(keys)
         return new
 
     def clusters(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -42,21 +42,13 @@ FEW_CLUSTERS = 40
 
 def _document_frame(rates: Any, themes: Sequence[str] | None) -> tuple[pd.DataFrame, list[str], str]:
     """One row per document: its covariates (numbers read as floats), hits per theme and total."""
-    import pandas as pd
-
-    from .effects import is_continuous
+    from .composition import covariate_frame
 
     if rates.docvars is None:
         raise InvalidArgumentError(describe("data", rates, "carries no document variables",
                                             todo="Build it with cn.emphasis(tokens, ...)."))
-    fields = [f for f in rates.docvars.fields() if f not in rates.categories and f != rates.unit]
-    columns: dict[str, Any] = {"doc_id": list(rates.doc_ids)}
-    for field in fields:
-        values = rates.docvars.values(field)
-        if all(isinstance(v, (str, int, float, bool)) or v is None for v in values):
-            columns[field] = [float(v) for v in values] if is_continuous([v for v in values if v is not None]) \
-                and None not in values else values
-    frame = pd.DataFrame(columns)
+    frame = covariate_frame(rates.doc_ids, rates.docvars)
+    frame = frame.drop(columns=[c for c in frame.columns if c in rates.categories or c == rates.unit])
     chosen = list(rates.categories) if themes is None else list(themes)
     unknown = [t for t in chosen if t not in rates.categories]
     if unknown:
@@ -92,13 +84,9 @@ def _clusters(frame: pd.DataFrame, rates: Any, cluster: str | None) -> np.ndarra
     if cluster is None:
         return None
     if rates is not None:
-        try:
-            values = rates.docvars.values(cluster)
-        except UnknownNameError:
-            if cluster != "parent_id":
-                raise
-            values = [None] * len(frame)  # speeches, not units: each its own cluster
-        keys = [("doc", d) if v is None else ("value", v) for d, v in zip(frame["doc_id"], values)]
+        from .smallsample import cluster_keys
+
+        keys = cluster_keys(rates.docvars, cluster) or list(frame["doc_id"])  # no parents: each its own cluster
     elif cluster in frame.columns:
         keys = frame[cluster].tolist()
     else:

@@ -31,12 +31,34 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-__all__ = ["MIN_CLUSTERS", "cluster_sums", "ratio_se", "ratio_intervals", "welch_difference", "permutation_statistics",
+__all__ = ["MIN_CLUSTERS", "cluster_keys", "cluster_sums", "ratio_se", "ratio_intervals", "welch_difference", "permutation_statistics",
            "adjust_p"]
 
 #: Fewest clusters (and fewest clusters with a hit) for which the simulations found 95 % coverage in [0.93, 0.97].
 MIN_CLUSTERS = 5
 ADJUSTMENTS = ("holm", "fdr_bh", "bonferroni", "none")
+
+
+def cluster_keys(docvars: Any, field: str | None) -> list[Any] | None:
+    """Each document's cluster: its value of ``field`` (``parent_id`` for units), or its own id where it has none.
+
+    ``None`` when ``field`` is ``None``, or is ``"parent_id"`` and no document has a parent
+    (documents, not units: each is its own cluster). Another absent field raises
+    :class:`~consensus_nlp.errors.UnknownNameError` naming the fields.
+    """
+    from ..errors import UnknownNameError
+
+    if field is None:
+        return None
+    try:
+        values = docvars.values(field)
+    except UnknownNameError:
+        if field != "parent_id":
+            raise
+        return None
+    if field == "parent_id" and all(v is None for v in values):
+        return None
+    return [("doc", d) if v is None else ("value", v) for d, v in zip(docvars.doc_ids, values)]
 
 
 def cluster_sums(groups: np.ndarray, clusters: Sequence[Any] | None, counts: np.ndarray, totals: np.ndarray

@@ -276,16 +276,15 @@ class TopicModel:
         if not isinstance(formula, str) or "~" not in formula or formula.split("~")[0].strip():
             raise InvalidArgumentError(describe("formula", formula, "is not a right-hand-side formula",
                                                 accepted="'~ era + bs(year, df=4)'"))
+        from .smallsample import cluster_keys
+
         frame = covariate_frame(self.doc_ids, self.docvars)
         if cluster == "auto":
-            cluster = "parent_id" if "parent_id" in frame.columns else None
-        if cluster is None:
-            keys = list(self.doc_ids)
-        elif cluster in frame.columns:
-            keys = [d if v is None else v for d, v in zip(self.doc_ids, frame[cluster])]
-        else:
+            cluster = "parent_id" if cluster_keys(self.docvars, "parent_id") is not None else None
+        if cluster is not None and cluster not in frame.columns:
             raise UnknownNameError(describe("cluster", cluster, "is not a metadata field",
                                             accepted=["auto", "None", *list(frame.columns)[:20]]))
+        keys = cluster_keys(self.docvars, cluster) or list(self.doc_ids)
         groups = pd.factorize(pd.Series(keys, dtype=object))[0]
         table = formula_effect(self.doc_topic_, self.doc_lengths, alpha, frame, formula, groups=groups,
                                topics=self.names, at=at, covariate=covariate, method=method, link=link,
