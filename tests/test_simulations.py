@@ -6,22 +6,7 @@ about three Monte Carlo standard errors around the target band [0.93, 0.97].
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-@pytest.fixture(scope="module")
-def sims():
-    spec = importlib.util.spec_from_file_location("simulations", BENCHMARKS / "simulations.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("simulations", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("n_docs", [5, 25])

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from consensus_nlp.corpus import DocVars
 from consensus_nlp.errors import InvalidArgumentError, UnknownNameError
 from consensus_nlp.models.topics import TopicModel
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-@pytest.fixture(scope="module")
-def sims():
-    spec = importlib.util.spec_from_file_location("simulations", BENCHMARKS / "simulations.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("simulations", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_spline_effect_on_paragraph_units_covers_the_true_curve(sims):
