@@ -154,23 +154,22 @@ def compare_all_null(n_groups: int, n_docs: int, *, n_sets: int, seed: int, n_th
             _row("compare_all unadjusted: any p <= 0.05", setting, raw, n_sets, seed)]
 
 
-def studies(n_sets: int, seed: int) -> list[dict]:
-    rows = []
+def studies(n_sets: int, seed: int):
+    """Every study of the full profile, one row (or a few) at a time (the slowest, ``effect``, first)."""
+    yield effect_coverage(n_sets=n_sets, seed=seed + 500)
+    yield effect_coverage(n_sets=max(n_sets // 5, 20), seed=seed + 501, cluster=None)
     for concentration in (100.0, 20.0):
         for n in (3, 5, 10, 25):
-            rows.append(emphasis_coverage(n, n_sets=n_sets, seed=seed + n, concentration=concentration))
+            yield emphasis_coverage(n, n_sets=n_sets, seed=seed + n, concentration=concentration)
     for n in (3, 5, 10, 25):
-        rows.append(emphasis_coverage(n, n_sets=n_sets, seed=seed + n, method="percentile"))
+        yield emphasis_coverage(n, n_sets=n_sets, seed=seed + n, method="percentile")
     for n in (5, 10, 25):
-        rows.append(paragraph_coverage(n, n_sets=n_sets, seed=seed + 100 + n))
-    rows.append(paragraph_coverage(10, n_sets=n_sets, seed=seed + 110, clustered=False))
+        yield paragraph_coverage(n, n_sets=n_sets, seed=seed + 100 + n)
+    yield paragraph_coverage(10, n_sets=n_sets, seed=seed + 110, clustered=False)
     for n in (5, 10, 25):
-        rows.append(compare_coverage(n, n_sets=n_sets, seed=seed + 200 + n))
-    rows += compare_all_null(4, 8, n_sets=n_sets, seed=seed + 300)
-    rows += extra_studies(n_sets, seed)
-    rows.append(effect_coverage(n_sets=n_sets, seed=seed + 500))
-    rows.append(effect_coverage(n_sets=max(n_sets // 5, 20), seed=seed + 501, cluster=None))
-    return rows
+        yield compare_coverage(n, n_sets=n_sets, seed=seed + 200 + n)
+    yield from compare_all_null(4, 8, n_sets=n_sets, seed=seed + 300)
+    yield from extra_studies(n_sets, seed)
 
 
 def extra_studies(n_sets: int, seed: int) -> list[dict]:
@@ -281,21 +280,21 @@ def markdown(rows: list[dict], *, load: str, seconds: float) -> str:
 
 def main() -> None:
     import os
-    import sys
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=500)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     start = time.perf_counter()
-    rows = studies(args.sets, args.seed)
-    seconds = time.perf_counter() - start
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     root = Path(__file__).resolve().parents[1]
-    (root / "benchmarks" / "results" / "simulations.json").write_text(
-        json.dumps({"rows": rows, "seconds": seconds, "load": load}, indent=1), encoding="utf-8")
-    (root / "docs" / "simulations.md").write_text(markdown(rows, load=load, seconds=seconds), encoding="utf-8")
+    rows: list[dict] = []
+    for row in studies(args.sets, args.seed):  # written after every row: a long run keeps what it has
+        rows.append(row)
+        seconds = time.perf_counter() - start
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        (root / "benchmarks" / "results" / "simulations.json").write_text(
+            json.dumps({"rows": rows, "seconds": seconds, "load": load}, indent=1), encoding="utf-8")
+        (root / "docs" / "simulations.md").write_text(markdown(rows, load=load, seconds=seconds), encoding="utf-8")
 
 
 if __name__ == "__main__":

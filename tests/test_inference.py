@@ -41,21 +41,21 @@ def rates_of(hits, lengths, groups=None):
                       doc_counts=np.asarray(hits)[:, None], doc_totals=lengths)
 
 
-def test_bootstrap_covers_the_true_rate_at_about_the_nominal_level():
+def test_document_interval_covers_the_true_rate_and_a_token_level_one_does_not():
     rng = np.random.default_rng(12)
     covered = naive_covered = 0
     n_sims = 300
     for s in range(n_sims):
         hits, lengths = simulated_documents(rng)
-        row = rates_of(hits, lengths).interval(level=0.95, n_boot=400, random_state=s).iloc[0]
+        row = rates_of(hits, lengths).interval(level=0.95).iloc[0]  # log-t over the 40 documents
         covered += row["low"] <= TRUE_RATE * 1000 <= row["high"]
         # the naive interval treats every token as independent (binomial on all tokens)
         p, n = hits.sum() / lengths.sum(), lengths.sum()
         half = 1.96 * math.sqrt(p * (1 - p) / n)
         naive_covered += p - half <= TRUE_RATE <= p + half
     coverage, naive = covered / n_sims, naive_covered / n_sims
-    # measured: 0.937 (document bootstrap) and 0.620 (token-level) with this seed; see docs/emphasis.md
-    # for other sizes and dispersions (the percentile bootstrap under-covers with few, very skewed documents)
+    # measured: 0.967 (log-t over documents) and 0.620 (token-level) with this seed; docs/simulations.md
+    # has other sizes and dispersions
     assert 0.90 <= coverage <= 0.98
     assert naive < 0.75
 
@@ -97,14 +97,14 @@ def test_permutation_p_values_hold_their_level_under_the_null_and_detect_a_diffe
     rejections = 0
     for s in range(80):
         hits, lengths = simulated_documents(rng, n_docs=40)
-        table = rates_of(hits, lengths, groups=[0] * 20 + [1] * 20).compare("g0", "g1", n_boot=100, n_perm=200,
+        table = rates_of(hits, lengths, groups=[0] * 20 + [1] * 20).compare("g0", "g1", n_perm=200,
                                                                              random_state=s)
         rejections += table["p"].iloc[0] < 0.05
     assert rejections / 80 <= 0.12  # measured 0.05
     hits_a, len_a = simulated_documents(rng, n_docs=30)
     hits_b = rng.binomial(len_a, 0.06)  # three times the rate
     table = rates_of(np.r_[hits_a, hits_b], np.r_[len_a, len_a], groups=[0] * 30 + [1] * 30).compare(
-        "g0", "g1", n_boot=200, n_perm=500, random_state=0)
+        "g0", "g1", n_perm=500, random_state=0)
     row = table.iloc[0]
     assert table.columns.tolist() == ["theme", "rate_a", "rate_b", "difference", "low", "high", "p", "n_clusters_a",
                                       "n_clusters_b"]
@@ -379,5 +379,5 @@ def test_intervals_and_comparisons_never_return_nan_for_groups_of_two_or_more(do
     assert ((full["low"] <= full["rate"] + 1e-9) & (full["rate"] <= full["high"] + 1e-9)).all()
     pairs = [g for g in range(len(sizes)) if sizes[g] >= 2]
     if len(pairs) >= 2:
-        diff = result.compare(f"g{pairs[0]}", f"g{pairs[1]}", n_boot=100, n_perm=100, random_state=seed)
+        diff = result.compare(f"g{pairs[0]}", f"g{pairs[1]}", n_perm=100, random_state=seed)
         assert diff.notna().all().all() and diff["p"].between(1 / 101, 1).all()

@@ -294,8 +294,7 @@ class GroupRates:
             raise UnknownNameError(describe(argument, group, f"is not a group of {self.by!r}", accepted=list(self.groups)[:20]))
         return np.flatnonzero(self.clusters()[0] == self.groups.index(group))
 
-    def compare(self, a: Any, b: Any, *, level: float = 0.95, n_perm: int = 2000, random_state: int = 0,
-                n_boot: int | None = None) -> pd.DataFrame:
+    def compare(self, a: Any, b: Any, *, level: float = 0.95, n_perm: int = 2000, random_state: int = 0) -> pd.DataFrame:
         """Difference of rates between groups ``a`` and ``b``, with a t interval and a permutation p-value.
 
         Method: the difference is ``rate(a) - rate(b)`` per theme. Its interval is Welch's
@@ -303,8 +302,8 @@ class GroupRates:
         freedom; :func:`~consensus_nlp.models.smallsample.welch_difference`). The p-value is
         two-sided and exact in the Monte Carlo sense: the clusters of both groups are
         shuffled between them ``n_perm`` times (group sizes kept) and
-        ``p = (1 + #{|d*| >= |d|}) / (1 + n_perm)``. ``n_boot`` is accepted for
-        compatibility and unused.
+        ``p = (1 + #{|d*| >= |d|}) / (1 + n_perm)``. (0.2 bootstrapped the interval and
+        took ``n_boot``; the t interval needs no resamples.)
 
         Returns:
             DataFrame with columns ``theme``, ``rate_a``, ``rate_b``, ``difference``, ``low``,
