@@ -42,6 +42,8 @@ __all__ = ["formula_effect", "covariate_frame", "fit_shares", "LINKS", "EFFECT_M
 LINKS = ("logit", "identity")
 EFFECT_METHODS = ("pointestimate", "difference")
 MAX_POINTS = 50
+#: Below this many clusters the simulations found the intervals too narrow (0.92 with 30; docs/simulations.md).
+FEW_CLUSTERS = 40
 
 
 def covariate_frame(doc_ids: Sequence[str], docvars: Any) -> pd.DataFrame:

@@ -269,7 +269,7 @@ class TopicModel:
                         link: str, level: float, n_sims: int, alpha: float, rng: Any) -> pd.DataFrame:
         import pandas as pd
 
-        from .composition import EFFECT_METHODS, LINKS, covariate_frame, formula_effect
+        from .composition import EFFECT_METHODS, FEW_CLUSTERS, LINKS, covariate_frame, formula_effect
 
         method = check_choice("method", method, EFFECT_METHODS, what="an effect method")
         link = check_choice("link", link, LINKS, what="a link")
@@ -289,10 +289,17 @@ class TopicModel:
         table = formula_effect(self.doc_topic_, self.doc_lengths, alpha, frame, formula, groups=groups,
                                topics=self.names, at=at, covariate=covariate, method=method, link=link,
                                level=level, n_sims=n_sims, rng=rng)
+        n_clusters = int(groups.max()) + 1
+        if cluster is not None and n_clusters < FEW_CLUSTERS:
+            import warnings
+
+            warnings.warn(f"{n_clusters} clusters ({cluster}): the intervals under-cover with few clusters (0.92 "
+                          "with 30 parent documents and a spline of 4 df, docs/simulations.md); read them as a lower "
+                          "bound on the uncertainty.", stacklevel=3)
         name = covariate if at is None else next(iter(at))
         table.attrs.update(covariate=name, kind="categorical" if method == "difference" or
                            isinstance(table["value"].iloc[0], str) else "continuous", level=level, formula=formula,
-                           method=method, link=link, cluster=cluster, n_clusters=int(groups.max()) + 1)
+                           method=method, link=link, cluster=cluster, n_clusters=n_clusters)
         return table
 
     def prevalence(self, *, level: float = 0.95) -> pd.DataFrame:
