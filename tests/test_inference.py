@@ -381,3 +381,12 @@ def test_intervals_and_comparisons_never_return_nan_for_groups_of_two_or_more(do
     if len(pairs) >= 2:
         diff = result.compare(f"g{pairs[0]}", f"g{pairs[1]}", n_perm=100, random_state=seed)
         assert diff.notna().all().all() and diff["p"].between(1 / 101, 1).all()
+
+
+def test_two_document_interval_is_capped_at_one_hit_per_token():
+    result = rates_of(np.array([0, 5, 1, 1, 1]), np.array([10, 10, 100, 100, 100]), groups=[0, 0, 1, 1, 1])
+    with pytest.warns(UserWarning, match=r"fewer than 5 documents .*'g0' \(2\), 'g1' \(3\)"):
+        table = result.interval()
+    g0 = table.iloc[0]
+    assert g0["rate"] == pytest.approx(250.0) and g0["high"] == 1000.0  # t_1 = 12.7 would pass any rate
+    assert 0 < g0["low"] < g0["rate"]

@@ -42,6 +42,8 @@ __all__ = ["formula_effect", "covariate_frame", "fit_shares", "LINKS", "EFFECT_M
 LINKS = ("logit", "identity")
 EFFECT_METHODS = ("pointestimate", "difference")
 MAX_POINTS = 50
+#: The most of the information one cluster may take with it in the jackknife (see :func:`sandwich`).
+MAX_LEVERAGE = 0.8
 #: Below this many clusters the simulations found the intervals too narrow (0.92 with 30; docs/simulations.md).
 FEW_CLUSTERS = 40
 
@@ -91,7 +93,10 @@ def sandwich(X: np.ndarray, Y: np.ndarray, beta: np.ndarray, groups: np.ndarray,
 
     ``d_g = (A - A_g)^-1 S_g`` is the one-step change of the coefficients when cluster
     ``g`` is left out (``A`` the information, ``A_g`` and ``S_g`` cluster ``g``'s share of it
-    and its score), and ``V = (G - 1) / G * sum_g (d_g - mean d)(d_g - mean d)'``. CR1 (the
+    and its score), and ``V = (G - 1) / G * sum_g (d_g - mean d)(d_g - mean d)'``. A cluster
+    whose leverage (largest eigenvalue of ``A^-1 A_g``) exceeds :data:`MAX_LEVERAGE` removes
+    only that share (``A - (0.8 / leverage) A_g``): otherwise one isolated report would make
+    ``A - A_g`` singular and the whole curve's interval [0, 1]. CR1 (the
     plain sandwich) under-covered with 30 clusters in the simulations (docs/simulations.md).
     """
     import numpy as np
@@ -108,7 +113,12 @@ def sandwich(X: np.ndarray, Y: np.ndarray, beta: np.ndarray, groups: np.ndarray,
     np.add.at(scores, groups, (Y - mu)[:, :, None] * X[:, None, :])
     info_g = np.zeros((n_groups, Y.shape[1], p, p))
     np.add.at(info_g, groups, np.einsum("ni,nt,nj->ntij", X, w, X))
-    left_out = info_g.sum(axis=0)[None] - info_g + 1e-10 * np.eye(p)
+    info = info_g.sum(axis=0)[None] + 1e-10 * np.eye(p)
+    # a cluster that alone pins down part of the curve (one report between 1964 and 1975) would make the
+    # left-out information singular: it may remove at most MAX_LEVERAGE of the information in any direction
+    leverage = np.abs(np.linalg.eigvals(np.linalg.solve(info, info_g))).max(axis=-1)  # groups x topics
+    shrink = np.minimum(1.0, MAX_LEVERAGE / np.maximum(leverage, 1e-12))
+    left_out = info - shrink[..., None, None] * info_g
     d = np.linalg.solve(left_out, scores[..., None])[..., 0]  # groups x topics x p
     d -= d.mean(axis=0, keepdims=True)
     return (n_groups - 1) / max(n_groups, 1) * np.einsum("gti,gtj->tij", d, d)

@@ -103,6 +103,8 @@ def ratio_intervals(counts: np.ndarray, totals: np.ndarray, *, level: float) -> 
 
     A column without hits has rate 0, low 0 and as high the one-sided Poisson bound on
     all tokens, ``-log((1 - level) / 2) / sum(x)`` (a lower bound on the uncertainty).
+    ``high`` is at most 1 (every token a hit): with 2 clusters ``t_1`` is 12.7 and the
+    log-scale interval can otherwise pass any possible rate.
     With one cluster, low and high are NaN.
     """
     import numpy as np
@@ -116,7 +118,7 @@ def ratio_intervals(counts: np.ndarray, totals: np.ndarray, *, level: float) -> 
     quantile = float(student.ppf((1 + level) / 2, n - 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = np.exp(quantile * se / rate)
-    low, high = rate / spread, rate * spread
+    low, high = rate / spread, np.minimum(rate * spread, 1.0)  # at most one hit per token (or character)
     zero = rate == 0
     low[zero] = 0.0
     high[zero] = -np.log((1 - level) / 2) / float(totals.sum())
