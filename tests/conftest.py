@@ -38,6 +38,19 @@ def gov_reports_dir() -> Path:
     return GOV_REPORTS
 
 
+@pytest.fixture(scope="session")
+def sims():
+    """benchmarks/simulations.py as a module: the simulation study's data models and studies (fast profile in tests)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("simulations", REPO / "benchmarks" / "simulations.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("simulations", module)
+    spec.loader.exec_module(module)
+    return module
+
+
 def messy_text(extra: str = "", *, max_size: int = 60) -> st.SearchStrategy[str]:
     """Text mixing the genre's words with what breaks offsets: full-width forms, NFKC-changing
     characters (㈠ ﬁ ① ⼀), combining marks, ideographic and other spaces, and any other character."""

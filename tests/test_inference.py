@@ -41,21 +41,21 @@ def rates_of(hits, lengths, groups=None):
                       doc_counts=np.asarray(hits)[:, None], doc_totals=lengths)
 
 
-def test_bootstrap_covers_the_true_rate_at_about_the_nominal_level():
+def test_document_interval_covers_the_true_rate_and_a_token_level_one_does_not():
     rng = np.random.default_rng(12)
     covered = naive_covered = 0
     n_sims = 300
     for s in range(n_sims):
         hits, lengths = simulated_documents(rng)
-        row = rates_of(hits, lengths).interval(level=0.95, n_boot=400, random_state=s).iloc[0]
+        row = rates_of(hits, lengths).interval(level=0.95).iloc[0]  # log-t over the 40 documents
         covered += row["low"] <= TRUE_RATE * 1000 <= row["high"]
         # the naive interval treats every token as independent (binomial on all tokens)
         p, n = hits.sum() / lengths.sum(), lengths.sum()
         half = 1.96 * math.sqrt(p * (1 - p) / n)
         naive_covered += p - half <= TRUE_RATE <= p + half
     coverage, naive = covered / n_sims, naive_covered / n_sims
-    # measured: 0.937 (document bootstrap) and 0.620 (token-level) with this seed; see docs/emphasis.md
-    # for other sizes and dispersions (the percentile bootstrap under-covers with few, very skewed documents)
+    # measured: 0.967 (log-t over documents) and 0.620 (token-level) with this seed; docs/simulations.md
+    # has other sizes and dispersions
     assert 0.90 <= coverage <= 0.98
     assert naive < 0.75
 
@@ -64,11 +64,22 @@ def test_interval_table_is_deterministic_and_well_formed():
     rng = np.random.default_rng(1)
     hits, lengths = simulated_documents(rng, n_docs=30)
     result = rates_of(hits, lengths, groups=[i % 3 for i in range(30)])
-    a = result.interval(n_boot=200, random_state=5)
-    assert a.equals(result.interval(n_boot=200, random_state=5))
-    assert not a.equals(result.interval(n_boot=200, random_state=6))
-    assert a.columns.tolist() == ["group", "theme", "rate", "low", "high", "n_docs"]
+    a = result.interval(method="percentile", n_boot=200, random_state=5)
+    assert a.equals(result.interval(method="percentile", n_boot=200, random_state=5))
+    assert not a.equals(result.interval(method="percentile", n_boot=200, random_state=6))
+    t = result.interval()
+    assert t.equals(result.interval(random_state=9))  # the log-t interval draws nothing
+    assert a.columns.tolist() == t.columns.tolist() == ["group", "theme", "rate", "low", "high", "n_docs", "n_clusters"]
     assert a["group"].tolist() == ["g0", "g1", "g2"] and a["n_docs"].tolist() == [10, 10, 10]
+    assert t["n_clusters"].tolist() == [10, 10, 10] and t.attrs["method"] == "log-t"
+    # log-t by hand for group 0: HC3 standard error of the ratio estimator, t with 9 df, on the log scale
+    y, x = hits[0::3].astype(float), lengths[0::3].astype(float)
+    r = y.sum() / x.sum()
+    se = math.sqrt((((y - r * x) / (1 - x / x.sum())) ** 2).sum()) / x.sum()
+    from scipy.stats import t as student
+    spread = math.exp(student.ppf(0.975, 9) * se / r)
+    assert t.loc[0, ["low", "high"]].tolist() == pytest.approx([r / spread * 1000, r * spread * 1000])
+    assert ((t["low"] <= t["rate"]) & (t["rate"] <= t["high"])).all()
     assert ((a["low"] <= a["rate"]) & (a["rate"] <= a["high"])).all()
     expected = [hits[g::3].sum() / lengths[g::3].sum() * 1000 for g in range(3)]
     assert a["rate"].tolist() == pytest.approx(expected)
@@ -86,16 +97,17 @@ def test_permutation_p_values_hold_their_level_under_the_null_and_detect_a_diffe
     rejections = 0
     for s in range(80):
         hits, lengths = simulated_documents(rng, n_docs=40)
-        table = rates_of(hits, lengths, groups=[0] * 20 + [1] * 20).compare("g0", "g1", n_boot=100, n_perm=200,
+        table = rates_of(hits, lengths, groups=[0] * 20 + [1] * 20).compare("g0", "g1", n_perm=200,
                                                                              random_state=s)
         rejections += table["p"].iloc[0] < 0.05
     assert rejections / 80 <= 0.12  # measured 0.05
     hits_a, len_a = simulated_documents(rng, n_docs=30)
     hits_b = rng.binomial(len_a, 0.06)  # three times the rate
     table = rates_of(np.r_[hits_a, hits_b], np.r_[len_a, len_a], groups=[0] * 30 + [1] * 30).compare(
-        "g0", "g1", n_boot=200, n_perm=500, random_state=0)
+        "g0", "g1", n_perm=500, random_state=0)
     row = table.iloc[0]
-    assert table.columns.tolist() == ["theme", "rate_a", "rate_b", "difference", "low", "high", "p"]
+    assert table.columns.tolist() == ["theme", "rate_a", "rate_b", "difference", "low", "high", "p", "n_clusters_a",
+                                      "n_clusters_b"]
     assert row["difference"] == pytest.approx(row["rate_a"] - row["rate_b"])
     assert row["high"] < 0 and row["p"] == pytest.approx(1 / 501)
 
@@ -125,13 +137,26 @@ def test_emphasis_object_tables(corpus, paragraph_emphasis):
     assert isinstance(result, cn.Emphasis) and result.themes == tuple(result.rates.columns)
 
 
+def test_paragraph_units_cluster_by_their_speech(paragraph_emphasis):
+    # one speech per committee: its paragraphs are one cluster, so no honest interval
+    with pytest.warns(UserWarning, match="single"):
+        table = paragraph_emphasis.interval()
+    assert table["n_clusters"].eq(1).all() and table["n_docs"].min() >= 3
+    assert table["low"].isna().all() and table["high"].isna().all()
+    with pytest.raises(InvalidArgumentError, match="at least 2"):
+        paragraph_emphasis.compare("徽县政协", "天水市政协")
+
+
 def test_emphasis_intervals_and_comparison_on_the_committees(paragraph_emphasis):
-    table = paragraph_emphasis.interval(n_boot=500, random_state=0)
-    assert len(table) == 70 and table["n_docs"].min() >= 3
+    paragraphs = paragraph_emphasis.with_clusters(None)  # within-speech uncertainty, paragraphs independent
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # themes with hits in few paragraphs warn
+        table = paragraphs.interval(n_boot=500, random_state=0)
+    assert len(table) == 70 and table["n_docs"].min() >= 3 and table["n_clusters"].equals(table["n_docs"])
     assert ((table["low"] <= table["rate"] + 1e-9) & (table["rate"] <= table["high"] + 1e-9)).all()
     culture = table[(table["organization"] == "徽县政协") & (table["theme"] == "culture_brand")].iloc[0]
     assert culture["rate"] == pytest.approx(9 / 367 * 1000) and culture["low"] > 0
-    diff = paragraph_emphasis.compare("徽县政协", "天水市政协", n_boot=200, n_perm=200)
+    diff = paragraphs.compare("徽县政协", "天水市政协", n_perm=200)
     assert diff.loc[diff["theme"] == "culture_brand", "difference"].iloc[0] > 0
     assert diff["p"].between(1 / 201, 1).all()
 
@@ -354,5 +379,14 @@ def test_intervals_and_comparisons_never_return_nan_for_groups_of_two_or_more(do
     assert ((full["low"] <= full["rate"] + 1e-9) & (full["rate"] <= full["high"] + 1e-9)).all()
     pairs = [g for g in range(len(sizes)) if sizes[g] >= 2]
     if len(pairs) >= 2:
-        diff = result.compare(f"g{pairs[0]}", f"g{pairs[1]}", n_boot=100, n_perm=100, random_state=seed)
+        diff = result.compare(f"g{pairs[0]}", f"g{pairs[1]}", n_perm=100, random_state=seed)
         assert diff.notna().all().all() and diff["p"].between(1 / 101, 1).all()
+
+
+def test_two_document_interval_is_capped_at_one_hit_per_token():
+    result = rates_of(np.array([0, 5, 1, 1, 1]), np.array([10, 10, 100, 100, 100]), groups=[0, 0, 1, 1, 1])
+    with pytest.warns(UserWarning, match=r"fewer than 5 documents .*'g0' \(2\), 'g1' \(3\)"):
+        table = result.interval()
+    g0 = table.iloc[0]
+    assert g0["rate"] == pytest.approx(250.0) and g0["high"] == 1000.0  # t_1 = 12.7 would pass any rate
+    assert 0 < g0["low"] < g0["rate"]

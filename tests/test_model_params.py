@@ -214,16 +214,20 @@ def test_trends_device_rates_and_first_appearances():
 def test_interval_and_effect_plots(tmp_path):
     corpus = cn.load_corpus("gansu-cppcc-2021")
     result = cn.emphasis(cn.tokenize(cn.units(corpus, "paragraph")), by="organization")
-    ax = plot.rate_intervals(result.interval(n_boot=100), themes=["culture_brand", "proposal_handling"])
+    with pytest.warns(UserWarning, match="fewer than 5"):  # paragraphs of one speech, themes in few of them
+        table = result.with_clusters(None).interval()
+    ax = plot.rate_intervals(table, themes=["culture_brand", "proposal_handling"])
     ax.figure.savefig(tmp_path / "intervals.png", dpi=50)
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "徽县政协"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["culture_brand", "proposal_handling"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["文化品牌", "提案办理"]  # the YAML labels
+    assert ax.get_xlabel() == "rate per 1,000 tokens (95 % interval)"
     ax = plot.emphasis_heatmap(result)
     assert ax.figure.axes[-1].get_ylabel() == "per 1,000 tokens"
     model = small_model()
     effect = model.effect("g", kind="continuous", n_sims=100, points=[1, 1.5, 2])
     ax = plot.topic_effect(effect)
     ax.figure.savefig(tmp_path / "effect.png", dpi=50)
-    assert len(ax.lines) == 2 and ax.get_ylabel() == "expected topic proportion"
+    assert len(ax.lines) == 2 and ax.get_ylabel() == "expected topic proportion (95 % interval)"
+    assert 0 <= ax.get_ylim()[0] and ax.get_ylim()[1] <= 1
     with pytest.raises(cn.errors.InputTypeError):
         plot.rate_intervals(pd.DataFrame({"a": [1]}))

@@ -75,8 +75,12 @@ _LAZY: dict[str, str] = {
     "theme_hits": "models.emphasis",
     "validation_sample": "models.emphasis",
     "GroupRates": "models.inference",
-    "agreement": "models.inference",
-    "precision": "models.inference",
+    "agreement": "models.validation",
+    "regress": "models.regress",
+    "search_k": "models.searchk",
+    "Regression": "models.regress",
+    "precision": "models.validation",
+    "corrected_rates": "models.validation",
     "trends": "models.trends",
     "device_rates": "models.trends",
     "first_appearances": "models.trends",
@@ -137,7 +141,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .models.engines import list_engines
     from .models.emphasis import Emphasis, emphasis, theme_hits, validation_sample
     from .models.fcm import FCM, fcm
-    from .models.inference import GroupRates, agreement, precision
+    from .models.inference import GroupRates
+    from .models.validation import agreement, precision
     from .models.trends import device_rates, first_appearances, trends
     from .models.keyness import keyness
     from .models.topics import TopicModel, fit_topics, select_k

@@ -17,13 +17,14 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..corpus import DocVars, group_key
+from ..corpus import DocVars
 from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, check_int, check_random_state, \
     describe
 from ..pipeline import Stage, run, shared
 from ..text.tokens import Tokens
 from .dictionaries import Themes, count_theme, load_themes, theme_spans
 from .inference import GroupRates
+from .smallsample import cluster_keys
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -230,15 +231,8 @@ class CountThemes(Stage):
 
         if len(acc.docvars) == 0:
             raise EmptyInputError(describe("tokens", source, "holds no documents", todo="Pass a non-empty corpus."))
-        values = acc.docvars.values(self.by)
-        keys = [group_key(v) for v in values]
-        position: dict[Any, int] = {}
-        labels = []
-        for key, value in zip(keys, values):
-            if key not in position:
-                position[key] = len(labels)
-                labels.append(value)
-        doc_groups = np.array([position[k] for k in keys], dtype=np.int64)
+        codes, labels = acc.docvars.factorize(self.by)
+        doc_groups = codes.astype(np.int64)
         sizes = np.bincount(doc_groups, weights=acc.totals, minlength=len(labels))
         empty = [labels[g] for g in np.flatnonzero(sizes == 0)]
         if empty:
@@ -248,7 +242,8 @@ class CountThemes(Stage):
             )
         theme_set = self.themes
         return Emphasis(theme_set=theme_set.name, by=self.by, per=self.per, categories=theme_set.names, groups=labels,
-                        doc_ids=acc.docvars.doc_ids, doc_groups=doc_groups, doc_counts=acc.counts, doc_totals=acc.totals)
+                        doc_ids=acc.docvars.doc_ids, doc_groups=doc_groups, doc_counts=acc.counts, doc_totals=acc.totals,
+                        doc_clusters=cluster_keys(acc.docvars, "parent_id"), docvars=acc.docvars)
 
 
 def theme_hits(
@@ -287,40 +282,56 @@ def validation_sample(
     themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "cppcc",
     *,
     n: int = 50,
+    by: str | None = None,
+    n_per_group: int | None = None,
     random_state: int = 0,
     window: int = 30,
 ) -> pd.DataFrame:
     """Dictionary hits drawn at random for human coding, with their context and empty code columns.
 
     Per theme, ``n`` hits of :func:`theme_hits` are drawn without replacement (all of them
-    when the theme has fewer); the rows are then shuffled so that coders do not see the
-    themes in blocks. Write the table with ``to_csv`` (``utf-8-sig`` opens in Excel),
-    let each coder fill in ``code`` (1 = a true instance of the theme, 0 = not) and read
-    the files back for :func:`~consensus_nlp.agreement` and :func:`~consensus_nlp.precision`.
+    when the theme has fewer); with ``by`` (a metadata field such as ``"era"``) the draw is
+    stratified: ``n_per_group`` hits per theme and group, so that precision can be estimated
+    in every group (:func:`~consensus_nlp.precision` with ``by``). The rows are then shuffled
+    so that coders do not see the themes in blocks. Write the table with ``to_csv``
+    (``utf-8-sig`` opens in Excel), let each coder fill in ``code`` (1 = a true instance of
+    the theme, 0 = not) and read the files back for :func:`~consensus_nlp.agreement` and
+    :func:`~consensus_nlp.precision`.
 
     Args:
         tokens: :class:`~consensus_nlp.tokens.Tokens` (their texts give the context).
         themes: theme dictionary, as for :func:`emphasis`.
-        n: hits per theme (>= 1).
+        n: hits per theme (>= 1), without ``by``.
+        by: metadata field to stratify by (its value becomes a column).
+        n_per_group: hits per theme and group (>= 1) with ``by``; default ``n``.
         random_state: seed of the draw.
         window: characters of context on each side.
 
     Returns:
         DataFrame with ``sample_id`` (``"s0001"``…), ``doc_id``, ``theme``, ``match``,
         ``start``, ``end``, ``left``, ``hit``, ``right`` (the text before, of and after the
-        hit), ``coder`` and ``code`` (empty strings, for the coders).
+        hit), with ``by`` its column after ``doc_id``, then ``coder`` and ``code`` (empty
+        strings, for the coders).
     """
     import numpy as np
     import pandas as pd
 
     n = check_int("n", n, minimum=1, todo="Draw at least one hit per theme.")
+    if by is not None:
+        n = check_int("n_per_group", n if n_per_group is None else n_per_group, minimum=1,
+                      todo="Draw at least one hit per theme and group.")
     window = check_int("window", window, minimum=0)
     rng = np.random.default_rng(check_random_state(random_state))
     hits = theme_hits(tokens, themes=themes)
     if hits.empty:
         raise EmptyInputError(describe("themes", themes, "has no hit in these tokens", todo="Check the dictionary."))
+    keys = ["theme"]
+    if by is not None:
+        values = dict(zip(tokens.doc_ids, tokens.group_values(by)))  # UnknownNameError names the fields
+        hits.insert(1, by, [values[d] for d in hits["doc_id"]])
+        keys = ["theme", by]
     picked = []
-    for _, part in hits.groupby("theme", sort=False):
+    for _, part in hits.groupby(keys, sort=False, dropna=False):
         take = rng.choice(len(part), size=min(n, len(part)), replace=False)
         picked.append(part.iloc[np.sort(take)])
     sample = pd.concat(picked).iloc[rng.permutation(sum(len(p) for p in picked))].reset_index(drop=True)

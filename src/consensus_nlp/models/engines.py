@@ -114,6 +114,26 @@ def _tomotopy_model(kind: str, k: int, alpha: float, eta: float, random_state: i
                                                metadata=covariates["categorical"][r])
 
 
+def gdmr_curve(model: Any, covariates: dict[str, Any], points: int = 50) -> dict[str, Any] | None:
+    """g-DMR's own topic distribution function over its first numeric covariate, the others at their medians.
+
+    ``log_alpha[level][i]`` holds tomotopy's unnormalized ``tdf`` (the log of the Dirichlet
+    parameters of a document's topic shares) at ``x[i]`` for each categorical ``level``
+    (``""`` without categorical covariates). ``None`` without a numeric covariate.
+    """
+    import numpy as np
+
+    numeric = np.asarray(covariates["numeric"], dtype=float)
+    if numeric.ndim != 2 or numeric.shape[1] == 0:
+        return None
+    grid = np.linspace(numeric[:, 0].min(), numeric[:, 0].max(), points)
+    others = np.median(numeric[:, 1:], axis=0).tolist()
+    levels = list(dict.fromkeys(covariates["categorical"]))
+    return {"covariate": covariates["numeric_names"][0], "x": grid.tolist(),
+            "log_alpha": {level: [list(map(float, model.tdf([float(x), *others], metadata=level, normalize=False)))
+                                  for x in grid] for level in levels}}
+
+
 def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alpha, eta, seed_prior,
               words=None, kind="tomotopy", covariates=None) -> EngineResult:
     import numpy as np
@@ -152,6 +172,7 @@ def _tomotopy(counts, terms, k, seeds, *, random_state, iterations, workers, alp
         settings["covariates_categorical"] = covariates["categorical_names"]
     if kind == "gdmr":
         settings["degree"] = GDMR_DEGREE
+        settings["gdmr_curve"] = gdmr_curve(model, covariates)
     perplexity = float(model.perplexity)
     if not (np.isfinite(topic_word).all() and np.isfinite(doc_topic).all()):  # never hand NaN on silently
         from ..errors import ModelInputError, describe

@@ -199,32 +199,52 @@ class TopicModel:
                         for r, i in enumerate(order))
         return pd.DataFrame(rows, columns=["topic", "rank", "doc_id", "share", "text"])
 
-    def effect(self, covariate: str, *, kind: str = "auto", level: float = 0.95, n_sims: int = 200,
-               degree: int = 1, points: Sequence[Any] | None = None, random_state: int = 0) -> pd.DataFrame:
-        """Expected topic proportions by a document covariate, with intervals (stm's ``estimateEffect``).
+    def effect(self, covariate: str | None = None, *, formula: str | None = None, at: Mapping[str, Sequence[Any]] | None = None,
+               method: str = "pointestimate", cluster: str | None = "auto", link: str = "logit", kind: str = "auto",
+               level: float = 0.95, n_sims: int = 200, degree: int = 1, points: Sequence[Any] | None = None,
+               random_state: int = 0) -> pd.DataFrame:
+        """Expected topic proportions by document covariates, with intervals (stm's ``estimateEffect``).
 
-        Regresses the documents' topic proportions on ``covariate`` (a metadata field), with
-        the uncertainty of the proportions and of the regression carried by the method of
-        composition; see :mod:`consensus_nlp.models.effects` for the method. Works for any
-        engine; with ``engine="dmr"``/``"gdmr"`` the covariate also shaped the fit.
+        Regresses the documents' topic proportions on covariates (metadata fields), with the
+        uncertainty of the proportions and of the regression carried by the method of
+        composition. Works for any engine; with ``engine="dmr"``/``"gdmr"`` the covariate
+        also shaped the fit (:meth:`prevalence` gives g-DMR's own curve).
+
+        With ``formula`` (patsy: ``"~ era + bs(year, df=4)"``, ``"~ era * year"``): a
+        fractional logit (``link="logit"``, predictions in [0, 1]) or stm's least squares
+        (``link="identity"``), cluster-robust over ``cluster`` (``"auto"``: ``parent_id``
+        when the documents are units of a parent, else none), predicted at ``at`` (one
+        covariate's values, the others at their median or most frequent level) or at the
+        values of ``covariate``; ``method="difference"`` with two values in ``at`` gives
+        their contrast (first minus second). See :mod:`consensus_nlp.models.composition`.
+
+        Without ``formula`` (the 0.2 form): one covariate, a polynomial of ``degree`` or one
+        mean per level, least squares, documents independent (:mod:`~consensus_nlp.models.effects`).
 
         Args:
             covariate: metadata field (``"organization"``, ``"year"``…).
-            kind: ``"auto"`` (continuous when every value reads as a number),
-                ``"categorical"`` or ``"continuous"``.
+            formula: right-hand-side formula of metadata fields.
+            at: ``{"field": [values]}`` to predict at (with ``formula``).
+            method: ``"pointestimate"`` or ``"difference"`` (with ``formula``).
+            cluster: metadata field whose values are clusters, ``"auto"`` or ``None``.
+            link: ``"logit"`` or ``"identity"``.
+            kind: ``"auto"``, ``"categorical"`` or ``"continuous"`` (without ``formula``).
             level: interval level, strictly between 0 and 1.
             n_sims: simulations (>= 100).
-            degree: polynomial degree for a continuous covariate (1 = linear).
-            points: covariate values to predict at (default: its levels or distinct values).
+            degree: polynomial degree for a continuous covariate (without ``formula``).
+            points: covariate values to predict at (without ``formula``).
             random_state: seed of the simulations.
 
         Returns:
             DataFrame with ``topic``, ``value``, ``estimate``, ``low``, ``high``
-            (``attrs["covariate"]``, ``attrs["kind"]``, ``attrs["level"]``).
+            (``attrs``: ``covariate``, ``kind``, ``level``; with ``formula`` also ``formula``,
+            ``method``, ``link``, ``cluster``, ``n_clusters``).
 
         Raises:
-            UnknownNameError: the covariate is not a metadata field.
-            InvalidArgumentError: missing values, a constant covariate, bad level/n_sims.
+            UnknownNameError: a covariate or cluster that is not a metadata field, an unknown
+                method or link.
+            InvalidArgumentError: missing values, a constant covariate, a formula that does not
+                fit, bad level/n_sims.
         """
         import numpy as np
 
@@ -234,13 +254,74 @@ class TopicModel:
         level = check_level(level)
         n_sims = check_n_boot(n_sims, "n_sims")
         rng = np.random.default_rng(check_random_state(random_state))
-        values, kind = covariate_values(self.doc_ids, self.metas, covariate, kind=kind)
         alpha = self.params.get("alpha")
         alpha = float(alpha) if isinstance(alpha, (int, float)) and not isinstance(alpha, bool) else 1.0 / self.k
+        if formula is not None:
+            return self._formula_effect(formula, covariate=covariate, at=at, method=method, cluster=cluster,
+                                        link=link, level=level, n_sims=n_sims, alpha=alpha, rng=rng)
+        values, kind = covariate_values(self.doc_ids, self.metas, covariate, kind=kind)
         table = estimate_effect(self.doc_topic_, self.doc_lengths, alpha, values, kind=kind, topics=self.names,
                                 level=level, n_sims=n_sims, degree=degree, points=points, rng=rng)
         table.attrs.update(covariate=covariate, kind=kind, level=level)
         return table
+
+    def _formula_effect(self, formula: str, *, covariate: str | None, at: Any, method: str, cluster: str | None,
+                        link: str, level: float, n_sims: int, alpha: float, rng: Any) -> pd.DataFrame:
+        import pandas as pd
+
+        from .composition import EFFECT_METHODS, FEW_CLUSTERS, LINKS, covariate_frame, formula_effect
+
+        method = check_choice("method", method, EFFECT_METHODS, what="an effect method")
+        link = check_choice("link", link, LINKS, what="a link")
+        if not isinstance(formula, str) or "~" not in formula or formula.split("~")[0].strip():
+            raise InvalidArgumentError(describe("formula", formula, "is not a right-hand-side formula",
+                                                accepted="'~ era + bs(year, df=4)'"))
+        from .smallsample import cluster_keys
+
+        frame = covariate_frame(self.doc_ids, self.docvars)
+        if cluster == "auto":
+            cluster = "parent_id" if cluster_keys(self.docvars, "parent_id") is not None else None
+        if cluster is not None and cluster not in frame.columns:
+            raise UnknownNameError(describe("cluster", cluster, "is not a metadata field",
+                                            accepted=["auto", "None", *list(frame.columns)[:20]]))
+        keys = cluster_keys(self.docvars, cluster) or list(self.doc_ids)
+        groups = pd.factorize(pd.Series(keys, dtype=object))[0]
+        table = formula_effect(self.doc_topic_, self.doc_lengths, alpha, frame, formula, groups=groups,
+                               topics=self.names, at=at, covariate=covariate, method=method, link=link,
+                               level=level, n_sims=n_sims, rng=rng)
+        n_clusters = int(groups.max()) + 1
+        if cluster is not None and n_clusters < FEW_CLUSTERS:
+            import warnings
+
+            warnings.warn(f"{n_clusters} clusters ({cluster}): the intervals under-cover with few clusters (0.92 "
+                          "with 30 parent documents and a spline of 4 df, docs/simulations.md); read them as a lower "
+                          "bound on the uncertainty.", stacklevel=3)
+        name = covariate if at is None else next(iter(at))
+        table.attrs.update(covariate=name, kind="categorical" if method == "difference" or
+                           isinstance(table["value"].iloc[0], str) else "continuous", level=level, formula=formula,
+                           method=method, link=link, cluster=cluster, n_clusters=n_clusters)
+        return table
+
+    def prevalence(self, *, level: float = 0.95) -> pd.DataFrame:
+        """g-DMR's own prevalence curve over its first numeric covariate, with its own band.
+
+        Unlike :meth:`effect` (a regression of the fitted shares, with a confidence interval
+        for the mean share), this reads the model's Dirichlet prior as a function of the
+        covariate: the expected share and the range where ``level`` of documents' shares fall
+        (:func:`~consensus_nlp.models.composition.gdmr_prevalence`). docs/topics.md compares them.
+
+        Raises:
+            InvalidArgumentError: the model is not a g-DMR fit with a numeric covariate.
+        """
+        from .composition import gdmr_prevalence
+        from .inference import check_level
+
+        curve = self.params.get("gdmr_curve")
+        if not curve:
+            raise InvalidArgumentError(describe("model", self.engine, "has no prevalence curve of its own",
+                                                accepted="a model fitted with engine='gdmr' and a numeric covariate",
+                                                todo="Use model.effect(...) for any engine."))
+        return gdmr_prevalence(curve, self.names, level=check_level(level))
 
     def doc_topics(self) -> pd.DataFrame:
         """Topic shares per document.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputTypeError, InvalidArgumentError, describe
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
     from matplotlib.axes import Axes
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..models.topics import TopicModel
 
 __all__ = ["emphasis_heatmap", "topic_terms", "dendrogram", "topic_shares", "select_k_curve", "rate_intervals",
-           "topic_effect"]
+           "topic_effect", "search_k_curve"]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,47 @@ def _is_time(values: Sequence[Any]) -> bool:
     return len(values) > 1 and all(year_like(v) for v in values)
 
 
+def _theme_labels(theme_set: str | None) -> dict[str, str]:
+    """Display labels of a bundled theme dictionary's themes (its YAML ``label``), or none."""
+    if not theme_set:
+        return {}
+    from ..errors import ConsensusNLPError
+    from ..models.dictionaries import load_themes
+
+    try:
+        themes = load_themes(theme_set)
+    except ConsensusNLPError:  # a dictionary passed as a dict or path: its name does not load it again
+        return {}
+    return {name: themes.label(name) for name in themes.names}
+
+
+def _with_gaps(x: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``x`` and columns with a NaN row inserted where ``x`` jumps by more than 2.5 times its usual step.
+
+    Lines are then not drawn across a gap in the covariate (no report between 1964 and 1975).
+    """
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    if len(x) < 3:
+        return (x, *columns)
+    steps = np.diff(x)
+    gaps = np.flatnonzero(steps > 2.5 * np.median(steps))
+    if not len(gaps):
+        return (x, *columns)
+    out = [np.insert(x, gaps + 1, (x[gaps] + x[gaps + 1]) / 2)]
+    out += [np.insert(np.asarray(c, dtype=float), gaps + 1, np.nan) for c in columns]
+    return tuple(out)
+
+
+def _interval_label(table: pd.DataFrame, what: str) -> str:
+    """``"rate per 1,000 tokens (95 % interval)"``: the unit and the interval level, from the table's attrs."""
+    per, unit, level = table.attrs.get("per"), table.attrs.get("unit"), table.attrs.get("level")
+    unit_text = f" per {per:,.0f} {unit}" if per and unit else ""
+    level_text = f" ({level * 100:g} % interval)" if level else " (interval)"
+    return f"{what}{unit_text}{level_text}"
+
+
 def emphasis_heatmap(profile: GroupRates | pd.DataFrame, *, ax: Axes | None = None, annotate: bool = True,
                      cmap: str = "YlOrRd", fmt: str = "{:.1f}") -> Axes:
     """Heatmap of a group x theme table (e.g. :func:`consensus_nlp.emphasis`).
@@ -114,6 +156,7 @@ def emphasis_heatmap(profile: GroupRates | pd.DataFrame, *, ax: Axes | None = No
     import numpy as np
     import pandas as pd
 
+    labels = _theme_labels(getattr(profile, "theme_set", None))
     if hasattr(profile, "rates") and hasattr(profile, "per"):
         profile = profile.rates
     if not isinstance(profile, pd.DataFrame) or profile.empty:
@@ -123,7 +166,7 @@ def emphasis_heatmap(profile: GroupRates | pd.DataFrame, *, ax: Axes | None = No
     values = profile.to_numpy(dtype=float)
     ax = _axes(ax, (1.2 + 0.9 * values.shape[1], 1.2 + 0.5 * values.shape[0]))
     image = ax.imshow(values, cmap=cmap, aspect="auto")
-    ax.set_xticks(np.arange(values.shape[1]), [str(c) for c in profile.columns], rotation=45, ha="right")
+    ax.set_xticks(np.arange(values.shape[1]), [labels.get(c, str(c)) for c in profile.columns], rotation=45, ha="right")
     ax.set_yticks(np.arange(values.shape[0]), [str(i) for i in profile.index])
     if annotate:
         threshold = np.nanmin(values) + 0.6 * (np.nanmax(values) - np.nanmin(values))
@@ -261,18 +304,57 @@ def select_k_curve(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     return _cjk(ax)
 
 
-def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+def search_k_curve(table: pd.DataFrame) -> Axes:
+    """stm's searchK figure from :func:`consensus_nlp.search_k`: held-out likelihood, coherence, exclusivity by k.
+
+    Three panels side by side (held-out log-likelihood per token with +/- one standard
+    error across seeds, semantic coherence, exclusivity), the k picked by the
+    one-standard-error rule marked on each. Returns the held-out panel's Axes (the figure
+    holds the others).
+    """
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    needed = {"k", "heldout", "heldout_se", "exclusivity", "coherence"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns) or table.empty:
+        raise InputTypeError(describe("table", table, "is not a search_k table",
+                                      accepted="DataFrame with k, heldout, heldout_se, exclusivity, coherence"))
+    figure = Figure(figsize=(11.0, 3.4), layout="constrained")
+    axes = figure.subplots(1, 3)
+    panels = (("heldout", "held-out log-likelihood per token"), ("coherence", "semantic coherence (Mimno)"),
+              ("exclusivity", "exclusivity"))
+    best = table.attrs.get("best_k")
+    for ax, (column, label) in zip(axes, panels):
+        yerr = table["heldout_se"] if column == "heldout" else None
+        ax.errorbar(table["k"], table[column], yerr=yerr, marker="o", markersize=4, capsize=2, color="C0")
+        if best is not None:
+            ax.axvline(best, color="0.6", linestyle=":", linewidth=1)
+        ax.set_xlabel("k (number of topics)")
+        ax.set_ylabel(label)
+        ax.set_xticks(list(table["k"]))
+        _cjk(ax)
+    axes[0].set_title(f"bars: +/- 1 s.e. over {int(table['n_seeds'].max())} seeds" if "n_seeds" in table else "",
+                      fontsize=8)
+    return axes[0]
+
+
+def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, ax: Axes | None = None,
+                   value: str = "rate", proportion: bool = False) -> Axes:
     """Rates with their intervals, from :meth:`Emphasis.interval <consensus_nlp.models.inference.GroupRates.interval>`.
 
     Over time (the group field year-like, as in :func:`topic_shares`): one line per theme
-    with its interval as a band. Otherwise: one row per group, a point and a horizontal
-    error bar per theme.
+    with its interval as a band, broken where the years jump (no line across 1964-1975).
+    Otherwise: one row per group, a point and a horizontal error bar per theme. Axis
+    labels give the unit and the interval level (the table's ``attrs``); themes of a
+    bundled dictionary are shown by their labels.
 
     Args:
         table: DataFrame with a group column (first), the category column (second: ``theme``,
             ``kind``), ``rate``, ``low``, ``high``.
         themes: the themes to draw (default all, in table order).
         ax: Axes to draw on; a new figure when ``None``.
+        value: what the numbers are, for the axis label (``"rate"``).
+        proportion: the numbers are proportions: drawn within [0, 1].
 
     Returns:
         The Axes.
@@ -292,14 +374,21 @@ def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, 
         raise InvalidArgumentError(describe("themes", unknown, "are not in the table", accepted=present))
     groups = list(dict.fromkeys(table[by]))
     colors = _colors(len(names))
-    if _is_time(groups):
+    labels = _theme_labels(table.attrs.get("theme_set"))
+    label = _interval_label(table, value)
+    if proportion:
+        table = table.assign(low=table["low"].clip(0, 1), high=table["high"].clip(0, 1))
+    if _is_time(groups) or table.attrs.get("kind") == "continuous":
         ax = _axes(ax, (8.0, 4.5))
         for color, name in zip(colors, names):
-            rows = table[table[kind] == name].assign(_x=lambda d: d[by].map(lambda v: int(str(v)))).sort_values("_x")
-            ax.plot(rows["_x"], rows["rate"], marker="o", markersize=3, color=color, label=str(name))
-            ax.fill_between(rows["_x"], rows["low"], rows["high"], color=color, alpha=0.2, linewidth=0)
+            rows = table[table[kind] == name].assign(_x=lambda d: d[by].map(lambda v: float(str(v)))).sort_values("_x")
+            x, rate, low, high = _with_gaps(rows["_x"].to_numpy(), rows["rate"], rows["low"], rows["high"])
+            ax.plot(x, rate, marker="o", markersize=3, color=color, label=labels.get(name, str(name)))
+            ax.fill_between(x, low, high, color=color, alpha=0.2, linewidth=0)
         ax.set_xlabel(str(by))
-        ax.set_ylabel("rate (interval shaded)")
+        ax.set_ylabel(label)
+        if proportion:
+            ax.set_ylim(0, min(1.0, max(0.05, float(np.nanmax(table["high"])) * 1.05)))
     else:
         ax = _axes(ax, (8.0, 1.0 + 0.4 * len(groups) * max(1, len(names)) ** 0.5))
         step = 0.8 / max(1, len(names))
@@ -308,17 +397,22 @@ def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, 
             y = np.arange(len(groups)) + (j - (len(names) - 1) / 2) * step
             rate = rows["rate"].to_numpy(dtype=float)
             err = np.vstack([rate - rows["low"].to_numpy(dtype=float), rows["high"].to_numpy(dtype=float) - rate])
-            ax.errorbar(rate, y, xerr=np.nan_to_num(err), fmt="o", markersize=4, color=color, label=str(name),
-                        capsize=2)
-        _groups_down(ax, groups, xlabel="rate (bars: interval)", by=by)
+            ax.errorbar(rate, y, xerr=np.nan_to_num(err), fmt="o", markersize=4, color=color,
+                        label=labels.get(name, str(name)), capsize=2)
+        _groups_down(ax, groups, xlabel=label, by=by)
+        if proportion:
+            ax.set_xlim(0, min(1.0, max(0.05, float(np.nanmax(table["high"])) * 1.05)))
     return _legend_right(ax)
 
 
 def topic_effect(table: pd.DataFrame, *, topics: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
     """Expected topic proportions by a covariate, from :meth:`TopicModel.effect <consensus_nlp.TopicModel.effect>`.
 
-    A continuous covariate gives one line per topic with its interval as a band; a
-    categorical one gives points with error bars, one row per value.
+    A continuous covariate (or years) gives one line per topic with its interval as a band,
+    the covariate on the x axis and the proportion on the y axis, broken across gaps; a
+    categorical one gives one row per value with the proportion on the x axis. A
+    ``method="difference"`` table is drawn as differences (not clipped). Proportions are
+    drawn within [0, 1]; the label gives the interval level.
 
     Returns:
         The Axes.
@@ -329,19 +423,9 @@ def topic_effect(table: pd.DataFrame, *, topics: Sequence[str] | None = None, ax
     if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns) or table.empty:
         raise InputTypeError(describe("table", table, "is not an effect table",
                                       accepted="TopicModel.effect(): topic, value, estimate, low, high"))
-    renamed = table.rename(columns={"topic": "theme", "estimate": "rate"})
-    renamed = renamed[["value", "theme", "rate", "low", "high"]].rename(columns={"value": table.attrs.get("covariate", "value")})
-    if table.attrs.get("kind") == "continuous" and not _is_time(list(dict.fromkeys(renamed.iloc[:, 0]))):
-        ax = _axes(ax, (8.0, 4.5))
-        names = list(dict.fromkeys(table["topic"])) if topics is None else list(topics)
-        for color, name in zip(_colors(len(names)), names):
-            rows = table[table["topic"] == name].sort_values("value")
-            ax.plot(rows["value"], rows["estimate"], color=color, label=str(name))
-            ax.fill_between(rows["value"], rows["low"], rows["high"], color=color, alpha=0.2, linewidth=0)
-        ax.set_xlabel(str(table.attrs.get("covariate", "value")))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    else:
-        ax = rate_intervals(renamed, themes=topics, ax=ax)
-    ax.set_ylabel("expected topic proportion") if table.attrs.get("kind") == "continuous" else \
-        ax.set_xlabel("expected topic proportion")
-    return _cjk(ax)
+    difference = table.attrs.get("method") == "difference"
+    renamed = table.rename(columns={"topic": "theme", "estimate": "rate", "value": table.attrs.get("covariate", "value")})
+    renamed = renamed[[renamed.columns[1], "theme", "rate", "low", "high"]]
+    renamed.attrs.update(level=table.attrs.get("level"), kind=table.attrs.get("kind"))
+    what = "difference in expected topic proportion" if difference else "expected topic proportion"
+    return rate_intervals(renamed, themes=topics, ax=ax, value=what, proportion=not difference)

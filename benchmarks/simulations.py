@@ -1,0 +1,313 @@
+"""Simulation study with known truth: does each interval the library prints cover at its nominal level?
+
+Run from the repository root (full profile: 500 data sets per row, a few minutes on 2 cores):
+
+    PYTHONPATH=src nice -n 10 python benchmarks/simulations.py [--sets 500] [--seed 2026]
+
+Writes ``benchmarks/results/simulations.json`` and the table in ``docs/simulations.md``.
+tests/test_simulations.py runs the same studies on a few data sets (the fast profile).
+
+Every study draws data sets from a model whose true value is known, computes the
+library's 95 % interval (or test) on each, and reports the share of intervals that
+cover the truth with its Monte Carlo standard error ``sqrt(c (1 - c) / n)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+RATE = 0.02  # true hits per token
+LEVEL = 0.95
+
+
+def documents(rng: np.random.Generator, n_docs: int, *, concentration: float = 100.0, rate: float = RATE
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Hits and lengths of documents of ~350 tokens whose own rate is ``beta`` around ``rate``.
+
+    ``concentration`` 100 is moderate over-dispersion (beta(2, 98)); 20 is strong (beta(0.4, 19.6)).
+    The true group rate, ``E[L p] / E[L]``, is ``rate`` since length and rate are independent.
+    """
+    lengths = rng.negative_binomial(5, 5 / (5 + 300), n_docs) + 50
+    p = rng.beta(rate * concentration, (1 - rate) * concentration, n_docs)
+    return rng.binomial(lengths, p), lengths
+
+
+def paragraph_truth(sd: float, rate: float = RATE) -> float:
+    """``E[expit(logit(rate) + sd z)]``, the true rate of :func:`paragraphs` (Gauss-Hermite quadrature)."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    eta = math.log(rate / (1 - rate)) + sd * nodes
+    return float((weights / (1 + np.exp(-eta))).sum() / weights.sum())
+
+
+def paragraphs(rng: np.random.Generator, n_docs: int, *, per_doc: int = 12, sd: float = 0.6, rate: float = RATE
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Paragraphs (hits, lengths, parent index) nested in documents with a document-level random effect.
+
+    Document ``d`` has the logit rate ``logit(rate) + sd z_d``; its 6-18 paragraphs of ~60
+    tokens draw their hits binomially from it. The truth is :func:`paragraph_truth`.
+    """
+    counts = rng.integers(max(2, per_doc // 2), per_doc * 3 // 2 + 1, n_docs)
+    eta = math.log(rate / (1 - rate)) + sd * rng.standard_normal(n_docs)
+    p_doc = 1 / (1 + np.exp(-eta))
+    parent = np.repeat(np.arange(n_docs), counts)
+    lengths = rng.poisson(60, len(parent)) + 10
+    return rng.binomial(lengths, p_doc[parent]), lengths, parent
+
+
+def group_rates(hits, lengths, groups=None, clusters=None):
+    from consensus_nlp.models.inference import GroupRates
+
+    groups = np.zeros(len(hits), dtype=int) if groups is None else np.asarray(groups)
+    names = [f"g{g}" for g in range(int(groups.max()) + 1)]
+    return GroupRates(by="group", per=1000, categories=[f"t{j}" for j in range(np.asarray(hits).reshape(len(hits), -1).shape[1])],
+                      groups=names, doc_ids=[f"d{i}" for i in range(len(hits))], doc_groups=groups,
+                      doc_counts=np.asarray(hits).reshape(len(hits), -1), doc_totals=lengths,
+                      doc_clusters=None if clusters is None else list(clusters))
+
+
+def _row(study: str, setting: str, hits: int, n_sets: int, seed: int, **extra) -> dict:
+    share = hits / n_sets
+    return {"study": study, "setting": setting, "value": share, "mc_se": math.sqrt(share * (1 - share) / n_sets),
+            "n_sets": n_sets, "seed": seed, **extra}
+
+
+def emphasis_coverage(n_docs: int, *, n_sets: int, seed: int, concentration: float = 100.0,
+                      method: str = "log-t") -> dict:
+    """Coverage of ``GroupRates.interval`` for one group of ``n_docs`` documents."""
+    rng = np.random.default_rng(seed)
+    covered = flagged = covered_unflagged = 0
+    for s in range(n_sets):
+        hits, lengths = documents(rng, n_docs, concentration=concentration)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            row = group_rates(hits, lengths).interval(level=LEVEL, method=method, n_boot=999, random_state=s).iloc[0]
+        hit = bool(row["low"] <= RATE * 1000 <= row["high"])
+        warned = any("coverage" in str(w.message) for w in caught)
+        covered += hit
+        flagged += warned
+        covered_unflagged += hit and not warned
+    unflagged = n_sets - flagged
+    return _row("emphasis interval", f"{n_docs} documents, beta concentration {concentration:g}, {method}", covered,
+                n_sets, seed, warned=flagged / n_sets,
+                coverage_unwarned=(covered_unflagged / unflagged) if unflagged else None)
+
+
+def paragraph_coverage(n_docs: int, *, n_sets: int, seed: int, clustered: bool = True, sd: float = 0.6) -> dict:
+    """Coverage of the interval on paragraph units, clustered by parent document or not."""
+    rng = np.random.default_rng(seed)
+    truth = paragraph_truth(sd) * 1000
+    covered = 0
+    for _ in range(n_sets):
+        hits, lengths, parent = paragraphs(rng, n_docs, sd=sd)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            row = group_rates(hits, lengths, clusters=parent if clustered else None).interval(level=LEVEL).iloc[0]
+        covered += bool(row["low"] <= truth <= row["high"])
+    return _row("paragraph units", f"{n_docs} documents x ~12 paragraphs, random effect sd {sd:g}, "
+                f"{'clustered by parent_id' if clustered else 'paragraphs as independent'}", covered, n_sets, seed)
+
+
+def compare_coverage(n_docs: int, *, n_sets: int, seed: int, ratio: float = 1.5) -> dict:
+    """Coverage of the difference interval of ``GroupRates.compare`` (group b at ``ratio`` times the rate)."""
+    rng = np.random.default_rng(seed)
+    covered = 0
+    truth = (RATE - RATE * ratio) * 1000
+    for _ in range(n_sets):
+        ha, la = documents(rng, n_docs)
+        hb, lb = documents(rng, n_docs, rate=RATE * ratio)
+        rates = group_rates(np.r_[ha, hb], np.r_[la, lb], groups=[0] * n_docs + [1] * n_docs)
+        row = rates.compare("g0", "g1", n_perm=100).iloc[0]
+        covered += bool(row["low"] <= truth <= row["high"])
+    return _row("compare interval", f"{n_docs} vs {n_docs} documents, rate ratio {ratio:g}", covered, n_sets, seed)
+
+
+def compare_all_null(n_groups: int, n_docs: int, *, n_sets: int, seed: int, n_themes: int = 3,
+                     n_perm: int = 400) -> list[dict]:
+    """Family-wise error (Holm) and false discovery rate (BH) of ``compare_all`` when no group differs.
+
+    Under the complete null every rejection is false, so FDR = P(any rejection) for BH too.
+    """
+    rng = np.random.default_rng(seed)
+    holm = bh = raw = 0
+    for s in range(n_sets):
+        n = n_groups * n_docs
+        hits = np.column_stack([documents(rng, n)[0] for _ in range(n_themes)])
+        lengths = documents(rng, n)[1]
+        hits = np.minimum(hits, lengths[:, None])
+        rates = group_rates(hits, lengths, groups=np.repeat(np.arange(n_groups), n_docs))
+        table = rates.compare_all(adjust="holm", n_perm=n_perm, random_state=s)
+        holm += bool((table["q"] <= 0.05).any())
+        raw += bool((table["p"] <= 0.05).any())
+        from consensus_nlp.models.smallsample import adjust_p
+
+        bh += bool((adjust_p(table["p"].to_numpy(), "fdr_bh") <= 0.05).any())
+    setting = f"{n_groups} groups x {n_docs} documents, {n_themes} themes ({n_groups * (n_groups - 1) // 2 * n_themes} tests)"
+    return [_row("compare_all FWER (Holm)", setting, holm, n_sets, seed),
+            _row("compare_all FDR (BH)", setting, bh, n_sets, seed),
+            _row("compare_all unadjusted: any p <= 0.05", setting, raw, n_sets, seed)]
+
+
+def studies(n_sets: int, seed: int, *, only: str | None = None):
+    """Every study of the full profile, one row at a time (the slowest, ``effect``, first).
+
+    ``only="effect"`` runs only the topic-effect studies (the others are not computed).
+    """
+    yield effect_coverage(n_sets=n_sets, seed=seed + 500)
+    yield effect_coverage(n_sets=max(n_sets // 5, 20), seed=seed + 501, cluster=None)
+    if only == "effect":
+        return
+    for concentration in (100.0, 20.0):
+        for n in (3, 5, 10, 25):
+            yield emphasis_coverage(n, n_sets=n_sets, seed=seed + n, concentration=concentration)
+    for n in (3, 5, 10, 25):
+        yield emphasis_coverage(n, n_sets=n_sets, seed=seed + n, method="percentile")
+    for n in (5, 10, 25):
+        yield paragraph_coverage(n, n_sets=n_sets, seed=seed + 100 + n)
+    yield paragraph_coverage(10, n_sets=n_sets, seed=seed + 110, clustered=False)
+    for n in (5, 10, 25):
+        yield compare_coverage(n, n_sets=n_sets, seed=seed + 200 + n)
+    yield from compare_all_null(4, 8, n_sets=n_sets, seed=seed + 300)
+    yield from extra_studies(n_sets, seed)
+
+
+def extra_studies(n_sets: int, seed: int) -> list[dict]:
+    """Studies of the model layer: ``regress`` coefficients."""
+    return [regress_coverage(n_sets=n_sets, seed=seed + 400 + g, family=f, n_parents=g)
+            for f in ("negbin", "quasipoisson") for g in (30, 60)]
+
+
+def regress_coverage(*, n_sets: int, seed: int, family: str = "negbin", n_parents: int = 30, slope: float = 0.3
+                     ) -> dict:
+    """Coverage of ``regress``'s interval for a slope, paragraphs clustered in documents (``cluster="parent_id"``).
+
+    Document ``d`` has a covariate ``x_d`` (standard normal) and a random effect ``u_d``
+    (sd 0.4); each of its 8 paragraphs of ~80 tokens has hits negative binomial with mean
+    ``tokens * 0.02 * exp(slope x_d + u_d)``. With the log link the population slope is ``slope``.
+    """
+    import consensus_nlp as cn
+    from consensus_nlp.corpus import DocVars
+
+    rng = np.random.default_rng(seed)
+    covered = 0
+    for _ in range(n_sets):
+        parent = np.repeat(np.arange(n_parents), 8)
+        x = rng.standard_normal(n_parents)
+        lengths = rng.poisson(80, len(parent)) + 20
+        mu = lengths * RATE * np.exp(slope * x[parent] + rng.normal(0, 0.4, n_parents)[parent])
+        hits = rng.negative_binomial(5, 5 / (5 + mu))
+        docvars = DocVars([f"p{i}" for i in range(len(hits))],
+                          [{"x": float(x[p]), "parent_id": f"d{p}"} for p in parent])
+        rates = group_rates(hits, lengths)
+        rates.docvars = docvars
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            row = cn.regress(rates, "~ x", family=family).coefficients().set_index("term").loc["x"]
+        covered += bool(row["low"] <= slope <= row["high"])
+    return _row("regress coefficient", f"{family}, {n_parents} documents x 8 paragraphs, cluster by parent_id",
+                covered, n_sets, seed)
+
+
+def effect_truth(year: np.ndarray, sd: float = 0.4) -> np.ndarray:
+    """``E[expit(f(year) + u)]`` with ``u ~ N(0, sd)``: the true mean share of topic 1 in :func:`topic_units`."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(60)
+    eta = prevalence_curve(np.asarray(year, dtype=float))[:, None] + sd * nodes[None, :]
+    return (weights / (1 + np.exp(-eta))).sum(axis=1) / weights.sum()
+
+
+def prevalence_curve(year: np.ndarray) -> np.ndarray:
+    """The logit of topic 1's share by year: a rise and a fall (not a polynomial of low degree)."""
+    return math.log(0.15 / 0.85) + 1.2 * np.sin((year - 1954) / 63 * math.pi)
+
+
+def topic_units(rng: np.random.Generator, n_reports: int = 30, per_report: int = 10, sd: float = 0.4):
+    """A two-topic model of paragraphs nested in reports: shares vary by report (random effect) and year.
+
+    Report ``r`` (year uniform on 1954-2017) has topic 1's share ``expit(f(year) + u_r)``;
+    each of its paragraphs of 60 tokens has a share from ``beta`` around it (concentration 20)
+    and its tokens are assigned binomially; the model's shares are the assigned proportions.
+    """
+    from consensus_nlp.corpus import DocVars
+    from consensus_nlp.models.topics import TopicModel
+
+    year = np.r_[1954.0, np.sort(rng.uniform(1954, 2017, n_reports - 2)), 2017.0]
+    p_report = 1 / (1 + np.exp(-(prevalence_curve(year) + sd * rng.standard_normal(n_reports))))
+    parent = np.repeat(np.arange(n_reports), per_report)
+    theta = rng.beta(p_report[parent] * 20, (1 - p_report[parent]) * 20)
+    assigned = rng.binomial(60, theta)
+    shares = np.column_stack([assigned, 60 - assigned]) / 60
+    docvars = DocVars([f"p{i}" for i in range(len(parent))],
+                      [{"year": float(year[r]), "parent_id": f"r{r}"} for r in parent])
+    return TopicModel(engine="simulated", names=["topic_1", "topic_2"], terms=["w"], docvars=docvars,
+                      topic_word=np.ones((2, 1)), doc_topic=shares, texts=None, doc_lengths=[60] * len(parent),
+                      perplexity=None, params={"alpha": 0.01})
+
+
+def effect_coverage(*, n_sets: int, seed: int, cluster: str | None = "auto", years=(1960.0, 1985.0, 2010.0)) -> dict:
+    """Coverage of ``TopicModel.effect(formula="~ bs(year, df=4)")`` at three years on paragraph units."""
+    rng = np.random.default_rng(seed)
+    truth = effect_truth(np.asarray(years))
+    covered = total = 0
+    for s in range(n_sets):
+        model = topic_units(rng)
+        table = model.effect(formula="~ bs(year, df=4)", at={"year": list(years)}, cluster=cluster, n_sims=100,
+                             random_state=s)
+        rows = table[table["topic"] == "topic_1"]
+        covered += int(((rows["low"].to_numpy() <= truth) & (truth <= rows["high"].to_numpy())).sum())
+        total += len(years)
+    return _row("topic effect (spline)", f"30 reports x 10 paragraphs, ~ bs(year, df=4) at {len(years)} years, "
+                f"{'clustered by parent_id' if cluster == 'auto' else 'paragraphs as independent'}",
+                covered, total, seed)
+
+
+def markdown(rows: list[dict], *, runs: list[dict]) -> str:
+    lines = ["# Simulation study: coverage of the library's intervals", "",
+             "Generated by `benchmarks/simulations.py` (do not edit by hand). Each row: data sets drawn from a "
+             "model with a known truth, the library's 95 % interval (or test) on each; `value` is the share "
+             "that covered the truth (or, for the error rates, the share of data sets with a false rejection), "
+             "`MC s.e.` its Monte Carlo standard error. Target: coverage in [0.93, 0.97]; FWER and FDR <= 0.05.",
+             "", *(f"Run ({r['studies']} studies): {r['seconds']:.0f} s, load average {r['load']} (2 cores)."
+                   for r in runs), "",
+             "| study | setting | value | MC s.e. | data sets | seed | warned | coverage when not warned |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        warned = "" if r.get("warned") is None else f"{r['warned']:.2f}"
+        unwarned = "" if r.get("coverage_unwarned") is None else f"{r['coverage_unwarned']:.3f}"
+        lines.append(f"| {r['study']} | {r['setting']} | {r['value']:.3f} | {r['mc_se']:.3f} | {r['n_sets']} | "
+                     f"{r['seed']} | {warned} | {unwarned} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    import os
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", choices=["effect"], default=None,
+                        help="rerun only the topic-effect studies; the other rows of the results file are kept")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    root = Path(__file__).resolve().parents[1]
+    results = root / "benchmarks" / "results" / "simulations.json"
+    previous = json.loads(results.read_text(encoding="utf-8")) if args.only and results.exists() else {}
+    kept = previous.get("rows", [])
+    runs = previous.get("runs", [{"studies": "all", "seconds": previous["seconds"], "load": previous["load"]}]
+                        if previous else [])
+    rows: list[dict] = []
+    for row in studies(args.sets, args.seed, only=args.only):  # written after every row: a long run keeps what it has
+        rows = [r for r in (rows or kept) if (r["study"], r["setting"]) != (row["study"], row["setting"])] + [row]
+        run = {"studies": args.only or "all", "seconds": round(time.perf_counter() - start),
+               "load": ", ".join(f"{x:.1f}" for x in os.getloadavg())}
+        results.write_text(json.dumps({"rows": rows, "runs": [*runs, run]}, indent=1), encoding="utf-8")
+        (root / "docs" / "simulations.md").write_text(markdown(rows, runs=[*runs, run]), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
