@@ -249,7 +249,7 @@ class Registry:
             raise UnknownNameError(describe(self.argument, name, f"is not {self.what}", accepted=list(table),
                                             todo=self.todo))
         entry = table[name]
-        if isinstance(entry, importlib.metadata.EntryPoint):
+        if not isinstance(entry, Entry):  # an entry point (of whichever importlib.metadata found it)
             entry = self._from_entry_point(entry)
         if entry.alias_of:
             return self.get(entry.alias_of)
