@@ -26,6 +26,7 @@ from importlib import resources
 __all__ = [
     "Byline",
     "organization_level",
+    "close_spaced_names",
     "parse_author_note",
     "parse_bare_name",
     "parse_bylines",
@@ -153,7 +154,7 @@ def parse_bylines(line: str) -> list[Byline] | None:
         >>> [b.speaker for b in parse_bylines("王燕 天水市政协党组书记 张志军 临夏州政协党组书记、主席")]
         ['王燕', '张志军']
     """
-    fields = line.split()
+    fields = close_spaced_names(line.split())
     if len(fields) < 2:
         # "张三（某县政协主席）"
         fields = _name_in_brackets(line.strip())
@@ -163,6 +164,30 @@ def parse_bylines(line: str) -> list[Byline] | None:
         return None
     pairs = list(zip(fields[::2], fields[1::2]))
     return _read_pairs(pairs) or _read_pairs([(name, position) for position, name in pairs])
+
+
+def close_spaced_names(fields: list[str]) -> list[str]:
+    """Fields of a line with the layout spaces inside names closed up: a run of two or more
+    one-character Chinese fields is one name (``张  三`` -> ``张三``, ``王 小 明`` -> ``王小明``).
+
+    Examples:
+        >>> close_spaced_names("张  三  李四".split())
+        ['张三', '李四']
+        >>> close_spaced_names(["王燕", "天水市政协党组书记"])
+        ['王燕', '天水市政协党组书记']
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for f in [*fields, ""]:
+        if len(f) == 1 and "\u4e00" <= f <= "\u9fff":
+            run.append(f)
+            continue
+        if run:
+            out.extend(["".join(run)] if 2 <= len(run) <= 4 else run)
+            run = []
+        if f:
+            out.append(f)
+    return out
 
 
 def _name_in_brackets(text: str) -> list[str] | None:
@@ -278,7 +303,7 @@ def parse_credit(text: str) -> list[str] | None:
     if role is None:
         return None
     names = []
-    for token in re.split(r"[\s、，,]+", inner):
+    for token in close_spaced_names(re.split(r"[\s、，,]+", inner)):
         for r in _CREDIT_ROLES:
             if token.startswith(r):
                 token = token[len(r) :]

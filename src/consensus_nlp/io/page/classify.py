@@ -13,6 +13,7 @@ import functools
 import re
 
 from ..._zh import cn_number
+from .furniture import furniture_of
 from .bylines import Byline, data_lines, parse_author_note, parse_bylines, parse_credit, parse_name_line, parse_statement
 from .lines import Line
 from .rules import PageRules
@@ -91,6 +92,9 @@ def classify(line: Line, rules: PageRules) -> tuple[str, str]:
         return "byline", "; ".join(f"name {b.speaker} + position {b.position} ({b.organization} + a role)" for b in bylines)
     if parse_credit(text) is not None:
         return "credit", "reporter credit (记者 + names in brackets)"
+    furniture = furniture_of(text)
+    if furniture is not None:
+        return "furniture", f"{furniture}: the whole line reads like [furniture:{furniture}] of lexicons/page_cues.txt"
     punctuated = bool(CLAUSE_PUNCT.search(text))
     if MARKER.fullmatch(text) and not punctuated:
         return "marker", "a short bracketed line"

@@ -287,7 +287,7 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
         size = line.size or body
         if line.column == -1 and kind != "byline" and cue("meeting_end").search(line.text):
             line.kind, line.evidence = "header", "a banner above the columns that ends like a meeting name"
-        elif kind in ("header", "marker", "byline", "credit"):
+        elif kind in ("header", "marker", "byline", "credit", "furniture"):
             line.kind, line.evidence = kind, evidence
             if kind == "byline" and line.font != body_font:
                 line.evidence += f"; font {line.font}, not the body's {body_font}"
@@ -388,6 +388,5 @@ def read_pdf(
         meta["pages"] = sorted({box[0] for p in speech for box in p.boxes})
         documents.append(Document(ids[s], texts[s], meta))
     meta = page_meta(reading, os.fspath(path))
-    meta["furniture"] = [[line.box[0], line.evidence.split(":")[0].split(" of ")[0], line.text]
-                         for line in reading.lines if line.kind == "furniture" and line.box]
+    meta["furniture"] = reading.furniture
     return Corpus(documents, meta=meta)

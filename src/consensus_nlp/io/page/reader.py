@@ -44,11 +44,12 @@ from ..encoding import read_text
 from .attribution import Group, attribute_titles, title_text
 from .bylines import Byline, place_of
 from .classify import MARKER, classify, merge_author_bylines, settle_titles, split_openings
+from .furniture import furniture_kind, mark_section_labels, settle_numbers
 from .lines import Line, Paragraph
 from .rules import PageRules, check_rules
 from .speeches import attribute, page_items, speeches_of
 
-__all__ = ["PageReading", "parse_page", "read_lines", "read_page", "split_lines"]
+__all__ = ["PageReading", "parse_page", "read_lines", "read_page", "source_span", "split_lines"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class PageReading:
     meeting: str | None = None
     markers: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
+    furniture: list[list] = field(default_factory=list)  # [page, kind, text]; page None on a text page
 
 
 def _no_byline(argument: str, value: object) -> LayoutError:
@@ -97,11 +99,15 @@ def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: obj
     for line in lines:
         if not line.evidence:
             line.kind, line.evidence = classify(line, rules)
+    mark_section_labels(lines)
     settle_titles(lines, rules)
+    settle_numbers(lines)
     reading = PageReading(lines)
     reading.meeting = next((line.text for line in lines if line.kind == "header"), None)
     reading.markers = list(dict.fromkeys(MARKER.fullmatch(line.text).group(1) for line in lines if line.kind == "marker"))
     reading.credits = [line.text[1:-1].strip() for line in lines if line.kind == "credit"]
+    reading.furniture = [[line.box[0] if line.box else None, furniture_kind(line), line.text]
+                         for line in lines if line.kind == "furniture"]
     if not any(line.bylines for line in lines):
         if check:
             raise _no_byline(argument, value)
@@ -150,10 +156,12 @@ def doc_ids(prefix: str, count: int) -> list[str]:
 
 
 def page_meta(reading: PageReading, source: str | None) -> dict:
-    """The corpus metadata: ``meeting``, ``markers``, ``source``; ``credits`` when the page has some."""
+    """The corpus metadata: ``meeting``, ``markers``, ``source``; ``credits`` and ``furniture`` when the page has some."""
     meta = {"meeting": reading.meeting, "markers": reading.markers, "source": source}
     if reading.credits:
         meta["credits"] = reading.credits
+    if reading.furniture:
+        meta["furniture"] = reading.furniture
     return meta
 
 
@@ -203,6 +211,64 @@ def parse_page(
     ids = doc_ids(doc_prefix, len(texts))
     documents = [Document(ids[s], texts[s], speech_meta(reading, s)) for s in range(len(texts))]
     return Corpus(documents, meta=page_meta(reading, source))
+
+
+def source_span(text: str, document: Document, start: int, end: int) -> tuple[int, int]:
+    r"""Where ``document.text[start:end]`` stands in ``text``, the page :func:`parse_page` read it from.
+
+    The reader only removes white space (line breaks, letter spacing, the spaces of spaced
+    digits ``5 0 0 0``) and maps radical code points one to one, so the characters of a
+    paragraph are found in order in the lines ``paragraph_lines`` names.
+
+    Examples:
+        >>> page = "张三 兰州市政协主席\n今年粮食增加5 0\n0 0 万吨。"
+        >>> doc = parse_page(page)[0]
+        >>> s, e = source_span(page, doc, doc.text.index("5000"), doc.text.index("吨") + 1)
+        >>> doc.text[doc.text.index("5000"):doc.text.index("吨") + 1], page[s:e]
+        ('5000万吨', '5 0\n0 0 万吨')
+
+    Raises:
+        InvalidArgumentError: the document was not read from ``text`` or the span is out of range.
+    """
+    paragraphs, spans = document.meta.get("paragraphs"), document.meta.get("paragraph_lines")
+    if not paragraphs or not spans or not 0 <= start < end <= len(document.text):
+        raise InvalidArgumentError(describe("start, end", (start, end), f"is not a span of a page document ({document.doc_id!r})",
+                                            accepted=f"0 <= start < end <= {len(document.text)} in a document of parse_page"))
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    offset = 0
+    for paragraph, (first, last) in zip(paragraphs, spans):
+        if start < offset + len(paragraph):
+            break
+        offset += len(paragraph) + 1
+    chars = [(map_radicals(ch), starts[n] + i) for n in range(first - 1, min(last, len(starts)))
+             for i, ch in enumerate(text[starts[n]: starts[n + 1] if n + 1 < len(starts) else len(text)]) if not ch.isspace()]
+    inside = [k for k, ch in enumerate(paragraph) if not ch.isspace()]
+    wanted = [i for i, k in enumerate(inside) if start - offset <= k < end - offset]
+    where = _find_in_order([ch for ch, _ in chars], [paragraph[k] for k in inside])
+    if where is None or not wanted:
+        raise InvalidArgumentError(describe("document", document.doc_id, "was not read from this text",
+                                            todo="Pass the text the document was read from."))
+    return chars[where[wanted[0]]][1], chars[where[wanted[-1]]][1] + 1
+
+
+def _find_in_order(chars: list[str], wanted: list[str]) -> list[int] | None:
+    """Positions of ``wanted`` in ``chars``: as one stretch if it is one, else in order, skipping the
+    lines of a running header or page number that stand inside a paragraph's span."""
+    joined, target = "".join(chars), "".join(wanted)
+    found = joined.find(target)
+    if found >= 0:
+        return list(range(found, found + len(wanted)))
+    for first in (i for i, ch in enumerate(chars) if wanted and ch == wanted[0]):
+        where, i = [], first
+        for ch in wanted:
+            while i < len(chars) and chars[i] != ch:
+                i += 1
+            if i == len(chars):
+                return None
+            where.append(i)
+            i += 1
+        return where
+    return None
 
 
 def read_page(
