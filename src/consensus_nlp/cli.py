@@ -240,6 +240,7 @@ def _cmd_corpora(args, out) -> int:
 
 
 def _cmd_analyze(args, out) -> int:
+    from .io.page.kinds import reading_summary
     from .report import analyze
 
     result = analyze(
@@ -260,7 +261,8 @@ def _cmd_analyze(args, out) -> int:
         scheduler=args.scheduler,
         workers=args.workers,
     )
-    out.write(result.summary() + "\n")
+    read = reading_summary(dict(result.corpus.meta), len(result.corpus))
+    out.write((f"read {read}\n" if read else "") + result.summary() + "\n")
     out.write(f"report written to {result.out_dir / 'report.html'}\n")
     return 0
 

@@ -27,6 +27,8 @@ __all__ = [
     "Byline",
     "organization_level",
     "close_spaced_names",
+    "credit_roles",
+    "parse_author_line",
     "parse_author_note",
     "parse_bare_name",
     "parse_bylines",
@@ -285,7 +287,60 @@ def parse_author_note(line: str) -> Byline | None:
     return Byline("", position, parsed[0], parsed[1])
 
 
-_CREDIT_ROLES = ("本报记者", "记者", "本报通讯员", "通讯员", "实习生")
+@lru_cache(maxsize=1)
+def credit_roles() -> tuple[str, ...]:
+    """The roles of reporter credits (``[credit_role]`` of ``lexicons/page_cues.txt``), longest first."""
+    roles, inside = [], False
+    for line in data_lines("page_cues.txt"):
+        if line.startswith("["):
+            inside = line == "[credit_role]"
+        elif inside:
+            roles.append(line.strip())
+    return tuple(sorted(roles, key=lambda r: (-len(r), r)))
+
+
+def parse_author_line(text: str, *, strict: bool = True) -> tuple[list[str], list[str]] | None:
+    """``(roles, names)`` of an article's author line such as ``本报记者  张  三  李四``, or None.
+
+    Layout spaces inside names are closed up; several roles may follow each other
+    (``本报记者 张三 通讯员 王五``). The line must open with a role and hold only roles and names;
+    with ``strict`` (a line on its own, not a credit in brackets) a role of fewer than four
+    characters must be followed by a space (``记者手记`` is a column's name, not 记者 + 手记).
+
+    Examples:
+        >>> parse_author_line("本报记者  张  三  李四")
+        (['本报记者'], ['张三', '李四'])
+        >>> parse_author_line("新华社记者 王五 通讯员 赵六")
+        (['新华社记者', '通讯员'], ['王五', '赵六'])
+        >>> parse_author_line("记者们认为，这是好事") is None
+        True
+    """
+    if re.search(r"[，。；：！？,;:!?]", text):
+        return None
+    tokens = [t for t in re.split(r"[\s、]+", text.strip()) if t]
+    roles: list[str] = []
+    names: list[str] = []
+    pending: list[str] = []
+    for token in tokens:
+        role = next((r for r in credit_roles() if token.startswith(r)), None)
+        if role is not None:
+            names.extend(close_spaced_names(pending))
+            pending = []
+            if not roles and names:
+                return None
+            roles.append(role)
+            token = token[len(role):]
+            if token and strict and len(role) < 4:
+                return None
+            if not token:
+                continue
+        if not roles:
+            return None
+        pending.append(token)
+    names.extend(close_spaced_names(pending))
+    if not roles or not names or not all(_NAME.fullmatch(n) for n in names):
+        return None
+    return list(dict.fromkeys(roles)), names
 
 
 def parse_credit(text: str) -> list[str] | None:
@@ -299,21 +354,8 @@ def parse_credit(text: str) -> list[str] | None:
     if len(text) < 5 or text[0] not in "（(" or text[-1] not in "）)":
         return None
     inner = text[1:-1].strip()
-    role = next((r for r in _CREDIT_ROLES if inner.startswith(r)), None)
-    if role is None:
-        return None
-    names = []
-    for token in close_spaced_names(re.split(r"[\s、，,]+", inner)):
-        for r in _CREDIT_ROLES:
-            if token.startswith(r):
-                token = token[len(r) :]
-                break
-        if not token:
-            continue
-        if not _NAME.fullmatch(token):
-            return None
-        names.append(token)
-    return names or None
+    found = parse_author_line(re.sub(r"[，,]", " ", inner), strict=False)
+    return found[1] if found else None
 
 
 def _read_pairs(pairs: list[tuple[str, str]]) -> list[Byline] | None:

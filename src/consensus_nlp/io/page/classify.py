@@ -14,7 +14,7 @@ import re
 
 from ..._zh import cn_number
 from .furniture import furniture_of
-from .bylines import Byline, data_lines, parse_author_note, parse_bylines, parse_credit, parse_name_line, parse_statement
+from .bylines import Byline, data_lines, parse_author_line, parse_author_note, parse_bylines, parse_credit, parse_name_line, parse_statement
 from .lines import Line
 from .rules import PageRules
 
@@ -92,6 +92,9 @@ def classify(line: Line, rules: PageRules) -> tuple[str, str]:
         return "byline", "; ".join(f"name {b.speaker} + position {b.position} ({b.organization} + a role)" for b in bylines)
     if parse_credit(text) is not None:
         return "credit", "reporter credit (记者 + names in brackets)"
+    author = parse_author_line(text)
+    if author is not None:
+        return "author", f"author line: {'、'.join(author[0])} + {', '.join(author[1])}"
     furniture = furniture_of(text)
     if furniture is not None:
         return "furniture", f"{furniture}: the whole line reads like [furniture:{furniture}] of lexicons/page_cues.txt"
@@ -174,7 +177,9 @@ def settle_titles(lines: list[Line], rules: PageRules) -> None:
         while j < len(lines) and lines[j].kind != "body":
             j += 1
         group = lines[i:j]
-        speakers = sum(len(line.bylines) for line in group)
+        # speakers: bylines, and the authors of articles (an author line, or a dateline opening the body after)
+        speakers = sum(len(line.bylines) + (line.kind == "author") for line in group)
+        speakers += j < len(lines) and bool(cue("dateline").match(lines[j].text))
         titles = [line for line in group if line.kind == "title"]
         if speakers == 0:
             for line in titles:

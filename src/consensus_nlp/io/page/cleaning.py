@@ -84,7 +84,11 @@ def close_spaced_digits(text: str) -> str:
         >>> close_spaced_digits("2020 2021 年")
         '2020 2021 年'
     """
-    return _SPACED_DIGITS.sub("", text)
+    while True:  # until nothing changes: closing one space can make a group of three (00 00 0 -> 00 000)
+        closed = _SPACED_DIGITS.sub("", text)
+        if closed == text:
+            return text
+        text = closed
 
 
 def clean_spacing(text: str) -> str:

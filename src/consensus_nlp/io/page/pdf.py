@@ -37,7 +37,8 @@ from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, Lay
 from .bylines import parse_bare_name
 from .classify import classify, cue, split_openings
 from .lines import Line
-from .reader import PageReading, doc_ids, page_meta, read_lines, speech_meta
+from .kinds import check_kind
+from .reader import PageReading, check_prefix, documents_of, page_meta, read_lines
 from .rules import PageRules, check_rules
 
 __all__ = ["Pages", "pdf_lines", "read_pdf", "reading_of_pdf"]
@@ -207,6 +208,7 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
             columned.append(piece)
         else:
             banners.append(piece)
+    _lone_columns(banners, columns, columned, body)
     first = min((p.top for p in columned), default=height)
     for piece in banners:  # a line below the top of the columns that runs over a gutter stays in its column
         if piece.top >= first and columns:
@@ -221,6 +223,30 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
             piece.kind = kind
             furniture.append(piece)
     return [p for p in furniture if p.kind == "header"] + ordered + [p for p in furniture if p.kind != "header"]
+
+
+def _lone_columns(banners: list[_Piece], columns: list[tuple[float, float]], columned: list[_Piece], body: float) -> None:
+    """Body-size pieces over no column (a column holding one or two lines, such as the end of an article
+    at the top of the last column) make columns of their own, so they are not read as banners."""
+    usual = statistics.median([b - a for a, b in columns]) if columns else 0.0
+    lone = [p for p in banners if abs(p.size - body) <= 0.15 * body and p.x1 - p.x0 <= 1.2 * usual
+            and not any(min(b, p.x1) - max(a, p.x0) > 0 for a, b in columns)]
+    if not lone:
+        return
+    extents = sorted([*columns, *((p.x0, p.x1) for p in lone)])
+    merged: list[tuple[float, float]] = []
+    for a, b in extents:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    columns[:] = merged
+    for piece in columned:
+        piece.column = next(k for k, (a, b) in enumerate(columns) if min(b, piece.x1) - max(a, piece.x0) > 0)
+    for piece in lone:
+        banners.remove(piece)
+        piece.column = next(k for k, (a, b) in enumerate(columns) if min(b, piece.x1) - max(a, piece.x0) > 0)
+        columned.append(piece)
 
 
 def _body_font(pages: list) -> tuple[float, str]:
@@ -287,7 +313,7 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
         size = line.size or body
         if line.column == -1 and kind != "byline" and cue("meeting_end").search(line.text):
             line.kind, line.evidence = "header", "a banner above the columns that ends like a meeting name"
-        elif kind in ("header", "marker", "byline", "credit", "furniture"):
+        elif kind in ("header", "marker", "byline", "credit", "author", "furniture"):
             line.kind, line.evidence = kind, evidence
             if kind == "byline" and line.font != body_font:
                 line.evidence += f"; font {line.font}, not the body's {body_font}"
@@ -340,53 +366,56 @@ def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
 
 
 def reading_of_pdf(
-    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, check: bool = True
+    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, check: bool = True,
+    kind: str = "auto",
 ) -> PageReading:
-    """The lines of a PDF classified and read into speeches (see :func:`read_pdf`)."""
+    """The lines of a PDF classified and read into speeches or articles (see :func:`read_pdf`)."""
     rules = check_rules(rules)
     lines = pdf_lines(path, pages=pages, rules=rules)
-    return read_lines(lines, rules, argument="source", value=os.fspath(path), check=check)
+    return read_lines(lines, rules, argument="source", value=os.fspath(path), check=check, kind=kind)
 
 
 def read_pdf(
-    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, doc_prefix: str = "speech"
+    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, doc_prefix: str | None = None,
+    kind: str = "auto",
 ) -> Corpus:
-    """Read a PDF newspaper page (or pages) of speeches, one document per speech or statement.
+    """Read a PDF newspaper page (or pages), one document per speech, statement or article.
 
     Args:
         path: the PDF file.
         pages: None for every page, or a 1-based page number or list of page numbers.
         rules: the reader's thresholds and weights (:class:`~.rules.PageRules`; None: the defaults).
-        doc_prefix: document ids are ``f"{doc_prefix}-01"``, ``-02``… in reading order.
+        doc_prefix: document ids are ``f"{doc_prefix}-01"``, ``-02``… in reading order (None: ``speech``,
+            or ``article`` on a page of articles).
+        kind: ``"auto"``, ``"speeches"``, ``"articles"`` or ``"single"`` (see :func:`~.reader.parse_page`).
 
     Returns:
         A :class:`~consensus_nlp.corpus.Corpus` with the metadata of
-        :func:`~.reader.parse_page` (``paragraph_lines`` and ``byline_line``
+        :func:`~.reader.parse_page` for its kind (``paragraph_lines`` and ``byline_line``
         count the PDF's lines in reading order, as :func:`~.explain.explain_page`
         numbers them), plus ``pages`` (the pages the speech is on) and
         ``paragraph_boxes`` (for each paragraph, ``[page, x0, top, x1, bottom]``
         in PDF points for each column it spans). The corpus metadata adds
         ``furniture``: ``[page, kind, text]`` for each running header, footer,
-        boxed text (编者按) and caption set apart.
+        boxed text (编者按) and caption set apart, and ``page_count`` (the pages read).
 
     Raises:
         InvalidArgumentError: missing, corrupt or encrypted file; invalid ``pages``.
         EmptyInputError: no text layer (an image-only PDF; there is no OCR).
         LayoutError: not a page of speeches (the same error as :func:`~.reader.read_page`).
     """
-    if not isinstance(doc_prefix, str) or not doc_prefix:
-        raise InvalidArgumentError(describe("doc_prefix", doc_prefix, "is not a non-empty str", accepted="e.g. 'speech'"))
-    reading = reading_of_pdf(path, pages=pages, rules=rules)
+    check_prefix(doc_prefix)
+    kind = check_kind(kind)
+    reading = reading_of_pdf(path, pages=pages, rules=rules, kind=kind)
     if not reading.speeches:
         raise LayoutError(describe("source", os.fspath(path), "has no speech text"))
-    texts = ["\n".join(p.text for p in speech) for speech in reading.speeches]
-    ids = doc_ids(doc_prefix, len(texts))
     documents = []
-    for s, speech in enumerate(reading.speeches):
-        meta = speech_meta(reading, s)
+    for document, speech in zip(documents_of(reading, doc_prefix), reading.speeches):
+        meta = dict(document.meta)
         meta["paragraph_boxes"] = [p.boxes for p in speech]
         meta["pages"] = sorted({box[0] for p in speech for box in p.boxes})
-        documents.append(Document(ids[s], texts[s], meta))
+        documents.append(Document(document.doc_id, document.text, meta))
     meta = page_meta(reading, os.fspath(path))
     meta["furniture"] = reading.furniture
+    meta["page_count"] = len({line.box[0] for line in reading.lines if line.box})
     return Corpus(documents, meta=meta)
