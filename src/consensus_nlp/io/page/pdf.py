@@ -23,7 +23,9 @@ line of adjacent columns; :func:`read_pdf` uses the characters themselves
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import logging
 import os
 import statistics
 from collections import Counter
@@ -37,11 +39,14 @@ from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, Lay
 from .bylines import parse_bare_name
 from .classify import classify, cue, split_openings
 from .lines import Line
+from .order import xy_cut
 from .kinds import check_kind
 from .reader import PageReading, check_prefix, documents_of, page_meta, read_lines
 from .rules import PageRules, check_rules
 
 __all__ = ["Pages", "pdf_lines", "read_pdf", "reading_of_pdf"]
+
+logger = logging.getLogger(__name__)
 
 #: A selection of pages: None (all), a 1-based page number or a sequence of them.
 Pages = Union[int, Sequence[int], None]
@@ -106,6 +111,47 @@ def _open(path: str | os.PathLike[str]):
                                                 todo="Decrypt it first (e.g. qpdf --decrypt --password=… in.pdf out.pdf).")) from None
         raise InvalidArgumentError(describe("path", str(p), f"is not a readable PDF ({reason[:120]})",
                                             todo="Check that the file is a complete PDF.")) from None
+
+
+class _Collect(logging.Filter):
+    """Keeps pdfminer's records instead of letting them reach the user's terminal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            self.records.append(record)
+            return False
+        return True
+
+
+@contextlib.contextmanager
+def _pdfminer_warnings(path: str | os.PathLike[str]):
+    """While a PDF is read, pdfminer's warnings (e.g. a hundred ``Could not get FontBBox from font descriptor``
+    lines for a PDF printed by Chromium) are collected; afterwards one warning of ours says what they mean."""
+    import pdfplumber  # noqa: F401  (imports pdfminer, whose modules create their loggers)
+
+    collect = _Collect()
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict) if name.split(".")[0] == "pdfminer"]
+    for log in loggers:
+        log.addFilter(collect)
+    try:
+        yield
+    finally:
+        for log in loggers:
+            log.removeFilter(collect)
+        if collect.records:
+            messages = [r.getMessage() for r in collect.records]
+            fonts = sum("FontBBox" in m or "font" in m.lower() for m in messages)
+            meaning = ("its fonts lack data that pdfminer uses for the height of characters (a font bounding box); "
+                       "the reader places characters by their size and position, which are still known, so the text "
+                       "was read as usual" if fonts == len(messages) else
+                       "parts of the file did not parse cleanly; what could be read was read")
+            logger.warning("%s: pdfminer reported %d problem(s) with the PDF (first: %r): %s. If lines or columns look "
+                           "wrong, cn.explain_page(path) shows every line.", os.fspath(path), len(messages),
+                           messages[0][:120], meaning)
 
 
 def _rows(chars: list[dict], rules: PageRules, body: float) -> list[list[dict]]:
@@ -215,8 +261,11 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
             starts = [k for k, (a, _) in enumerate(columns) if a <= piece.x0 + body]
             piece.column = starts[-1] if starts else 0
             columned.append(piece)
-    ordered = sorted((p for p in banners if p.top < first), key=lambda p: p.top)
-    ordered += sorted(columned, key=lambda p: (p.column, p.top))
+    ordered = []
+    for leaf in xy_cut([p for p in banners if p.top < first] + columned, column_gap=rules.column_gap * body,
+                       band_gap=rules.band_gap * body):
+        start = min((p.top for p in leaf if p.column >= 0), default=height)
+        ordered += sorted(leaf, key=lambda p: (0, 0, p.top) if p.column < 0 and p.top < start else (1, p.column, p.top))
     furniture = []
     for kind, group in (("header", head), ("footer", foot), ("box", boxed)):
         for piece in _pieces(number, group, rules, body):
@@ -265,7 +314,7 @@ def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageR
         EmptyInputError: the selected pages have no text layer (scanned images; there is no OCR).
     """
     rules = check_rules(rules)
-    with _open(path) as pdf:
+    with _pdfminer_warnings(path), _open(path) as pdf:
         selected = _select(pdf.pages, pages)
         try:
             has_text = any(c["text"].strip() for page in selected for c in page.chars)
@@ -344,8 +393,9 @@ def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
     previous = None
     for line in lines:
         if line.kind == "byline" and line.box is not None and line.attached is None and previous is not None:
-            left = edges.get((line.box[0], line.column), (line.box[1],))[0]
-            if line.box[1] - left >= 2 * rules.indent * body:
+            left, right = edges.get((line.box[0], line.column), (line.box[1], line.box[3]))
+            # right-aligned: it ends at the column's right edge and starts well inside it (a centred one does not)
+            if line.box[1] - left >= 2 * rules.indent * body and right - line.box[3] <= rules.short_line * body:
                 line.attached = "before"
                 line.evidence += "; right-aligned after a body: closes it"
         if line.kind != "body" or line.box is None:
