@@ -150,8 +150,12 @@ class Group:
 
 
 def title_text(lines: Sequence[Line]) -> str:
-    """Title lines joined with one space, each line's own spacing collapsed to one space."""
-    return " ".join(re.sub(r"\s+", " ", line.text) for line in lines)
+    """Title lines joined with one space (none after a line that fills its column: a title wrapped there),
+    each line's own spacing collapsed to one space."""
+    out = ""
+    for k, line in enumerate(lines):
+        out += ("" if not k or lines[k - 1].wraps else " ") + re.sub(r"\s+", " ", line.text)
+    return out
 
 
 #: Weights of the layout evidence, in the units of :func:`_overlap` (a shared 3-character phrase = 4):

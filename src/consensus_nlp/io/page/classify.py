@@ -15,6 +15,7 @@ import re
 from ..._zh import cn_number
 from .furniture import furniture_of
 from .bylines import Byline, data_lines, parse_author_line, parse_author_note, parse_bylines, parse_credit, parse_name_line, parse_statement
+from .cleaning import ends_sentence
 from .lines import Line
 from .rules import PageRules
 
@@ -25,6 +26,7 @@ __all__ = [
     "classify",
     "cue",
     "enumeration",
+    "join_wrapped_bylines",
     "merge_author_bylines",
     "settle_titles",
     "split_openings",
@@ -118,6 +120,35 @@ def classify(line: Line, rules: PageRules) -> tuple[str, str]:
     if punctuated:
         return "body", "has clause punctuation"
     return "body", f"width {line.width:g} > {rules.max_title_width:g}, digits, an enumeration marker or unbalanced quotes"
+
+
+def join_wrapped_bylines(lines: list[Line], body: float | None = None) -> None:
+    """A byline wrapped over two lines (``韩志 通渭县政协党组副书记、`` / ``副主席``) is read as one.
+
+    Two neighbouring lines, neither a byline, whose texts joined (without a space, or with
+    one: a name alone above its position) read as a byline become one byline line; the
+    second keeps its place with no byline of its own. PDF lines must stand in one column,
+    one under the other (``body``: the body font size).
+    """
+    for k in range(len(lines) - 1):
+        first, second = lines[k], lines[k + 1]
+        bare = second.kind == "byline" and len(second.bylines) == 1 and not second.bylines[0].position  # 副主席 alone
+        if first.kind in ("byline", "furniture", "header") or (second.kind in ("byline", "furniture", "header") and not bare):
+            continue
+        if len(first.text) + len(second.text) > 60 or ends_sentence(first.text):
+            continue
+        if first.box is not None and (second.box is None or second.box[0] != first.box[0] or second.column != first.column
+                                      or second.box[2] - first.box[4] > (body or 10.0)):
+            continue
+        for sep in ("", " "):
+            found = parse_bylines(first.text + sep + second.text)
+            if found:
+                first.raw, first.kind, first.bylines = first.text + sep + second.text, "byline", found
+                first.evidence = "; ".join(f"name {b.speaker} + position {b.position}" for b in found) + (
+                    f" (wrapped: goes on in the next line {second.number})")
+                second.kind, second.bylines, second.attached = "byline", [], None
+                second.evidence = f"the end of the byline above (line {first.number})"
+                break
 
 
 def split_openings(lines: list[Line]) -> list[Line]:

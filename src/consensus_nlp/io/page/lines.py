@@ -35,6 +35,7 @@ class Line:
     column: int | None = None
     font: str | None = None
     partner: Line | None = field(default=None, repr=False)  # the author note a name line was merged into
+    wraps: bool = False  # a title line that fills its column: the title goes on in the next line
 
     @property
     def text(self) -> str:

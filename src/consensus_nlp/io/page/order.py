@@ -20,7 +20,7 @@ the PDF was produced: only on where its characters stand.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 __all__ = ["xy_cut"]
@@ -40,16 +40,17 @@ class _Box(Protocol):
 B = TypeVar("B", bound=_Box)
 
 
-def _vertical(pieces: Sequence[B], gap: float) -> list[list[B]]:
-    order = sorted(pieces, key=lambda p: (p.x0, p.top))
+def _vertical(pieces: Sequence[B], gap: float, extent: Callable[[B], tuple[float, float]]) -> list[list[B]]:
+    order = sorted(pieces, key=lambda p: (extent(p)[0], p.top))
     parts = [[order[0]]]
-    reach = order[0].x1
+    reach = extent(order[0])[1]
     for piece in order[1:]:
-        if piece.x0 - reach >= gap:
+        x0, x1 = extent(piece)
+        if x0 - reach >= gap:
             parts.append([piece])
         else:
             parts[-1].append(piece)
-        reach = max(reach, piece.x1)
+        reach = max(reach, x1)
     return parts
 
 
@@ -63,8 +64,14 @@ def _first_band(pieces: Sequence[B], gap: float) -> list[list[B]]:
     return [list(pieces)]
 
 
-def xy_cut(pieces: Sequence[B], *, column_gap: float, band_gap: float) -> list[list[B]]:
-    """The leaves of the XY-cut of ``pieces`` in reading order (gaps in PDF points).
+def _box_extent(piece: _Box) -> tuple[float, float]:
+    return piece.x0, piece.x1
+
+
+def xy_cut(pieces: Sequence[B], *, column_gap: float, band_gap: float,
+           extent: Callable[[B], tuple[float, float]] = _box_extent) -> list[list[B]]:
+    """The leaves of the XY-cut of ``pieces`` in reading order (gaps in PDF points; ``extent`` gives a
+    piece's x extent, by default ``(x0, x1)``).
 
     Examples:
         >>> from collections import namedtuple
@@ -81,7 +88,7 @@ def xy_cut(pieces: Sequence[B], *, column_gap: float, band_gap: float) -> list[l
     stack = [list(pieces)]
     while stack:  # depth first, left before right, top before bottom
         region = stack.pop()
-        parts = _vertical(region, column_gap) if len(region) > 1 else [region]
+        parts = _vertical(region, column_gap, extent) if len(region) > 1 else [region]
         if len(parts) == 1 and len(region) > 1:
             parts = _first_band(region, band_gap)
         if len(parts) == 1:

@@ -37,7 +37,7 @@ from ..._zh import map_radicals
 from ...corpus import Corpus, Document
 from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
 from .bylines import parse_bare_name
-from .classify import classify, cue, split_openings
+from .classify import classify, cue, join_wrapped_bylines, split_openings
 from .lines import Line
 from .order import xy_cut
 from .kinds import check_kind
@@ -50,6 +50,22 @@ logger = logging.getLogger(__name__)
 
 #: A selection of pages: None (all), a 1-based page number or a sequence of them.
 Pages = Union[int, Sequence[int], None]
+
+
+#: Full-width marks whose ink sits in one half of their box: typesetters hang them into the margin
+#: (typst, and Chinese typesetting's 标点悬挂), so the box crosses into the gutter but the ink does not.
+_CLOSING = set("，。、；：？！”’）》〉】」』")
+_OPENING = set("“‘（《〈【「『")
+
+
+def _ink_x0(char: dict) -> float:
+    """Where the ink of a character starts: an opening mark's ink is in the right half of its box."""
+    return char["x0"] + (char["x1"] - char["x0"]) / 2 if char["text"] in _OPENING else char["x0"]
+
+
+def _ink_x1(char: dict) -> float:
+    """Where the ink of a character ends: a closing mark's ink is in the left half of its box."""
+    return char["x1"] - (char["x1"] - char["x0"]) / 2 if char["text"] in _CLOSING else char["x1"]
 
 
 @dataclasses.dataclass
@@ -70,6 +86,11 @@ class _Piece:
         return self.chars[-1]["x1"]
 
     @property
+    def ink(self) -> tuple[float, float]:
+        """The x extent of the ink (punctuation hung into a gutter does not count)."""
+        return _ink_x0(self.chars[0]), _ink_x1(self.chars[-1])
+
+    @property
     def top(self) -> float:
         return min(c["top"] for c in self.chars)
 
@@ -88,7 +109,8 @@ class _Piece:
     def text(self) -> str:
         out = ""
         for prev, char in zip([None, *self.chars[:-1]], self.chars):
-            if prev is not None and char["x0"] - prev["x1"] > 0.5 * char["size"] and not out.endswith(" "):
+            # a word space: many producers leave a gap instead of a space character (about a third of an em)
+            if prev is not None and char["x0"] - prev["x1"] > 0.25 * char["size"] and not out.endswith(" "):
                 out += " "
             out += char["text"]
         return map_radicals(out)
@@ -171,7 +193,9 @@ def _pieces(page: int, chars: list[dict], rules: PageRules, body: float) -> list
     for row in _rows(chars, rules, body):
         start = 0
         for i in range(1, len(row)):
-            if row[i]["x0"] - row[i - 1]["x1"] > rules.column_gap * body:
+            # a gutter: white between the ink (marks hung into it do not bridge it), and some white between the boxes
+            gap = row[i]["x0"] - row[i - 1]["x1"]
+            if gap > 0.25 * body and _ink_x0(row[i]) - _ink_x1(row[i - 1]) > rules.column_gap * body:
                 pieces.append(_Piece(page, row[start:i]))
                 start = i
         pieces.append(_Piece(page, row[start:]))
@@ -232,7 +256,8 @@ def _in_box(char: dict, boxes: list[dict]) -> int | None:
 def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piece]:
     """The pieces of one page in reading order: header band, banners, columns, footer band, boxes."""
     height = float(page.height)
-    boxes = [r for r in page.rects if r["width"] >= 3 * body and r["height"] >= 1.5 * body]
+    # a drawn frame (an 编者按) is stroked; a filled background (a red banner, a photo) is not a box
+    boxes = [r for r in page.rects if r["width"] >= 3 * body and r["height"] >= 1.5 * body and r.get("stroke", True)]
     chars = [c for c in page.chars if (c["text"].strip() or c["text"] == " ") and c.get("upright", True)]
     head, foot, boxed, rest = [], [], [], []
     for char in chars:
@@ -249,6 +274,10 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
     banners, columned = [], []
     for piece in pieces:
         over = [k for k, (a, b) in enumerate(columns) if min(b, piece.x1) - max(a, piece.x0) > 0]
+        if len(over) == 1:  # in a column: most of it over the column, and not much wider than it
+            a, b = columns[over[0]]
+            inside = min(b, piece.x1) - max(a, piece.x0) >= 0.5 * min(piece.x1 - piece.x0, b - a)
+            over = over if inside and piece.x1 - piece.x0 <= 1.5 * (b - a) + body else []
         if len(over) == 1:
             piece.column = over[0]
             columned.append(piece)
@@ -263,7 +292,7 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
             columned.append(piece)
     ordered = []
     for leaf in xy_cut([p for p in banners if p.top < first] + columned, column_gap=rules.column_gap * body,
-                       band_gap=rules.band_gap * body):
+                       band_gap=rules.band_gap * body, extent=lambda p: p.ink):
         start = min((p.top for p in leaf if p.column >= 0), default=height)
         ordered += sorted(leaf, key=lambda p: (0, 0, p.top) if p.column < 0 and p.top < start else (1, p.column, p.top))
     furniture = []
@@ -362,6 +391,8 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
         size = line.size or body
         if line.column == -1 and kind != "byline" and cue("meeting_end").search(line.text):
             line.kind, line.evidence = "header", "a banner above the columns that ends like a meeting name"
+        elif line.column == -1 and kind != "byline" and line.text.startswith(("——", "—", "--")):
+            line.kind, line.evidence = "header", "a banner's subtitle above the columns (opens with a dash)"
         elif kind in ("header", "marker", "byline", "credit", "author", "furniture"):
             line.kind, line.evidence = kind, evidence
             if kind == "byline" and line.font != body_font:
@@ -376,6 +407,7 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
             line.evidence = f"a name alone in font {line.font}, not the body's {body_font}: opens the body after it"
         else:
             line.kind, line.evidence = "body", f"body font {size:g}"
+    join_wrapped_bylines(lines, body)
     _mark_openings(lines, rules, body)
     return lines
 
@@ -398,6 +430,9 @@ def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
             if line.box[1] - left >= 2 * rules.indent * body and right - line.box[3] <= rules.short_line * body:
                 line.attached = "before"
                 line.evidence += "; right-aligned after a body: closes it"
+        if line.kind == "title" and line.box is not None and (line.box[0], line.column) in edges:
+            left, right = edges[(line.box[0], line.column)]
+            line.wraps = line.box[1] <= left + 0.5 * body and line.box[3] >= right - 0.5 * body  # fills its column
         if line.kind != "body" or line.box is None:
             if line.kind in ("title", "byline", "credit"):
                 previous = None  # headers, markers and furniture do not interrupt a paragraph

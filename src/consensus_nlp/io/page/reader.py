@@ -44,7 +44,7 @@ from ..encoding import read_text
 from .articles import ArticleReading, read_articles
 from .attribution import Group, attribute_titles, title_text
 from .bylines import Byline, place_of
-from .classify import MARKER, classify, merge_author_bylines, settle_titles, split_openings
+from .classify import MARKER, classify, join_wrapped_bylines, merge_author_bylines, settle_titles, split_openings
 from .furniture import furniture_kind, mark_section_labels, settle_numbers
 from .lines import Line, Paragraph
 from .rules import PageRules, check_rules
@@ -107,6 +107,8 @@ def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: obj
     for line in lines:
         if not line.evidence:
             line.kind, line.evidence = classify(line, rules)
+    if not lines or lines[0].box is None:  # the PDF reader joins its own, knowing the columns
+        join_wrapped_bylines(lines)
     mark_section_labels(lines)
     settle_titles(lines, rules)
     settle_numbers(lines)
