@@ -104,7 +104,7 @@ class Group:
     def title_blocks(self) -> list[list[Line]]:
         """Contiguous runs of title lines (furniture between two title lines, a PDF page break, does not cut a run)."""
         blocks: list[list[Line]] = []
-        lines = [line for line in self.lines if line.kind != "furniture"]
+        lines = [line for line in self.lines if line.kind not in ("furniture", "continued")]
         for k, line in enumerate(lines):
             if line.kind == "title":
                 if k and lines[k - 1].kind == "title":
@@ -150,12 +150,8 @@ class Group:
 
 
 def title_text(lines: Sequence[Line]) -> str:
-    """Title lines joined with one space (none after a line that fills its column: a title wrapped there),
-    each line's own spacing collapsed to one space."""
-    out = ""
-    for k, line in enumerate(lines):
-        out += ("" if not k or lines[k - 1].wraps else " ") + re.sub(r"\s+", " ", line.text)
-    return out
+    """Title lines joined with one space, each line's own spacing collapsed to one space."""
+    return " ".join(re.sub(r"\s+", " ", line.text) for line in lines)
 
 
 #: Weights of the layout evidence, in the units of :func:`_overlap` (a shared 3-character phrase = 4):

@@ -25,7 +25,7 @@ class Line:
 
     number: int  # 1-based, in the text as given (reading order for a PDF)
     raw: str
-    kind: str = "body"  # body | byline | title | header | marker | credit | furniture
+    kind: str = "body"  # body | byline | title | header | marker | credit | author | dateline | continued | furniture
     bylines: list[Byline] = field(default_factory=list)
     evidence: str = ""
     attached: str | None = None
@@ -35,7 +35,6 @@ class Line:
     column: int | None = None
     font: str | None = None
     partner: Line | None = field(default=None, repr=False)  # the author note a name line was merged into
-    wraps: bool = False  # a title line that fills its column: the title goes on in the next line
 
     @property
     def text(self) -> str:

@@ -210,7 +210,7 @@ def _columns(pieces: list[_Piece], body: float, rules: PageRules, page_width: fl
     such as （发言摘登） may cross it), or a twentieth of the best-covered point.
     """
     limit = max(1, int(page_width) + 1)  # points off the page count at its edges
-    spans = [(min(max(int(p.x0), 0), limit), min(max(int(p.x1) + 1, 0), limit))
+    spans = [(min(max(int(p.ink[0]), 0), limit), min(max(int(p.ink[1]) + 1, 0), limit))
              for p in pieces if abs(p.size - body) <= 0.15 * body]
     spans = [(a, b) for a, b in spans if b > a]
     if not spans:
@@ -273,11 +273,11 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
     columns = _columns(pieces, body, rules, float(page.width))
     banners, columned = [], []
     for piece in pieces:
-        over = [k for k, (a, b) in enumerate(columns) if min(b, piece.x1) - max(a, piece.x0) > 0]
+        over = [k for k, (a, b) in enumerate(columns) if min(b, piece.ink[1]) - max(a, piece.ink[0]) > 0]
         if len(over) == 1:  # in a column: most of it over the column, and not much wider than it
             a, b = columns[over[0]]
-            inside = min(b, piece.x1) - max(a, piece.x0) >= 0.5 * min(piece.x1 - piece.x0, b - a)
-            over = over if inside and piece.x1 - piece.x0 <= 1.5 * (b - a) + body else []
+            inside = min(b, piece.ink[1]) - max(a, piece.ink[0]) >= 0.5 * min(piece.ink[1] - piece.ink[0], b - a)
+            over = over if inside and piece.ink[1] - piece.ink[0] <= 1.5 * (b - a) + body else []
         if len(over) == 1:
             piece.column = over[0]
             columned.append(piece)
@@ -287,7 +287,7 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
     first = min((p.top for p in columned), default=height)
     for piece in banners:  # a line below the top of the columns that runs over a gutter stays in its column
         if piece.top >= first and columns:
-            starts = [k for k, (a, _) in enumerate(columns) if a <= piece.x0 + body]
+            starts = [k for k, (a, _) in enumerate(columns) if a <= piece.ink[0] + body]
             piece.column = starts[-1] if starts else 0
             columned.append(piece)
     ordered = []
@@ -307,11 +307,11 @@ def _lone_columns(banners: list[_Piece], columns: list[tuple[float, float]], col
     """Body-size pieces over no column (a column holding one or two lines, such as the end of an article
     at the top of the last column) make columns of their own, so they are not read as banners."""
     usual = statistics.median([b - a for a, b in columns]) if columns else 0.0
-    lone = [p for p in banners if abs(p.size - body) <= 0.15 * body and p.x1 - p.x0 <= 1.2 * usual
-            and not any(min(b, p.x1) - max(a, p.x0) > 0 for a, b in columns)]
+    lone = [p for p in banners if abs(p.size - body) <= 0.15 * body and p.ink[1] - p.ink[0] <= 1.2 * usual
+            and not any(min(b, p.ink[1]) - max(a, p.ink[0]) > 0 for a, b in columns)]
     if not lone:
         return
-    extents = sorted([*columns, *((p.x0, p.x1) for p in lone)])
+    extents = sorted([*columns, *((p.ink[0], p.ink[1]) for p in lone)])
     merged: list[tuple[float, float]] = []
     for a, b in extents:
         if merged and a <= merged[-1][1]:
@@ -320,10 +320,10 @@ def _lone_columns(banners: list[_Piece], columns: list[tuple[float, float]], col
             merged.append((a, b))
     columns[:] = merged
     for piece in columned:
-        piece.column = next(k for k, (a, b) in enumerate(columns) if min(b, piece.x1) - max(a, piece.x0) > 0)
+        piece.column = next(k for k, (a, b) in enumerate(columns) if min(b, piece.ink[1]) - max(a, piece.ink[0]) > 0)
     for piece in lone:
         banners.remove(piece)
-        piece.column = next(k for k, (a, b) in enumerate(columns) if min(b, piece.x1) - max(a, piece.x0) > 0)
+        piece.column = next(k for k, (a, b) in enumerate(columns) if min(b, piece.ink[1]) - max(a, piece.ink[0]) > 0)
         columned.append(piece)
 
 
@@ -409,7 +409,27 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
             line.kind, line.evidence = "body", f"body font {size:g}"
     join_wrapped_bylines(lines, body)
     _mark_openings(lines, rules, body)
+    _join_wrapped_titles(lines, body)
     return lines
+
+
+def _join_wrapped_titles(lines: list[Line], body: float) -> None:
+    """A title line that fills its column and is followed, right below, by a much shorter title line
+    (less than 60 % of the column) was wrapped there: the two are one line of the title."""
+    for first, second in zip(lines, lines[1:]):
+        if first.kind != "title" or second.kind != "title" or first.box is None or second.box is None:
+            continue
+        if second.column != first.column or second.box[0] != first.box[0] or second.box[2] - first.box[4] > body:
+            continue
+        width = first.box[3] - first.box[1]
+        column = [b.box[3] - b.box[1] for b in lines if b.kind == "body" and b.box and b.column == first.column
+                  and b.box[0] == first.box[0]]
+        full = statistics.median(column) if column else width
+        # fills it: no room for one more character of the title's size
+        if width >= full - (first.size or body) and second.box[3] - second.box[1] < 0.6 * full:
+            first.raw = first.text + second.text
+            first.evidence += f"; fills its column: wrapped, goes on in line {second.number}"
+            second.kind, second.evidence = "continued", f"the rest of the title line above (line {first.number})"
 
 
 def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
@@ -430,9 +450,6 @@ def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
             if line.box[1] - left >= 2 * rules.indent * body and right - line.box[3] <= rules.short_line * body:
                 line.attached = "before"
                 line.evidence += "; right-aligned after a body: closes it"
-        if line.kind == "title" and line.box is not None and (line.box[0], line.column) in edges:
-            left, right = edges[(line.box[0], line.column)]
-            line.wraps = line.box[1] <= left + 0.5 * body and line.box[3] >= right - 0.5 * body  # fills its column
         if line.kind != "body" or line.box is None:
             if line.kind in ("title", "byline", "credit"):
                 previous = None  # headers, markers and furniture do not interrupt a paragraph
