@@ -89,16 +89,18 @@ def _split(lines: list[Line]) -> list[ArticleReading]:
 def _take_dateline(article: ArticleReading, first: Paragraph, lines: list[Line]) -> None:
     """Move a dateline (and a credit in brackets right after it) from the start of ``first`` into the article."""
     raw = "".join(line.raw.strip() for line in first.lines)
-    match = cue("dateline").match(raw)
+    match = cue("dateline").match("".join(raw.split()))  # spaced digits: 本报北京1 2月8日电
     if match is None:
         return
-    end = match.end()
-    article.dateline = re.sub(r"\s+", "", match.group(0))
+    article.dateline = match.group(0)
+    end, seen = 0, 0
+    for end, ch in enumerate(raw, 1):  # where the dateline's last character stands in the raw text
+        seen += not ch.isspace()
+        if seen == match.end():
+            break
     after = _CREDIT_AFTER.match(raw, end)
     if after is not None and (found := parse_author_line(after.group(1), strict=False)) is not None:
-        agency = re.match(r"新华社|中新社", article.dateline)  # （记者 王五） after 新华社…电: a 新华社记者
-        roles = [agency.group(0) + r if agency and r == "记者" else r for r in found[0]]
-        article.roles.extend(r for r in roles if r not in article.roles)
+        article.roles.extend(r for r in found[0] if r not in article.roles)
         article.authors.extend(found[1])
         end = after.end()
     cut = sum(1 for ch in raw[:end] if not ch.isspace())
@@ -138,6 +140,9 @@ def read_articles(lines: list[Line], rules: PageRules) -> tuple[list[list[Paragr
     for article in articles:
         found = paragraphs(article.body, rules)
         _take_dateline(article, found[0], lines)
+        agency = re.match(r"新华社|中新社", article.dateline or "")  # （记者 王五） after 新华社…电: a 新华社记者
+        if agency:
+            article.roles = list(dict.fromkeys(agency.group(0) + r if r == "记者" else r for r in article.roles))
         if not found[0].lines:
             found = found[1:]
         speeches.append(found)

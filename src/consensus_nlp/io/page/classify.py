@@ -137,11 +137,20 @@ def join_wrapped_bylines(lines: list[Line], body: float | None = None) -> None:
             continue
         if len(first.text) + len(second.text) > 60 or ends_sentence(first.text):
             continue
-        if first.box is not None and (second.box is None or second.box[0] != first.box[0] or second.column != first.column
-                                      or second.box[2] - first.box[4] > (body or 10.0)):
+        if first.box is not None and (second.box is None or second.box[0] != first.box[0]
+                                      or second.box[2] - first.box[4] > (body or 10.0)
+                                      or min(first.box[3], second.box[3]) - max(first.box[1], second.box[1])
+                                      < 0.5 * (second.box[3] - second.box[1])):  # one under the other
             continue
         for sep in ("", " "):
-            found = parse_bylines(first.text + sep + second.text)
+            joined = first.text + sep + second.text
+            author = parse_author_line(joined) if first.kind == "body" and second.kind == "body" else None
+            if author is not None:  # an article's author line wrapped (本报记者 张三 李 / 四)
+                first.raw, first.kind = joined, "author"
+                first.evidence = f"author line: {'、'.join(author[0])} + {', '.join(author[1])} (wrapped: goes on in line {second.number})"
+                second.kind, second.evidence = "continued", f"the end of the author line above (line {first.number})"
+                break
+            found = parse_bylines(joined)
             if found:
                 first.raw, first.kind, first.bylines = first.text + sep + second.text, "byline", found
                 first.evidence = "; ".join(f"name {b.speaker} + position {b.position}" for b in found) + (

@@ -76,6 +76,7 @@ class _Piece:
     chars: list[dict]
     kind: str = ""  # "" | furniture kinds: header, footer, box
     column: int = -1
+    span: tuple[float, float] | None = None  # the x extent of a filled background it stands on (a banner)
 
     @property
     def x0(self) -> float:
@@ -87,8 +88,9 @@ class _Piece:
 
     @property
     def ink(self) -> tuple[float, float]:
-        """The x extent of the ink (punctuation hung into a gutter does not count)."""
-        return _ink_x0(self.chars[0]), _ink_x1(self.chars[-1])
+        """The x extent of the ink (punctuation hung into a gutter does not count), or of the filled
+        background it stands on (a banner's text is centred over the columns, its background spans them)."""
+        return self.span or (_ink_x0(self.chars[0]), _ink_x1(self.chars[-1]))
 
     @property
     def top(self) -> float:
@@ -270,6 +272,11 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
         else:
             rest.append(char)
     pieces = _pieces(number, rest, rules, body)
+    backgrounds = [r for r in page.rects if r.get("fill") and not r.get("stroke") and r["width"] >= 0.5 * float(page.width)]
+    for piece in pieces:
+        x, y = (piece.x0 + piece.x1) / 2, (piece.top + piece.bottom) / 2
+        under = next((r for r in backgrounds if r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"]), None)
+        piece.span = (float(under["x0"]), float(under["x1"])) if under is not None else None
     columns = _columns(pieces, body, rules, float(page.width))
     banners, columned = [], []
     for piece in pieces:
