@@ -5,7 +5,7 @@ The page is laid out by Chromium's CSS engine, not by us: ``column-count`` 2-5,
 bold ``一、`` headings inside bodies, bylines above or under the title (in 黑体) or
 right-aligned after the body, a boxed 编者按, a floated photo with a caption,
 articles with author lines and datelines, a contents list, a running header
-and a footer repeated on every printed page (``position: fixed``). Fonts are the
+and a footer on every printed page (``@page`` margin boxes). Fonts are the
 Noto/SimHei files shipped by mplfonts, loaded with ``@font-face``.
 
 :func:`chromium` is None when no Chromium is installed (tests then skip, saying so).
@@ -40,10 +40,10 @@ def _css(page: Page) -> str:
     return f"""
 @font-face {{ font-family: Body; src: url("file://{fonts / 'NotoSerifCJKsc-Regular.otf'}"); }}
 @font-face {{ font-family: Hei; src: url("file://{fonts / 'SimHei.ttf'}"); }}
-@page {{ size: 300mm 420mm; margin: 28mm 14mm 30mm 14mm; }}
+@page {{ size: 300mm 420mm; margin: 28mm 14mm 30mm 14mm;
+  @top-left {{ content: "{page.header}"; font-family: Body; font-size: 8pt; }}
+  @bottom-center {{ content: "{page.footer}"; font-family: Body; font-size: 8pt; }} }}
 body {{ font-family: Body; font-size: 10.5pt; line-height: 1.65; margin: 0; }}
-.run-head {{ position: fixed; top: -18mm; left: 0; font-size: 8pt; }}
-.run-foot {{ position: fixed; bottom: -20mm; left: 45%; font-size: 8pt; }}
 .banner {{ background: #c8161d; color: white; text-align: center; padding: 3mm 0 2mm; margin-bottom: 3mm; }}
 .banner h1 {{ font-family: Hei; font-size: 22pt; margin: 0; line-height: 1.3; }}
 .banner p {{ font-family: Hei; font-size: 13pt; margin: 1mm 0 0; }}
@@ -59,7 +59,7 @@ p.head {{ text-indent: 0; font-family: Hei; }}
 figure {{ margin: 2mm 0; break-inside: avoid; }}
 figure .photo {{ height: 38mm; background: #8a8a8a; }}
 figcaption {{ font-size: 8pt; line-height: 1.3; margin-top: 1mm; }}
-.author {{ font-family: Hei; text-indent: 0; text-align: center; margin-bottom: 0.4em; white-space: pre; }}
+.author {{ font-family: Hei; text-indent: 0; text-align: center; margin-bottom: 0.4em; }}
 .contents {{ border-top: 1pt solid black; border-bottom: 1pt solid black; margin-bottom: 3mm; }}
 .contents p {{ text-indent: 0; white-space: pre; font-family: Hei; }}
 section {{ margin-bottom: 0.8em; }}
@@ -71,7 +71,7 @@ def _e(text: str) -> str:
 
 
 def page_html(page: Page) -> str:
-    parts = [f'<div class="run-head">{_e(page.header)}</div>', f'<div class="run-foot">{_e(page.footer)}</div>']
+    parts = []
     if page.banner:
         sub = f"<p>{_e(page.subtitle)}</p>" if page.subtitle else ""
         parts.append(f'<div class="banner"><h1>{_e(page.banner)}</h1>{sub}</div>')

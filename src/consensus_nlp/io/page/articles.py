@@ -88,18 +88,22 @@ def _split(lines: list[Line]) -> list[ArticleReading]:
 
 def _take_dateline(article: ArticleReading, first: Paragraph, lines: list[Line]) -> None:
     """Move a dateline (and a credit in brackets right after it) from the start of ``first`` into the article."""
-    raw = "".join(line.raw.strip() for line in first.lines)
-    match = cue("dateline").match("".join(raw.split()))  # spaced digits: 本报北京1 2月8日电
-    if match is None:
-        return
-    article.dateline = match.group(0)
-    end, seen = 0, 0
-    for end, ch in enumerate(raw, 1):  # where the dateline's last character stands in the raw text
-        seen += not ch.isspace()
-        if seen == match.end():
+    for joiner in (" ", ""):  # a line break between two names parts them (胡海 / 钟刚), one inside a word not (记 / 者)
+        raw = joiner.join(line.raw.strip() for line in first.lines)
+        match = cue("dateline").match("".join(raw.split()))  # spaced digits: 本报北京1 2月8日电
+        if match is None:
+            return
+        end, seen = 0, 0
+        for end, ch in enumerate(raw, 1):  # where the dateline's last character stands in the raw text
+            seen += not ch.isspace()
+            if seen == match.end():
+                break
+        after = _CREDIT_AFTER.match(raw, end)
+        found = parse_author_line(after.group(1), strict=False) if after is not None else None
+        if found is not None or after is None:
             break
-    after = _CREDIT_AFTER.match(raw, end)
-    if after is not None and (found := parse_author_line(after.group(1), strict=False)) is not None:
+    article.dateline = match.group(0)
+    if after is not None and found is not None:
         article.roles.extend(r for r in found[0] if r not in article.roles)
         article.authors.extend(found[1])
         end = after.end()

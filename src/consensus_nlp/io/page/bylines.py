@@ -43,6 +43,7 @@ _PAREN = re.compile(r"（[^（）]*）|\([^()]*\)")
 # a personal name: 2-4 Chinese characters, or a transcribed name with a middle dot
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}[·•・][\u4e00-\u9fff·•・]{1,12}")
 _POSITION_CHARS = re.compile(r"[\u4e00-\u9fff（）()、]+")
+_CJK_NAME_PART = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,15 @@ def parse_bylines(line: str) -> list[Byline] | None:
 
 
 def close_spaced_names(fields: list[str]) -> list[str]:
-    """Fields of a line with the layout spaces inside names closed up: a run of two or more
-    one-character Chinese fields is one name (``张  三`` -> ``张三``, ``王 小 明`` -> ``王小明``).
+    """Fields of a line with the layout spaces inside names closed up: a run of two or three
+    one-character Chinese fields is one name (``张  三`` -> ``张三``, ``王 小 明`` -> ``王小明``); a
+    longer even run is names of two characters, padded to the width of three (``丁 峰 罗 艳``).
 
     Examples:
         >>> close_spaced_names("张  三  李四".split())
         ['张三', '李四']
+        >>> close_spaced_names("丁  峰  罗  艳".split())
+        ['丁峰', '罗艳']
         >>> close_spaced_names(["王燕", "天水市政协党组书记"])
         ['王燕', '天水市政协党组书记']
     """
@@ -185,7 +189,16 @@ def close_spaced_names(fields: list[str]) -> list[str]:
             run.append(f)
             continue
         if run:
-            out.extend(["".join(run)] if 2 <= len(run) <= 4 else run)
+            if len(run) in (2, 3):
+                out.append("".join(run))
+            elif len(run) % 2 == 0:
+                out.extend("".join(run[k:k + 2]) for k in range(0, len(run), 2))
+            elif len(run) == 1 and 1 < len(f) <= 2 and _CJK_NAME_PART.fullmatch(f):
+                f = run[0] + f  # a name cut by a line break: 黎 / 平兰
+            elif len(run) == 1 and not f and out and 1 < len(out[-1]) <= 2 and _CJK_NAME_PART.fullmatch(out[-1]):
+                out[-1] += run[0]  # 李建 / 平 at the end
+            else:
+                out.extend(run)
             run = []
         if f:
             out.append(f)

@@ -144,11 +144,12 @@ def join_wrapped_bylines(lines: list[Line], body: float | None = None) -> None:
             continue
         for sep in ("", " "):
             joined = first.text + sep + second.text
-            author = parse_author_line(joined) if first.kind == "body" and second.kind == "body" else None
+            author = parse_author_line(joined) if first.kind in ("body", "author") and (second.kind == "body" or bare) else None
             if author is not None:  # an article's author line wrapped (本报记者 张三 李 / 四)
                 first.raw, first.kind = joined, "author"
                 first.evidence = f"author line: {'、'.join(author[0])} + {', '.join(author[1])} (wrapped: goes on in line {second.number})"
-                second.kind, second.evidence = "continued", f"the end of the author line above (line {first.number})"
+                second.kind, second.bylines, second.attached = "continued", [], None
+                second.evidence = f"the end of the author line above (line {first.number})"
                 break
             found = parse_bylines(joined)
             if found:

@@ -112,7 +112,7 @@ class _Piece:
         out = ""
         for prev, char in zip([None, *self.chars[:-1]], self.chars):
             # a word space: many producers leave a gap instead of a space character (about a third of an em)
-            if prev is not None and char["x0"] - prev["x1"] > 0.25 * char["size"] and not out.endswith(" "):
+            if prev is not None and char["x0"] - prev["x1"] > 0.2 * char["size"] and not out.endswith(" "):
                 out += " "
             out += char["text"]
         return map_radicals(out)
@@ -449,10 +449,14 @@ def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
             rights.append(line.box[3])
     # a column's left edge is where its lines start; its right edge where most of them end
     edges = {key: (min(lefts), statistics.median(rights)) for key, (lefts, rights) in found.items()}
+    # the usual width of a column on the page (a column holding the last lines of an article has no right edge of its own)
+    widths = [right - left for left, right in edges.values()]
+    usual = {page: statistics.median([w for (p, _), w in zip(edges, widths) if p == page]) for page, _ in edges}
     previous = None
     for line in lines:
         if line.kind == "byline" and line.box is not None and line.attached is None and previous is not None:
             left, right = edges.get((line.box[0], line.column), (line.box[1], line.box[3]))
+            right = max(right, left + usual.get(line.box[0], 0.0))
             # right-aligned: it ends at the column's right edge and starts well inside it (a centred one does not)
             if line.box[1] - left >= 2 * rules.indent * body and right - line.box[3] <= rules.short_line * body:
                 line.attached = "before"
