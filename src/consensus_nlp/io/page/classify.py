@@ -22,6 +22,7 @@ from .rules import PageRules
 __all__ = [
     "CLAUSE_PUNCT",
     "ENUMERATIONS",
+    "DASH_MARKER",
     "MARKER",
     "classify",
     "cue",
@@ -37,6 +38,7 @@ CLAUSE_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
 _LEADING_SPACE = re.compile(r"^[ \t\u3000\u00a0]+\S")
 _LETTER_SPACED = re.compile(r"(?:\S\s){3}\S")  # 其 中 民 生 …
 MARKER = re.compile(r"[（(【\[〔]([^（）()【】\[\]〔〕，。；：]{1,12})[）)】\]〕]")
+DASH_MARKER = re.compile(r"[—－-]{1,2}\s*([^，。；：！？、\s]{2,12})")
 # enumeration markers at the start of a paragraph: (style, rank, is_heading, regex)
 ENUMERATIONS: tuple[tuple[str, int, bool, re.Pattern[str]], ...] = (
     ("一、", 0, True, re.compile(rf"^([{_NUMERALS}]{{1,3}})[、．.]")),
@@ -103,6 +105,8 @@ def classify(line: Line, rules: PageRules) -> tuple[str, str]:
     punctuated = bool(CLAUSE_PUNCT.search(text))
     if MARKER.fullmatch(text) and not punctuated:
         return "marker", "a short bracketed line"
+    if DASH_MARKER.fullmatch(text) and not punctuated:
+        return "marker", "a short line opening with a dash (a banner's subtitle: ——发言摘登)"
     letter_spaced = bool(_LETTER_SPACED.search(text))
     if not punctuated and not letter_spaced:
         if _LEADING_SPACE.match(line.raw) and line.width >= rules.header_min_width:

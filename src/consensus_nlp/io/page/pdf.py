@@ -37,7 +37,7 @@ from ..._zh import map_radicals
 from ...corpus import Corpus, Document
 from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
 from .bylines import parse_bare_name
-from .classify import classify, cue, join_wrapped_bylines, split_openings
+from .classify import CLAUSE_PUNCT, classify, cue, join_wrapped_bylines, split_openings
 from .lines import Line
 from .order import xy_cut
 from .kinds import check_kind
@@ -297,11 +297,9 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
             starts = [k for k, (a, _) in enumerate(columns) if a <= piece.ink[0] + body]
             piece.column = starts[-1] if starts else 0
             columned.append(piece)
-    ordered = []
-    for leaf in xy_cut([p for p in banners if p.top < first] + columned, column_gap=rules.column_gap * body,
-                       band_gap=rules.band_gap * body, extent=lambda p: p.ink):
-        start = min((p.top for p in leaf if p.column >= 0), default=height)
-        ordered += sorted(leaf, key=lambda p: (0, 0, p.top) if p.column < 0 and p.top < start else (1, p.column, p.top))
+    ordered = sorted((p for p in banners if p.top < first), key=lambda p: p.top)  # banners above the columns first
+    for leaf in xy_cut(columned, column_gap=rules.column_gap * body, band_gap=rules.band_gap * body, extent=lambda p: p.ink):
+        ordered += sorted(leaf, key=lambda p: (p.column, p.top))
     furniture = []
     for kind, group in (("header", head), ("footer", foot), ("box", boxed)):
         for piece in _pieces(number, group, rules, body):
@@ -396,8 +394,12 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
             continue
         kind, evidence = classify(line, rules)
         size = line.size or body
-        if line.column == -1 and kind != "byline" and cue("meeting_end").search(line.text):
-            line.kind, line.evidence = "header", "a banner above the columns that ends like a meeting name"
+        if kind == "marker" and line.text.startswith("—") and size >= rules.title_size_ratio * body:
+            line.kind, line.attached = "title", "after"  # the subtitle of a title (——加强思想政治引领)
+            line.evidence = f"a subtitle opening with a dash, font size {size:g} >= {rules.title_size_ratio:g} x body {body:g}"
+        elif kind not in ("byline", "furniture") and size > body and cue("meeting_end").search(line.text) and (
+                line.column == -1 or size >= rules.title_size_ratio * body and not CLAUSE_PUNCT.search(line.text)):
+            line.kind, line.evidence = "header", "a banner that ends like a meeting name"
         elif line.column == -1 and kind != "byline" and line.text.startswith(("——", "—", "--")):
             line.kind, line.evidence = "header", "a banner's subtitle above the columns (opens with a dash)"
         elif kind in ("header", "marker", "byline", "credit", "author", "furniture"):

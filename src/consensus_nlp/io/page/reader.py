@@ -44,7 +44,7 @@ from ..encoding import read_text
 from .articles import ArticleReading, read_articles
 from .attribution import Group, attribute_titles, title_text
 from .bylines import Byline, place_of
-from .classify import MARKER, classify, join_wrapped_bylines, merge_author_bylines, settle_titles, split_openings
+from .classify import DASH_MARKER, MARKER, classify, join_wrapped_bylines, merge_author_bylines, settle_titles, split_openings
 from .furniture import furniture_kind, mark_section_labels, settle_numbers
 from .lines import Line, Paragraph
 from .rules import PageRules, check_rules
@@ -114,7 +114,8 @@ def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: obj
     settle_numbers(lines)
     reading = PageReading(lines)
     reading.meeting = next((line.text for line in lines if line.kind == "header"), None)
-    reading.markers = list(dict.fromkeys(MARKER.fullmatch(line.text).group(1) for line in lines if line.kind == "marker"))
+    reading.markers = list(dict.fromkeys((MARKER.fullmatch(line.text) or DASH_MARKER.fullmatch(line.text)).group(1)
+                                         for line in lines if line.kind == "marker"))
     reading.furniture = [[line.box[0] if line.box else None, furniture_kind(line), line.text]
                          for line in lines if line.kind == "furniture"]
     reading.kind, reading.kind_evidence = choose_kind(lines, kind)
