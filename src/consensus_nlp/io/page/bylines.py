@@ -193,10 +193,10 @@ def close_spaced_names(fields: list[str]) -> list[str]:
                 out.append("".join(run))
             elif len(run) % 2 == 0:
                 out.extend("".join(run[k:k + 2]) for k in range(0, len(run), 2))
+            elif len(run) == 1 and out and len(out[-1]) == 2 and _CJK_NAME_PART.fullmatch(out[-1]):
+                out[-1] += run[0]  # a three-character name cut by a line break after two: 何涛 / 勇
             elif len(run) == 1 and 1 < len(f) <= 2 and _CJK_NAME_PART.fullmatch(f):
-                f = run[0] + f  # a name cut by a line break: 黎 / 平兰
-            elif len(run) == 1 and not f and out and 1 < len(out[-1]) <= 2 and _CJK_NAME_PART.fullmatch(out[-1]):
-                out[-1] += run[0]  # 李建 / 平 at the end
+                f = run[0] + f  # cut after one: 黎 / 平兰
             else:
                 out.extend(run)
             run = []
