@@ -279,12 +279,14 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
         piece.span = (float(under["x0"]), float(under["x1"])) if under is not None else None
     columns = _columns(pieces, body, rules, float(page.width))
     banners, columned = [], []
+    usual = statistics.median([b - a for a, b in columns]) if columns else 0.0
     for piece in pieces:
         over = [k for k, (a, b) in enumerate(columns) if min(b, piece.ink[1]) - max(a, piece.ink[0]) > 0]
         if len(over) == 1:  # in a column: most of it over the column, and not much wider than it
             a, b = columns[over[0]]
             inside = min(b, piece.ink[1]) - max(a, piece.ink[0]) >= 0.5 * min(piece.ink[1] - piece.ink[0], b - a)
-            over = over if inside and piece.ink[1] - piece.ink[0] <= 1.5 * (b - a) + body else []
+            wide = 1.5 * max(b - a, usual) + body  # a column holding only short lines has the page's usual width
+            over = over if inside and piece.ink[1] - piece.ink[0] <= wide else []
         if len(over) == 1:
             piece.column = over[0]
             columned.append(piece)
