@@ -68,9 +68,10 @@ def family(page) -> str:
 
 def read(args) -> None:
     sys.path.insert(0, str(Path(args.src).resolve()) if args.src else str(REPO / "src"))
+    from page_content import random_page, score
+
     import consensus_nlp as cn
     from consensus_nlp.errors import ConsensusNLPError
-    from page_content import random_page, score
 
     folder = Path(args.dir or f"/tmp/consensus-nlp-pages/{args.producer}")
     table: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # pages, exact, expected, extra, refused

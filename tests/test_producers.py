@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-
-import consensus_nlp as cn
 from page_content import expected, found, random_page, seed_page
 from pdf_html import chromium
 from pdf_typst import typst_available
+
+import consensus_nlp as cn
 
 NO_CHROMIUM = pytest.mark.skipif(chromium() is None, reason="chromium is not installed: Chromium-typeset pages not read")
 NO_TYPST = pytest.mark.skipif(not typst_available(), reason="typst is not installed (pip install typst): typst pages not read")

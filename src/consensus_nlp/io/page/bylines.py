@@ -25,9 +25,9 @@ from importlib import resources
 
 __all__ = [
     "Byline",
-    "organization_level",
     "close_spaced_names",
     "credit_roles",
+    "organization_level",
     "parse_author_line",
     "parse_author_note",
     "parse_bare_name",

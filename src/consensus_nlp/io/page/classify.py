@@ -13,16 +13,25 @@ import functools
 import re
 
 from ..._zh import cn_number
-from .furniture import furniture_of
-from .bylines import Byline, data_lines, parse_author_line, parse_author_note, parse_bylines, parse_credit, parse_name_line, parse_statement
+from .bylines import (
+    Byline,
+    data_lines,
+    parse_author_line,
+    parse_author_note,
+    parse_bylines,
+    parse_credit,
+    parse_name_line,
+    parse_statement,
+)
 from .cleaning import ends_sentence
+from .furniture import furniture_of
 from .lines import Line
 from .rules import PageRules
 
 __all__ = [
     "CLAUSE_PUNCT",
-    "ENUMERATIONS",
     "DASH_MARKER",
+    "ENUMERATIONS",
     "MARKER",
     "classify",
     "cue",

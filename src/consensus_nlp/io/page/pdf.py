@@ -23,9 +23,7 @@ line of adjacent columns; :func:`read_pdf` uses the characters themselves
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import logging
 import os
 import statistics
 from collections import Counter
@@ -35,18 +33,23 @@ from typing import Union
 
 from ..._zh import map_radicals
 from ...corpus import Corpus, Document
-from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
+from ...errors import (
+    EmptyInputError,
+    InputTypeError,
+    InvalidArgumentError,
+    LayoutError,
+    describe,
+)
 from .bylines import parse_bare_name
 from .classify import CLAUSE_PUNCT, classify, cue, join_wrapped_bylines, split_openings
+from .kinds import check_kind
 from .lines import Line
 from .order import xy_cut
-from .kinds import check_kind
+from .pdfminer_log import pdfminer_warnings
 from .reader import PageReading, check_prefix, documents_of, page_meta, read_lines
 from .rules import PageRules, check_rules
 
 __all__ = ["Pages", "pdf_lines", "read_pdf", "reading_of_pdf"]
-
-logger = logging.getLogger(__name__)
 
 #: A selection of pages: None (all), a 1-based page number or a sequence of them.
 Pages = Union[int, Sequence[int], None]
@@ -135,47 +138,6 @@ def _open(path: str | os.PathLike[str]):
                                                 todo="Decrypt it first (e.g. qpdf --decrypt --password=… in.pdf out.pdf).")) from None
         raise InvalidArgumentError(describe("path", str(p), f"is not a readable PDF ({reason[:120]})",
                                             todo="Check that the file is a complete PDF.")) from None
-
-
-class _Collect(logging.Filter):
-    """Keeps pdfminer's records instead of letting them reach the user's terminal."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.WARNING:
-            self.records.append(record)
-            return False
-        return True
-
-
-@contextlib.contextmanager
-def _pdfminer_warnings(path: str | os.PathLike[str]):
-    """While a PDF is read, pdfminer's warnings (e.g. a hundred ``Could not get FontBBox from font descriptor``
-    lines for a PDF printed by Chromium) are collected; afterwards one warning of ours says what they mean."""
-    import pdfplumber  # noqa: F401  (imports pdfminer, whose modules create their loggers)
-
-    collect = _Collect()
-    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict) if name.split(".")[0] == "pdfminer"]
-    for log in loggers:
-        log.addFilter(collect)
-    try:
-        yield
-    finally:
-        for log in loggers:
-            log.removeFilter(collect)
-        if collect.records:
-            messages = [r.getMessage() for r in collect.records]
-            fonts = sum("FontBBox" in m or "font" in m.lower() for m in messages)
-            meaning = ("its fonts lack data that pdfminer uses for the height of characters (a font bounding box); "
-                       "the reader places characters by their size and position, which are still known, so the text "
-                       "was read as usual" if fonts == len(messages) else
-                       "parts of the file did not parse cleanly; what could be read was read")
-            logger.warning("%s: pdfminer reported %d problem(s) with the PDF (first: %r): %s. If lines or columns look "
-                           "wrong, cn.explain_page(path) shows every line.", os.fspath(path), len(messages),
-                           messages[0][:120], meaning)
 
 
 def _rows(chars: list[dict], rules: PageRules, body: float) -> list[list[dict]]:
@@ -350,7 +312,7 @@ def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageR
         EmptyInputError: the selected pages have no text layer (scanned images; there is no OCR).
     """
     rules = check_rules(rules)
-    with _pdfminer_warnings(path), _open(path) as pdf:
+    with pdfminer_warnings(path), _open(path) as pdf:
         selected = _select(pdf.pages, pages)
         try:
             has_text = any(c["text"].strip() for page in selected for c in page.chars)

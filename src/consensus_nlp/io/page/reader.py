@@ -39,16 +39,30 @@ from dataclasses import dataclass, field
 
 from ..._zh import map_radicals
 from ...corpus import Corpus, Document
-from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
+from ...errors import (
+    EmptyInputError,
+    InputTypeError,
+    InvalidArgumentError,
+    LayoutError,
+    describe,
+)
 from ..encoding import read_text
 from .articles import ArticleReading, read_articles
 from .attribution import Group, attribute_titles, title_text
 from .bylines import Byline, place_of
-from .classify import DASH_MARKER, MARKER, classify, join_wrapped_bylines, merge_author_bylines, settle_titles, split_openings
+from .classify import (
+    DASH_MARKER,
+    MARKER,
+    classify,
+    join_wrapped_bylines,
+    merge_author_bylines,
+    settle_titles,
+    split_openings,
+)
 from .furniture import furniture_kind, mark_section_labels, settle_numbers
+from .kinds import check_kind, choose_kind
 from .lines import Line, Paragraph
 from .rules import PageRules, check_rules
-from .kinds import check_kind, choose_kind
 from .speeches import attribute, page_items, paragraphs, speeches_of
 
 __all__ = ["PageReading", "parse_page", "read_lines", "read_page", "source_span", "split_lines"]
