@@ -184,3 +184,22 @@ def make_pdf(path: Path, design: Design) -> Path:
         c.drawString(x, 138, flow._radicals(design.caption))
     c.save()
     return path
+
+
+def make_page_pdf(path: Path, page) -> Path:
+    """A random page of tests/page_content.py typeset with reportlab (the benchmark's reportlab producer)."""
+    from page_content import Speech
+
+    articles = []
+    for doc in page.documents:
+        if isinstance(doc, Speech):
+            byline = f"{doc.speaker} {doc.position}"
+            place = {"after": {"byline_after": byline}}.get(page.byline, {"byline": byline})
+            articles.append(Article(list(doc.titles), list(doc.paragraphs), **place))
+        else:
+            first = (doc.dateline or "") + doc.paragraphs[0]
+            articles.append(Article(list(doc.titles), [first, *doc.paragraphs[1:]], byline=doc.author_line))
+    width = 300.0 * page.columns + 100
+    return make_pdf(path, Design(articles, columns=page.columns, width=width, height=1100.0, header=page.header,
+                                 footer=page.footer, banner=page.banner, marker=page.subtitle, box=list(page.note),
+                                 caption=page.caption))

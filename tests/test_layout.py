@@ -368,7 +368,8 @@ OTHER_PAGE = """\
 def test_a_page_from_another_province():
     corpus = cn.parse_page(OTHER_PAGE, source="sichuan.txt", doc_prefix="sc")
     assert corpus.doc_ids == ("sc-01", "sc-02")
-    assert corpus.meta == {"meeting": "全省政协工作经验交流会", "markers": ("交流发言",), "source": "sichuan.txt"}
+    assert corpus.meta == {"kind": "speeches", "kind_evidence": "2 bylines (李明, 扎西·次仁)", "meeting": "全省政协工作经验交流会",
+                           "markers": ("交流发言",), "source": "sichuan.txt"}
     first, second = corpus
     assert first.text == (
         "近年来，绵阳市政协坚持把凝聚共识作为中心工作，围绕全市发展大局建言献策，取得了明显成效。\n"

@@ -301,11 +301,13 @@ def _cmd_corpora(args, out) -> int:
 
 
 def _cmd_analyze(args, out) -> int:
+    from .io.page.kinds import reading_summary
     from .report import AnalysisConfig, analyze
 
     command = [PROG, *sys.argv[1:]] if sys.argv and Path(sys.argv[0]).name.startswith(PROG) else None
     result = analyze(args.inputs, config=AnalysisConfig.from_cli(args, command=command))
-    out.write(result.summary() + "\n")
+    read = reading_summary(dict(result.corpus.meta), len(result.corpus))
+    out.write((f"read {read}\n" if read else "") + result.summary() + "\n")
     out.write(f"report written to {result.out_dir / 'report.html'}\n")
     return 0
 

@@ -104,7 +104,7 @@ class Group:
     def title_blocks(self) -> list[list[Line]]:
         """Contiguous runs of title lines (furniture between two title lines, a PDF page break, does not cut a run)."""
         blocks: list[list[Line]] = []
-        lines = [line for line in self.lines if line.kind != "furniture"]
+        lines = [line for line in self.lines if line.kind not in ("furniture", "continued")]
         for k, line in enumerate(lines):
             if line.kind == "title":
                 if k and lines[k - 1].kind == "title":

@@ -25,7 +25,10 @@ from importlib import resources
 
 __all__ = [
     "Byline",
+    "close_spaced_names",
+    "credit_roles",
     "organization_level",
+    "parse_author_line",
     "parse_author_note",
     "parse_bare_name",
     "parse_bylines",
@@ -40,6 +43,7 @@ _PAREN = re.compile(r"（[^（）]*）|\([^()]*\)")
 # a personal name: 2-4 Chinese characters, or a transcribed name with a middle dot
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}[·•・][\u4e00-\u9fff·•・]{1,12}")
 _POSITION_CHARS = re.compile(r"[\u4e00-\u9fff（）()、]+")
+_CJK_NAME_PART = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,7 @@ def parse_bylines(line: str) -> list[Byline] | None:
         >>> [b.speaker for b in parse_bylines("王燕 天水市政协党组书记 张志军 临夏州政协党组书记、主席")]
         ['王燕', '张志军']
     """
-    fields = line.split()
+    fields = close_spaced_names(line.split())
     if len(fields) < 2:
         # "张三（某县政协主席）"
         fields = _name_in_brackets(line.strip())
@@ -163,6 +167,42 @@ def parse_bylines(line: str) -> list[Byline] | None:
         return None
     pairs = list(zip(fields[::2], fields[1::2]))
     return _read_pairs(pairs) or _read_pairs([(name, position) for position, name in pairs])
+
+
+def close_spaced_names(fields: list[str]) -> list[str]:
+    """Fields of a line with the layout spaces inside names closed up: a run of two or three
+    one-character Chinese fields is one name (``张  三`` -> ``张三``, ``王 小 明`` -> ``王小明``); a
+    longer even run is names of two characters, padded to the width of three (``丁 峰 罗 艳``).
+
+    Examples:
+        >>> close_spaced_names("张  三  李四".split())
+        ['张三', '李四']
+        >>> close_spaced_names("丁  峰  罗  艳".split())
+        ['丁峰', '罗艳']
+        >>> close_spaced_names(["王燕", "天水市政协党组书记"])
+        ['王燕', '天水市政协党组书记']
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for f in [*fields, ""]:
+        if len(f) == 1 and "\u4e00" <= f <= "\u9fff":
+            run.append(f)
+            continue
+        if run:
+            if len(run) in (2, 3):
+                out.append("".join(run))
+            elif len(run) % 2 == 0:
+                out.extend("".join(run[k:k + 2]) for k in range(0, len(run), 2))
+            elif len(run) == 1 and out and len(out[-1]) == 2 and _CJK_NAME_PART.fullmatch(out[-1]):
+                out[-1] += run[0]  # a three-character name cut by a line break after two: 何涛 / 勇
+            elif len(run) == 1 and 1 < len(f) <= 2 and _CJK_NAME_PART.fullmatch(f):
+                f = run[0] + f  # cut after one: 黎 / 平兰
+            else:
+                out.extend(run)
+            run = []
+        if f:
+            out.append(f)
+    return out
 
 
 def _name_in_brackets(text: str) -> list[str] | None:
@@ -260,7 +300,60 @@ def parse_author_note(line: str) -> Byline | None:
     return Byline("", position, parsed[0], parsed[1])
 
 
-_CREDIT_ROLES = ("本报记者", "记者", "本报通讯员", "通讯员", "实习生")
+@lru_cache(maxsize=1)
+def credit_roles() -> tuple[str, ...]:
+    """The roles of reporter credits (``[credit_role]`` of ``lexicons/page_cues.txt``), longest first."""
+    roles, inside = [], False
+    for line in data_lines("page_cues.txt"):
+        if line.startswith("["):
+            inside = line == "[credit_role]"
+        elif inside:
+            roles.append(line.strip())
+    return tuple(sorted(roles, key=lambda r: (-len(r), r)))
+
+
+def parse_author_line(text: str, *, strict: bool = True) -> tuple[list[str], list[str]] | None:
+    """``(roles, names)`` of an article's author line such as ``本报记者  张  三  李四``, or None.
+
+    Layout spaces inside names are closed up; several roles may follow each other
+    (``本报记者 张三 通讯员 王五``). The line must open with a role and hold only roles and names;
+    with ``strict`` (a line on its own, not a credit in brackets) a role of fewer than four
+    characters must be followed by a space (``记者手记`` is a column's name, not 记者 + 手记).
+
+    Examples:
+        >>> parse_author_line("本报记者  张  三  李四")
+        (['本报记者'], ['张三', '李四'])
+        >>> parse_author_line("新华社记者 王五 通讯员 赵六")
+        (['新华社记者', '通讯员'], ['王五', '赵六'])
+        >>> parse_author_line("记者们认为，这是好事") is None
+        True
+    """
+    if re.search(r"[，。；：！？,;:!?]", text):
+        return None
+    tokens = [t for t in re.split(r"[\s、]+", text.strip()) if t]
+    roles: list[str] = []
+    names: list[str] = []
+    pending: list[str] = []
+    for token in tokens:
+        role = next((r for r in credit_roles() if token.startswith(r)), None)
+        if role is not None:
+            names.extend(close_spaced_names(pending))
+            pending = []
+            if not roles and names:
+                return None
+            roles.append(role)
+            token = token[len(role):]
+            if token and strict and len(role) < 4:
+                return None
+            if not token:
+                continue
+        if not roles:
+            return None
+        pending.append(token)
+    names.extend(close_spaced_names(pending))
+    if not roles or not names or not all(_NAME.fullmatch(n) for n in names):
+        return None
+    return list(dict.fromkeys(roles)), names
 
 
 def parse_credit(text: str) -> list[str] | None:
@@ -274,21 +367,8 @@ def parse_credit(text: str) -> list[str] | None:
     if len(text) < 5 or text[0] not in "（(" or text[-1] not in "）)":
         return None
     inner = text[1:-1].strip()
-    role = next((r for r in _CREDIT_ROLES if inner.startswith(r)), None)
-    if role is None:
-        return None
-    names = []
-    for token in re.split(r"[\s、，,]+", inner):
-        for r in _CREDIT_ROLES:
-            if token.startswith(r):
-                token = token[len(r) :]
-                break
-        if not token:
-            continue
-        if not _NAME.fullmatch(token):
-            return None
-        names.append(token)
-    return names or None
+    found = parse_author_line(re.sub(r"[，,]", " ", inner), strict=False)
+    return found[1] if found else None
 
 
 def _read_pairs(pairs: list[tuple[str, str]]) -> list[Byline] | None:

@@ -13,17 +13,30 @@ import functools
 import re
 
 from ..._zh import cn_number
-from .bylines import Byline, data_lines, parse_author_note, parse_bylines, parse_credit, parse_name_line, parse_statement
+from .bylines import (
+    Byline,
+    data_lines,
+    parse_author_line,
+    parse_author_note,
+    parse_bylines,
+    parse_credit,
+    parse_name_line,
+    parse_statement,
+)
+from .cleaning import ends_sentence
+from .furniture import furniture_of
 from .lines import Line
 from .rules import PageRules
 
 __all__ = [
     "CLAUSE_PUNCT",
+    "DASH_MARKER",
     "ENUMERATIONS",
     "MARKER",
     "classify",
     "cue",
     "enumeration",
+    "join_wrapped_bylines",
     "merge_author_bylines",
     "settle_titles",
     "split_openings",
@@ -34,6 +47,7 @@ CLAUSE_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
 _LEADING_SPACE = re.compile(r"^[ \t\u3000\u00a0]+\S")
 _LETTER_SPACED = re.compile(r"(?:\S\s){3}\S")  # 其 中 民 生 …
 MARKER = re.compile(r"[（(【\[〔]([^（）()【】\[\]〔〕，。；：]{1,12})[）)】\]〕]")
+DASH_MARKER = re.compile(r"[—－-]{1,2}\s*([^，。；：！？、\s]{2,12})")
 # enumeration markers at the start of a paragraph: (style, rank, is_heading, regex)
 ENUMERATIONS: tuple[tuple[str, int, bool, re.Pattern[str]], ...] = (
     ("一、", 0, True, re.compile(rf"^([{_NUMERALS}]{{1,3}})[、．.]")),
@@ -91,9 +105,17 @@ def classify(line: Line, rules: PageRules) -> tuple[str, str]:
         return "byline", "; ".join(f"name {b.speaker} + position {b.position} ({b.organization} + a role)" for b in bylines)
     if parse_credit(text) is not None:
         return "credit", "reporter credit (记者 + names in brackets)"
+    author = parse_author_line(text)
+    if author is not None:
+        return "author", f"author line: {'、'.join(author[0])} + {', '.join(author[1])}"
+    furniture = furniture_of(text)
+    if furniture is not None:
+        return "furniture", f"{furniture}: the whole line reads like [furniture:{furniture}] of lexicons/page_cues.txt"
     punctuated = bool(CLAUSE_PUNCT.search(text))
     if MARKER.fullmatch(text) and not punctuated:
         return "marker", "a short bracketed line"
+    if DASH_MARKER.fullmatch(text) and not punctuated:
+        return "marker", "a short line opening with a dash (a banner's subtitle: ——发言摘登)"
     letter_spaced = bool(_LETTER_SPACED.search(text))
     if not punctuated and not letter_spaced:
         if _LEADING_SPACE.match(line.raw) and line.width >= rules.header_min_width:
@@ -111,6 +133,45 @@ def classify(line: Line, rules: PageRules) -> tuple[str, str]:
     if punctuated:
         return "body", "has clause punctuation"
     return "body", f"width {line.width:g} > {rules.max_title_width:g}, digits, an enumeration marker or unbalanced quotes"
+
+
+def join_wrapped_bylines(lines: list[Line], body: float | None = None) -> None:
+    """A byline wrapped over two lines (``韩志 通渭县政协党组副书记、`` / ``副主席``) is read as one.
+
+    Two neighbouring lines, neither a byline, whose texts joined (without a space, or with
+    one: a name alone above its position) read as a byline become one byline line; the
+    second keeps its place with no byline of its own. PDF lines must stand in one column,
+    one under the other (``body``: the body font size).
+    """
+    for k in range(len(lines) - 1):
+        first, second = lines[k], lines[k + 1]
+        bare = second.kind == "byline" and len(second.bylines) == 1 and not second.bylines[0].position  # 副主席 alone
+        if first.kind in ("byline", "furniture", "header") or (second.kind in ("byline", "furniture", "header") and not bare):
+            continue
+        if len(first.text) + len(second.text) > 60 or ends_sentence(first.text):
+            continue
+        if first.box is not None and (second.box is None or second.box[0] != first.box[0]
+                                      or second.box[2] - first.box[4] > (body or 10.0)
+                                      or min(first.box[3], second.box[3]) - max(first.box[1], second.box[1])
+                                      < 0.5 * (second.box[3] - second.box[1])):  # one under the other
+            continue
+        for sep in ("", " "):
+            joined = first.text + sep + second.text
+            author = parse_author_line(joined) if first.kind in ("body", "author") and (second.kind == "body" or bare) else None
+            if author is not None:  # an article's author line wrapped (本报记者 张三 李 / 四)
+                first.raw, first.kind = joined, "author"
+                first.evidence = f"author line: {'、'.join(author[0])} + {', '.join(author[1])} (wrapped: goes on in line {second.number})"
+                second.kind, second.bylines, second.attached = "continued", [], None
+                second.evidence = f"the end of the author line above (line {first.number})"
+                break
+            found = parse_bylines(joined)
+            if found:
+                first.raw, first.kind, first.bylines = first.text + sep + second.text, "byline", found
+                first.evidence = "; ".join(f"name {b.speaker} + position {b.position}" for b in found) + (
+                    f" (wrapped: goes on in the next line {second.number})")
+                second.kind, second.bylines, second.attached = "byline", [], None
+                second.evidence = f"the end of the byline above (line {first.number})"
+                break
 
 
 def split_openings(lines: list[Line]) -> list[Line]:
@@ -170,7 +231,9 @@ def settle_titles(lines: list[Line], rules: PageRules) -> None:
         while j < len(lines) and lines[j].kind != "body":
             j += 1
         group = lines[i:j]
-        speakers = sum(len(line.bylines) for line in group)
+        # speakers: bylines, and the authors of articles (an author line, or a dateline opening the body after)
+        speakers = sum(len(line.bylines) + (line.kind == "author") for line in group)
+        speakers += j < len(lines) and bool(cue("dateline").match(lines[j].text))
         titles = [line for line in group if line.kind == "title"]
         if speakers == 0:
             for line in titles:

@@ -8,6 +8,8 @@ Pure ``str -> str`` helpers used by :mod:`consensus_nlp.io.page.reader`:
   Chinese characters ("其 中 民 生 类 提 案" -> "其中民生类提案") and around
   numbers ("等 5 次" -> "等5次") while keeping the spaces inside Latin text
   ("World Health Organization");
+- :func:`close_spaced_digits` closes up digits that extraction spaced apart
+  ("增加5 0 0 0 万吨" -> "增加5000 万吨", "1 9 7 个" -> "197 个");
 - :func:`join_lines` rejoins the wrapped lines of one paragraph (no space at a
   line break between Chinese characters or digits, so "1900" / "余件" gives
   "1900余件") and cleans the result.
@@ -23,6 +25,7 @@ from ..._zh import CJK_TEXT_CLASS, CLOSERS, SENTENCE_END
 
 __all__ = [
     "clean_spacing",
+    "close_spaced_digits",
     "display_width",
     "ends_sentence",
     "join_lines",
@@ -34,6 +37,10 @@ _SPACE_CJK_CJK = re.compile(f"(?<=[{_CJK_CLASS}])[ \t\u3000\u00a0]+(?=[{_CJK_CLA
 _SPACE_CJK_ASCII = re.compile(f"(?<=[{_CJK_CLASS}])[ \t\u3000\u00a0]+(?=[0-9A-Za-z%+\\-.])")
 _SPACE_ASCII_CJK = re.compile(f"(?<=[0-9A-Za-z%.])[ \t\u3000\u00a0]+(?=[{_CJK_CLASS}])")
 _SPACES = re.compile("[ \t\u3000\u00a0]+")
+# a space run between two digits where the digit group on either side is a single digit
+# (5 0 0 0, 1 9 7), or a group of three closing a number (5 000: a thousands space)
+_SPACED_DIGITS = re.compile(r"(?<=(?<!\d)\d)[ \t\u3000\u00a0]+(?=\d)|(?<=\d)[ \t\u3000\u00a0]+(?=\d(?!\d))"
+                            r"|(?<=\d)[ \t\u3000\u00a0]+(?=\d{3}(?!\d))")
 
 
 def display_width(line: str) -> float:
@@ -63,6 +70,27 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
+def close_spaced_digits(text: str) -> str:
+    """Remove the spaces inside a number that extraction spaced apart, one digit at a time.
+
+    A space between two digits goes when the digits on either side of it are a single
+    digit (``5 0 0 0``, ``1 9 7``) or when a group of three digits follows (a thousands
+    space, ``5 000``). Two numbers of several digits each stay apart (``2020 2021``).
+    Only spaces are removed, so every other character keeps its order.
+
+    Examples:
+        >>> close_spaced_digits("去年粮食产量增加5 0 0 0 万吨，带动1 9 7 个村")
+        '去年粮食产量增加5000 万吨，带动197 个村'
+        >>> close_spaced_digits("2020 2021 年")
+        '2020 2021 年'
+    """
+    while True:  # until nothing changes: closing one space can make a group of three (00 00 0 -> 00 000)
+        closed = _SPACED_DIGITS.sub("", text)
+        if closed == text:
+            return text
+        text = closed
+
+
 def clean_spacing(text: str) -> str:
     """Remove extraction spaces between Chinese characters and around numbers; keep spaces in Latin text.
 
@@ -73,8 +101,10 @@ def clean_spacing(text: str) -> str:
         '其中民生类提案办复率达到'
         >>> clean_spacing("世界卫生组织 (World Health Organization) 的报告")
         '世界卫生组织 (World Health Organization) 的报告'
+        >>> clean_spacing("增加5 0 0 0 万吨")
+        '增加5000万吨'
     """
-    text = text.strip()
+    text = close_spaced_digits(text.strip())
     text = _SPACE_CJK_CJK.sub("", text)
     text = _SPACE_CJK_ASCII.sub("", text)
     text = _SPACE_ASCII_CJK.sub("", text)

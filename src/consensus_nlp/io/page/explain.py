@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import EmptyInputError, InputTypeError, describe
 from ..encoding import read_text
+from .kinds import check_kind
 from .reader import PageReading, doc_ids, read_lines, split_lines
 from .rules import PageRules, check_rules
 
@@ -27,12 +28,12 @@ def _is_pdf(path: Path) -> bool:
         return handle.read(5) == b"%PDF-"
 
 
-def _reading(source: str | os.PathLike[str], rules: PageRules) -> PageReading:
+def _reading(source: str | os.PathLike[str], rules: PageRules, kind: str) -> PageReading:
     if isinstance(source, str) and ("\n" in source or "\r" in source or not os.path.isfile(source)):
         lines = split_lines(source)
         if not lines:
             raise EmptyInputError(describe("path_or_text", source, "holds no text"))
-        return read_lines(lines, rules, argument="text", value=source, check=False)
+        return read_lines(lines, rules, argument="text", value=source, check=False, kind=kind)
     if not isinstance(source, (str, os.PathLike)):
         raise InputTypeError(describe("path_or_text", source, "is neither a path nor the text of a page",
                                       accepted="a path to a .txt or .pdf file, or a str holding the page"))
@@ -40,12 +41,13 @@ def _reading(source: str | os.PathLike[str], rules: PageRules) -> PageReading:
     if path.is_file() and _is_pdf(path):
         from .pdf import reading_of_pdf
 
-        return reading_of_pdf(path, rules=rules, check=False)
+        return reading_of_pdf(path, rules=rules, check=False, kind=kind)
     text, _ = read_text(path)
-    return read_lines(split_lines(text), rules, argument="source", value=os.fspath(path), check=False)
+    return read_lines(split_lines(text), rules, argument="source", value=os.fspath(path), check=False, kind=kind)
 
 
-def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | None = None) -> pd.DataFrame:
+def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | None = None,
+                 kind: str = "auto") -> pd.DataFrame:
     """Every line of a page with the class the reader gave it, the evidence, and the speech it went to.
 
     What to read when a page comes out wrong: a title taken for body text, a
@@ -55,6 +57,7 @@ def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | Non
     Args:
         path_or_text: a text page (path or str) or a PDF (path).
         rules: the reader's thresholds and weights (None: the defaults).
+        kind: the page kind, as for :func:`~.reader.read_page` (``"auto"``: chosen from the lines).
 
     Returns:
         A DataFrame with one row per line (a PDF: per text line, in reading
@@ -65,12 +68,14 @@ def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | Non
         :func:`read_pdf` give the speech with the default ``doc_prefix``; two
         ids joined with ``", "`` for a byline line of two speakers; None), ``role`` (``body``, ``byline``, ``title`` or None), ``speaker``
         and the box ``x0``, ``top``, ``x1``, ``bottom`` (PDF points; None for text).
-        A page that is not a page of speeches is explained too (no speeches).
+        ``table.attrs`` holds ``kind`` (``speeches``, ``articles`` or ``single``) and
+        ``kind_evidence`` (why that kind). A page that is not a page of speeches is explained
+        too (no speeches).
     """
     import pandas as pd
 
-    reading = _reading(path_or_text, check_rules(rules))
-    ids = doc_ids("speech", len(reading.speeches))
+    reading = _reading(path_or_text, check_rules(rules), check_kind(kind))
+    ids = doc_ids("article" if reading.kind == "articles" else "speech", len(reading.speeches))
     went: dict[int, tuple[str, str, str | None]] = {}
     for s, speech in enumerate(reading.speeches):
         attributed = reading.speakers[s] if reading.speakers else None
@@ -92,4 +97,5 @@ def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | Non
     table = pd.DataFrame(rows, columns=list(EXPLAIN_COLUMNS))
     for column in ("page", "speech", "role", "speaker"):  # None, not NaN, where there is nothing
         table[column] = table[column].astype(object).where(table[column].notna(), None)
+    table.attrs.update(kind=reading.kind, kind_evidence=reading.kind_evidence)
     return table

@@ -25,7 +25,7 @@ class Line:
 
     number: int  # 1-based, in the text as given (reading order for a PDF)
     raw: str
-    kind: str = "body"  # body | byline | title | header | marker | credit | furniture
+    kind: str = "body"  # body | byline | title | header | marker | credit | author | dateline | continued | furniture
     bylines: list[Byline] = field(default_factory=list)
     evidence: str = ""
     attached: str | None = None

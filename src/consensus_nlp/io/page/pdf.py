@@ -33,17 +33,42 @@ from typing import Union
 
 from ..._zh import map_radicals
 from ...corpus import Corpus, Document
-from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
+from ...errors import (
+    EmptyInputError,
+    InputTypeError,
+    InvalidArgumentError,
+    LayoutError,
+    describe,
+)
 from .bylines import parse_bare_name
-from .classify import classify, cue, split_openings
+from .classify import CLAUSE_PUNCT, classify, cue, join_wrapped_bylines, split_openings
+from .kinds import check_kind
 from .lines import Line
-from .reader import PageReading, doc_ids, page_meta, read_lines, speech_meta
+from .order import xy_cut
+from .pdfminer_log import pdfminer_warnings
+from .reader import PageReading, check_prefix, documents_of, page_meta, read_lines
 from .rules import PageRules, check_rules
 
 __all__ = ["Pages", "pdf_lines", "read_pdf", "reading_of_pdf"]
 
 #: A selection of pages: None (all), a 1-based page number or a sequence of them.
 Pages = Union[int, Sequence[int], None]
+
+
+#: Full-width marks whose ink sits in one half of their box: typesetters hang them into the margin
+#: (typst, and Chinese typesetting's 标点悬挂), so the box crosses into the gutter but the ink does not.
+_CLOSING = set("，。、；：？！”’）》〉】」』")
+_OPENING = set("“‘（《〈【「『")
+
+
+def _ink_x0(char: dict) -> float:
+    """Where the ink of a character starts: an opening mark's ink is in the right half of its box."""
+    return char["x0"] + (char["x1"] - char["x0"]) / 2 if char["text"] in _OPENING else char["x0"]
+
+
+def _ink_x1(char: dict) -> float:
+    """Where the ink of a character ends: a closing mark's ink is in the left half of its box."""
+    return char["x1"] - (char["x1"] - char["x0"]) / 2 if char["text"] in _CLOSING else char["x1"]
 
 
 @dataclasses.dataclass
@@ -54,6 +79,7 @@ class _Piece:
     chars: list[dict]
     kind: str = ""  # "" | furniture kinds: header, footer, box
     column: int = -1
+    span: tuple[float, float] | None = None  # the x extent of a filled background it stands on (a banner)
 
     @property
     def x0(self) -> float:
@@ -62,6 +88,12 @@ class _Piece:
     @property
     def x1(self) -> float:
         return self.chars[-1]["x1"]
+
+    @property
+    def ink(self) -> tuple[float, float]:
+        """The x extent of the ink (punctuation hung into a gutter does not count), or of the filled
+        background it stands on (a banner's text is centred over the columns, its background spans them)."""
+        return self.span or (_ink_x0(self.chars[0]), _ink_x1(self.chars[-1]))
 
     @property
     def top(self) -> float:
@@ -82,7 +114,8 @@ class _Piece:
     def text(self) -> str:
         out = ""
         for prev, char in zip([None, *self.chars[:-1]], self.chars):
-            if prev is not None and char["x0"] - prev["x1"] > 0.5 * char["size"] and not out.endswith(" "):
+            # a word space: many producers leave a gap instead of a space character (about a third of an em)
+            if prev is not None and char["x0"] - prev["x1"] > 0.2 * char["size"] and not out.endswith(" "):
                 out += " "
             out += char["text"]
         return map_radicals(out)
@@ -124,7 +157,9 @@ def _pieces(page: int, chars: list[dict], rules: PageRules, body: float) -> list
     for row in _rows(chars, rules, body):
         start = 0
         for i in range(1, len(row)):
-            if row[i]["x0"] - row[i - 1]["x1"] > rules.column_gap * body:
+            # a gutter: white between the ink (marks hung into it do not bridge it), and some white between the boxes
+            gap = row[i]["x0"] - row[i - 1]["x1"]
+            if gap > 0.25 * body and _ink_x0(row[i]) - _ink_x1(row[i - 1]) > rules.column_gap * body:
                 pieces.append(_Piece(page, row[start:i]))
                 start = i
         pieces.append(_Piece(page, row[start:]))
@@ -139,7 +174,7 @@ def _columns(pieces: list[_Piece], body: float, rules: PageRules, page_width: fl
     such as （发言摘登） may cross it), or a twentieth of the best-covered point.
     """
     limit = max(1, int(page_width) + 1)  # points off the page count at its edges
-    spans = [(min(max(int(p.x0), 0), limit), min(max(int(p.x1) + 1, 0), limit))
+    spans = [(min(max(int(p.ink[0]), 0), limit), min(max(int(p.ink[1]) + 1, 0), limit))
              for p in pieces if abs(p.size - body) <= 0.15 * body]
     spans = [(a, b) for a, b in spans if b > a]
     if not spans:
@@ -185,7 +220,8 @@ def _in_box(char: dict, boxes: list[dict]) -> int | None:
 def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piece]:
     """The pieces of one page in reading order: header band, banners, columns, footer band, boxes."""
     height = float(page.height)
-    boxes = [r for r in page.rects if r["width"] >= 3 * body and r["height"] >= 1.5 * body]
+    # a drawn frame (an 编者按) is stroked; a filled background (a red banner, a photo) is not a box
+    boxes = [r for r in page.rects if r["width"] >= 3 * body and r["height"] >= 1.5 * body and r.get("stroke", True)]
     chars = [c for c in page.chars if (c["text"].strip() or c["text"] == " ") and c.get("upright", True)]
     head, foot, boxed, rest = [], [], [], []
     for char in chars:
@@ -198,29 +234,66 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
         else:
             rest.append(char)
     pieces = _pieces(number, rest, rules, body)
+    backgrounds = [r for r in page.rects if r.get("fill") and not r.get("stroke") and r["width"] >= 0.5 * float(page.width)]
+    for piece in pieces:
+        x, y = (piece.x0 + piece.x1) / 2, (piece.top + piece.bottom) / 2
+        under = next((r for r in backgrounds if r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"]), None)
+        piece.span = (float(under["x0"]), float(under["x1"])) if under is not None else None
     columns = _columns(pieces, body, rules, float(page.width))
     banners, columned = [], []
+    usual = statistics.median([b - a for a, b in columns]) if columns else 0.0
     for piece in pieces:
-        over = [k for k, (a, b) in enumerate(columns) if min(b, piece.x1) - max(a, piece.x0) > 0]
+        over = [k for k, (a, b) in enumerate(columns) if min(b, piece.ink[1]) - max(a, piece.ink[0]) > 0]
+        if len(over) == 1:  # in a column: most of it over the column, and not much wider than it
+            a, b = columns[over[0]]
+            inside = min(b, piece.ink[1]) - max(a, piece.ink[0]) >= 0.5 * min(piece.ink[1] - piece.ink[0], b - a)
+            wide = 1.5 * max(b - a, usual) + body  # a column holding only short lines has the page's usual width
+            over = over if inside and piece.ink[1] - piece.ink[0] <= wide else []
         if len(over) == 1:
             piece.column = over[0]
             columned.append(piece)
         else:
             banners.append(piece)
+    _lone_columns(banners, columns, columned, body)
     first = min((p.top for p in columned), default=height)
     for piece in banners:  # a line below the top of the columns that runs over a gutter stays in its column
         if piece.top >= first and columns:
-            starts = [k for k, (a, _) in enumerate(columns) if a <= piece.x0 + body]
+            starts = [k for k, (a, _) in enumerate(columns) if a <= piece.ink[0] + body]
             piece.column = starts[-1] if starts else 0
             columned.append(piece)
-    ordered = sorted((p for p in banners if p.top < first), key=lambda p: p.top)
-    ordered += sorted(columned, key=lambda p: (p.column, p.top))
+    ordered = sorted((p for p in banners if p.top < first), key=lambda p: p.top)  # banners above the columns first
+    for leaf in xy_cut(columned, column_gap=rules.column_gap * body, band_gap=rules.band_gap * body, extent=lambda p: p.ink):
+        ordered += sorted(leaf, key=lambda p: (p.column, p.top))
     furniture = []
     for kind, group in (("header", head), ("footer", foot), ("box", boxed)):
         for piece in _pieces(number, group, rules, body):
             piece.kind = kind
             furniture.append(piece)
     return [p for p in furniture if p.kind == "header"] + ordered + [p for p in furniture if p.kind != "header"]
+
+
+def _lone_columns(banners: list[_Piece], columns: list[tuple[float, float]], columned: list[_Piece], body: float) -> None:
+    """Body-size pieces over no column (a column holding one or two lines, such as the end of an article
+    at the top of the last column) make columns of their own, so they are not read as banners."""
+    usual = statistics.median([b - a for a, b in columns]) if columns else 0.0
+    lone = [p for p in banners if abs(p.size - body) <= 0.15 * body and p.ink[1] - p.ink[0] <= 1.2 * usual
+            and not any(min(b, p.ink[1]) - max(a, p.ink[0]) > 0 for a, b in columns)]
+    if not lone:
+        return
+    extents = sorted([*columns, *((p.ink[0], p.ink[1]) for p in lone)])
+    merged: list[tuple[float, float]] = []
+    for a, b in extents:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    columns[:] = merged
+    for piece in columned:
+        piece.column = next(k for k, (a, b) in enumerate(columns) if min(b, piece.ink[1]) - max(a, piece.ink[0]) > 0)
+    for piece in lone:
+        banners.remove(piece)
+        piece.column = next(k for k, (a, b) in enumerate(columns) if min(b, piece.ink[1]) - max(a, piece.ink[0]) > 0)
+        columned.append(piece)
 
 
 def _body_font(pages: list) -> tuple[float, str]:
@@ -239,7 +312,7 @@ def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageR
         EmptyInputError: the selected pages have no text layer (scanned images; there is no OCR).
     """
     rules = check_rules(rules)
-    with _open(path) as pdf:
+    with pdfminer_warnings(path), _open(path) as pdf:
         selected = _select(pdf.pages, pages)
         try:
             has_text = any(c["text"].strip() for page in selected for c in page.chars)
@@ -285,9 +358,15 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
             continue
         kind, evidence = classify(line, rules)
         size = line.size or body
-        if line.column == -1 and kind != "byline" and cue("meeting_end").search(line.text):
-            line.kind, line.evidence = "header", "a banner above the columns that ends like a meeting name"
-        elif kind in ("header", "marker", "byline", "credit"):
+        if kind == "marker" and line.text.startswith("—") and size >= rules.title_size_ratio * body:
+            line.kind, line.attached = "title", "after"  # the subtitle of a title (——加强思想政治引领)
+            line.evidence = f"a subtitle opening with a dash, font size {size:g} >= {rules.title_size_ratio:g} x body {body:g}"
+        elif kind not in ("byline", "furniture") and size > body and cue("meeting_end").search(line.text) and (
+                line.column == -1 or size >= rules.title_size_ratio * body and not CLAUSE_PUNCT.search(line.text)):
+            line.kind, line.evidence = "header", "a banner that ends like a meeting name"
+        elif line.column == -1 and kind != "byline" and line.text.startswith(("——", "—", "--")):
+            line.kind, line.evidence = "header", "a banner's subtitle above the columns (opens with a dash)"
+        elif kind in ("header", "marker", "byline", "credit", "author", "furniture"):
             line.kind, line.evidence = kind, evidence
             if kind == "byline" and line.font != body_font:
                 line.evidence += f"; font {line.font}, not the body's {body_font}"
@@ -301,8 +380,29 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
             line.evidence = f"a name alone in font {line.font}, not the body's {body_font}: opens the body after it"
         else:
             line.kind, line.evidence = "body", f"body font {size:g}"
+    join_wrapped_bylines(lines, body)
     _mark_openings(lines, rules, body)
+    _join_wrapped_titles(lines, body)
     return lines
+
+
+def _join_wrapped_titles(lines: list[Line], body: float) -> None:
+    """A title line that fills its column and is followed, right below, by a much shorter title line
+    (less than 60 % of the column) was wrapped there: the two are one line of the title."""
+    for first, second in zip(lines, lines[1:]):
+        if first.kind != "title" or second.kind != "title" or first.box is None or second.box is None:
+            continue
+        if second.column != first.column or second.box[0] != first.box[0] or second.box[2] - first.box[4] > body:
+            continue
+        width = first.box[3] - first.box[1]
+        column = [b.box[3] - b.box[1] for b in lines if b.kind == "body" and b.box and b.column == first.column
+                  and b.box[0] == first.box[0]]
+        full = statistics.median(column) if column else width
+        # fills it: no room for one more character of the title's size
+        if width >= full - (first.size or body) and second.box[3] - second.box[1] < 0.6 * full:
+            first.raw = first.text + second.text
+            first.evidence += f"; fills its column: wrapped, goes on in line {second.number}"
+            second.kind, second.evidence = "continued", f"the rest of the title line above (line {first.number})"
 
 
 def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
@@ -315,11 +415,16 @@ def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
             rights.append(line.box[3])
     # a column's left edge is where its lines start; its right edge where most of them end
     edges = {key: (min(lefts), statistics.median(rights)) for key, (lefts, rights) in found.items()}
+    # the usual width of a column on the page (a column holding the last lines of an article has no right edge of its own)
+    widths = [right - left for left, right in edges.values()]
+    usual = {page: statistics.median([w for (p, _), w in zip(edges, widths) if p == page]) for page, _ in edges}
     previous = None
     for line in lines:
         if line.kind == "byline" and line.box is not None and line.attached is None and previous is not None:
-            left = edges.get((line.box[0], line.column), (line.box[1],))[0]
-            if line.box[1] - left >= 2 * rules.indent * body:
+            left, right = edges.get((line.box[0], line.column), (line.box[1], line.box[3]))
+            right = max(right, left + usual.get(line.box[0], 0.0))
+            # right-aligned: it ends at the column's right edge and starts well inside it (a centred one does not)
+            if line.box[1] - left >= 2 * rules.indent * body and right - line.box[3] <= rules.short_line * body:
                 line.attached = "before"
                 line.evidence += "; right-aligned after a body: closes it"
         if line.kind != "body" or line.box is None:
@@ -340,54 +445,56 @@ def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:
 
 
 def reading_of_pdf(
-    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, check: bool = True
+    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, check: bool = True,
+    kind: str = "auto",
 ) -> PageReading:
-    """The lines of a PDF classified and read into speeches (see :func:`read_pdf`)."""
+    """The lines of a PDF classified and read into speeches or articles (see :func:`read_pdf`)."""
     rules = check_rules(rules)
     lines = pdf_lines(path, pages=pages, rules=rules)
-    return read_lines(lines, rules, argument="source", value=os.fspath(path), check=check)
+    return read_lines(lines, rules, argument="source", value=os.fspath(path), check=check, kind=kind)
 
 
 def read_pdf(
-    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, doc_prefix: str = "speech"
+    path: str | os.PathLike[str], *, pages: Pages = None, rules: PageRules | None = None, doc_prefix: str | None = None,
+    kind: str = "auto",
 ) -> Corpus:
-    """Read a PDF newspaper page (or pages) of speeches, one document per speech or statement.
+    """Read a PDF newspaper page (or pages), one document per speech, statement or article.
 
     Args:
         path: the PDF file.
         pages: None for every page, or a 1-based page number or list of page numbers.
         rules: the reader's thresholds and weights (:class:`~.rules.PageRules`; None: the defaults).
-        doc_prefix: document ids are ``f"{doc_prefix}-01"``, ``-02``… in reading order.
+        doc_prefix: document ids are ``f"{doc_prefix}-01"``, ``-02``… in reading order (None: ``speech``,
+            or ``article`` on a page of articles).
+        kind: ``"auto"``, ``"speeches"``, ``"articles"`` or ``"single"`` (see :func:`~.reader.parse_page`).
 
     Returns:
         A :class:`~consensus_nlp.corpus.Corpus` with the metadata of
-        :func:`~.reader.parse_page` (``paragraph_lines`` and ``byline_line``
+        :func:`~.reader.parse_page` for its kind (``paragraph_lines`` and ``byline_line``
         count the PDF's lines in reading order, as :func:`~.explain.explain_page`
         numbers them), plus ``pages`` (the pages the speech is on) and
         ``paragraph_boxes`` (for each paragraph, ``[page, x0, top, x1, bottom]``
         in PDF points for each column it spans). The corpus metadata adds
         ``furniture``: ``[page, kind, text]`` for each running header, footer,
-        boxed text (编者按) and caption set apart.
+        boxed text (编者按) and caption set apart, and ``page_count`` (the pages read).
 
     Raises:
         InvalidArgumentError: missing, corrupt or encrypted file; invalid ``pages``.
         EmptyInputError: no text layer (an image-only PDF; there is no OCR).
         LayoutError: not a page of speeches (the same error as :func:`~.reader.read_page`).
     """
-    if not isinstance(doc_prefix, str) or not doc_prefix:
-        raise InvalidArgumentError(describe("doc_prefix", doc_prefix, "is not a non-empty str", accepted="e.g. 'speech'"))
-    reading = reading_of_pdf(path, pages=pages, rules=rules)
+    check_prefix(doc_prefix)
+    kind = check_kind(kind)
+    reading = reading_of_pdf(path, pages=pages, rules=rules, kind=kind)
     if not reading.speeches:
         raise LayoutError(describe("source", os.fspath(path), "has no speech text"))
-    texts = ["\n".join(p.text for p in speech) for speech in reading.speeches]
-    ids = doc_ids(doc_prefix, len(texts))
     documents = []
-    for s, speech in enumerate(reading.speeches):
-        meta = speech_meta(reading, s)
+    for document, speech in zip(documents_of(reading, doc_prefix), reading.speeches):
+        meta = dict(document.meta)
         meta["paragraph_boxes"] = [p.boxes for p in speech]
         meta["pages"] = sorted({box[0] for p in speech for box in p.boxes})
-        documents.append(Document(ids[s], texts[s], meta))
+        documents.append(Document(document.doc_id, document.text, meta))
     meta = page_meta(reading, os.fspath(path))
-    meta["furniture"] = [[line.box[0], line.evidence.split(":")[0].split(" of ")[0], line.text]
-                         for line in reading.lines if line.kind == "furniture" and line.box]
+    meta["furniture"] = reading.furniture
+    meta["page_count"] = len({line.box[0] for line in reading.lines if line.box})
     return Corpus(documents, meta=meta)

@@ -39,16 +39,33 @@ from dataclasses import dataclass, field
 
 from ..._zh import map_radicals
 from ...corpus import Corpus, Document
-from ...errors import EmptyInputError, InputTypeError, InvalidArgumentError, LayoutError, describe
+from ...errors import (
+    EmptyInputError,
+    InputTypeError,
+    InvalidArgumentError,
+    LayoutError,
+    describe,
+)
 from ..encoding import read_text
+from .articles import ArticleReading, read_articles
 from .attribution import Group, attribute_titles, title_text
 from .bylines import Byline, place_of
-from .classify import MARKER, classify, merge_author_bylines, settle_titles, split_openings
+from .classify import (
+    DASH_MARKER,
+    MARKER,
+    classify,
+    join_wrapped_bylines,
+    merge_author_bylines,
+    settle_titles,
+    split_openings,
+)
+from .furniture import furniture_kind, mark_section_labels, settle_numbers
+from .kinds import check_kind, choose_kind
 from .lines import Line, Paragraph
 from .rules import PageRules, check_rules
-from .speeches import attribute, page_items, speeches_of
+from .speeches import attribute, page_items, paragraphs, speeches_of
 
-__all__ = ["PageReading", "parse_page", "read_lines", "read_page", "split_lines"]
+__all__ = ["PageReading", "parse_page", "read_lines", "read_page", "source_span", "split_lines"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,20 +93,27 @@ class PageReading:
     meeting: str | None = None
     markers: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
+    furniture: list[list] = field(default_factory=list)  # [page, kind, text]; page None on a text page
+    kind: str = "speeches"
+    kind_evidence: str = ""
+    articles: list[ArticleReading] = field(default_factory=list)
 
 
 def _no_byline(argument: str, value: object) -> LayoutError:
     return LayoutError(
         describe(argument, value, "is not a page of speeches: it has no byline",
                  accepted="a page with lines such as '张三 某某县政协党组书记、主席' "
-                          "(a 2-4 character name, a space, an organization and a position from lexicons/positions.txt)",
+                          "(a 2-4 character name, a space, an organization and a position from lexicons/positions.txt), "
+                          "or a page of articles with author lines ('本报记者 张三 李四') or datelines ('新华社北京3月8日电')",
                  todo="To read plain text files as one document each, use Corpus.from_files; on the command line, "
                       "give a folder of .txt files, several .txt files, or a .jsonl/.csv file.")
     )
 
 
-def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: object, check: bool = True) -> PageReading:
-    """Classify ``lines`` (those without evidence yet), then find the speeches and attribute bylines and titles.
+def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: object, check: bool = True,
+               kind: str = "auto") -> PageReading:
+    """Classify ``lines`` (those without evidence yet), choose the page's kind, then read its documents:
+    speeches with bylines and titles attributed, articles, or one speech.
 
     With ``check=False`` a page without bylines or bodies gives a reading without speeches
     instead of an error (what :func:`consensus_nlp.explain_page` shows).
@@ -97,21 +121,41 @@ def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: obj
     for line in lines:
         if not line.evidence:
             line.kind, line.evidence = classify(line, rules)
+    if not lines or lines[0].box is None:  # the PDF reader joins its own, knowing the columns
+        join_wrapped_bylines(lines)
+    mark_section_labels(lines)
     settle_titles(lines, rules)
+    settle_numbers(lines)
     reading = PageReading(lines)
     reading.meeting = next((line.text for line in lines if line.kind == "header"), None)
-    reading.markers = list(dict.fromkeys(MARKER.fullmatch(line.text).group(1) for line in lines if line.kind == "marker"))
-    reading.credits = [line.text[1:-1].strip() for line in lines if line.kind == "credit"]
-    if not any(line.bylines for line in lines):
-        if check:
-            raise _no_byline(argument, value)
-        return reading
+    reading.markers = list(dict.fromkeys((MARKER.fullmatch(line.text) or DASH_MARKER.fullmatch(line.text)).group(1)
+                                         for line in lines if line.kind == "marker"))
+    reading.furniture = [[line.box[0] if line.box else None, furniture_kind(line), line.text]
+                         for line in lines if line.kind == "furniture"]
+    reading.kind, reading.kind_evidence = choose_kind(lines, kind)
+    if reading.kind != "articles":
+        reading.credits = [line.text[1:-1].strip() for line in lines if line.kind == "credit"]
+    if reading.kind == "articles":
+        reading.speeches, reading.articles = read_articles(lines, rules)
+        reading.meeting = next((line.text for line in lines if line.kind == "header"), None)
+        reading.speakers, reading.titles = [None] * len(reading.speeches), [a.titles or None for a in reading.articles]
+    elif reading.kind == "single":
+        _read_single(reading, rules)
+    elif any(line.bylines for line in lines):
+        _read_speeches(reading, rules)
+    elif check:
+        raise _no_byline(argument, value)
+    if check and not reading.speeches:
+        what = "has bylines but no speech text" if reading.kind != "articles" else "has no article text"
+        raise LayoutError(describe(argument, value, what, accepted="body lines (sentences with punctuation) next to the bylines"))
+    return reading
+
+
+def _read_speeches(reading: PageReading, rules: PageRules) -> None:
+    lines = reading.lines
     items = page_items(lines)
     if not any(kind == "body" for kind, _ in items):
-        if check:
-            raise LayoutError(describe(argument, value, "has bylines but no speech text",
-                                       accepted="body lines (sentences with punctuation) next to the bylines"))
-        return reading
+        return
     names = [n for line in lines for b in line.bylines for n in (b.organization, place_of(b.organization)) if len(n) >= 2]
     speeches, groups = speeches_of(items, names, rules)
     merge_author_bylines(groups)
@@ -121,12 +165,26 @@ def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: obj
         logger.warning("bylines without a speech body: %s", ", ".join(b.speaker for b in unused))
     reading.speeches, reading.speakers = speeches, speakers
     reading.titles = attribute_titles(groups, texts, speakers, rules)
-    return reading
+
+
+def _read_single(reading: PageReading, rules: PageRules) -> None:
+    """The whole page is one speech: every body line, the page's title lines and its (first) byline."""
+    items = page_items(reading.lines)
+    body = [line for kind, chunk in items if kind == "body" for line in chunk]
+    if not body:
+        return
+    merge_author_bylines([Group(chunk) for kind, chunk in items if kind == "group"])
+    found = next(((b, line, Group(chunk)) for kind, chunk in items if kind == "group"
+                  for line in chunk for b in line.bylines), None)
+    titles = [line for line in reading.lines if line.kind == "title"]
+    reading.speeches, reading.speakers, reading.titles = [paragraphs(body, rules)], [found], [titles or None]
 
 
 def speech_meta(reading: PageReading, s: int) -> dict:
-    """The metadata of speech ``s`` (the keys documented in :func:`parse_page`)."""
+    """The metadata of document ``s`` (the keys documented in :func:`parse_page`)."""
     speech, title = reading.speeches[s], reading.titles[s]
+    if reading.articles:
+        return reading.articles[s].meta(speech)
     attributed = reading.speakers[s]
     byline = attributed[0] if attributed else None
     return {
@@ -150,64 +208,146 @@ def doc_ids(prefix: str, count: int) -> list[str]:
 
 
 def page_meta(reading: PageReading, source: str | None) -> dict:
-    """The corpus metadata: ``meeting``, ``markers``, ``source``; ``credits`` when the page has some."""
-    meta = {"meeting": reading.meeting, "markers": reading.markers, "source": source}
+    """The corpus metadata: ``kind``, ``kind_evidence``, ``meeting``, ``markers``, ``source``; ``credits`` and
+    ``furniture`` when the page has some."""
+    meta = {"kind": reading.kind, "kind_evidence": reading.kind_evidence, "meeting": reading.meeting,
+            "markers": reading.markers, "source": source}
     if reading.credits:
         meta["credits"] = reading.credits
+    if reading.furniture:
+        meta["furniture"] = reading.furniture
     return meta
+
+
+def check_prefix(doc_prefix: object) -> None:
+    if doc_prefix is not None and (not isinstance(doc_prefix, str) or not doc_prefix):
+        raise InvalidArgumentError(describe("doc_prefix", doc_prefix, "is not a non-empty str",
+                                            accepted="e.g. 'speech', or None ('speech', or 'article' on a page of articles)"))
+
+
+def documents_of(reading: PageReading, doc_prefix: str | None) -> list[Document]:
+    """One document per speech or article of ``reading``, ids ``f"{doc_prefix}-01"``…"""
+    prefix = doc_prefix or ("article" if reading.kind == "articles" else "speech")
+    ids = doc_ids(prefix, len(reading.speeches))
+    return [Document(ids[s], "\n".join(p.text for p in speech), speech_meta(reading, s))
+            for s, speech in enumerate(reading.speeches)]
 
 
 # -- public API --------------------------------------------------------------
 def parse_page(
-    text: str, *, source: str | None = None, doc_prefix: str = "speech", rules: PageRules | None = None
+    text: str, *, source: str | None = None, doc_prefix: str | None = None, rules: PageRules | None = None,
+    kind: str = "auto",
 ) -> Corpus:
-    """Split the text of a newspaper page of speeches into one document per speech.
+    """Split the text of a newspaper page into one document per speech (or article).
 
     Args:
-        text: the page as extracted from a PDF (any line endings, with or without
-            blank lines between lines).
+        text: the page as extracted from a PDF or copied from a paper's website (any line
+            endings, with or without blank lines between lines).
         source: where the text came from; stored in the corpus metadata.
         doc_prefix: document ids are ``f"{doc_prefix}-01"``, ``-02``… in the
-            page order of the speech bodies.
+            page order of the bodies (None: ``speech``, or ``article`` on a page of articles).
         rules: the reader's thresholds and weights (:class:`~.rules.PageRules`; None: the defaults).
+        kind: ``"auto"`` (decide from the lines, see :mod:`.kinds`), ``"speeches"`` (a page of
+            speeches or statements with bylines), ``"articles"`` (one document per article) or
+            ``"single"`` (the page holds one speech: one document).
 
     Returns:
         A :class:`~consensus_nlp.corpus.Corpus` whose documents hold the cleaned
-        paragraphs joined with ``"\\n"`` and the metadata ``speaker``, ``position``,
+        paragraphs joined with ``"\\n"``. Speeches have the metadata ``speaker``, ``position``,
         ``organization``, ``level``, ``title``, ``meeting``, ``paragraphs``,
         ``paragraph_lines`` (1-based ``[first, last]`` source lines of each
-        paragraph), ``byline_line`` and ``title_lines``. The corpus metadata
-        holds ``meeting``, ``markers`` and ``source``, and ``credits`` (reporter
-        credits such as ``记者 张三 李四``, taken out of the bodies) when there are some.
+        paragraph), ``byline_line`` and ``title_lines``; articles ``title``, ``authors``,
+        ``credit`` (本报记者, 新华社记者…), ``source``, ``dateline``, ``paragraphs``,
+        ``paragraph_lines`` and ``title_lines``. The corpus metadata holds ``kind`` and
+        ``kind_evidence`` (the kind read and why), ``meeting``, ``markers`` and ``source``, and
+        ``credits`` (reporter credits such as ``记者 张三 李四``, taken out of the bodies) and
+        ``furniture`` (``[None, kind, text]``: 版次, section, source, editor, page number lines) when
+        there are some.
 
     Raises:
         InputTypeError: ``text`` is not a str.
         EmptyInputError: ``text`` holds only whitespace.
-        LayoutError: no byline or no body text was found.
+        UnknownNameError: ``kind`` is not one of the kinds above.
+        LayoutError: no byline (or author line) or no body text was found.
     """
     if not isinstance(text, str):
         raise InputTypeError(
             describe("text", text, "is not a str", accepted="the text of a page",
                      todo="Use read_page(path) for a file, or decode bytes first.")
         )
-    if not isinstance(doc_prefix, str) or not doc_prefix:
-        raise InvalidArgumentError(describe("doc_prefix", doc_prefix, "is not a non-empty str", accepted="e.g. 'speech'"))
+    check_prefix(doc_prefix)
+    kind = check_kind(kind)
     rules = check_rules(rules)
     lines = split_lines(text)
     if not lines:
         raise EmptyInputError(describe("text", text, "holds no text", todo="Check that the page is the one you meant."))
     # name the file rather than quote the text when there is one
     argument, value = ("text", text) if source is None else ("source", source)
-    reading = read_lines(lines, rules, argument=argument, value=value)
-    texts = ["\n".join(p.text for p in speech) for speech in reading.speeches]
-    ids = doc_ids(doc_prefix, len(texts))
-    documents = [Document(ids[s], texts[s], speech_meta(reading, s)) for s in range(len(texts))]
-    return Corpus(documents, meta=page_meta(reading, source))
+    reading = read_lines(lines, rules, argument=argument, value=value, kind=kind)
+    return Corpus(documents_of(reading, doc_prefix), meta=page_meta(reading, source))
+
+
+def source_span(text: str, document: Document, start: int, end: int) -> tuple[int, int]:
+    r"""Where ``document.text[start:end]`` stands in ``text``, the page :func:`parse_page` read it from.
+
+    The reader only removes white space (line breaks, letter spacing, the spaces of spaced
+    digits ``5 0 0 0``) and maps radical code points one to one, so the characters of a
+    paragraph are found in order in the lines ``paragraph_lines`` names.
+
+    Examples:
+        >>> page = "张三 兰州市政协主席\n今年粮食增加5 0\n0 0 万吨。"
+        >>> doc = parse_page(page)[0]
+        >>> s, e = source_span(page, doc, doc.text.index("5000"), doc.text.index("吨") + 1)
+        >>> doc.text[doc.text.index("5000"):doc.text.index("吨") + 1], page[s:e]
+        ('5000万吨', '5 0\n0 0 万吨')
+
+    Raises:
+        InvalidArgumentError: the document was not read from ``text`` or the span is out of range.
+    """
+    paragraphs, spans = document.meta.get("paragraphs"), document.meta.get("paragraph_lines")
+    if not paragraphs or not spans or not 0 <= start < end <= len(document.text):
+        raise InvalidArgumentError(describe("start, end", (start, end), f"is not a span of a page document ({document.doc_id!r})",
+                                            accepted=f"0 <= start < end <= {len(document.text)} in a document of parse_page"))
+    starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    offset = 0
+    for paragraph, (first, last) in zip(paragraphs, spans):
+        if start < offset + len(paragraph):
+            break
+        offset += len(paragraph) + 1
+    chars = [(map_radicals(ch), starts[n] + i) for n in range(first - 1, min(last, len(starts)))
+             for i, ch in enumerate(text[starts[n]: starts[n + 1] if n + 1 < len(starts) else len(text)]) if not ch.isspace()]
+    inside = [k for k, ch in enumerate(paragraph) if not ch.isspace()]
+    wanted = [i for i, k in enumerate(inside) if start - offset <= k < end - offset]
+    where = _find_in_order([ch for ch, _ in chars], [paragraph[k] for k in inside])
+    if where is None or not wanted:
+        raise InvalidArgumentError(describe("document", document.doc_id, "was not read from this text",
+                                            todo="Pass the text the document was read from."))
+    return chars[where[wanted[0]]][1], chars[where[wanted[-1]]][1] + 1
+
+
+def _find_in_order(chars: list[str], wanted: list[str]) -> list[int] | None:
+    """Positions of ``wanted`` in ``chars``: as one stretch if it is one, else in order, skipping the
+    lines of a running header or page number that stand inside a paragraph's span."""
+    joined, target = "".join(chars), "".join(wanted)
+    found = joined.find(target)
+    if found >= 0:
+        return list(range(found, found + len(wanted)))
+    for first in (i for i, ch in enumerate(chars) if wanted and ch == wanted[0]):
+        where, i = [], first
+        for ch in wanted:
+            while i < len(chars) and chars[i] != ch:
+                i += 1
+            if i == len(chars):
+                return None
+            where.append(i)
+            i += 1
+        return where
+    return None
 
 
 def read_page(
-    path: str | os.PathLike[str], *, doc_prefix: str = "speech", rules: PageRules | None = None,
-    encoding: str | None = None,
+    path: str | os.PathLike[str], *, doc_prefix: str | None = None, rules: PageRules | None = None,
+    encoding: str | None = None, kind: str = "auto",
 ) -> Corpus:
     """Read a newspaper page of speeches from a text file (UTF-8, UTF-8 with BOM or GB18030).
 
@@ -216,6 +356,7 @@ def read_page(
         doc_prefix: prefix of the document ids (see :func:`parse_page`).
         rules: the reader's thresholds and weights (:class:`~.rules.PageRules`; None: the defaults).
         encoding: force an encoding (``"big5"``…) instead of detecting UTF-8/GB18030.
+        kind: ``"auto"``, ``"speeches"``, ``"articles"`` or ``"single"`` (see :func:`parse_page`).
 
     Returns:
         The speeches as a :class:`~consensus_nlp.corpus.Corpus`; the corpus
@@ -227,6 +368,7 @@ def read_page(
         LayoutError: no speech could be found on the page.
     """
     rules = check_rules(rules)
+    kind = check_kind(kind)
     text, found = read_text(path, encoding=encoding)
-    corpus = parse_page(text, source=os.fspath(path), doc_prefix=doc_prefix, rules=rules)
+    corpus = parse_page(text, source=os.fspath(path), doc_prefix=doc_prefix, rules=rules, kind=kind)
     return Corpus(corpus, meta={**corpus.meta, "encoding": found})

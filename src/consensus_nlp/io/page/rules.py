@@ -71,6 +71,9 @@ class PageRules:
         small_size_ratio: a line whose font is at most this many times the body size is furniture
             (captions, credits of photos) unless it is a byline.
         column_gap: a vertical gap between character boxes at least this wide separates columns.
+        band_gap: a horizontal strip of white at least this high across a region of the page separates
+            a band read before the rest (a banner above the columns, one article above the next;
+            the XY-cut of :mod:`consensus_nlp.io.page.order`).
         line_tolerance: characters whose tops differ by less than this are on one line.
         indent: a line starting at least this far right of its column's left edge is indented
             (opens a paragraph).
@@ -104,7 +107,8 @@ class PageRules:
     exact_max_rows: int = 64
     title_size_ratio: float = 1.25
     small_size_ratio: float = 0.85
-    column_gap: float = 1.0
+    column_gap: float = 0.8
+    band_gap: float = 1.0
     line_tolerance: float = 0.5
     indent: float = 1.5
     short_line: float = 1.0
