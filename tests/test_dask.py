@@ -84,7 +84,7 @@ def test_local_scheduler_results_equal_the_eager_ones(gansu):
         for by in ("organization", "doc_id"):
             assert_same_emphasis(cn.emphasis(tokens, by=by), cn.emphasis(lazy_tokens, by=by).compute())
         for by in (None, "speaker", "organization"):
-            pd.testing.assert_frame_equal(lazy_tokens.frequencies(by=by), tokens.frequencies(by=by), check_exact=True)
+            pd.testing.assert_frame_equal(lazy_tokens.frequencies(by=by).compute(), tokens.frequencies(by=by), check_exact=True)
         devices = cn.tag(lazy)
         assert list(devices.columns) == list(cn.tag(gansu).columns)
         pd.testing.assert_frame_equal(devices.compute().reset_index(drop=True), cn.tag(gansu), check_exact=True)
@@ -123,7 +123,7 @@ def test_any_partitioning_gives_the_eager_dtm_and_frequencies(texts, npartitions
     lazy = LazyCorpus.from_corpus(corpus, npartitions=npartitions)
     with dask.config.set(scheduler="sync"):
         tokens, lazy_tokens = cn.tokenize(corpus, segmenter=SEGMENTER), cn.tokenize(lazy, segmenter=SEGMENTER)
-        pd.testing.assert_frame_equal(lazy_tokens.frequencies(by="g"), tokens.frequencies(by="g"), check_exact=True)
+        pd.testing.assert_frame_equal(lazy_tokens.frequencies(by="g").compute(), tokens.frequencies(by="g"), check_exact=True)
         try:
             eager = cn.dtm(tokens, min_docs=2)
         except cn.errors.EmptyVocabularyError as exc:
@@ -132,6 +132,22 @@ def test_any_partitioning_gives_the_eager_dtm_and_frequencies(texts, npartitions
             assert str(caught.value) == str(exc)
         else:
             assert_same_dtm(eager, cn.dtm(lazy_tokens, min_docs=2).compute())
+
+
+def test_a_field_only_some_partitions_have_groups_as_the_eager_call():
+    corpus = cn.Corpus.from_records([{"text": "凝聚共识"}, {"text": "团结奋斗"}, {"text": "凝聚力量", "speaker": "甲"}])
+    tokens = cn.tokenize(corpus, segmenter=SEGMENTER)
+    lazy = cn.tokenize(LazyCorpus.from_corpus(corpus, npartitions=3), segmenter=SEGMENTER)
+    with dask.config.set(scheduler="sync"):
+        frame = lazy.frequencies(by="speaker").compute()
+        pd.testing.assert_frame_equal(frame, tokens.frequencies(by="speaker"), check_exact=True)
+        assert frame.values.tolist()[-1] == ["甲", "凝聚力量", 1, 1, 1.0]
+        assert_same_emphasis(cn.emphasis(tokens, by="speaker", themes={"团结": ["团结"]}),
+                             cn.emphasis(lazy, by="speaker", themes={"团结": ["团结"]}).compute())
+    with pytest.raises(UnknownNameError, match="by='year' is not a metadata field; accepted: 'doc_id', 'speaker'"):
+        lazy.frequencies(by="year")  # known before any partition is read
+    with pytest.raises(UnknownNameError, match="by='year' is not a metadata field; accepted: 'doc_id', 'speaker'"):
+        tokens.frequencies(by="year")
 
 
 @pytest.mark.slow

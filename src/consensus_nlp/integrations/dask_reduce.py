@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import group_key
 from ..errors import check_int
 from ..pipeline import Deferred, Stage, combine_all, run
 from .dask_workers import Partitioned, compute
@@ -48,12 +47,6 @@ def plan(value: Any) -> Plan:
             return list(value.to_delayed()), lambda values: pd.concat(values)
         return [value], lambda values: values[0]
     return [], lambda values: value
-
-
-def frequencies_part(tokens: Tokens, by: str | None) -> tuple[list[Any], pd.DataFrame]:
-    """The partition's groups in order of appearance (also those without tokens) and its frequency table."""
-    groups = [group_key(v) for v in tokens.group_values(by)] if by is not None else [None]
-    return list(dict.fromkeys(groups)), tokens.frequencies(by=by)
 
 
 def read_store_partition(path: str, k: int) -> Tokens:
@@ -189,37 +182,8 @@ class LazyTokens(Partitioned):
                              columns=None if len(docvars) else ["doc_id", "partition"])
         return cls(parts, docvars=frame, fields=docvars.fields(), kept=f"store {path}")
 
-    def frequencies(self, *, by: str | None = None) -> pd.DataFrame:
-        """:meth:`Tokens.frequencies` by partitions (same columns, order and values), computed now."""
-        import dask
+    def frequencies(self, *, by: str | None = None) -> LazyResult:
+        """:meth:`Tokens.frequencies` by partitions: a lazy result whose ``.compute()`` is the eager table."""
+        from ..text.tokenstats import CountTokens
 
-        tasks = [dask.delayed(frequencies_part, pure=True)(p, by) for p in self._parts]
-        return reduce_frequencies(list(compute(*tasks, progress=self._progress)), by=by)
-
-
-def reduce_frequencies(parts: Sequence[tuple[list[Any], pd.DataFrame]], *, by: str | None) -> pd.DataFrame:
-    """Sum the partitions' frequency tables per group and token; shares and order as :meth:`Tokens.frequencies`."""
-    import numpy as np
-    import pandas as pd
-
-    column = by if by is not None else "__group__"
-    frame = pd.concat([p if by is not None else p.assign(__group__=None) for _, p in parts], ignore_index=True)
-    rank: dict[Any, int] = {}
-    for groups, _ in parts:  # groups in order of their first document, as the eager table orders them
-        for k in groups:
-            rank.setdefault(k, len(rank))
-    frame["__rank__"] = [rank[group_key(v)] for v in frame[column]]
-    summed = frame.groupby(["__rank__", "token"], sort=False)[["count", "docs"]].sum().reset_index()
-    first_value = frame.drop_duplicates("__rank__").set_index("__rank__")[column]
-    totals = summed.groupby("__rank__")["count"].transform("sum")
-    summed["share"] = summed["count"] / totals
-    order = np.lexsort((summed["token"].to_numpy(dtype=object), -summed["count"].to_numpy(), summed["__rank__"].to_numpy()))
-    out = summed.iloc[order].reset_index(drop=True)
-    labels = np.empty(len(out), dtype=object)
-    labels[:] = [first_value[r] for r in out["__rank__"]]
-    tokens = np.empty(len(out), dtype=object)
-    tokens[:] = out["token"].tolist()
-    result = pd.DataFrame({  # built as the eager table is built, so that the dtypes agree
-        column: labels, "token": tokens, "count": out["count"].to_numpy(dtype=np.int64),
-        "docs": out["docs"].to_numpy(dtype=np.int64), "share": out["share"].to_numpy(dtype=float)})
-    return result.drop(columns="__group__") if by is None else result
+        return run(CountTokens(by=by), self)

@@ -8,17 +8,20 @@ per vocabulary type, never once per token.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..docvars import factorize
-from ..errors import InputTypeError, InvalidArgumentError, check_choice, check_int, describe
+from ..docvars import factorize, group_key
+from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, check_int, describe
+from ..pipeline import Stage
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["MATCHES", "MEASURES", "kwic", "frequencies", "collocations", "ngram_columns", "gensim_bows", "type_ranks"]
+__all__ = ["MATCHES", "MEASURES", "kwic", "frequencies", "collocations", "ngram_columns", "gensim_bows", "type_ranks",
+           "CountTokens", "TokenCounts"]
 
 MATCHES = ("word", "substring", "phrase", "regex")
 MEASURES = ("npmi", "pmi", "g2")
@@ -91,34 +94,99 @@ def kwic(tokens: Any, pattern: str, *, window: int = 5, match: str = "word") -> 
 
 def frequencies(tokens: Any, *, by: str | None = None) -> pd.DataFrame:
     """Token counts per group; see :meth:`Tokens.frequencies <consensus_nlp.text.tokens.Tokens.frequencies>`."""
-    import numpy as np
-    import pandas as pd
+    from ..pipeline import run
 
-    values = tokens.group_values(by) if by is not None else [None] * len(tokens)
-    codes, labels = factorize(values)
-    group_of_doc = codes.astype(np.int64)  # (group, type) keys below pass int32
-    n_types = max(1, len(tokens.types))
-    doc = tokens.doc_index()
-    ids = tokens.ids.astype(np.int64)
-    keys, counts = np.unique(group_of_doc[doc] * n_types + ids, return_counts=True)
-    pairs = np.unique(doc * n_types + ids)  # distinct (document, type)
-    doc_keys, docs = np.unique(group_of_doc[pairs // n_types] * n_types + pairs % n_types, return_counts=True)
-    groups, type_ids = keys // n_types, keys % n_types
-    totals = np.bincount(groups, weights=counts, minlength=len(labels))
-    order = np.lexsort((type_ranks(tokens.types)[type_ids] if len(type_ids) else type_ids, -counts, groups))
-    label_array = np.empty(len(labels), dtype=object)
-    label_array[:] = labels
-    frame = pd.DataFrame({
-        "__group__": label_array[groups[order]] if len(labels) else np.zeros(0, dtype=object),
-        "token": tokens.type_array()[type_ids[order]] if len(tokens.types) else np.zeros(0, dtype=object),
-        "count": counts[order].astype(np.int64),
-        "docs": docs[order].astype(np.int64),  # doc_keys == keys: the same distinct (group, type) pairs
-        "share": counts[order] / totals[groups[order]] if len(order) else np.zeros(0),
-    })
-    assert len(doc_keys) == len(keys)
-    if by is None:
-        return frame.drop(columns="__group__")
-    return frame.rename(columns={"__group__": by})
+    return run(CountTokens(by=by), tokens)
+
+
+class TokenCounts(NamedTuple):
+    """What :class:`CountTokens` maps a partition to: per distinct (group, type), its count and documents."""
+
+    labels: list[Any]  # the groups, in order of their first document
+    fields: tuple[str, ...]  # the metadata fields of the documents (for the message on an unknown ``by``)
+    n_docs: int
+    types: tuple[str, ...]
+    groups: np.ndarray  # per pair, the group's position in labels
+    type_ids: np.ndarray
+    counts: np.ndarray
+    docs: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class CountTokens(Stage):
+    """:meth:`Tokens.frequencies` as a stage: ``map`` counts each (group, type) pair of a partition and the
+    documents it occurs in; ``combine`` adds two such tables on the union of groups and types (a document
+    lies in one partition, so document counts add up); ``finalize`` gives the shares and the sorted frame."""
+
+    by: str | None = None
+
+    def for_partitions(self, fields: Any) -> CountTokens:
+        if fields is not None and self.by not in (None, "doc_id") and self.by not in fields:  # before any task runs
+            raise UnknownNameError(describe("by", self.by, "is not a metadata field", accepted=["doc_id", *fields]))
+        return self
+
+    def map(self, tokens: Any) -> TokenCounts:
+        import numpy as np
+
+        by = self.by
+        values = ([None] * len(tokens) if by is None else list(tokens.doc_ids) if by == "doc_id"
+                  else [m.get(by) for m in tokens.metas])  # a field absent from this partition may be in another
+        codes, labels = factorize(values)
+        group_of_doc = codes.astype(np.int64)  # (group, type) keys below pass int32
+        n_types = max(1, len(tokens.types))
+        doc = tokens.doc_index()
+        ids = tokens.ids.astype(np.int64)
+        keys, counts = np.unique(group_of_doc[doc] * n_types + ids, return_counts=True)
+        pairs = np.unique(doc * n_types + ids)  # distinct (document, type)
+        _, docs = np.unique(group_of_doc[pairs // n_types] * n_types + pairs % n_types, return_counts=True)
+        return TokenCounts(labels, tuple(tokens.fields()), len(tokens), tuple(tokens.types), keys // n_types, keys % n_types, counts.astype(np.int64),
+                           docs.astype(np.int64))  # the same distinct (group, type) pairs, in the same order
+
+    def combine(self, a: TokenCounts, b: TokenCounts) -> TokenCounts:
+        import numpy as np
+
+        positions = {group_key(v): g for g, v in enumerate(a.labels)}
+        labels = list(a.labels)
+        for v in b.labels:
+            if positions.setdefault(group_key(v), len(labels)) == len(labels):
+                labels.append(v)
+        group_map = np.array([positions[group_key(v)] for v in b.labels], dtype=np.int64)
+        index = {t: k for k, t in enumerate(a.types)}
+        type_map = np.fromiter((index.setdefault(t, len(index)) for t in b.types), dtype=np.int64, count=len(b.types))
+        n_types = max(1, len(index))
+        keys = np.concatenate([a.groups * n_types + a.type_ids,
+                               group_map[b.groups] * n_types + type_map[b.type_ids] if len(b.groups) else b.groups])
+        unique, where = np.unique(keys, return_inverse=True)
+        counts = np.bincount(where, weights=np.concatenate([a.counts, b.counts]), minlength=len(unique))
+        docs = np.bincount(where, weights=np.concatenate([a.docs, b.docs]), minlength=len(unique))
+        fields = tuple(dict.fromkeys(a.fields + b.fields))
+        return TokenCounts(labels, fields, a.n_docs + b.n_docs, tuple(index), unique // n_types, unique % n_types, counts.astype(np.int64),
+                           docs.astype(np.int64))
+
+    def finalize(self, acc: TokenCounts, source: Any) -> pd.DataFrame:
+        import numpy as np
+        import pandas as pd
+
+        by = self.by
+        if by not in (None, "doc_id") and acc.n_docs and by not in acc.fields:
+            raise UnknownNameError(describe("by", by, "is not a metadata field", accepted=["doc_id", *acc.fields]))
+        labels, groups, type_ids, counts = acc.labels, acc.groups, acc.type_ids, acc.counts
+        totals = np.bincount(groups, weights=counts, minlength=len(labels))
+        order = np.lexsort((type_ranks(acc.types)[type_ids] if len(type_ids) else type_ids, -counts, groups))
+        label_array = np.empty(len(labels), dtype=object)
+        label_array[:] = labels
+        type_array = np.empty(len(acc.types), dtype=object)
+        type_array[:] = acc.types
+        frame = pd.DataFrame({
+            "__group__": label_array[groups[order]] if len(labels) else np.zeros(0, dtype=object),
+            "token": type_array[type_ids[order]] if len(acc.types) else np.zeros(0, dtype=object),
+            "count": counts[order].astype(np.int64),
+            "docs": acc.docs[order].astype(np.int64),
+            "share": counts[order] / totals[groups[order]] if len(order) else np.zeros(0),
+        })
+        if self.by is None:
+            return frame.drop(columns="__group__")
+        return frame.rename(columns={"__group__": self.by})
 
 
 def _association(measure: str, c: np.ndarray, c1: np.ndarray, c2: np.ndarray, n: int) -> np.ndarray:
