@@ -22,7 +22,8 @@ from ..errors import (
     check_int,
     describe,
 )
-from ..corpus import DocVars, first_positions, group_key, metadata_fields, metadata_values
+from ..corpus import DocVars, first_positions, metadata_fields, metadata_values
+from ..docvars import factorize
 from ..pipeline import Deferred, Stage, run
 from ..text.tokens import Tokens
 
@@ -211,20 +212,16 @@ class DTM:
         import scipy.sparse as sp
 
         values = self.group_values(by)
-        order: dict[Any, int] = {}
-        for v in values:
-            order.setdefault(group_key(v), len(order))
-        rows = np.array([order[group_key(v)] for v in values])
+        rows, levels = factorize(values)
         indicator = sp.csr_matrix(
-            (np.ones(len(values)), (rows, np.arange(len(values)))), shape=(len(order), len(values))
+            (np.ones(len(values)), (rows, np.arange(len(values)))), shape=(len(levels), len(values))
         )
         counts = (indicator @ self.counts).tocsr()
         metas, word_rows = [], []
-        members_of: dict[Any, list[int]] = {key: [] for key in order}
-        for i, v in enumerate(values):
-            members_of[group_key(v)].append(i)
-        for key in order:
-            members = members_of[key]
+        members_of: list[list[int]] = [[] for _ in levels]
+        for i, g in enumerate(rows.tolist()):
+            members_of[g].append(i)
+        for members in members_of:
             first = self.metas[members[0]]
             meta = {k: first[k] for k in first if all(self.metas[i].get(k) == first[k] for i in members)}
             meta[by] = values[members[0]]
