@@ -93,3 +93,20 @@ def test_gdmr_prevalence_curve_with_its_own_band():
     lda = cn.fit_topics(cn.dtm(tokens), k=3, random_state=0, iterations=20)
     with pytest.raises(InvalidArgumentError, match="no prevalence curve"):
         lda.prevalence()
+
+
+def test_fractional_logit_equals_statsmodels_and_does_not_diverge_on_a_rare_topic():
+    import statsmodels.api as sm
+    from patsy import dmatrix
+
+    from consensus_nlp.models.composition import fit_shares
+
+    rng = np.random.default_rng(5)
+    year = np.repeat(np.linspace(1954, 2017, 40), 10)
+    rare = np.where(year < 1980, 0.0005, 0.2) * rng.uniform(0.5, 1.5, len(year))  # ~0 for 26 years, then 0.2
+    Y = np.column_stack([rare, 1 - rare])
+    X = np.asarray(dmatrix("~ bs(year, df=4)", {"year": year}))
+    beta = fit_shares(X, Y, link="logit")
+    direct = sm.GLM(Y[:, 0], X, family=sm.families.Binomial()).fit()
+    assert beta[:, 0] == pytest.approx(direct.params, abs=1e-6)
+    assert np.abs(beta).max() < 50
