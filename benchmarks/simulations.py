@@ -300,8 +300,10 @@ def main() -> None:
     results = root / "benchmarks" / "results" / "simulations.json"
     previous = json.loads(results.read_text(encoding="utf-8")) if args.only and results.exists() else {}
     kept = previous.get("rows", [])
-    runs = previous.get("runs", [{"studies": "all", "seconds": previous["seconds"], "load": previous["load"]}]
-                        if previous else [])
+    if "runs" in previous:
+        runs = previous["runs"]
+    else:  # a file written before runs were recorded one by one
+        runs = [{"studies": "all", "seconds": previous["seconds"], "load": previous["load"]}] if previous else []
     rows: list[dict] = []
     for row in studies(args.sets, args.seed, only=args.only):  # written after every row: a long run keeps what it has
         rows = [r for r in (rows or kept) if (r["study"], r["setting"]) != (row["study"], row["setting"])] + [row]

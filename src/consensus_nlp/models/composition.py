@@ -44,8 +44,8 @@ EFFECT_METHODS = ("pointestimate", "difference")
 MAX_POINTS = 50
 #: The most of the information one cluster may take with it in the jackknife (see :func:`sandwich`).
 MAX_LEVERAGE = 0.8
-#: Below this many clusters the simulations found the intervals too narrow (0.92 with 30; docs/simulations.md).
-FEW_CLUSTERS = 40
+#: The fewest clusters the simulation study covered (0.94 with 30; docs/simulations.md); fewer warn.
+FEW_CLUSTERS = 30
 
 
 def covariate_frame(doc_ids: Sequence[str], docvars: Any) -> pd.DataFrame:
