@@ -293,9 +293,9 @@ class TopicModel:
         if cluster is not None and n_clusters < FEW_CLUSTERS:
             import warnings
 
-            warnings.warn(f"{n_clusters} clusters ({cluster}): the intervals under-cover with few clusters (0.92 "
-                          "with 30 parent documents and a spline of 4 df, docs/simulations.md); read them as a lower "
-                          "bound on the uncertainty.", stacklevel=3)
+            warnings.warn(f"{n_clusters} clusters ({cluster}): fewer than the {FEW_CLUSTERS} the simulation study "
+                          "covered (0.94 with 30 parent documents and a spline of 4 df, docs/simulations.md); with "
+                          "fewer clusters the intervals may be too narrow.", stacklevel=3)
         name = covariate if at is None else next(iter(at))
         table.attrs.update(covariate=name, kind="categorical" if method == "difference" or
                            isinstance(table["value"].iloc[0], str) else "continuous", level=level, formula=formula,
