@@ -56,8 +56,8 @@ def cluster_keys(docvars: Any, field: str | None) -> list[Any] | None:
         if field != "parent_id":
             raise
         return None
-    if field == "parent_id" and all(v is None for v in values):
-        return None
+    if field == "parent_id" and all(v is None or v == d for d, v in zip(docvars.doc_ids, values)):
+        return None  # the docvars' system column gives a document without a parent its own id
     return [("doc", d) if v is None else ("value", v) for d, v in zip(docvars.doc_ids, values)]
 
 
