@@ -388,7 +388,8 @@ def check_one_complete_run(out: Path, copy: Path, *, killed_after: str, journal_
 
 
 @pytest.mark.parametrize("profile", ["quick", pytest.param("full", marks=pytest.mark.skipif(
-    not FULL_KILL_RUN, reason="the full SIGKILL run (>= 20 points, ~5 min): CONSENSUS_NLP_SIGKILL=full"))])
+    not FULL_KILL_RUN, reason="the full SIGKILL run (25 points, 50 command-line runs, minutes): "
+                             "CONSENSUS_NLP_SIGKILL=full"))])
 def test_sigkill_at_any_step_of_a_real_run_leaves_one_complete_run_and_the_next_run_finishes(
         runs, commit_steps, tmp_path, profile):
     out = tmp_path / "out"
