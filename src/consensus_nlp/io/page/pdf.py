@@ -392,7 +392,8 @@ def _join_wrapped_titles(lines: list[Line], body: float) -> None:
     for first, second in zip(lines, lines[1:]):
         if first.kind != "title" or second.kind != "title" or first.box is None or second.box is None:
             continue
-        if second.column != first.column or second.box[0] != first.box[0] or second.box[2] - first.box[4] > body:
+        if second.box[0] != first.box[0] or second.box[2] - first.box[4] > body or not (
+                first.box[1] <= second.box[1] and second.box[3] <= first.box[3]):  # right under it, inside its width
             continue
         width = first.box[3] - first.box[1]
         column = [b.box[3] - b.box[1] for b in lines if b.kind == "body" and b.box and b.column == first.column
