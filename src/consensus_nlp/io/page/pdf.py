@@ -366,6 +366,8 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
             line.kind, line.evidence = "header", "a banner that ends like a meeting name"
         elif line.column == -1 and kind != "byline" and line.text.startswith(("——", "—", "--")):
             line.kind, line.evidence = "header", "a banner's subtitle above the columns (opens with a dash)"
+        elif kind == "header" and line.column != -1 and abs(size - body) <= 0.15 * body and not line.raw[:1].isspace():
+            line.kind, line.evidence = "body", f"body font {size:g} in a column (would end like a meeting name)"
         elif kind in ("header", "marker", "byline", "credit", "author", "furniture"):
             line.kind, line.evidence = kind, evidence
             if kind == "byline" and line.font != body_font:
