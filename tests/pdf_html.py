@@ -41,7 +41,7 @@ def _css(page: Page) -> str:
     return f"""
 @font-face {{ font-family: Body; src: url("file://{fonts / 'NotoSerifCJKsc-Regular.otf'}"); }}
 @font-face {{ font-family: Hei; src: url("file://{fonts / 'SimHei.ttf'}"); }}
-@page {{ size: 300mm 420mm; margin: 12mm 14mm 30mm 14mm; }}
+@page {{ size: 300mm 420mm; margin: 28mm 14mm 30mm 14mm; }}
 .masthead {{ font-size: 8pt; margin: 0 0 12mm; }}
 body {{ font-family: Body; font-size: 10.5pt; line-height: 1.65; margin: 0; }}
 .banner {{ background: #c8161d; color: white; text-align: center; padding: 3mm 0 2mm; margin-bottom: 3mm; }}

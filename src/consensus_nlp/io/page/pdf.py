@@ -401,8 +401,8 @@ def _join_wrapped_titles(lines: list[Line], body: float) -> None:
         column = [b.box[3] - b.box[1] for b in lines if b.kind == "body" and b.box and b.column == first.column
                   and b.box[0] == first.box[0]]
         full = statistics.median(column) if column else width
-        # fills it: no room for one more character of the title's size
-        if width >= full - (first.size or body) and second.box[3] - second.box[1] < 0.6 * full:
+        # fills it: no room for two more characters of the title's size (a closing mark may not start a line)
+        if width >= full - 2 * (first.size or body) and second.box[3] - second.box[1] < 0.6 * full:
             first.raw = first.text + second.text
             first.evidence += f"; fills its column: wrapped, goes on in line {second.number}"
             second.kind, second.evidence = "continued", f"the rest of the title line above (line {first.number})"
