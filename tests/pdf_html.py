@@ -4,8 +4,9 @@ The page is laid out by Chromium's CSS engine, not by us: ``column-count`` 2-5,
 ``text-align: justify``, a red banner with a subtitle spanning the columns,
 bold ``一、`` headings inside bodies, bylines above or under the title (in 黑体) or
 right-aligned after the body, a boxed 编者按, a floated photo with a caption,
-articles with author lines and datelines, a contents list, a running header
-and a footer on every printed page (``@page`` margin boxes). Fonts are the
+articles with author lines and datelines, a contents list, a masthead line in
+small print at the top of the first page (Chromium drew ``@page`` margin boxes and
+``position: fixed`` headers over the body text of some pages). Fonts are the
 Noto/SimHei files shipped by mplfonts, loaded with ``@font-face``.
 
 :func:`chromium` is None when no Chromium is installed (tests then skip, saying so).
@@ -40,9 +41,8 @@ def _css(page: Page) -> str:
     return f"""
 @font-face {{ font-family: Body; src: url("file://{fonts / 'NotoSerifCJKsc-Regular.otf'}"); }}
 @font-face {{ font-family: Hei; src: url("file://{fonts / 'SimHei.ttf'}"); }}
-@page {{ size: 300mm 420mm; margin: 28mm 14mm 30mm 14mm;
-  @top-left {{ content: "{page.header}"; font-family: Body; font-size: 8pt; }}
-  @bottom-center {{ content: "{page.footer}"; font-family: Body; font-size: 8pt; }} }}
+@page {{ size: 300mm 420mm; margin: 28mm 14mm 30mm 14mm; }}
+.masthead {{ font-size: 8pt; margin: 0 0 12mm; }}
 body {{ font-family: Body; font-size: 10.5pt; line-height: 1.65; margin: 0; }}
 .banner {{ background: #c8161d; color: white; text-align: center; padding: 3mm 0 2mm; margin-bottom: 3mm; }}
 .banner h1 {{ font-family: Hei; font-size: 22pt; margin: 0; line-height: 1.3; }}
@@ -71,7 +71,7 @@ def _e(text: str) -> str:
 
 
 def page_html(page: Page) -> str:
-    parts = []
+    parts = [f'<div class="masthead">{_e(page.header)}</div>']
     if page.banner:
         sub = f"<p>{_e(page.subtitle)}</p>" if page.subtitle else ""
         parts.append(f'<div class="banner"><h1>{_e(page.banner)}</h1>{sub}</div>')

@@ -45,8 +45,12 @@ def test_the_seed_speeches_typeset_by_another_producer(seed, tmp_path, producer,
     page = seed_page(seed, columns=columns, byline=byline)
     corpus = cn.read_pdf(_typeset(producer, tmp_path / "seed.pdf", page))
     assert found(corpus) == expected(page)
-    # every character in the right speech (paragraph breaks may differ where a line happens to fill its column)
-    assert ["".join(t.split()) for t in corpus.texts] == ["".join(t.split()) for t in seed.texts]
+    # every character in the right speech (paragraph breaks may differ where a line happens to fill its column);
+    # Chromium's text layer maps two glyphs to other code points: 户 -> 戶 (U+6236), — -> ― (U+2015)
+    for read, printed in zip(corpus.texts, seed.texts):
+        a, b = "".join(read.split()), "".join(printed.split())
+        assert len(a) == len(b)
+        assert {(y, x) for x, y in zip(a, b) if x != y} <= ({("户", "戶"), ("—", "―")} if producer == "chromium" else set())
     assert corpus.meta["meeting"] == seed.meta["meeting"] and corpus.meta["kind"] == "speeches"
 
 

@@ -366,6 +366,8 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
             line.kind, line.evidence = "header", "a banner that ends like a meeting name"
         elif line.column == -1 and kind != "byline" and line.text.startswith(("——", "—", "--")):
             line.kind, line.evidence = "header", "a banner's subtitle above the columns (opens with a dash)"
+        elif kind == "header" and line.column != -1 and abs(size - body) <= 0.15 * body and not line.raw[:1].isspace():
+            line.kind, line.evidence = "body", f"body font {size:g} in a column (would end like a meeting name)"
         elif kind in ("header", "marker", "byline", "credit", "author", "furniture"):
             line.kind, line.evidence = kind, evidence
             if kind == "byline" and line.font != body_font:
@@ -392,14 +394,15 @@ def _join_wrapped_titles(lines: list[Line], body: float) -> None:
     for first, second in zip(lines, lines[1:]):
         if first.kind != "title" or second.kind != "title" or first.box is None or second.box is None:
             continue
-        if second.column != first.column or second.box[0] != first.box[0] or second.box[2] - first.box[4] > body:
+        if second.box[0] != first.box[0] or second.box[2] - first.box[4] > body or not (
+                first.box[1] <= second.box[1] and second.box[3] <= first.box[3]):  # right under it, inside its width
             continue
         width = first.box[3] - first.box[1]
         column = [b.box[3] - b.box[1] for b in lines if b.kind == "body" and b.box and b.column == first.column
                   and b.box[0] == first.box[0]]
         full = statistics.median(column) if column else width
-        # fills it: no room for one more character of the title's size
-        if width >= full - (first.size or body) and second.box[3] - second.box[1] < 0.6 * full:
+        # fills it: no room for two more characters of the title's size (a closing mark may not start a line)
+        if width >= full - 2 * (first.size or body) and second.box[3] - second.box[1] < 0.6 * full:
             first.raw = first.text + second.text
             first.evidence += f"; fills its column: wrapped, goes on in line {second.number}"
             second.kind, second.evidence = "continued", f"the rest of the title line above (line {first.number})"
