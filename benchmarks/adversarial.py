@@ -53,10 +53,25 @@ def _shapes() -> dict[str, tuple[str, int, Callable[[str], object], Callable[[in
         "outline-markers": ('outline("(一)" * n)', 2000, cn.outline, lambda n: "(一)" * n),
         "cut-percent": ('Segmenter("jieba").cut("12.5%" * n)', 2000, jieba.cut, lambda n: "12.5%" * n),
         "decode-gb18030": ('decode(("凝聚共识" * n).encode("gb18030"))', 20000, decode, lambda n: ("凝聚共识" * n).encode("gb18030")),
+        "parse_page-blocks": ("parse_page on n title/byline/body blocks", 256, cn.parse_page, _blocks),
         "duplicates-lines": ("Corpus.duplicates() on n repeated paragraphs", 20000,
                              lambda t: Corpus.from_records([{"text": t}]).duplicates(),
                              lambda n: "".join(f"{i % (n // 2)}{page_line}" for i in range(n))),
     }
+
+
+SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+
+
+def _blocks(n: int) -> str:
+    """n blocks of a title, a byline (name and position) and a body line: bylines left without a body,
+    which the reader tries to attribute by searching the speeches for openings (issue 23: 50 s at 2,048)."""
+    lines = []
+    for i in range(n):
+        name = SURNAMES[i % len(SURNAMES)] + SURNAMES[(i // len(SURNAMES)) % len(SURNAMES)] + "明"
+        lines += [f"以协商凝聚共识{i}", f"{name} 县政协主席",
+                  f"近年来，县政协围绕中心工作开展协商议政，凝聚共识，推动发展。第{i}次会议提出建议。"]
+    return "\n".join(lines)
 
 
 def _run(fn: Callable[[str], object], value: object) -> float:

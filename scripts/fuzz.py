@@ -44,8 +44,29 @@ COUNTS = {
     "tokenize": 3000, "tag": 8000, "outline": 10000, "parse_page": 1500, "dtm_keyness": 2000, "emphasis": 1500,
     "fit_topics": 1500, "load_themes": 2500,
 }
+#: inputs per ``api:<callable>`` target of tests/fuzz_api.py at scale 1 (slow callables: ``API_SLOW_COUNT``)
+API_COUNT, API_SLOW_COUNT = 1000, 150
 TIME_LIMIT = 5.0
 KINDS = ("ok", "refused", "broken", "foreign", "abort", "hang")
+
+
+def all_targets() -> dict:
+    """The hand-written targets of tests/fuzz_targets.py and one ``api:<callable>`` target per public callable."""
+    from fuzz_targets import TARGETS
+
+    try:
+        import fuzz_api
+    except ImportError:  # a stand-in targets folder (the suite's own test of this script)
+        return dict(TARGETS)
+    return {**TARGETS, **fuzz_api.targets()}
+
+
+def default_count(target: str) -> int:
+    if target in COUNTS:
+        return COUNTS[target]
+    import fuzz_api
+
+    return API_SLOW_COUNT if target.removeprefix("api:").startswith(fuzz_api.SLOW) else API_COUNT
 
 
 def rng_for(seed: int, target: str, index: int) -> random.Random:
@@ -53,11 +74,9 @@ def rng_for(seed: int, target: str, index: int) -> random.Random:
 
 
 def classify(target: str, seed: int, index: int) -> tuple[str, str]:
-    from fuzz_targets import TARGETS
-
     from consensus_nlp.errors import ConsensusNLPError
 
-    generate, check = TARGETS[target]
+    generate, check = all_targets()[target]
     try:
         check(generate(rng_for(seed, target, index)))
     except ConsensusNLPError:
@@ -72,33 +91,55 @@ def classify(target: str, seed: int, index: int) -> tuple[str, str]:
     return "ok", ""
 
 
-def worker(target: str, seed: int, start: int, stop: int) -> None:
-    """Run inputs ``start..stop-1``: print ``begin i`` before and ``end i kind detail`` after each."""
+def worker(seed: int, plan: list[tuple[str, int, int]]) -> None:
+    """Run the inputs of ``plan`` (target, start, stop), in order, in this one process.
+
+    Prints ``begin TARGET i`` before and ``end TARGET i KIND DETAIL`` after each input. The
+    libraries and fixtures are loaded once (``warm_up``), so a worker serves many targets.
+    """
     import fuzz_targets
 
     if hasattr(fuzz_targets, "warm_up"):
         fuzz_targets.warm_up()
+    if any(target.startswith("api:") for target, _, _ in plan):
+        import fuzz_api
+
+        fuzz_api.warm_up(" ".join(target for target, _, _ in plan))
     out = sys.stdout
-    for i in range(start, stop):
-        out.write(f"begin {i}\n")
-        out.flush()
-        kind, detail = classify(target, seed, i)
-        out.write(f"end {i} {kind} {json.dumps(detail)}\n")
-        out.flush()
+    for target, start, stop in plan:
+        for i in range(start, stop):
+            out.write(f"begin {target} {i}\n")
+            out.flush()
+            kind, detail = classify(target, seed, i)
+            out.write(f"end {target} {i} {kind} {json.dumps(detail)}\n")
+            out.flush()
 
 
-def _spawn(target: str, seed: int, start: int, stop: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, __file__, "--worker", target, str(seed), str(start), str(stop)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, bufsize=1)
+def _spawn(seed: int, plan: list[tuple[str, int, int]]) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    return subprocess.Popen([sys.executable, __file__, "--worker", str(seed), json.dumps(plan)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if os.environ.get("CONSENSUS_NLP_FUZZ_STDERR") is None else None,
+                            env=env, text=True, bufsize=1)
 
 
-def campaign(target: str, seed: int, count: int, examples: dict[str, list[str]]) -> dict[str, int]:
-    counts = dict.fromkeys(KINDS, 0)
-    next_index = 0
-    warmup = 120.0  # the first input of a worker includes importing libraries and building dictionaries
-    while next_index < count:
-        proc = _spawn(target, seed, next_index, count)
+def _note(examples: dict[str, list[str]], key: str, text: str) -> None:
+    if len(examples.setdefault(key, [])) < 10:
+        examples[key].append(text)
+
+
+def run_campaign(plan: list[tuple[str, int]], seed: int, examples: dict[str, list[str]],
+                 report=None) -> dict[str, dict[str, int]]:
+    """Run ``count`` inputs of each target of ``plan`` in worker processes; counts per target.
+
+    One worker runs the targets one after the other; when it dies (an abort) or is killed (an
+    input past ``TIME_LIMIT`` seconds: a hang), a new worker goes on with the next input.
+    ``report(target, counts)`` is called when a target is done.
+    """
+    counts = {target: dict.fromkeys(KINDS, 0) for target, _ in plan}
+    remaining = [(target, 0, count) for target, count in plan]
+    warmup = 300.0  # a new worker imports the libraries and builds the fixtures before its first input
+    while remaining:
+        proc = _spawn(seed, remaining)
         current, began, limit = None, time.monotonic(), warmup
         while True:
             ready, _, _ = select.select([proc.stdout], [], [], 1.0)
@@ -106,52 +147,76 @@ def campaign(target: str, seed: int, count: int, examples: dict[str, list[str]])
                 line = proc.stdout.readline()
                 if not line:  # the worker died
                     proc.wait()
-                    if current is not None:
-                        counts["abort"] += 1
-                        examples.setdefault(f"{target}/abort", []).append(f"{target}:{seed}:{current} exit {proc.returncode}")
-                        next_index = current + 1
+                    if current is None:  # done, or died before its first input (its warm-up failed)
+                        if remaining:
+                            _note(examples, f"{remaining[0][0]}/warm-up", f"worker exit {proc.returncode}")
+                        remaining = []
                     else:
-                        next_index = count  # died before starting: nothing more to learn
+                        target, index = current
+                        counts[target]["abort"] += 1
+                        _note(examples, f"{target}/abort", f"{target}:{seed}:{index} exit {proc.returncode}")
+                        remaining = _after(remaining, target, index)
                     break
-                word, index, *rest = line.rstrip("\n").split(" ", 3)
+                word, target, index, *rest = line.rstrip("\n").split(" ", 4)
                 if word == "begin":
-                    current, began = int(index), time.monotonic()
-                else:
-                    kind, detail = rest[0], json.loads(rest[1]) if len(rest) > 1 else ""
-                    counts[kind] += 1
-                    if kind not in ("ok", "refused") and len(examples.setdefault(f"{target}/{kind}", [])) < 10:
-                        examples[f"{target}/{kind}"].append(f"{target}:{seed}:{index} {detail}")
-                    current, limit, next_index = None, TIME_LIMIT, int(index) + 1
+                    current, began = (target, int(index)), time.monotonic()
+                    continue
+                kind, detail = rest[0], json.loads(rest[1]) if len(rest) > 1 else ""
+                counts[target][kind] += 1
+                if kind not in ("ok", "refused"):
+                    _note(examples, f"{target}/{kind}", f"{target}:{seed}:{index} {detail}")
+                current, limit = None, TIME_LIMIT
+                remaining = _after(remaining, target, int(index))
+                if report and (not remaining or remaining[0][0] != target):
+                    report(target, counts[target])
             elif current is not None and time.monotonic() - began > limit:
                 proc.kill()
                 proc.wait()
-                counts["hang"] += 1
-                examples.setdefault(f"{target}/hang", []).append(f"{target}:{seed}:{current} > {limit:.0f} s")
-                next_index = current + 1
+                target, index = current
+                counts[target]["hang"] += 1
+                _note(examples, f"{target}/hang", f"{target}:{seed}:{index} > {limit:.0f} s")
+                remaining = _after(remaining, target, index)
                 break
         if proc.poll() is None:
+            proc.kill()
             proc.wait()
     return counts
 
 
+def _after(remaining: list[tuple[str, int, int]], target: str, index: int) -> list[tuple[str, int, int]]:
+    """The plan left once input ``index`` of ``target`` is done."""
+    rest = [item for item in remaining if item[0] != target or item[2] > index + 1]
+    return [(t, index + 1, stop) if t == target else (t, a, stop) for t, a, stop in rest]
+
+
+def campaign(target: str, seed: int, count: int, examples: dict[str, list[str]]) -> dict[str, int]:
+    """``count`` inputs of one target (see :func:`run_campaign`)."""
+    return run_campaign([(target, count)], seed, examples)[target]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--targets", nargs="*", default=list(COUNTS))
+    parser.add_argument("--targets", nargs="*", help="names of targets (default: all); a name ending in * is a prefix")
+    parser.add_argument("--list", action="store_true", help="print the targets and their default counts")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the number of inputs per target")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "fuzz.json"))
     parser.add_argument("--replay", help="target:seed:index, run in this process with the traceback")
-    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        target, seed, start, stop = args.worker
-        worker(target, int(seed), int(start), int(stop))
+        seed, plan = args.worker
+        worker(int(seed), [tuple(item) for item in json.loads(plan)])
+        return 0
+    known = all_targets()
+    if args.list:
+        for name in known:
+            print(name, default_count(name))
         return 0
     if args.replay:
-        from fuzz_targets import TARGETS
-
-        target, seed, index = args.replay.split(":")
-        generate, check = TARGETS[target]
+        seed, index = args.replay.split(":")[-2:]
+        target = args.replay[: -len(f":{seed}:{index}")]
+        generate, check = known[target]
         value = generate(rng_for(int(seed), target, int(index)))
         print(repr(value)[:2000])
         check(value)
@@ -159,13 +224,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started, load = time.time(), os.getloadavg()
     totals, examples, per_target = dict.fromkeys(KINDS, 0), {}, {}
-    for target in args.targets:
-        t0 = time.time()
-        counts = campaign(target, args.seed, max(1, round(COUNTS[target] * args.scale)), examples)
-        per_target[target] = {**counts, "seconds": round(time.time() - t0, 1)}
+    chosen = [t for t in known if not args.targets or any(t == p or p.endswith("*") and t.startswith(p[:-1])
+                                                          for p in args.targets)]
+    started_target = [time.time()]
+
+    def report(target: str, counts: dict[str, int]) -> None:
+        per_target[target] = {**counts, "seconds": round(time.time() - started_target[0], 1)}
+        started_target[0] = time.time()
+        print(f"{target:28s} " + " ".join(f"{k}={counts[k]}" for k in KINDS) + f"  {per_target[target]['seconds']:.0f} s",
+              flush=True)
+
+    plan = [(t, max(1, round(default_count(t) * args.scale))) for t in chosen]
+    for target, counts in run_campaign(plan, args.seed, examples, report).items():
+        per_target.setdefault(target, {**counts, "seconds": 0.0})
         for k in KINDS:
             totals[k] += counts[k]
-        print(f"{target:18s} " + " ".join(f"{k}={counts[k]}" for k in KINDS) + f"  {time.time() - t0:.0f} s", flush=True)
     summary = {
         "inputs": sum(totals.values()), "totals": totals, "per_target": per_target, "examples": examples,
         "seed": args.seed, "scale": args.scale, "seconds": round(time.time() - started, 1),

@@ -12,6 +12,7 @@ whose names hold metadata, or newspaper pages (:func:`consensus_nlp.read_page`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -21,7 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
+from .errors import (EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, check_name,
+                     check_position, describe)
 from .io.encoding import read_text
 from .io.files import compile_meta_pattern, expand_paths, jsonl_line, jsonl_records, duplicate_rows, write_atomic
 
@@ -37,6 +39,8 @@ MAX_META_DEPTH = 100
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_SURROGATES = re.compile("[\ud800-\udfff]")
+log = logging.getLogger(__name__)
 
 
 def freeze(value: Any, depth: int = 0) -> Any:
@@ -150,13 +154,23 @@ class DocVars(Sequence[Mapping[str, Any]]):
     @classmethod
     def of(cls, documents: Sequence[Document]) -> DocVars:
         """The table of ``documents`` (their metadata objects are shared, not copied)."""
+        if isinstance(documents, (str, bytes)) or not isinstance(documents, Iterable):
+            raise InputTypeError(describe("documents", documents, "is not a sequence of Documents", accepted="a Corpus or a list of Document"))
+        documents = list(documents)
+        for i, d in enumerate(documents):
+            if not isinstance(d, Document):
+                raise InputTypeError(describe(f"documents[{i}]", d, "is not a Document", accepted="Document"))
         return cls([d.doc_id for d in documents], [d.meta for d in documents])
 
     def __len__(self) -> int:
         return len(self.doc_ids)
 
     def __getitem__(self, i):  # type: ignore[override]
-        return self.metas[i]
+        if isinstance(i, slice):
+            return self.metas[i]
+        if not isinstance(i, int) or isinstance(i, bool):
+            raise InputTypeError(describe("i", i, "cannot index a DocVars", accepted="an int position or a slice"))
+        return self.metas[check_position("i", i, len(self.metas))]
 
     def __iter__(self) -> Iterator[Mapping[str, Any]]:
         return iter(self.metas)
@@ -192,7 +206,13 @@ class DocVars(Sequence[Mapping[str, Any]]):
 
     def take(self, positions: Iterable[int]) -> DocVars:
         """A new table with the rows at ``positions`` (the metadata mappings are shared)."""
-        rows = list(positions)
+        if isinstance(positions, (str, bytes)) or not isinstance(positions, Iterable):
+            raise InputTypeError(describe("positions", positions, "is not a list of positions", accepted="a list of ints"))
+        rows = []
+        for i in positions:
+            if not isinstance(i, int) or isinstance(i, bool):
+                raise InputTypeError(describe("positions", i, "is not a position", accepted="an int"))
+            rows.append(check_position("positions", i, len(self.doc_ids)))
         return DocVars([self.doc_ids[i] for i in rows], [self.metas[i] for i in rows])
 
 
@@ -219,6 +239,9 @@ class Corpus(Sequence[Document]):
                          accepted="an iterable of Document",
                          todo="Use Corpus.from_records([{'doc_id': ..., 'text': ...}]) or wrap the text in a list.")
             )
+        if not isinstance(documents, Iterable):
+            raise InputTypeError(describe("documents", documents, "is not a collection of documents",
+                                          accepted="an iterable of Document", todo="Use Corpus.from_records(...)."))
         docs = tuple(documents)
         index: dict[str, int] = {}
         for i, doc in enumerate(docs):
@@ -258,8 +281,8 @@ class Corpus(Sequence[Document]):
                 ) from None
         if isinstance(key, slice):
             return Corpus(self._docs[key], meta=self._meta)
-        if isinstance(key, int):
-            return self._docs[key]
+        if isinstance(key, int) and not isinstance(key, bool):
+            return self._docs[check_position("key", key, len(self._docs))]
         raise InputTypeError(describe("key", key, "cannot index a Corpus", accepted="int position, str doc_id or slice"))
 
     def __contains__(self, item: object) -> bool:
@@ -405,11 +428,13 @@ class Corpus(Sequence[Document]):
 
     def groupby(self, field: str) -> dict[Any, Corpus]:
         """Split the corpus by a metadata field; groups in order of first appearance."""
+        if not isinstance(field, str):
+            raise InputTypeError(describe("field", field, "is not a field name", accepted=self.fields()))
         if self._docs and not any(field in d.meta for d in self._docs):
             raise UnknownNameError(describe("field", field, "is not a metadata field of this corpus", accepted=self.fields()))
         groups: dict[Any, list[Document]] = {}
-        for d in self._docs:
-            groups.setdefault(d.meta.get(field), []).append(d)
+        for d in self._docs:  # keys: group_key (a dict or list value is keyed by its repr, every NaN by one key)
+            groups.setdefault(group_key(d.meta.get(field)), []).append(d)
         return {k: Corpus(v, meta=self._meta) for k, v in groups.items()}
 
     # -- conversion --------------------------------------------------------
@@ -421,7 +446,8 @@ class Corpus(Sequence[Document]):
         import pandas as pd
 
         columns = ["doc_id", "text", *self.fields()]
-        return pd.DataFrame(self.to_records(), columns=columns)
+        records = [{k: frame_text(v) for k, v in r.items()} for r in self.to_records()]
+        return pd.DataFrame(records, columns=columns)
 
     def to_jsonl(self, path: str | os.PathLike[str]) -> Path:
         """Write one JSON object per line (UTF-8, keys in a fixed order); read back with :meth:`from_jsonl`.
@@ -529,6 +555,8 @@ class Corpus(Sequence[Document]):
         if not isinstance(df, pd.DataFrame):
             raise InputTypeError(describe("df", df, "is not a pandas DataFrame", accepted="pandas.DataFrame"))
         columns = [str(c) for c in df.columns]
+        check_name("text", text, accepted=columns)
+        check_name("doc_id", doc_id, accepted=columns, allow_none=True)
         if text not in columns:
             raise UnknownNameError(describe("text", text, "is not a column of df", accepted=columns))
         if doc_id is None:
@@ -580,7 +608,7 @@ class Corpus(Sequence[Document]):
         """
         pattern = compile_meta_pattern(meta_pattern)
         paths = expand_paths(paths_or_glob)
-        if doc_id not in ("stem", "name"):
+        if not isinstance(doc_id, str) or doc_id not in ("stem", "name"):
             raise InvalidArgumentError(describe("doc_id", doc_id, "is not a naming scheme", accepted=["stem", "name"]))
         docs = []
         for p in paths:
@@ -612,6 +640,7 @@ def metadata_values(doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]], 
 
     Raises :class:`UnknownNameError` when no document has the field.
     """
+    check_name("by", by, accepted=["doc_id", *metadata_fields(metas)])
     if by == "doc_id":
         return list(doc_ids)
     if metas and not any(by in m for m in metas):
@@ -619,12 +648,39 @@ def metadata_values(doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]], 
     return [m.get(by) for m in metas]
 
 
+class _NaNKey:
+    """The one group of every NaN (``float("nan") != float("nan")``: each NaN would be a group of its own)."""
+
+    def __repr__(self) -> str:
+        return "nan"
+
+
+NAN_KEY = _NaNKey()
+
+
 def group_key(value: Any) -> Any:
-    """A hashable stand-in for a metadata value (its ``repr`` when the value is not hashable), for grouping."""
+    """A hashable stand-in for a metadata value, for grouping: its ``repr`` when the value is not hashable
+    (a dict, a list), one shared key for every NaN."""
+    if isinstance(value, float) and value != value:
+        return NAN_KEY
+    if isinstance(value, Mapping):  # metadata dicts are frozen (mappingproxy): keyed by their repr as dicts
+        return repr(thaw(value))
     try:
         hash(value)
     except TypeError:
         return repr(value)
+    return value
+
+
+def frame_text(value: Any) -> Any:
+    """``value`` ready for a pandas string column: lone surrogates (broken UTF-16, which pyarrow cannot
+    store) replaced by U+FFFD, as :func:`~consensus_nlp.tokenize` does; other values unchanged."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            log.warning("a lone surrogate in %r was replaced by U+FFFD for a DataFrame", value[:40])
+            return _SURROGATES.sub("\ufffd", value)
     return value
 
 

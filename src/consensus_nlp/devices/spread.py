@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Document, group_key, thaw
-from ..errors import InputTypeError, InvalidArgumentError, check_bool, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_bool, check_name, describe
 from .tagger import tag
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,6 +90,7 @@ def formulation_spread(data: Iterable[Document] | pd.DataFrame, *, by: str = "ye
     import pandas as pd
 
     known_only = check_bool("known_only", known_only)
+    check_name("by", by)
     rows, docs = _documents(data, by)
     period_of = dict(docs)
     order = {doc_id: i for i, (doc_id, _) in enumerate(docs)}

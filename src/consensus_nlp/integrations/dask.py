@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Corpus, Document, compile_meta_pattern, thaw
+from ..corpus import Corpus, Document, compile_meta_pattern, frame_text, thaw
 from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
 from .dask_reduce import LazyTokens
 from .dask_workers import (SCHEDULERS, Partitioned, cached_segmenter, compute, is_lazy, require_dask, use_scheduler,
@@ -75,17 +75,27 @@ def file_meta(p: Path, pattern: re.Pattern[str] | None) -> dict[str, Any]:
 
 def load_parquet(path: str, row_group: int | None, text: str, doc_id: str | None, first: int) -> Corpus:
     """Read one Parquet file (or one row group of it) into a corpus; ids ``doc-<n>`` count from ``first``."""
-    import pyarrow.parquet as pq
 
+    pf = parquet_file(path)
     try:
-        pf = pq.ParquetFile(path)
         table = pf.read() if row_group is None else pf.read_row_group(row_group)
-    except OSError as exc:
-        raise InvalidArgumentError(describe("path", path, f"could not be read as Parquet: {exc}")) from exc
-    df = table.to_pandas()
+        df = table.to_pandas()
+    except (OSError, ValueError, TypeError, ArithmeticError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise InvalidArgumentError(describe("path", path, f"could not be read as Parquet: {exc}")) from None
     if doc_id is None:
         df.insert(0, "__row_id__", [f"doc-{first + i}" for i in range(len(df))])
     return Corpus.from_dataframe(df, text=text, doc_id=doc_id or "__row_id__")
+
+
+def parquet_file(path: str | os.PathLike[str]) -> Any:
+    """``pyarrow.parquet.ParquetFile(path)``; a file that is not Parquet (or is damaged) is refused by name."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except (OSError, ValueError, TypeError) as exc:  # ArrowInvalid ("magic bytes not found") is a ValueError
+        raise InvalidArgumentError(describe("path", os.fspath(path), f"is not a readable Parquet file ({exc})",
+                                            todo="Check that the file was written as Parquet and is complete.")) from None
 
 
 def slice_corpus(corpus: Corpus, start: int, stop: int) -> Corpus:
@@ -200,7 +210,6 @@ class LazyCorpus(Partitioned):
         """
         dask = require_dask()
         import pandas as pd
-        import pyarrow.parquet as pq
 
         from ..errors import EmptyInputError
 
@@ -210,8 +219,11 @@ class LazyCorpus(Partitioned):
             raise EmptyInputError(describe("path", str(path), "holds no Parquet file", todo="Check the path."))
         pieces, frames, first = [], [], 0
         for f in files:
-            pf = pq.ParquetFile(f)
+            pf = parquet_file(f)
             columns = pf.schema_arrow.names
+            if doc_id is None and "doc_id" in columns:
+                raise InvalidArgumentError(describe("doc_id", None, f"numbers the rows, but {str(f)!r} has a doc_id column",
+                                                    todo="Pass doc_id='doc_id' to use it."))
             for name, argument in ((text, "text"), (doc_id, "doc_id")):
                 if name is not None and name not in columns:
                     raise UnknownNameError(describe(argument, name, f"is not a column of {str(f)!r}", accepted=columns,
@@ -317,7 +329,17 @@ class LazyCorpus(Partitioned):
 def write_parquet(corpus: Corpus, path: Path) -> str:
     import pandas as pd
 
-    frame = pd.DataFrame([d.to_record() for d in corpus])
+    import pyarrow as pa
+
+    frame = pd.DataFrame([{k: frame_text(v) for k, v in d.to_record().items()} for d in corpus])
+    for column in frame.columns:  # a column Parquet cannot hold (mixed types, ints past 64 bits) is named
+        try:
+            pa.array(frame[column])
+        except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:
+            raise InvalidArgumentError(describe(
+                "metadata field", column, f"cannot be written to Parquet ({type(exc).__name__}: {str(exc)[:80]})",
+                accepted="one type per field (all str, all numbers within 64 bits, …)",
+                todo="Make the field's values one type, or write JSONL with Corpus.to_jsonl.")) from None
     tmp = path.with_name(path.name + ".tmp")
     frame.to_parquet(tmp, index=False)
     os.replace(tmp, path)

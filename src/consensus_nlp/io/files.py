@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import EmptyInputError, InputPathError, InputTypeError, InvalidArgumentError, describe
+from ..errors import EmptyInputError, InputPathError, InputTypeError, InvalidArgumentError, check_path, describe
 from .encoding import check_input_file
 
 __all__ = ["write_atomic", "jsonl_line", "jsonl_records", "expand_paths", "compile_meta_pattern", "repeated_passages", "duplicate_rows"]
@@ -93,9 +93,7 @@ def write_atomic(path: str | os.PathLike[str], chunks: Iterable[str], *, argumen
     Raises:
         InputPathError: ``path`` is a folder, or its folder does not exist.
     """
-    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
-        raise InputTypeError(describe(argument, path, "is not a path", accepted="str or os.PathLike"))
-    target = Path(path)
+    target = Path(check_path(argument, path))
     if target.is_dir() and not target.is_symlink():
         raise InputPathError(describe(argument, str(target), "is a folder", todo="Name a file inside it."))
     folder = target.parent

@@ -18,7 +18,9 @@ from ..errors import (
     InputTypeError,
     InvalidArgumentError,
     UnknownNameError,
+    check_choice,
     check_int,
+    check_position,
     describe,
 )
 from ..corpus import DocVars, first_positions, group_key, metadata_fields, metadata_values
@@ -81,10 +83,9 @@ class WordLists(Sequence[tuple[str, ...]]):
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return tuple(self[j] for j in range(*i.indices(len(self))))
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(f"row {i} out of range for {len(self)} rows")
+        if not isinstance(i, int) or isinstance(i, bool):
+            raise InputTypeError(describe("i", i, "cannot index the word lists", accepted="an int position or a slice"))
+        i = check_position("i", i, len(self), what="rows")
         if self._rows is None:
             return self._doc(i)
         return tuple(w for d in self._rows[i] for w in self._doc(d))
@@ -319,8 +320,7 @@ def dtm(
 
     if hasattr(tokens, "__cn_lazy__"):  # LazyTokens: counted by partition, reduced exactly
         return tokens.dtm(weighting=weighting, min_docs=min_docs, max_doc_share=max_doc_share, max_terms=max_terms)
-    if weighting not in WEIGHTINGS:
-        raise UnknownNameError(describe("weighting", weighting, "is not a known weighting", accepted=WEIGHTINGS))
+    check_choice("weighting", weighting, WEIGHTINGS, what="a known weighting")
     check_int("min_docs", min_docs, minimum=1)
     if isinstance(max_doc_share, bool) or not isinstance(max_doc_share, (int, float)) or not 0 < max_doc_share <= 1:
         raise InvalidArgumentError(

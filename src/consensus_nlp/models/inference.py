@@ -16,12 +16,13 @@ dictionary hits that coders judged correct, with a Wilson interval.
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, \
-    check_float, check_int, check_random_state, describe
+    check_float, check_int, check_random_state, describe, is_finite_number
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -272,9 +273,18 @@ def _check_columns(coded: Any, columns: dict[str, str]) -> pd.DataFrame:
     return coded
 
 
+def _finite_code(value: Any) -> float:
+    """A code as a finite float (numbers, numeric strings); NaN for anything else (inf, 10**400, "x")."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return math.nan
+    return float(value) if is_finite_number(value) else math.nan
+
+
 def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level: str) -> tuple[np.ndarray, list]:
     """Coders x units matrix of codes (NaN = not coded) and the value domain."""
-    import numpy as np
     import pandas as pd
 
     rows = coded[[unit, coder, value]]
@@ -289,10 +299,11 @@ def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level:
         domain = sorted(pd.unique(rows[value]), key=lambda v: (str(type(v)), v))
         codes = rows[value].map({v: i for i, v in enumerate(domain)}).astype(float)
     else:
-        codes = pd.to_numeric(rows[value], errors="coerce")
+        raw = rows[value].astype(object)  # Categorical codes too; huge ints are refused before float() overflows
+        codes = pd.Series([_finite_code(v) for v in raw], index=rows.index)
         if codes.isna().any():
-            bad = rows.loc[codes.isna(), value].iloc[0]
-            raise InvalidArgumentError(describe(value, bad, f"is not a number, as level={level!r} needs",
+            bad = raw[codes.isna()].iloc[0]
+            raise InvalidArgumentError(describe(value, bad, f"is not a finite number, as level={level!r} needs",
                                                 todo="Use level='nominal' for categories."))
         domain = sorted(pd.unique(codes))
     table = pd.DataFrame({"u": rows[unit].to_numpy(), "c": rows[coder].to_numpy(), "v": codes.to_numpy()})
@@ -354,6 +365,9 @@ def agreement(coded: pd.DataFrame, *, unit: str = "unit", coder: str = "coder", 
         from krippendorff import alpha
 
         value_ = float(alpha(reliability_data=matrix, level_of_measurement=level))
+        if not math.isfinite(value_):  # never a NaN in silence
+            raise InvalidArgumentError(describe("coded", f"{matrix.shape[1]} units{label}", "leaves alpha undefined",
+                                                todo="Check the codes: every one must be a finite value."))
         rows.append({**({by: key} if by is not None else {}), "alpha": value_, "level": level,
                      "units": int(pairable.sum()), "coders": int(matrix.shape[0]),
                      "codes": int((~np.isnan(matrix[:, pairable])).sum())})
@@ -397,7 +411,7 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
     filled = coded[coded[value].notna() & (coded[value].astype(str).str.strip() != "")]
     if filled.empty:
         raise EmptyInputError(describe("coded", value, "column holds no code", todo="Fill in the code column first."))
-    codes = filled[value].map(_truthy)
+    codes = filled[value].astype(object).map(_truthy).astype(float)  # Categorical codes too
     if codes.isna().any():
         bad = filled.loc[codes.isna(), value].iloc[0]
         raise InvalidArgumentError(describe(value, bad, "is not a yes/no judgement",

@@ -32,9 +32,10 @@ DEVICE_COLUMNS = ("doc_id", "kind", "label")
 
 def _order_key(value: Any) -> tuple:
     try:
-        return (0, float(str(value)), "")
+        number = float(str(value))
     except ValueError:
         return (1, 0.0, str(value))
+    return (2, 0.0, "") if number != number else (0, number, "")  # NaN (a missing year) last
 
 
 def trends(

@@ -49,8 +49,8 @@ from typing import Any
 
 from .._zh import CLOSERS, SENTENCE_END, is_han
 from ..corpus import Corpus, Document, is_dataframe
-from ..errors import (InputTypeError, InvalidArgumentError, MissingDependencyError, UnknownNameError, check_choice,
-                      check_int, describe)
+from ..errors import (InputTypeError, InvalidArgumentError, MissingDependencyError, check_choice,
+                      check_bool, check_int, describe)
 from .granularity import GRANULARITIES, FineEngine, FineSplitter
 from .jieba_engines import LEXICONS, JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
 from .normalization import build_tables, normalize, normalize_joined, normalize_str
@@ -117,8 +117,7 @@ class Segmenter:
         granularity: str = "coarse",
     ) -> None:
         check_choice("granularity", granularity, GRANULARITIES, what="a granularity")
-        if backend not in _BACKENDS:
-            raise UnknownNameError(describe("backend", backend, "is not a known backend", accepted=_BACKENDS))
+        check_choice("backend", backend, _BACKENDS, what="a known backend")
         if backend == "auto":
             backend = "rjieba" if has_rjieba() else "jieba"
         elif backend == "rjieba" and not has_rjieba():
@@ -245,7 +244,7 @@ class Segmenter:
         _check_text(text)
         norm = normalize(text, traditional=self.traditional)
         engine, hmm = self._engine(), self.hmm
-        tagger = self._engine("jieba").tagger() if pos else None
+        tagger = self._engine("jieba").tagger() if check_bool("pos", pos) else None
         same = norm.same_length
         prev: Token | None = None
         for offset, piece in _chunks(norm.text, lambda piece: engine.cut(piece, hmm)):
@@ -848,7 +847,7 @@ def tokenize(
                                       accepted="Segmenter, a callable text -> [(word, start, end), ...], or None"))
     check_int("n_jobs", n_jobs, minimum=1)
     stop, stop_record = _stop_rule(stopwords)
-    rule = (stop, bool(drop_punct), bool(drop_numbers))
+    rule = (stop, check_bool("drop_punct", drop_punct), check_bool("drop_numbers", drop_numbers))
     texts = corpus.texts
     show = sys.stderr.isatty() if progress is None else bool(progress)
     if not isinstance(segmenter, Segmenter):
@@ -873,7 +872,11 @@ def _segment_with_callable(tokenizer: Callable[[str], Iterable[tuple[str, int, i
     name = getattr(tokenizer, "__qualname__", type(tokenizer).__qualname__)
     for text in texts:
         tokens, at = [], 0
-        for item in tokenizer(text):
+        items = tokenizer(text)
+        if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):  # None, an int, a bare string
+            raise InvalidArgumentError(describe("segmenter", name, f"returned {items!r:.80}, not an iterable of tuples",
+                                                accepted="a callable text -> [(word, start, end), ...]"))
+        for item in items:
             if (not isinstance(item, tuple) or len(item) != 3 or not isinstance(item[0], str)
                     or not all(isinstance(x, int) and not isinstance(x, bool) for x in item[1:])):
                 raise InvalidArgumentError(describe("segmenter", name, f"returned {item!r}, not a (word, start, end) tuple",
