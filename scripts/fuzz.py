@@ -14,7 +14,8 @@ order and reports each one; the parent counts:
 - ``broken``: an invariant failed (round trip, NaN, offsets): an AssertionError;
 - ``foreign``: any other exception escaped;
 - ``abort``: the worker died (SIGABRT, SIGSEGV…) on that input; a new worker goes on;
-- ``hang``: no answer within 5 s (the worker is killed; a new one goes on).
+- ``hang``: more than 5 s of CPU time (or 60 s of wall time) on one input (the worker is
+  killed; a new one goes on).
 
 Writes a JSON summary (``--out``, default benchmarks/results/fuzz.json) with the
 counts per target, the first examples of each failure kind, the load average
@@ -46,7 +47,9 @@ COUNTS = {
 }
 #: inputs per ``api:<callable>`` target of tests/fuzz_api.py at scale 1 (slow callables: ``API_SLOW_COUNT``)
 API_COUNT, API_SLOW_COUNT = 1000, 150
-TIME_LIMIT = 5.0
+#: a hang: an input that takes more than TIME_LIMIT seconds of the worker's CPU time, or more than
+#: WALL_LIMIT seconds of wall time (on a shared machine, wall time alone counts other people's load)
+TIME_LIMIT, WALL_LIMIT = 5.0, 60.0
 KINDS = ("ok", "refused", "broken", "foreign", "abort", "hang")
 
 
@@ -117,9 +120,17 @@ def worker(seed: int, plan: list[tuple[str, int, int]]) -> None:
 
 def _spawn(seed: int, plan: list[tuple[str, int, int]]) -> subprocess.Popen:
     env = {**os.environ, "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-    return subprocess.Popen([sys.executable, __file__, "--worker", str(seed), json.dumps(plan)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if os.environ.get("CONSENSUS_NLP_FUZZ_STDERR") is None else None,
-                            env=env, text=True, bufsize=1)
+    return subprocess.Popen([sys.executable, __file__, "--worker", str(seed), json.dumps(plan)], stdout=subprocess.PIPE,
+                            stderr=None if os.environ.get("CONSENSUS_NLP_FUZZ_STDERR") else subprocess.DEVNULL, env=env)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (Linux /proc; 0 elsewhere: then only the wall limit holds)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _note(examples: dict[str, list[str]], key: str, text: str) -> None:
@@ -127,7 +138,30 @@ def _note(examples: dict[str, list[str]], key: str, text: str) -> None:
         examples[key].append(text)
 
 
-def run_campaign(plan: list[tuple[str, int]], seed: int, examples: dict[str, list[str]],
+def _lines(proc: subprocess.Popen):
+    """The worker's output lines as they come; None after a second without a complete line; "" at its end.
+
+    Reads the pipe's file descriptor itself: ``select`` on a buffered reader misses lines already in
+    the reader's buffer (an "end" and the next "begin" arriving together), and a hang after them
+    would then never be noticed.
+    """
+    fd, pending = proc.stdout.fileno(), b""
+    while True:
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            yield line.decode("utf-8") + "\n"
+        ready, _, _ = select.select([fd], [], [], 1.0)
+        if not ready:
+            yield None
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            while True:
+                yield ""
+        pending += chunk
+
+
+def run_campaign(plan: list[tuple], seed: int, examples: dict[str, list[str]],
                  report=None) -> dict[str, dict[str, int]]:
     """Run ``count`` inputs of each target of ``plan`` in worker processes; counts per target.
 
@@ -135,16 +169,17 @@ def run_campaign(plan: list[tuple[str, int]], seed: int, examples: dict[str, lis
     input past ``TIME_LIMIT`` seconds: a hang), a new worker goes on with the next input.
     ``report(target, counts)`` is called when a target is done.
     """
-    counts = {target: dict.fromkeys(KINDS, 0) for target, _ in plan}
-    remaining = [(target, 0, count) for target, count in plan]
+    plan = [item if len(item) == 3 else (item[0], 0, item[1]) for item in plan]  # (target, count) or (target, start, stop)
+    counts = {target: dict.fromkeys(KINDS, 0) for target, _, _ in plan}
+    remaining = [item for item in plan if item[2] > item[1]]
     warmup = 300.0  # a new worker imports the libraries and builds the fixtures before its first input
     while remaining:
         proc = _spawn(seed, remaining)
-        current, began, limit = None, time.monotonic(), warmup
+        current, began, cpu_began, limit = None, time.monotonic(), 0.0, warmup
+        lines = _lines(proc)
         while True:
-            ready, _, _ = select.select([proc.stdout], [], [], 1.0)
-            if ready:
-                line = proc.stdout.readline()
+            line = next(lines)
+            if line is not None:
                 if not line:  # the worker died
                     proc.wait()
                     if current is None:  # done, or died before its first input (its warm-up failed)
@@ -159,7 +194,7 @@ def run_campaign(plan: list[tuple[str, int]], seed: int, examples: dict[str, lis
                     break
                 word, target, index, *rest = line.rstrip("\n").split(" ", 4)
                 if word == "begin":
-                    current, began = (target, int(index)), time.monotonic()
+                    current, began, cpu_began = (target, int(index)), time.monotonic(), _cpu_seconds(proc.pid)
                     continue
                 kind, detail = rest[0], json.loads(rest[1]) if len(rest) > 1 else ""
                 counts[target][kind] += 1
@@ -169,12 +204,14 @@ def run_campaign(plan: list[tuple[str, int]], seed: int, examples: dict[str, lis
                 remaining = _after(remaining, target, int(index))
                 if report and (not remaining or remaining[0][0] != target):
                     report(target, counts[target])
-            elif current is not None and time.monotonic() - began > limit:
+            elif current is not None and (time.monotonic() - began > max(limit, WALL_LIMIT)
+                                          or _cpu_seconds(proc.pid) - cpu_began > limit):
+                cpu, wall = _cpu_seconds(proc.pid) - cpu_began, time.monotonic() - began
                 proc.kill()
                 proc.wait()
                 target, index = current
                 counts[target]["hang"] += 1
-                _note(examples, f"{target}/hang", f"{target}:{seed}:{index} > {limit:.0f} s")
+                _note(examples, f"{target}/hang", f"{target}:{seed}:{index} {cpu:.0f} s CPU, {wall:.0f} s wall")
                 remaining = _after(remaining, target, index)
                 break
         if proc.poll() is None:
@@ -202,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "fuzz.json"))
     parser.add_argument("--replay", help="target:seed:index, run in this process with the traceback")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every target's inputs in this many rounds over all targets (the summary is written "
+                             "after each target), so that a run stopped early has covered every target alike")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -227,26 +267,45 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [t for t in known if not args.targets or any(t == p or p.endswith("*") and t.startswith(p[:-1])
                                                           for p in args.targets)]
     started_target = [time.time()]
+    plan = [(t, max(1, round(default_count(t) * args.scale))) for t in chosen]
+
+    def summary() -> dict:
+        return {
+            "inputs": sum(totals.values()), "totals": totals, "per_target": per_target, "examples": examples,
+            "seed": args.seed, "scale": args.scale, "rounds": args.rounds, "planned": sum(c for _, c in plan),
+            "seconds": round(time.time() - started, 1), "loadavg_start": load, "loadavg_end": os.getloadavg(),
+            "python": sys.version.split()[0],
+        }
+
+    def write() -> None:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(summary(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     def report(target: str, counts: dict[str, int]) -> None:
-        per_target[target] = {**counts, "seconds": round(time.time() - started_target[0], 1)}
-        started_target[0] = time.time()
-        print(f"{target:28s} " + " ".join(f"{k}={counts[k]}" for k in KINDS) + f"  {per_target[target]['seconds']:.0f} s",
-              flush=True)
-
-    plan = [(t, max(1, round(default_count(t) * args.scale))) for t in chosen]
-    for target, counts in run_campaign(plan, args.seed, examples, report).items():
-        per_target.setdefault(target, {**counts, "seconds": 0.0})
+        done = per_target.setdefault(target, {**dict.fromkeys(KINDS, 0), "seconds": 0.0})
         for k in KINDS:
+            done[k] += counts[k]
             totals[k] += counts[k]
-    summary = {
-        "inputs": sum(totals.values()), "totals": totals, "per_target": per_target, "examples": examples,
-        "seed": args.seed, "scale": args.scale, "seconds": round(time.time() - started, 1),
-        "loadavg_start": load, "loadavg_end": os.getloadavg(), "python": sys.version.split()[0],
-    }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({"inputs": summary["inputs"], **totals, "seconds": summary["seconds"]}))
+        done["seconds"] = round(done["seconds"] + time.time() - started_target[0], 1)
+        started_target[0] = time.time()
+        print(f"{target:28s} " + " ".join(f"{k}={counts[k]}" for k in KINDS) + f"  {time.time() - started:.0f} s",
+              flush=True)
+        write()
+
+    for r in range(args.rounds):
+        part = [(t, c * r // args.rounds, c * (r + 1) // args.rounds) for t, c in plan]
+        reported: set[str] = set()
+
+        def once(target: str, counts: dict[str, int]) -> None:
+            reported.add(target)
+            report(target, counts)
+
+        for target, counts in run_campaign(part, args.seed, examples, once).items():
+            if target not in reported and any(counts.values()):  # its last input was an abort or a hang
+                report(target, counts)
+    write()
+    result = summary()
+    print(json.dumps({"inputs": result["inputs"], **totals, "seconds": result["seconds"]}))
     failures = totals["broken"] + totals["foreign"] + totals["abort"] + totals["hang"]
     return 1 if failures else 0
 

@@ -14,6 +14,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -221,3 +222,56 @@ def test_group_by_a_dict_valued_field():
     assert {k: v.doc_ids for k, v in corpus.groupby("g").items()} == {"{'a': 1}": ("doc-0", "doc-1"), (1, 2): ("doc-2",)}
     rates = cn.emphasis(cn.tokenize(corpus, progress=False), by="g", themes={"共识": ["共识"]}).rates
     assert rates["共识"].tolist() == [500.0, 0.0]
+
+
+# -- found by the generative fuzzer (tests/fuzz_api.py) on the way ---------------------------------------------
+def test_select_terms_refuses_positions_scipy_would_abort_on():
+    matrix = cn.dtm([["协商", "民主"], ["协商"]])
+    assert list(matrix.select_terms([1]).terms) == ["民主"]
+    for columns, error in (([float("nan")], InputTypeError), ([2**63], PositionError), ([5], PositionError), (3, InputTypeError)):
+        with pytest.raises(error):
+            matrix.select_terms(columns)
+
+
+def test_windows_past_the_tokens_cost_no_more_than_the_tokens():
+    tokens = cn.tokenize(["凝聚共识，协商民主，推动发展"], progress=False)
+    started = time.perf_counter()
+    assert len(tokens.collocations(min_count=1, window=10**18)) == len(tokens.collocations(min_count=1, window=3))
+    assert cn.fcm(tokens, window=10**18).to_dataframe().equals(cn.fcm(tokens, window=3).to_dataframe())
+    with pytest.raises(InvalidArgumentError, match=r"^n=1000000000000000000 is out of range; accepted: an int from 1 to 4"):
+        tokens.ngrams(10**18)
+    assert time.perf_counter() - started < 10  # before: a loop of 10**18 steps
+
+
+def test_docvars_positions_and_names_are_checked():
+    docvars = cn.DocVars.of(list(cn.Corpus.from_records([{"text": "甲", "year": 2020}, {"text": "乙", "year": 2021}])))
+    assert dict(docvars[-1]) == {"year": 2021} and docvars.take([1, 0]).doc_ids == ("doc-1", "doc-0")
+    with pytest.raises(PositionError, match=r"^positions=2 is out of range for 2 documents"):
+        docvars.take([2])
+    with pytest.raises(InputTypeError, match=r"^i='year' cannot index a DocVars"):
+        docvars["year"]
+    with pytest.raises(InputTypeError, match=r"^by=\['year'\] is not a name"):
+        docvars.values(["year"])
+    with pytest.raises(InputTypeError, match=r"^documents\[0\]='甲' is not a Document"):
+        cn.DocVars.of(["甲"])
+
+
+def test_choices_and_flags_refuse_arrays_and_missing_values():
+    tokens = cn.tokenize(["凝聚共识"], progress=False)
+    with pytest.raises(UnknownNameError, match=r"^weighting=array\(\['count', 'tfidf'\]"):
+        cn.dtm(tokens, weighting=np.array(["count", "tfidf"]))
+    with pytest.raises(InvalidArgumentError, match=r"^regex=<NA> is not a bool"):
+        tokens.kwic("凝聚共识", regex=pd.NA)
+    with pytest.raises(InvalidArgumentError, match=r"^drop_punct=nan is not a bool"):
+        cn.tokenize(["凝聚共识"], drop_punct=float("nan"), progress=False)
+    with pytest.raises(UnknownNameError, match=r"^themes='aaaa.* is not a bundled theme set or an existing file"):
+        cn.load_themes("a" * 10_000)  # the file system refuses the name (OSError: File name too long)
+
+
+def test_paths_the_file_system_cannot_take(tmp_path):
+    corpus = cn.Corpus.from_records([{"text": "凝聚共识"}])
+    for path in (tmp_path / "a\ud800.jsonl", str(tmp_path / "a\x00b.jsonl")):
+        with pytest.raises(InvalidArgumentError, match="cannot name a file"):
+            corpus.to_jsonl(path)
+        with pytest.raises(InvalidArgumentError, match="cannot name a file"):
+            cn.read_text(path)

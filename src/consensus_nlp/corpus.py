@@ -355,7 +355,7 @@ class Corpus(Sequence[Document]):
         def keep(doc: Document) -> bool:
             if predicate is not None and not predicate(doc):
                 return False
-            return all(doc.meta.get(k) == v for k, v in conditions.items())
+            return all(same_value(doc.meta.get(k), v) for k, v in conditions.items())
 
         kept = Corpus((d for d in self._docs if keep(d)), meta=self._meta)
         if conditions and self._docs and not kept:
@@ -367,7 +367,7 @@ class Corpus(Sequence[Document]):
         for key, wanted in conditions.items():
             values = list(dict.fromkeys(group_key(d.meta[key]) for d in self._docs if key in d.meta))
             shown = ", ".join(repr(v) for v in values[:20]) + (f", … ({len(values)} values)" if len(values) > 20 else "")
-            same_text = [v for v in values if str(v) == str(wanted) and v != wanted]
+            same_text = [v for v in values if str(v) == str(wanted) and not same_value(v, wanted)]
             hint = f" ({same_text[0]!r} is {type(same_text[0]).__name__}, {wanted!r} is {type(wanted).__name__})" if same_text else ""
             parts.append(f"{key!r} has {shown}{hint}")
         return describe("conditions", dict(conditions), f"select none of the {len(self)} documents",
@@ -670,6 +670,15 @@ def group_key(value: Any) -> Any:
     except TypeError:
         return repr(value)
     return value
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """``a == b`` as one bool: False where ``==`` is not a bool (``pd.NA``, arrays compare elementwise) or fails."""
+    try:
+        result = a == b
+    except Exception:  # noqa: BLE001 - any type's own comparison
+        return False
+    return result is True or (type(result).__name__ == "bool_" and bool(result))
 
 
 def frame_text(value: Any) -> Any:

@@ -128,6 +128,8 @@ class PositionError(ConsensusNLPError, IndexError):
 
 def check_position(argument: str, position: Any, length: int, *, what: str = "documents") -> int:
     """``position`` as an index in ``[0, length)`` (negative counts from the end); else :class:`PositionError`."""
+    if _is_numpy_real(position) and float(position).is_integer():  # numpy integers (and np.float64(2.0): no)
+        position = int(position) if not isinstance(position, float) else position
     if not isinstance(position, int) or isinstance(position, bool):
         raise InputTypeError(describe(argument, position, "is not a position", accepted="an int"))
     if not -length <= position < length:
@@ -255,6 +257,9 @@ def check_path(argument: str, path: Any) -> Any:
         encoded = b"\0"
     if b"\0" in encoded:
         raise InvalidArgumentError(describe(argument, path, "cannot name a file (a NUL character or a lone surrogate)",
+                                            todo="Check how the path was built."))
+    if any(len(part) > 255 for part in encoded.split(b"/")):  # NAME_MAX of Linux and macOS file systems
+        raise InvalidArgumentError(describe(argument, path, "cannot name a file (a name longer than 255 bytes)",
                                             todo="Check how the path was built."))
     return path
 

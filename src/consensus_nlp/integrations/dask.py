@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus, Document, compile_meta_pattern, frame_text, thaw
-from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
+from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, check_path, describe
 from .dask_reduce import LazyTokens
 from .dask_workers import (SCHEDULERS, Partitioned, cached_segmenter, compute, is_lazy, require_dask, use_scheduler,
                            worker_loads)
@@ -213,7 +213,7 @@ class LazyCorpus(Partitioned):
 
         from ..errors import EmptyInputError
 
-        root = Path(path)
+        root = Path(check_path("path", path))
         files = sorted(root.glob("*.parquet")) if root.is_dir() else [root]
         if not files or not files[0].is_file():
             raise EmptyInputError(describe("path", str(path), "holds no Parquet file", todo="Check the path."))
@@ -268,8 +268,12 @@ class LazyCorpus(Partitioned):
         """
         import dask
 
-        out = Path(path)
-        out.mkdir(parents=True, exist_ok=True)
+        out = Path(check_path("path", path))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidArgumentError(describe("path", str(out), f"cannot be made a folder ({exc.strerror or exc})",
+                                                todo="Name a folder you can write to.")) from None
         tasks = [dask.delayed(write_parquet)(part, out / f"part-{i:05d}.parquet") for i, part in enumerate(self._parts)]
         compute(*tasks)
         return out

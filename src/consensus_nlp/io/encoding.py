@@ -167,8 +167,12 @@ def check_input_file(path: object, argument: str = "path") -> Path:
     if not os.fspath(path):
         raise InputPathError(describe(argument, path, "is empty", todo="Pass the path of a text file."))
     p = Path(path)
-    if p.is_file():
-        return p
+    try:
+        if p.is_file():
+            return p
+    except OSError as exc:  # a name the file system refuses (too long, …)
+        raise InputPathError(describe(argument, str(p), f"cannot be looked up ({exc.strerror or exc})",
+                                      todo="Pass the path of a text file.")) from None
     if p.is_symlink():
         problem = f"is a symbolic link to {os.readlink(p)!r}, which does not exist"
     elif p.is_dir():

@@ -135,7 +135,7 @@ def compile_meta_pattern(meta_pattern: str | re.Pattern[str] | None) -> re.Patte
                                       accepted="a str such as '(?P<year>\\d{4})', a compiled pattern or None"))
     try:
         return re.compile(meta_pattern)
-    except re.error as exc:
+    except (re.error, OverflowError, RecursionError, ValueError) as exc:  # OverflowError: a{99999999999}
         raise InvalidArgumentError(
             describe("meta_pattern", meta_pattern, f"is not a valid regular expression ({exc})",
                      accepted="a regular expression with named groups, e.g. '(?P<year>\\d{4})'")
@@ -150,7 +150,7 @@ def expand_paths(paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathL
         raise InputTypeError(describe("paths_or_glob", paths_or_glob, "is not a path, a glob or a list of paths",
                                       accepted="str, PathLike or a list of them", todo="Name a folder of .txt files."))
     if isinstance(paths_or_glob, (str, os.PathLike)):
-        p = Path(paths_or_glob)
+        p = Path(check_path("paths_or_glob", paths_or_glob))
         if p.is_dir():
             found = sorted(p.glob("*.txt"))
             what = f"folder {str(p)!r} (looked for *.txt)"

@@ -18,6 +18,7 @@ from ..errors import (
     InputTypeError,
     InvalidArgumentError,
     UnknownNameError,
+    check_bool,
     check_choice,
     check_int,
     check_position,
@@ -166,6 +167,9 @@ class DTM:
 
     def select_terms(self, columns: Sequence[int]) -> DTM:
         """A new DTM with only the given columns (same rows, same ``docvars`` object, same word source)."""
+        if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+            raise InputTypeError(describe("columns", columns, "is not a list of column positions", accepted="a list of ints"))
+        columns = [check_position("columns", j, len(self.terms), what="terms") for j in columns]  # scipy aborts on some
         return DTM(self.counts[:, columns], [self.terms[j] for j in columns], docvars=self.docvars,
                    weighting=self.weighting, words=self._words, word_rows=self._word_rows)
 
@@ -238,7 +242,7 @@ class DTM:
         """
         import pandas as pd
 
-        if wide:
+        if check_bool("wide", wide):
             return pd.DataFrame(self.matrix.toarray(), index=pd.Index(self.doc_ids, name="doc_id"), columns=list(self.terms))
         coo = self.matrix.tocoo()
         order = sorted(range(coo.nnz), key=lambda i: (coo.row[i], coo.col[i]))

@@ -18,9 +18,10 @@ from __future__ import annotations
 import logging
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..corpus import group_key
 from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, \
     check_float, check_int, check_random_state, describe, is_finite_number
 
@@ -266,7 +267,7 @@ def _check_columns(coded: Any, columns: dict[str, str]) -> pd.DataFrame:
                                       accepted="a long table with one row per unit and coder",
                                       todo="Read the coders' CSV with pandas.read_csv."))
     for argument, column in columns.items():
-        if column not in coded.columns:
+        if isinstance(column, (list, tuple, dict, set)) or not isinstance(column, Hashable) or column not in coded.columns:
             raise UnknownNameError(describe(argument, column, "is not a column of coded", accepted=list(coded.columns)))
     if coded.empty:
         raise EmptyInputError(describe("coded", coded, "holds no rows", todo="Code some units first."))
@@ -418,7 +419,7 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
                                             accepted="1/0, True/False, yes/no, correct/wrong, 是/否"))
     z = float(norm.ppf((1 + level) / 2))
     rows = []
-    for key, part in codes.groupby(filled[theme], sort=False):
+    for key, part in codes.groupby(filled[theme].map(group_key), sort=False):  # a list or dict theme: its repr
         n, k = len(part), float(part.sum())
         p = k / n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)

@@ -190,9 +190,8 @@ def keyness(
 
     if not isinstance(matrix, DTM):
         raise InputTypeError(describe("matrix", matrix, "is not a DTM", accepted="a DTM from consensus_nlp.dtm"))
-    if measure not in MEASURES:
-        raise UnknownNameError(describe("measure", measure, "is not a keyness measure", accepted=MEASURES))
-    if correction not in CORRECTIONS:
+    check_choice("measure", measure, MEASURES, what="a keyness measure")
+    if not isinstance(correction, str) or correction not in CORRECTIONS:
         raise UnknownNameError(describe("correction", correction, "is not a known correction", accepted=CORRECTIONS,
                                         todo="For multiple testing use adjust='fdr_bh' or adjust='holm'."
                                         if correction in ADJUSTMENTS else None))

@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus, group_key, metadata_values
-from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, describe
+from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, check_name, describe
 from ..text.tokens import Tokens
 from .dictionaries import Themes
 from .emphasis import emphasis
@@ -106,6 +106,8 @@ def device_rates(
         raise EmptyInputError(describe("corpus", corpus, "holds no documents"))
     per = check_float("per", per, minimum=0, exclusive_minimum=True)
     present = list(dict.fromkeys(devices["kind"]))
+    if kinds is not None and (isinstance(kinds, (str, bytes)) or not isinstance(kinds, Iterable)):
+        raise InputTypeError(describe("kinds", kinds, "is not a list of device kinds", accepted=present))
     kinds = present if kinds is None else list(kinds)
     index = {d.doc_id: i for i, d in enumerate(corpus)}
     strangers = sorted(set(devices["doc_id"]) - set(index))
@@ -143,6 +145,8 @@ def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "f
     import pandas as pd
 
     devices = _check_devices(devices)
+    check_name("by", by, accepted=list(devices.columns))
+    check_name("kind", kind, accepted=list(dict.fromkeys(devices["kind"])))
     if by not in devices.columns:
         raise UnknownNameError(describe("by", by, "is not a column of devices",
                                         accepted=[c for c in devices.columns if c not in ("attrs", "text")]))

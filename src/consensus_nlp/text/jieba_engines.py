@@ -22,7 +22,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_path, describe
 
 __all__ = ["LEXICONS", "has_rjieba", "resolve_lexicon", "read_lexicon", "check_word", "cache_dir", "JiebaEngine",
            "RjiebaEngine"]
@@ -59,14 +59,19 @@ def check_word(argument: str, word: object) -> str:
 
 def resolve_lexicon(lexicon: str | os.PathLike[str] | None) -> tuple[str, Path | None]:
     """``(name, path)`` of a lexicon given by name (``"political"``, ``"none"``) or path."""
+    if lexicon is not None and (not isinstance(lexicon, (str, os.PathLike)) or isinstance(lexicon, bytes)):
+        raise InputTypeError(describe("lexicon", lexicon, "is not a name or a path", accepted=[*LEXICONS, "a path"]))
     if lexicon is None or lexicon == "none":
         return "none", None
     if lexicon == "political":
         return "political", Path(str(resources.files("consensus_nlp") / "lexicons" / "political.txt"))
     if isinstance(lexicon, (str, os.PathLike)):
-        path = Path(lexicon)
-        if path.is_file():
-            return str(path), path
+        path = Path(check_path("lexicon", lexicon))
+        try:
+            if path.is_file():
+                return str(path), path
+        except OSError:  # a name the file system refuses (too long)
+            pass
         if isinstance(lexicon, str) and os.sep not in lexicon and "." not in lexicon:
             raise UnknownNameError(describe("lexicon", lexicon, "is not a known lexicon", accepted=LEXICONS,
                                             todo="Pass one of those names or a path to a jieba user-dict file."))

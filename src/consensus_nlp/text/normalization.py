@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._zh import radical_table
-from ..errors import InputTypeError, MissingDependencyError, describe
+from ..errors import InputTypeError, MissingDependencyError, check_int, describe
 
 __all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length", "normalize_joined",
            "build_tables"]
@@ -107,6 +107,9 @@ class NormalizedText:
         Returns:
             ``(source_start, source_end)``.
         """
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(self.text):  # noqa: E721
+            check_int("start", start, minimum=0, maximum=max(0, len(self.text) - 1))  # refused with a message
+            check_int("end", end, minimum=start + 1, maximum=len(self.text))
         if not self._changes:
             return start, end
         return self._map(start, False), self._map(end - 1, True)

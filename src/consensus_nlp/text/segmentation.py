@@ -118,6 +118,8 @@ class Segmenter:
     ) -> None:
         check_choice("granularity", granularity, GRANULARITIES, what="a granularity")
         check_choice("backend", backend, _BACKENDS, what="a known backend")
+        check_bool("hmm", hmm)
+        check_bool("traditional", traditional)
         if backend == "auto":
             backend = "rjieba" if has_rjieba() else "jieba"
         elif backend == "rjieba" and not has_rjieba():

@@ -27,7 +27,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from ...errors import InputTypeError, InvalidArgumentError, describe, is_finite_number
+from ...errors import InputTypeError, InvalidArgumentError, check_path, describe, is_finite_number
 
 __all__ = ["MAX_STREAM_BYTES", "MAX_TOTAL_BYTES", "MAX_TREE_DEPTH", "MAX_PAGES", "MAX_SECONDS", "open_pdf", "check_pdf"]
 
@@ -202,8 +202,12 @@ def open_pdf(path: str | os.PathLike[str]) -> Any:
 
     if not isinstance(path, (str, os.PathLike)):
         raise InputTypeError(describe("path", path, "is not a path", accepted="str or os.PathLike"))
-    p = Path(path)
-    if not p.is_file():
+    p = Path(check_path("path", path))
+    try:
+        is_file = p.is_file()
+    except OSError:  # a name the file system refuses (too long)
+        is_file = False
+    if not is_file:
         raise InvalidArgumentError(describe("path", str(p), "does not exist or is not a file"))
     check_pdf(p)
     pdf = None
