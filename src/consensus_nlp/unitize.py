@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from .corpus import Corpus, Document
 from .devices.common import strip_span
-from .errors import InputTypeError, UnknownNameError, check_int, describe
+from .errors import InputTypeError, check_choice, check_int, describe
 
 __all__ = ["units", "UNITS", "PARENT_ONLY"]
 
@@ -94,8 +94,7 @@ def units(corpus: Corpus, unit: str = "speech", *, min_chars: int = 0) -> Corpus
     if not isinstance(corpus, Corpus):
         raise InputTypeError(describe("corpus", corpus, "is not a Corpus", accepted="consensus_nlp.Corpus",
                                       todo="Build one with cn.load_corpus, cn.read_page or Corpus.from_records."))
-    if unit not in UNITS:
-        raise UnknownNameError(describe("unit", unit, "is not a unit of analysis", accepted=UNITS))
+    check_choice("unit", unit, UNITS, what="a unit of analysis")
     check_int("min_chars", min_chars, minimum=0)
     docs: list[Document] = []
     for doc in corpus:

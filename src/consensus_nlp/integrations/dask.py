@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus, Document, compile_meta_pattern, frame_text, thaw
-from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, check_path, describe
+from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, check_name, check_path, describe
 from .dask_reduce import LazyTokens
 from .dask_workers import (SCHEDULERS, Partitioned, cached_segmenter, compute, is_lazy, require_dask, use_scheduler,
                            worker_loads)
@@ -183,7 +183,7 @@ class LazyCorpus(Partitioned):
         from ..io.files import expand_paths
 
         pattern = compile_meta_pattern(meta_pattern)
-        if doc_id not in ("stem", "name"):
+        if not isinstance(doc_id, str) or doc_id not in ("stem", "name"):
             raise UnknownNameError(describe("doc_id", doc_id, "is not a naming scheme", accepted=["stem", "name"]))
         paths = expand_paths(paths_or_glob)
         n = _n_partitions(npartitions, len(paths), per=16)
@@ -225,6 +225,7 @@ class LazyCorpus(Partitioned):
                 raise InvalidArgumentError(describe("doc_id", None, f"numbers the rows, but {str(f)!r} has a doc_id column",
                                                     todo="Pass doc_id='doc_id' to use it."))
             for name, argument in ((text, "text"), (doc_id, "doc_id")):
+                check_name(argument, name, accepted=columns, allow_none=argument == "doc_id")
                 if name is not None and name not in columns:
                     raise UnknownNameError(describe(argument, name, f"is not a column of {str(f)!r}", accepted=columns,
                                                     todo="Name the column with text=... / doc_id=... (doc_id=None numbers the rows)."))

@@ -17,7 +17,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from ..errors import EmptyInputError, EncodingDetectionError, InputPathError, InputTypeError, UnknownNameError, check_path, describe
+from ..errors import EmptyInputError, EncodingDetectionError, InputPathError, InputTypeError, UnknownNameError, check_bool, check_path, describe
 
 __all__ = ["ENCODINGS", "decode", "read_text", "plausibly_chinese", "check_input_file"]
 
@@ -204,7 +204,7 @@ def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False, encodi
     except OSError as exc:  # permissions, a file that vanished, a device that fails
         raise InputPathError(describe("path", str(p), f"cannot be read ({exc.strerror or exc})")) from None
     text, found = decode(data, source=str(p), encoding=encoding)
-    if not allow_empty and not text.strip():
+    if not check_bool("allow_empty", allow_empty) and not text.strip():
         raise EmptyInputError(
             describe("path", str(p), "holds no text", todo="Check that the file is the one you meant to read.")
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_bool, check_random_state, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_bool, check_choice, check_random_state, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -76,8 +76,7 @@ def cluster(
     from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
     from sklearn.metrics import silhouette_score
 
-    if method not in CLUSTER_METHODS:
-        raise UnknownNameError(describe("method", method, "is not a clustering method", accepted=CLUSTER_METHODS))
+    check_choice("method", method, CLUSTER_METHODS, what="a clustering method")
     if not isinstance(profile, pd.DataFrame):
         raise InputTypeError(describe("profile", profile, "is not a DataFrame", accepted="group x feature DataFrame"))
     n = len(profile)

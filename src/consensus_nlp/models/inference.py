@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import group_key
+from ..corpus import frame_text, group_key, same_value
 from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, \
     check_float, check_int, check_random_state, describe, is_finite_number
 
@@ -205,9 +205,10 @@ class GroupRates:
     def _members(self, argument: str, group: Any) -> np.ndarray:
         import numpy as np
 
-        if group not in self.groups:
+        found = next((i for i, g in enumerate(self.groups) if same_value(g, group)), None)  # an array or NA: no group
+        if found is None:
             raise UnknownNameError(describe(argument, group, f"is not a group of {self.by!r}", accepted=list(self.groups)[:20]))
-        return np.flatnonzero(self.doc_groups == self.groups.index(group))
+        return np.flatnonzero(self.doc_groups == found)
 
     def compare(self, a: Any, b: Any, *, level: float = 0.95, n_boot: int = 2000, n_perm: int = 2000,
                 random_state: int = 0) -> pd.DataFrame:
@@ -419,7 +420,7 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
                                             accepted="1/0, True/False, yes/no, correct/wrong, 是/否"))
     z = float(norm.ppf((1 + level) / 2))
     rows = []
-    for key, part in codes.groupby(filled[theme].map(group_key), sort=False):  # a list or dict theme: its repr
+    for key, part in codes.groupby(filled[theme].map(lambda v: frame_text(group_key(v))), sort=False):  # a dict: its repr
         n, k = len(part), float(part.sum())
         p = k / n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)

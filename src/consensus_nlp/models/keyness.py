@@ -194,7 +194,7 @@ def keyness(
     if not isinstance(correction, str) or correction not in CORRECTIONS:
         raise UnknownNameError(describe("correction", correction, "is not a known correction", accepted=CORRECTIONS,
                                         todo="For multiple testing use adjust='fdr_bh' or adjust='holm'."
-                                        if correction in ADJUSTMENTS else None))
+                                        if isinstance(correction, str) and correction in ADJUSTMENTS else None))
     adjust = check_choice("adjust", adjust, ADJUSTMENTS, what="a multiple-testing adjustment")
     min_count = check_int("min_count", min_count, minimum=1)
     mask = np.array(_target_mask(matrix, target), dtype=bool)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..corpus import DocVars, thaw
 from ..errors import InputTypeError, InvalidArgumentError, ModelInputError, UnknownNameError, check_choice, check_int, \
-    check_name, check_path, check_random_state, describe
+    check_bool, check_name, check_path, check_random_state, describe
 from ..text.tokens import Tokens
 from .dtm import DTM, WordLists
 from .engines import DEFAULT_ITERATIONS, fit_engine
@@ -303,7 +303,8 @@ class TopicModel:
         values = list(self.doc_ids) if field == "doc_id" else [m.get(field) for m in self.metas]
         keys = [v if isinstance(v, (str, int, float, bool, type(None))) else repr(v) for v in values]
         groups = list(dict.fromkeys(keys))
-        weights = np.asarray(self.doc_lengths, dtype=float) if weight_by_length else np.ones(len(keys))
+        weights = np.asarray(self.doc_lengths, dtype=float) if check_bool("weight_by_length", weight_by_length) \
+            else np.ones(len(keys))
         rows = []
         for g in groups:
             idx = [i for i, key in enumerate(keys) if key == g]
@@ -534,11 +535,12 @@ def select_k(
     """
     import pandas as pd
 
-    if measure not in COHERENCE_MEASURES:
-        raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
+    check_choice("measure", measure, COHERENCE_MEASURES, what="a coherence measure")
+    if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable):
+        raise InputTypeError(describe("ks", ks, "is not a list of numbers of topics", accepted="e.g. range(2, 11)"))
     matrix = as_dtm(data)
     rows = []
-    for k in ks:
+    for k in list(ks):
         model = fit_topics(matrix, k=k, engine=engine, random_state=random_state, iterations=iterations)
         rows.append((k, model.coherence(measure, top_n=top_n),
                      float("nan") if model.perplexity_ is None else model.perplexity_))

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Corpus, group_key, metadata_values
+from ..corpus import Corpus, frame_text, group_key, metadata_values
 from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, check_name, describe
 from ..text.tokens import Tokens
 from .dictionaries import Themes
@@ -158,6 +158,7 @@ def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "f
         out.append({"label": label, "first": first[by], "first_doc": first["doc_id"],
                     "last": part[by].iloc[order[-1]], "n_docs": part["doc_id"].nunique(),
                     "n_groups": part[by].map(group_key).nunique(), "n_hits": len(part)})
+    out = [{k: frame_text(v) for k, v in row.items()} for row in out]  # lone surrogates cannot go into a str column
     table = pd.DataFrame(out, columns=["label", "first", "first_doc", "last", "n_docs", "n_groups", "n_hits"])
     if table.empty:
         return table

@@ -851,7 +851,7 @@ def tokenize(
     stop, stop_record = _stop_rule(stopwords)
     rule = (stop, check_bool("drop_punct", drop_punct), check_bool("drop_numbers", drop_numbers))
     texts = corpus.texts
-    show = sys.stderr.isatty() if progress is None else bool(progress)
+    show = sys.stderr.isatty() if progress is None else check_bool("progress", progress)
     if not isinstance(segmenter, Segmenter):
         cols = _segment_with_callable(segmenter, _progress(texts, show, "doc"), rule)
         params = {"segmenter": getattr(segmenter, "__qualname__", type(segmenter).__qualname__),

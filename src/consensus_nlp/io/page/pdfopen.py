@@ -20,11 +20,14 @@ Any failure, and any exception pdfminer or pdfplumber raises while opening, is a
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
 import os
 import time
 import zlib
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from ...errors import InputTypeError, InvalidArgumentError, check_path, describe, is_finite_number
@@ -42,6 +45,7 @@ MAX_PAGES = 5000
 #: seconds the checks and the opening may take
 MAX_SECONDS = 30.0
 _CHUNK = 1 << 20
+log = logging.getLogger(__name__)
 _TODO = "Check that the file is a complete, undamaged PDF (e.g. open and re-save it with a PDF viewer, or qpdf in.pdf out.pdf)."
 
 
@@ -186,17 +190,21 @@ def check_pdf(path: Path, *, deadline: float | None = None) -> int:
 
 
 def _unreadable(path: Path, exc: BaseException) -> InvalidArgumentError:
-    reason = f"{type(exc).__name__}: {str(exc)[:100]}"
+    try:
+        said = str(exc)
+    except Exception:  # noqa: BLE001 - pdfminer builds some messages with % on bytes, which can itself fail
+        said = repr(getattr(exc, "args", ()))
+    reason = f"{type(exc).__name__}: {said[:100]}"
     if "Password" in reason or "Encrypt" in reason or "password" in reason:
         return InvalidArgumentError(describe("path", str(path), "is an encrypted PDF: its text cannot be read without the password",
                                              todo="Decrypt it first (e.g. qpdf --decrypt --password=… in.pdf out.pdf)."))
     return InvalidArgumentError(describe("path", str(path), f"is not a readable PDF ({reason})", todo=_TODO))
 
 
-def open_pdf(path: str | os.PathLike[str]) -> Any:
-    """``pdfplumber.open(path)`` after :func:`check_pdf`, with its pages listed; every failure an InvalidArgumentError.
-
-    The caller closes the returned PDF (``with open_pdf(path) as pdf: ...``).
+@contextlib.contextmanager
+def open_pdf(path: str | os.PathLike[str]) -> Iterator[Any]:
+    """``with open_pdf(path) as pdf``: ``pdfplumber.open(path)`` after :func:`check_pdf`, with its pages
+    listed; every failure while opening is an InvalidArgumentError, and closing never raises.
     """
     import pdfplumber
 
@@ -210,15 +218,21 @@ def open_pdf(path: str | os.PathLike[str]) -> Any:
     if not is_file:
         raise InvalidArgumentError(describe("path", str(p), "does not exist or is not a file"))
     check_pdf(p)
-    pdf = None
+    pdf, error = None, None
     try:
         pdf = pdfplumber.open(p)
         pdf.pages  # noqa: B018 - builds the page objects now, inside this try
-        return pdf
     except RecursionError:
         error = InvalidArgumentError(describe("path", str(p), "is not a readable PDF (objects nested too deeply)", todo=_TODO))
     except Exception as exc:  # noqa: BLE001 - pdfminer/pdfplumber's own errors, TypeError on odd values…
         error = _unreadable(p, exc)
-    if pdf is not None:
-        pdf.close()
-    raise error
+    try:
+        if error is not None:
+            raise error
+        yield pdf
+    finally:
+        if pdf is not None:
+            try:
+                pdf.close()
+            except Exception:  # noqa: BLE001 - closing a damaged file can fail in pdfminer; nothing is left to read
+                log.debug("closing %s failed", p, exc_info=True)
