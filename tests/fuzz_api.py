@@ -476,8 +476,8 @@ SPECIFIC: dict[tuple[str, str], Callable[[random.Random], Any]] = {
     ("Corpus.from_files", "doc_id"): lambda r: r.choice(["stem", "name"]),
     ("LazyCorpus.from_files", "doc_id"): lambda r: r.choice(["stem", "name"]),
     ("DocVars.position", "doc_id"): lambda r: r.choice(["d0", "d1", "doc-0", "speech-01"]),
-    ("parse_page", "text"): lambda r: _page(r), ("explain_page", "path_or_text"): lambda r: _page(r),
-    ("read_page", "path"): lambda r: _write(f"page{r.randrange(4)}.txt", _page(r).encode("utf-8", "surrogatepass")),
+    ("parse_page", "text"): lambda r: _page_text(r), ("explain_page", "path_or_text"): lambda r: _page_text(r),
+    ("read_page", "path"): lambda r: _write(f"page{r.randrange(4)}.txt", _page_text(r).encode("utf-8", "surrogatepass")),
     ("tag", "data"): lambda r: r.choice([_text(r), corpus(r.choice(["plain", "odd", "gansu"]))]),
     ("formulation_spread", "data"): lambda r: r.choice([corpus(r.choice(["plain", "gansu"])), devices("gansu")]),
     ("formulation_spread", "by"): lambda r: r.choice(["year", "organization"]),
@@ -518,7 +518,7 @@ def _saved_model(rng: random.Random) -> Path:
     return path
 
 
-def _page(rng: random.Random) -> str:
+def _page_text(rng: random.Random) -> str:
     from fuzz_targets import gen_page
 
     return gen_page(rng)
