@@ -111,8 +111,11 @@ def worker(seed: int, plan: list[tuple[str, int, int]]) -> None:
     Prints ``begin TARGET i`` before and ``end TARGET i KIND DETAIL`` after each input. The
     libraries and fixtures are loaded once (``warm_up``), so a worker serves many targets.
     """
+    import tempfile
+
     import fuzz_targets
 
+    os.chdir(tempfile.mkdtemp(prefix="cn-fuzz-cwd-"))  # hostile relative paths ("x", "year") land here, not in the repo
     if hasattr(fuzz_targets, "warm_up"):
         fuzz_targets.warm_up()
     if any(target.startswith("api:") for target, _, _ in plan):
