@@ -11,11 +11,13 @@ and carries both uncertainties into the interval.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
+from ..docvars import frame_text, group_key
 from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, \
     check_int, check_random_state, describe
-from .inference import check_level
+from .inference import GroupRates, check_level
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -34,7 +36,7 @@ def _check_columns(coded: Any, columns: dict[str, str]) -> pd.DataFrame:
                                       accepted="a long table with one row per unit and coder",
                                       todo="Read the coders' CSV with pandas.read_csv."))
     for argument, column in columns.items():
-        if column not in coded.columns:
+        if isinstance(column, (list, tuple, dict, set)) or not isinstance(column, Hashable) or column not in coded.columns:
             raise UnknownNameError(describe(argument, column, "is not a column of coded", accepted=list(coded.columns)))
     if coded.empty:
         raise EmptyInputError(describe("coded", coded, "holds no rows", todo="Code some units first."))
@@ -57,6 +59,8 @@ def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level:
 
     rows = coded[[unit, coder, value]].astype(object)  # Categorical columns as their values
     rows = rows[rows[value].notna() & (rows[value].astype(str) != "")]
+    rows = pd.DataFrame({c: rows[c].map(group_key).to_numpy() for c in (unit, coder, value)},
+                        index=rows.index) if len(rows) else rows  # list or dict values: keyed by their repr
     duplicated = rows.duplicated([unit, coder])
     if duplicated.any():
         first = rows[duplicated].iloc[0]
@@ -142,6 +146,9 @@ def agreement(coded: pd.DataFrame, *, unit: str = "unit", coder: str = "coder", 
 
             value_, note = float(alpha(reliability_data=matrix, level_of_measurement=level)), ""
             if not math.isfinite(value_):
+                if by is None:  # never a NaN in silence
+                    raise InvalidArgumentError(describe("coded", f"{matrix.shape[1]} units", "leaves alpha undefined",
+                                                        todo="Check the codes: every one must be a finite value."))
                 value_, note = float("nan"), "alpha is undefined for these codes"
         rows.append({**({by: key} if by is not None else {}), "alpha": value_, "level": level,
                      "units": int(pairable.sum()), "coders": int(matrix.shape[0]),
@@ -206,7 +213,10 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
         bad = filled.loc[codes.isna(), value].iloc[0]
         raise InvalidArgumentError(describe(value, bad, "is not a yes/no judgement",
                                             accepted="1/0, True/False, yes/no, correct/wrong, 是/否"))
-    keys = [filled[theme].astype(object)] if by is None else [filled[by].astype(object), filled[theme].astype(object)]
+    def key(column: str) -> pd.Series:  # a dict or list value: its repr; lone surrogates: U+FFFD
+        return filled[column].astype(object).map(lambda v: frame_text(group_key(v)))
+
+    keys = [key(theme)] if by is None else [key(by), key(theme)]
     table = codes.groupby(keys, sort=False).agg(["size", "sum"]).reset_index()
     table.columns = ([] if by is None else [by]) + ["theme", "n", "correct"]
     table["correct"] = table["correct"].astype(int)
@@ -245,6 +255,11 @@ def corrected_rates(rates: Any, precisions: pd.DataFrame, *, level: float = 0.95
 
     from .smallsample import ratio_se
 
+    if not isinstance(rates, GroupRates):
+        raise InputTypeError(describe("rates", rates, "is not a table of rates", accepted="an Emphasis or other GroupRates"))
+    if not isinstance(precisions, pd.DataFrame) or not {"theme", "correct", "n"} <= set(precisions.columns):
+        raise InputTypeError(describe("precisions", precisions, "is not a precision table",
+                                      accepted="the DataFrame of cn.precision(...)"))
     level = check_level(level)
     n_draws = check_int("n_draws", n_draws, minimum=1000, maximum=1_000_000)
     rng = np.random.default_rng(check_random_state(random_state))
