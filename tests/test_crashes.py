@@ -275,3 +275,29 @@ def test_paths_the_file_system_cannot_take(tmp_path):
             corpus.to_jsonl(path)
         with pytest.raises(InvalidArgumentError, match="cannot name a file"):
             cn.read_text(path)
+
+
+def test_values_users_have_in_their_tables():
+    """Lists as codes, dict-valued groups in trends, a surrogate kind, NaN effect points (the long campaign's finds)."""
+    coded = pd.DataFrame({"unit": [1, 2, 3, 1, 2, 3], "coder": list("aaabbb"),
+                          "value": pd.Series([[1], [2], [1], [1], [2], [2]], dtype=object)})
+    assert cn.agreement(coded)["units"].tolist() == [3]
+    corpus = cn.Corpus.from_records([{"text": "共识", "g": {"a": 1}}, {"text": "共识", "g": {"a": 1}},
+                                     {"text": "协商", "g": {"b": 2}}])
+    table = cn.trends(cn.tokenize(corpus, progress=False), by="g", themes={"共识": ["共识"]}, n_boot=100)
+    assert table["n_docs"].tolist() == [2, 1]
+    devices = cn.tag(cn.Corpus.from_records([{"text": "一是加强思想政治引领；二是提高协商议政质量。", "year": 2020}]))
+    assert cn.first_appearances(devices, kind="\ud800").empty
+    model = cn.fit_topics(cn.dtm([["协商", "民主"], ["协商", "发展"], ["民主", "发展"]] * 3), k=2, iterations=5)
+    with pytest.raises(ConsensusNLPError):  # a model without covariates refuses, before looking at points
+        model.effect("year", points=[float("nan")])
+
+
+def test_effect_points_must_be_finite_numbers():
+    from consensus_nlp.models.effects import _finite_points
+
+    assert _finite_points([2019, "2020", 2021.5]) == [2019.0, 2020.0, 2021.5]
+    for points, error in (([float("nan")], InvalidArgumentError), ([10**400], InvalidArgumentError),
+                          ([True], InvalidArgumentError), (0, InputTypeError), ("2020", InputTypeError)):
+        with pytest.raises(error):
+            _finite_points(points)

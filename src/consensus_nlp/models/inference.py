@@ -291,6 +291,8 @@ def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level:
 
     rows = coded[[unit, coder, value]]
     rows = rows[rows[value].notna() & (rows[value].astype(str) != "")]
+    rows = pd.DataFrame({c: rows[c].map(group_key).to_numpy() for c in (unit, coder, value)},
+                        index=rows.index) if len(rows) else rows  # list or dict values: keyed by their repr
     duplicated = rows.duplicated([unit, coder])
     if duplicated.any():
         first = rows[duplicated].iloc[0]

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Corpus, frame_text, group_key, metadata_values
+from ..corpus import Corpus, frame_text, group_key, metadata_values, same_value
 from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, check_name, describe
 from ..text.tokens import Tokens
 from .dictionaries import Themes
@@ -57,7 +57,10 @@ def trends(
     """
     table = emphasis(tokens, by=by, themes=themes, per=per).interval(level=level, n_boot=n_boot,
                                                                      random_state=random_state)
-    order = sorted(dict.fromkeys(table[by]), key=_order_key)
+    firsts: dict[Any, Any] = {}
+    for g in table[by]:  # one value per group, whatever its type (a dict, a NaN)
+        firsts.setdefault(group_key(g), g)
+    order = sorted(firsts.values(), key=_order_key)
     rank = {group_key(g): i for i, g in enumerate(order)}
     table = table.assign(_rank=table[by].map(lambda g: rank[group_key(g)]))
     return table.sort_values(["_rank"], kind="stable").drop(columns="_rank").reset_index(drop=True)
@@ -150,7 +153,7 @@ def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "f
     if by not in devices.columns:
         raise UnknownNameError(describe("by", by, "is not a column of devices",
                                         accepted=[c for c in devices.columns if c not in ("attrs", "text")]))
-    rows = devices[devices["kind"] == kind]
+    rows = devices[[same_value(k, kind) for k in devices["kind"]]]  # not ==: pandas cannot compare a lone surrogate
     out = []
     for label, part in rows.groupby("label", sort=False):
         order = sorted(range(len(part)), key=lambda i: (_order_key(part[by].iloc[i]), i))
