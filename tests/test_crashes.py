@@ -190,9 +190,11 @@ def test_a_regex_past_its_time_budget_is_refused():
 def test_read_page_refuses_codecs_that_are_not_text_encodings(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("张三 县政协主席\n凝聚共识。", encoding="utf-8")
-    for name in ("hex", "rot13", "zlib", "a\x00b"):
-        with pytest.raises(UnknownNameError, match=rf"^encoding={repr(name).replace(chr(92), chr(92) * 2)} is not a text encoding Python knows"):
+    for name in ("hex", "rot13", "zlib"):
+        with pytest.raises(UnknownNameError, match=rf"^encoding='{name}' is not a text encoding \(a codec of bytes to bytes\)"):
             cn.read_page(page, encoding=name)
+    with pytest.raises(UnknownNameError, match=r"^encoding='a\\x00b' is not an encoding Python knows"):
+        cn.read_page(page, encoding="a\x00b")
 
 
 def test_precision_and_agreement_with_categorical_and_infinite_codes():
