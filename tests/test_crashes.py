@@ -303,3 +303,12 @@ def test_effect_points_must_be_finite_numbers():
                           ([True], InvalidArgumentError), (0, InputTypeError), ("2020", InputTypeError)):
         with pytest.raises(error):
             _finite_points(points)
+
+
+def test_codes_with_lone_surrogates():
+    coded = pd.DataFrame({"unit": [1, 2, 3, 1, 2, 3], "coder": list("aaabbb"),
+                          "value": pd.Series(["\ud800", "x", "y", "\ud800", "x", "x"], dtype=object)})
+    assert cn.agreement(coded)["units"].tolist() == [3]
+    judged = pd.DataFrame({"theme": ["a", "a"], "code": pd.Series(["\ud800", "1"], dtype=object)})
+    with pytest.raises(InvalidArgumentError, match=r"^code='\\ud800' is not a yes/no judgement"):
+        cn.precision(judged)

@@ -285,12 +285,17 @@ def _finite_code(value: Any) -> float:
     return float(value) if is_finite_number(value) else math.nan
 
 
+def _filled(codes: pd.Series) -> pd.Series:
+    """Rows whose code is there (not missing, not blank); in Python, as pandas' str dtype refuses lone surrogates."""
+    return codes.notna() & codes.map(lambda v: str(v).strip() != "").astype(bool)
+
+
 def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level: str) -> tuple[np.ndarray, list]:
     """Coders x units matrix of codes (NaN = not coded) and the value domain."""
     import pandas as pd
 
     rows = coded[[unit, coder, value]]
-    rows = rows[rows[value].notna() & (rows[value].astype(str) != "")]
+    rows = rows[_filled(rows[value])]
     rows = pd.DataFrame({c: rows[c].map(group_key).to_numpy() for c in (unit, coder, value)},
                         index=rows.index) if len(rows) else rows  # list or dict values: keyed by their repr
     duplicated = rows.duplicated([unit, coder])
@@ -412,7 +417,7 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
 
     level = check_level(level)
     coded = _check_columns(coded, {"theme": theme, "value": value})
-    filled = coded[coded[value].notna() & (coded[value].astype(str).str.strip() != "")]
+    filled = coded[_filled(coded[value])]
     if filled.empty:
         raise EmptyInputError(describe("coded", value, "column holds no code", todo="Fill in the code column first."))
     codes = filled[value].astype(object).map(_truthy).astype(float)  # Categorical codes too
