@@ -296,8 +296,8 @@ def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level:
 
     rows = coded[[unit, coder, value]]
     rows = rows[_filled(rows[value])]
-    rows = pd.DataFrame({c: rows[c].map(group_key).to_numpy() for c in (unit, coder, value)},
-                        index=rows.index) if len(rows) else rows  # list or dict values: keyed by their repr
+    rows = pd.DataFrame({c: pd.Series([frame_text(group_key(v)) for v in rows[c]], index=rows.index, dtype=object)
+                         for c in (unit, coder, value)}) if len(rows) else rows  # a list or dict: its repr; U+FFFD
     duplicated = rows.duplicated([unit, coder])
     if duplicated.any():
         first = rows[duplicated].iloc[0]
