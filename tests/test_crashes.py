@@ -312,3 +312,9 @@ def test_codes_with_lone_surrogates():
     judged = pd.DataFrame({"theme": ["a", "a"], "code": pd.Series(["\ud800", "1"], dtype=object)})
     with pytest.raises(InvalidArgumentError, match=r"^code='\\ud800' is not a yes/no judgement"):
         cn.precision(judged)
+
+
+def test_keyness_with_a_huge_min_count():
+    matrix = cn.dtm([["协商", "民主"], ["协商", "发展"], ["民主", "发展"]])
+    with pytest.raises(InvalidArgumentError, match=r"^min_count=1000.* leaves no term"):
+        cn.keyness(matrix, target=["doc-1"], min_count=10**400)

@@ -216,7 +216,7 @@ def keyness(
     counts = matrix.counts
     in_target = np.asarray(counts[mask].sum(axis=0)).ravel().astype(float)
     in_reference = np.asarray(counts[ref_mask].sum(axis=0)).ravel().astype(float)
-    present = (in_target + in_reference) >= min_count
+    present = (in_target + in_reference) >= min(min_count, 2**53)  # a huge int would overflow numpy's float
     if not present.any():
         raise InvalidArgumentError(describe("min_count", min_count, "leaves no term",
                                             todo=f"Lower min_count (the most frequent term occurs "
