@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         target = args.replay[: -len(f":{seed}:{index}")]
         generate, check = known[target]
         value = generate(rng_for(int(seed), target, int(index)))
-        print(repr(value)[:2000])
+        print(ascii(value)[:2000])
         check(value)
         print("ok")
         return 0

@@ -81,15 +81,16 @@ def _check_encoding(encoding: str | None) -> str | None:
         return None
     if not isinstance(encoding, str):
         raise InputTypeError(describe("encoding", encoding, "is not an encoding name", accepted="a str such as 'gb18030' or None"))
+    accepted = "'utf-8', 'utf-8-sig', 'gb18030', 'big5', 'shift_jis', 'euc_kr', …"
     try:
         info = codecs.lookup(encoding)
-        if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13, zlib: bytes-to-bytes or str-to-str codecs
-            raise LookupError(encoding)
-        return info.name
     except (LookupError, ValueError):  # ValueError: a name with a NUL character
-        raise UnknownNameError(describe("encoding", encoding, "is not a text encoding Python knows",
-                                        accepted="'utf-8', 'utf-8-sig', 'gb18030', 'big5', 'shift_jis', 'euc_kr', …",
+        raise UnknownNameError(describe("encoding", encoding, "is not an encoding Python knows", accepted=accepted,
                                         todo="Leave encoding=None to detect UTF-8/GB18030.")) from None
+    if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13, zlib: bytes-to-bytes or str-to-str codecs
+        raise UnknownNameError(describe("encoding", encoding, "is not a text encoding (a codec of bytes to bytes)",
+                                        accepted=accepted, todo="Leave encoding=None to detect UTF-8/GB18030."))
+    return info.name
 
 
 def _decodes_as(data: bytes) -> list[str]:

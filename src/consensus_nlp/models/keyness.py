@@ -275,7 +275,7 @@ class CompareTerms(Stage):
                          accepted="a condition that selects documents outside the target")
             )
         in_target, in_reference = acc.in_target, acc.in_reference
-        present = (in_target + in_reference) >= min_count
+        present = (in_target + in_reference) >= min(min_count, 2**53)  # a huge int would overflow numpy's float
         if not present.any():
             raise InvalidArgumentError(describe("min_count", min_count, "leaves no term",
                                                 todo=f"Lower min_count (the most frequent term occurs "

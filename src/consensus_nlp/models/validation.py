@@ -52,15 +52,20 @@ def _finite_code(value: Any) -> float:
     return number if math.isfinite(number) and not isinstance(value, bool) else math.nan
 
 
+def _filled(codes: pd.Series) -> pd.Series:
+    """Rows whose code is there (not missing, not blank); in Python, as pandas' str dtype refuses lone surrogates."""
+    return codes.notna() & codes.map(lambda v: str(v).strip() != "").astype(bool)
+
+
 def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level: str) -> tuple[np.ndarray, list]:
     """Coders x units matrix of codes (NaN = not coded) and the value domain."""
     import numpy as np
     import pandas as pd
 
     rows = coded[[unit, coder, value]].astype(object)  # Categorical columns as their values
-    rows = rows[rows[value].notna() & (rows[value].astype(str) != "")]
-    rows = pd.DataFrame({c: rows[c].map(group_key).to_numpy() for c in (unit, coder, value)},
-                        index=rows.index) if len(rows) else rows  # list or dict values: keyed by their repr
+    rows = rows[_filled(rows[value])]
+    rows = pd.DataFrame({c: pd.Series([frame_text(group_key(v)) for v in rows[c]], index=rows.index, dtype=object)
+                         for c in (unit, coder, value)}) if len(rows) else rows  # a list or dict: its repr; U+FFFD
     duplicated = rows.duplicated([unit, coder])
     if duplicated.any():
         first = rows[duplicated].iloc[0]
@@ -205,7 +210,7 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
 
     level = check_level(level)
     coded = _check_columns(coded, {"theme": theme, "value": value} | ({"by": by} if by is not None else {}))
-    filled = coded[coded[value].notna() & (coded[value].astype(str).str.strip() != "")]
+    filled = coded[_filled(coded[value])]
     if filled.empty:
         raise EmptyInputError(describe("coded", value, "column holds no code", todo="Fill in the code column first."))
     codes = filled[value].astype(object).map(_truthy).astype(float)  # Categorical codes too
