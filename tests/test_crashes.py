@@ -318,3 +318,10 @@ def test_keyness_with_a_huge_min_count():
     matrix = cn.dtm([["协商", "民主"], ["协商", "发展"], ["民主", "发展"]])
     with pytest.raises(InvalidArgumentError, match=r"^min_count=1000.* leaves no term"):
         cn.keyness(matrix, target=["doc-1"], min_count=10**400)
+
+
+def test_seed_words_of_the_wrong_type_are_refused():
+    matrix = cn.dtm([["协商", "民主"], ["协商", "发展"], ["民主", "发展"]] * 2)
+    with pytest.raises(InputTypeError, match=r"(?s)^seed_words=.* is not a mapping"):
+        cn.fit_topics(matrix, k=2, seed_words=pd.DataFrame({"a": ["协商"]}), iterations=5)
+    assert cn.fit_topics(matrix, k=2, seed_words={}, iterations=5).k == 2
