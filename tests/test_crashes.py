@@ -325,3 +325,13 @@ def test_seed_words_of_the_wrong_type_are_refused():
     with pytest.raises(InputTypeError, match=r"(?s)^seed_words=.* is not a mapping"):
         cn.fit_topics(matrix, k=2, seed_words=pd.DataFrame({"a": ["协商"]}), iterations=5)
     assert cn.fit_topics(matrix, k=2, seed_words={}, iterations=5).k == 2
+
+
+def test_the_last_campaigns_finds(tmp_path):
+    pytest.importorskip("dask")
+    profile = pd.DataFrame({"a": [1e308, 0.0, 1.0], "b": [0.0, 1.0, 2.0]}, index=["x", "y", "z"])
+    with pytest.raises(InvalidArgumentError, match=r"^profile=\['a', 'b'\] holds NaN or infinite values"):
+        cn.cluster(profile, k=2)
+    lazy = cn.LazyCorpus.from_corpus(cn.Corpus.from_records([{"text": "凝聚共识"}]), npartitions=1)
+    with pytest.raises(InvalidArgumentError, match="is not a UTF-8 path"):
+        lazy.to_parquet(tmp_path / "a\udc80")

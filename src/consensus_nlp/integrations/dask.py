@@ -251,7 +251,11 @@ class LazyCorpus(Partitioned):
 
         out = Path(check_path("path", path))
         try:
+            str(out).encode("utf-8")  # pyarrow takes UTF-8 paths only (no undecodable bytes)
             out.mkdir(parents=True, exist_ok=True)
+        except UnicodeEncodeError:
+            raise InvalidArgumentError(describe("path", path, "is not a UTF-8 path, which Parquet writing needs",
+                                                todo="Name a folder in UTF-8.")) from None
         except OSError as exc:
             raise InvalidArgumentError(describe("path", str(out), f"cannot be made a folder ({exc.strerror or exc})",
                                                 todo="Name a folder you can write to.")) from None
@@ -265,7 +269,7 @@ def write_parquet(corpus: Corpus, path: Path) -> str:
 
     import pyarrow as pa
 
-    frame = pd.DataFrame([{k: frame_text(v) for k, v in d.to_record().items()} for d in corpus])
+    frame = pd.DataFrame([{frame_text(k): frame_text(v) for k, v in d.to_record().items()} for d in corpus])
     for column in frame.columns:  # a column Parquet cannot hold (mixed types, ints past 64 bits) is named
         try:
             pa.array(frame[column])

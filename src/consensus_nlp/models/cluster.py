@@ -87,7 +87,7 @@ def cluster(
     except (TypeError, ValueError):
         raise InvalidArgumentError(describe("profile", list(profile.columns), "has non-numeric columns",
                                             accepted="numeric columns only")) from None
-    if not np.isfinite(data.to_numpy()).all():  # scipy's linkage refuses NaN/inf with its own ValueError
+    if not np.isfinite(data.to_numpy()).all() or (np.abs(data.to_numpy()) > 1e150).any():  # scipy: NaN/inf distances
         raise InvalidArgumentError(describe("profile", list(profile.columns), "holds NaN or infinite values",
                                             accepted="finite numbers", todo="Drop or fill the missing rates first."))
     random_state = check_random_state(random_state)
