@@ -48,6 +48,11 @@ def test_token_store_paths_and_damaged_manifests(tokens, tmp_path):
     (tmp_path / "store.json").write_text('{"format": "consensus-nlp token store", "version": 1}', encoding="utf-8")
     with pytest.raises(InvalidArgumentError, match=r"holds a damaged store\.json \(KeyError\)"):
         cn.read_tokens(tmp_path)
+    with pytest.raises(InvalidArgumentError, match=r"is not a UTF-8 path, which Parquet writing needs"):
+        tokens.to_parquet(tmp_path / "x\udcff")  # a folder name of undecodable bytes
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(InvalidArgumentError, match=r"cannot be made a folder"):
+        tokens.to_parquet(tmp_path / "file" / "store")
     store = cn.read_tokens(tokens.to_parquet(tmp_path / "store"))
     assert store.compute().words() == [["凝聚共识"], ["团结奋斗"]]
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import DocVars, thaw
-from ..errors import InputTypeError, InvalidArgumentError, check_int, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_int, check_path, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -125,8 +125,16 @@ class StoreWriter:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.path = Path(check_path("path", path))
+        try:
+            str(self.path).encode("utf-8")  # pyarrow takes UTF-8 paths only (no undecodable bytes)
+            self.path.mkdir(parents=True, exist_ok=True)
+        except UnicodeEncodeError:
+            raise InvalidArgumentError(describe("path", path, "is not a UTF-8 path, which Parquet writing needs",
+                                                todo="Name a folder in UTF-8.")) from None
+        except OSError as exc:
+            raise InvalidArgumentError(describe("path", str(self.path), f"cannot be made a folder ({exc.strerror or exc})",
+                                                todo="Name a folder you can write to.")) from None
         (self.path / "store.json").unlink(missing_ok=True)  # an unfinished store has no manifest
         self._vocab: dict[str, int] = {}
         self._tags: dict[str, int] = {}
