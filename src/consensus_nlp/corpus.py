@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .docvars import DocVars, first_positions, freeze, group_key, is_missing, metadata_fields, metadata_values, thaw
-from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from .docvars import (DocVars, first_positions, frame_text, freeze, group_key, is_missing, metadata_fields, metadata_values,
+                      same_value, thaw)
+from .errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_position, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 # DocVars and the metadata helpers live in .docvars; re-exported here for the modules that import them from corpus
 __all__ = ["Document", "Corpus", "DocVars", "RESERVED_FIELDS", "is_dataframe",
-           "freeze", "thaw", "group_key", "first_positions", "metadata_fields", "metadata_values"]
+           "freeze", "thaw", "group_key", "first_positions", "metadata_fields", "metadata_values", "same_value",
+           "frame_text"]
 
 #: Keys a document's metadata may not use: they name the document's own id and text.
 RESERVED_FIELDS: tuple[str, ...] = ("doc_id", "text")
@@ -109,6 +111,9 @@ class Corpus(Sequence[Document]):
                          accepted="an iterable of Document",
                          todo="Use Corpus.from_records([{'doc_id': ..., 'text': ...}]) or wrap the text in a list.")
             )
+        if not isinstance(documents, Iterable):
+            raise InputTypeError(describe("documents", documents, "is not a collection of documents",
+                                          accepted="an iterable of Document", todo="Use Corpus.from_records(...)."))
         docs = tuple(documents)
         index: dict[str, int] = {}
         for i, doc in enumerate(docs):
@@ -148,8 +153,8 @@ class Corpus(Sequence[Document]):
                 ) from None
         if isinstance(key, slice):
             return Corpus(self._docs[key], meta=self._meta)
-        if isinstance(key, int):
-            return self._docs[key]
+        if isinstance(key, int) and not isinstance(key, bool):
+            return self._docs[check_position("key", key, len(self._docs))]
         raise InputTypeError(describe("key", key, "cannot index a Corpus", accepted="int position, str doc_id or slice"))
 
     def __contains__(self, item: object) -> bool:
@@ -230,7 +235,7 @@ class Corpus(Sequence[Document]):
         def keep(doc: Document) -> bool:
             if predicate is not None and not predicate(doc):
                 return False
-            return all(doc.meta.get(k) == v for k, v in conditions.items())
+            return all(same_value(doc.meta.get(k), v) for k, v in conditions.items())
 
         kept = Corpus((d for d in self._docs if keep(d)), meta=self._meta)
         if conditions and self._docs and not kept:
@@ -242,7 +247,7 @@ class Corpus(Sequence[Document]):
         for key, wanted in conditions.items():
             values = list(dict.fromkeys(group_key(d.meta[key]) for d in self._docs if key in d.meta))
             shown = ", ".join(repr(v) for v in values[:20]) + (f", … ({len(values)} values)" if len(values) > 20 else "")
-            same_text = [v for v in values if str(v) == str(wanted) and v != wanted]
+            same_text = [v for v in values if str(v) == str(wanted) and not same_value(v, wanted)]
             hint = f" ({same_text[0]!r} is {type(same_text[0]).__name__}, {wanted!r} is {type(wanted).__name__})" if same_text else ""
             parts.append(f"{key!r} has {shown}{hint}")
         return describe("conditions", dict(conditions), f"select none of the {len(self)} documents",
@@ -298,6 +303,8 @@ class Corpus(Sequence[Document]):
 
     def groupby(self, field: str) -> dict[Any, Corpus]:
         """Split the corpus by a metadata field; groups in order of first appearance (:meth:`DocVars.factorize`)."""
+        if not isinstance(field, str):
+            raise InputTypeError(describe("field", field, "is not a field name", accepted=self.fields()))
         if self._docs and not any(field in d.meta for d in self._docs):
             raise UnknownNameError(describe("field", field, "is not a metadata field of this corpus", accepted=self.fields()))
         codes, levels = self.docvars.factorize(field)
@@ -315,7 +322,8 @@ class Corpus(Sequence[Document]):
         import pandas as pd
 
         columns = ["doc_id", "text", *self.fields()]
-        return pd.DataFrame(self.to_records(), columns=columns)
+        records = [{k: frame_text(v) for k, v in r.items()} for r in self.to_records()]
+        return pd.DataFrame(records, columns=columns)
 
     def to_jsonl(self, path: str | os.PathLike[str]) -> Path:
         """Write one JSON object per line (UTF-8, keys in a fixed order); read back with :meth:`from_jsonl`.

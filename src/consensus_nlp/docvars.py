@@ -22,18 +22,21 @@ and pandas are imported when a column or a table is asked for.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidArgumentError, UnknownNameError, describe
+from .errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_name, check_position, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
 __all__ = ["DocVars", "SYSTEM_COLUMNS", "factorize", "group_key", "first_positions", "freeze", "thaw",
-           "metadata_fields", "metadata_values", "is_missing", "MAX_META_DEPTH"]
+           "metadata_fields", "metadata_values", "is_missing", "MAX_META_DEPTH", "NAN_KEY", "same_value",
+           "frame_text"]
 
 #: The columns every table has, before the user's fields.
 SYSTEM_COLUMNS: tuple[str, ...] = ("doc_id", "parent_id", "unit", "start", "end")
@@ -41,6 +44,8 @@ SYSTEM_COLUMNS: tuple[str, ...] = ("doc_id", "parent_id", "unit", "start", "end"
 MAX_META_DEPTH = 100
 
 EMPTY_META: Mapping[str, Any] = MappingProxyType({})
+_SURROGATES = re.compile("[\ud800-\udfff]")
+log = logging.getLogger(__name__)
 
 
 def freeze(value: Any, depth: int = 0) -> Any:
@@ -73,12 +78,48 @@ def thaw(value: Any) -> Any:
     return value
 
 
+class _NaNKey:
+    """The one group of every NaN (``float("nan") != float("nan")``: each NaN would be a group of its own)."""
+
+    def __repr__(self) -> str:
+        return "nan"
+
+
+NAN_KEY = _NaNKey()
+
+
 def group_key(value: Any) -> Any:
-    """A hashable stand-in for a metadata value (its ``repr`` when the value is not hashable), for grouping."""
+    """A hashable stand-in for a metadata value, for grouping: its ``repr`` when the value is not hashable
+    (a dict, a list), one shared key for every NaN."""
+    if isinstance(value, float) and value != value:
+        return NAN_KEY
+    if isinstance(value, Mapping):  # metadata dicts are frozen (mappingproxy): keyed by their repr as dicts
+        return repr(thaw(value))
     try:
         hash(value)
     except TypeError:
         return repr(value)
+    return value
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """``a == b`` as one bool: False where ``==`` is not a bool (``pd.NA``, arrays compare elementwise) or fails."""
+    try:
+        result = a == b
+    except Exception:  # noqa: BLE001 - any type's own comparison
+        return False
+    return result is True or (type(result).__name__ == "bool_" and bool(result))
+
+
+def frame_text(value: Any) -> Any:
+    """``value`` ready for a pandas string column: lone surrogates (broken UTF-16, which pyarrow cannot
+    store) replaced by U+FFFD, as :func:`~consensus_nlp.tokenize` does; other values unchanged."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            log.warning("a lone surrogate in %r was replaced by U+FFFD for a DataFrame", value[:40])
+            return _SURROGATES.sub("\ufffd", value)
     return value
 
 
@@ -134,6 +175,7 @@ def metadata_values(doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]], 
 
     Raises :class:`UnknownNameError` when no document has the field.
     """
+    check_name("by", by, accepted=["doc_id", *metadata_fields(metas)])
     if by == "doc_id":
         return list(doc_ids)
     if metas and not any(by in m for m in metas):
@@ -203,6 +245,13 @@ class DocVars(Sequence[Mapping[str, Any]]):
     @classmethod
     def of(cls, documents: Sequence[Any]) -> DocVars:
         """The table of ``documents`` (their metadata objects are shared, not copied)."""
+        if isinstance(documents, (str, bytes)) or not isinstance(documents, Iterable):
+            raise InputTypeError(describe("documents", documents, "is not a sequence of Documents",
+                                          accepted="a Corpus or a list of Document"))
+        documents = list(documents)
+        for i, d in enumerate(documents):  # a Document (corpus.py builds on this module: checked by its fields)
+            if not all(isinstance(getattr(d, a, None), t) for a, t in (("doc_id", str), ("text", str), ("meta", Mapping))):
+                raise InputTypeError(describe(f"documents[{i}]", d, "is not a Document", accepted="Document"))
         return cls([d.doc_id for d in documents], [d.meta for d in documents],
                    lengths=[len(d.text) for d in documents])
 
@@ -231,7 +280,11 @@ class DocVars(Sequence[Mapping[str, Any]]):
         return len(self.doc_ids)
 
     def __getitem__(self, i):  # type: ignore[override]
-        return self.metas[i]
+        if isinstance(i, slice):
+            return self.metas[i]
+        if isinstance(i, (bool, str, bytes, float)) or not hasattr(i, "__index__"):  # ints and numpy's integers only
+            raise InputTypeError(describe("i", i, "cannot index a DocVars", accepted="an int position or a slice"))
+        return self.metas[check_position("i", i, len(self.metas))]
 
     def __iter__(self) -> Iterator[Mapping[str, Any]]:
         return iter(self.metas)
@@ -278,6 +331,7 @@ class DocVars(Sequence[Mapping[str, Any]]):
         Raises:
             UnknownNameError: no document has the field ``by``.
         """
+        check_name("by", by, accepted=["doc_id", *SYSTEM_COLUMNS[1:], *self.fields()])
         if by in SYSTEM_COLUMNS[1:] and not any(by in m for m in self.metas):
             return self.column(by).tolist()
         return metadata_values(self.doc_ids, self.metas, by)
@@ -316,6 +370,7 @@ class DocVars(Sequence[Mapping[str, Any]]):
         """
         import numpy as np
 
+        check_name("name", name, accepted=[*SYSTEM_COLUMNS, *self.fields()])
         found = self._columns.get(name)
         if found is not None:
             return found
@@ -366,6 +421,8 @@ class DocVars(Sequence[Mapping[str, Any]]):
 
     def take(self, positions: Iterable[int]) -> DocVars:
         """A new table with the rows at ``positions`` (the metadata mappings are shared)."""
-        rows = list(positions)
+        if isinstance(positions, (str, bytes)) or not isinstance(positions, Iterable):
+            raise InputTypeError(describe("positions", positions, "is not a list of positions", accepted="a list of ints"))
+        rows = [check_position("positions", i, len(self.doc_ids)) for i in positions]  # an int each (numpy's too)
         lengths = None if self._lengths is None else [self._lengths[i] for i in rows]
         return DocVars([self.doc_ids[i] for i in rows], [self.metas[i] for i in rows], lengths=lengths)

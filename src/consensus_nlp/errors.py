@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+#: the largest float; a Python int beyond it cannot be converted (OverflowError)
+FLOAT_MAX = 1.7976931348623157e308
 
 __all__ = [
     "ConsensusNLPError",
@@ -33,12 +35,17 @@ __all__ = [
     "ModelInputError",
     "MissingDependencyError",
     "InputPathError",
+    "PositionError",
     "describe",
     "check_choice",
     "check_int",
     "check_float",
     "check_bool",
     "check_random_state",
+    "check_position",
+    "check_name",
+    "check_path",
+    "is_finite_number",
 ]
 
 
@@ -130,6 +137,20 @@ def missing_extra(package: str, extra: str, *, needed_for: str) -> MissingDepend
     """
     return MissingDependencyError(f"The optional package {package} is not installed ({needed_for} needs it). "
                                   f'Install it: pip install "consensus-nlp[{extra}]".')
+class PositionError(ConsensusNLPError, IndexError):
+    """A position (of a document, a row) outside the collection: ``corpus[5]`` on 3 documents."""
+
+
+def check_position(argument: str, position: Any, length: int, *, what: str = "documents") -> int:
+    """``position`` as an index in ``[0, length)`` (negative counts from the end); else :class:`PositionError`."""
+    if _is_numpy_real(position) and float(position).is_integer():  # numpy integers (and np.float64(2.0): no)
+        position = int(position) if not isinstance(position, float) else position
+    if not isinstance(position, int) or isinstance(position, bool):
+        raise InputTypeError(describe(argument, position, "is not a position", accepted="an int"))
+    if not -length <= position < length:
+        raise PositionError(describe(argument, position, f"is out of range for {length} {what}",
+                                     accepted=f"an int from {-length} to {length - 1}" if length else "no position (empty)"))
+    return position % length
 
 
 # -- shared argument checks ---------------------------------------------------
@@ -147,8 +168,8 @@ def check_choice(argument: str, value: Any, choices: Iterable[T], *, what: str =
     """
     options = tuple(choices)
     try:
-        ok = value in options
-    except TypeError:  # unhashable values in a set of choices
+        ok = bool(value in options)
+    except (TypeError, ValueError):  # unhashable values; arrays, whose == is elementwise
         ok = False
     if not ok:
         raise UnknownNameError(describe(argument, value, f"is not {what}", accepted=options, todo=todo))
@@ -199,6 +220,8 @@ def check_float(argument: str, value: Any, *, minimum: float | None = None, maxi
     accepted = "a finite number" + (f" {low}" if low else "") + (" and" if low and high else "") + (f" {high}" if high else "")
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_numpy_real(value):
         raise InvalidArgumentError(describe(argument, value, "is not a number", accepted=accepted, todo=todo))
+    if isinstance(value, int) and not -FLOAT_MAX <= value <= FLOAT_MAX:  # compared as ints: float() would overflow
+        raise InvalidArgumentError(describe(argument, value, "is out of range", accepted=accepted, todo=todo))
     number = float(value)
     if not math.isfinite(number):
         raise InvalidArgumentError(describe(argument, value, "is not finite", accepted=accepted, todo=todo))
@@ -225,6 +248,44 @@ def check_random_state(value: Any, argument: str = "random_state") -> int:
         raise InvalidArgumentError(describe(argument, value, "is not a seed", accepted="an int from 0 to 2147483647",
                                             todo="Pass a fixed seed such as random_state=0."))
     return check_int(argument, value, minimum=0, maximum=2**31 - 1)
+
+
+def check_name(argument: str, value: Any, *, accepted: Iterable[object] | str | None = None,
+               allow_none: bool = False) -> Any:
+    """Return ``value`` if it is a ``str`` (a field, column or option name); else :class:`InputTypeError`."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        raise InputTypeError(describe(argument, value, "is not a name", accepted=accepted if accepted is not None else "a str"))
+    return value
+
+
+def check_path(argument: str, path: Any) -> Any:
+    """Return ``path`` if it is a str or ``os.PathLike`` the file system can take (no NUL, no lone surrogate)."""
+    import os
+
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+        raise InputTypeError(describe(argument, path, "is not a path", accepted="str or os.PathLike"))
+    try:
+        encoded = os.fsencode(path)
+    except (UnicodeEncodeError, TypeError):
+        encoded = b"\0"
+    if b"\0" in encoded:
+        raise InvalidArgumentError(describe(argument, path, "cannot name a file (a NUL character or a lone surrogate)",
+                                            todo="Check how the path was built."))
+    if any(len(part) > 255 for part in encoded.split(b"/")):  # NAME_MAX of Linux and macOS file systems
+        raise InvalidArgumentError(describe(argument, path, "cannot name a file (a name longer than 255 bytes)",
+                                            todo="Check how the path was built."))
+    return path
+
+
+def is_finite_number(value: Any) -> bool:
+    """Whether ``value`` is a real number (not a bool) that is finite as a float, without converting huge ints."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not _is_numpy_real(value):
+        return False
+    if isinstance(value, int):
+        return -FLOAT_MAX <= value <= FLOAT_MAX
+    return math.isfinite(value)
 
 
 def _bounds(minimum: float | None, maximum: float | None) -> str:

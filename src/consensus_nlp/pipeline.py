@@ -35,6 +35,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from .errors import InputTypeError, describe
+
 __all__ = ["Stage", "Deferred", "run", "execute", "combine_all", "shared", "shared_loads"]
 
 
@@ -107,6 +109,8 @@ def run(stage: Stage, data: Any) -> Any:
 
     The kind of ``data`` picks the way (:func:`execute`); the stage is the same object either way.
     """
+    if not isinstance(stage, Stage):
+        raise InputTypeError(describe("stage", stage, "is not a Stage", accepted="a Stage of consensus_nlp.pipeline"))
     return execute(data, stage)
 
 

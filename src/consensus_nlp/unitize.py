@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from .corpus import Corpus, Document
 from .devices.common import strip_span
-from .errors import InputTypeError, UnknownNameError, check_int, describe
+from .errors import InputTypeError, check_choice, check_int, describe
 from .pipeline import Stage, run
 
 __all__ = ["units", "UNITS", "PARENT_ONLY", "Unitize", "split_units"]
@@ -105,8 +105,7 @@ class Unitize(Stage):
     min_chars: int = 0
 
     def __post_init__(self) -> None:
-        if self.unit not in UNITS:
-            raise UnknownNameError(describe("unit", self.unit, "is not a unit of analysis", accepted=UNITS))
+        check_choice("unit", self.unit, UNITS, what="a unit of analysis")
         check_int("min_chars", self.min_chars, minimum=0)
 
     def map(self, corpus: Corpus) -> Corpus:

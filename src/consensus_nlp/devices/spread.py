@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Document, group_key, thaw
-from ..errors import InputTypeError, InvalidArgumentError, check_bool, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_bool, check_name, describe
 from .formulations import check_form, has_form
 from .tagger import tag
 
@@ -99,6 +99,7 @@ def formulation_spread(data: Iterable[Document] | pd.DataFrame, *, by: str = "ye
 
     known_only = check_bool("known_only", known_only)
     form = check_form(form)
+    check_name("by", by)
     rows, docs = _documents(data, by)
     period_of = dict(docs)
     order = {doc_id: i for i, (doc_id, _) in enumerate(docs)}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import registry
 from ..corpus import Document, thaw
-from ..errors import InputTypeError, UnknownNameError, describe
+from ..errors import InputTypeError, describe
 from ..pipeline import Stage, run
 from .common import check_text
 from .base import KINDS, Device

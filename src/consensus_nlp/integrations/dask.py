@@ -34,8 +34,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Corpus, Document, thaw
-from ..errors import ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, describe
+from ..corpus import Corpus, Document, frame_text, thaw
+from ..errors import (ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, check_name,
+                      check_path, describe)
 from ..pipeline import Stage, execute
 from .dask_reduce import LazyResult, LazyTokens, compute_all
 from .dask_workers import SCHEDULERS, Partitioned, compute as dask_compute, is_lazy, require_dask, use_scheduler, \
@@ -79,6 +80,17 @@ def load_parquet(path: str, row_group: int | None, text: str, doc_id: str | None
         return Corpus.from_records([{**row, "__row__": f"doc-{first + i}"} for i, row in enumerate(rows)],
                                    text=text, doc_id="__row__")
     return Corpus.from_records(rows, text=text, doc_id=doc_id)
+
+
+def parquet_file(path: str | os.PathLike[str]) -> Any:
+    """``pyarrow.parquet.ParquetFile(path)``; a file that is not Parquet (or is damaged) is refused by name."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path)
+    except (OSError, ValueError, TypeError) as exc:  # ArrowInvalid ("magic bytes not found") is a ValueError
+        raise InvalidArgumentError(describe("path", os.fspath(path), f"is not a readable Parquet file ({exc})",
+                                            todo="Check that the file was written as Parquet and is complete.")) from None
 
 
 def slice_corpus(corpus: Corpus, start: int, stop: int) -> Corpus:
@@ -178,19 +190,22 @@ class LazyCorpus(Partitioned):
         """
         dask = require_dask()
         import pandas as pd
-        import pyarrow.parquet as pq
 
         from ..errors import EmptyInputError
 
-        root = Path(path)
+        root = Path(check_path("path", path))
         files = sorted(root.glob("*.parquet")) if root.is_dir() else [root]
         if not files or not files[0].is_file():
             raise EmptyInputError(describe("path", str(path), "holds no Parquet file", todo="Check the path."))
         pieces, frames, first = [], [], 0
         for f in files:
-            pf = pq.ParquetFile(f)
+            pf = parquet_file(f)
             columns = pf.schema_arrow.names
+            if doc_id is None and "doc_id" in columns:
+                raise InvalidArgumentError(describe("doc_id", None, f"numbers the rows, but {str(f)!r} has a doc_id column",
+                                                    todo="Pass doc_id='doc_id' to use it."))
             for name, argument in ((text, "text"), (doc_id, "doc_id")):
+                check_name(argument, name, accepted=columns, allow_none=argument == "doc_id")
                 if name is not None and name not in columns:
                     raise UnknownNameError(describe(argument, name, f"is not a column of {str(f)!r}", accepted=columns,
                                                     todo="Name the column with text=... / doc_id=... (doc_id=None numbers the rows)."))
@@ -234,8 +249,16 @@ class LazyCorpus(Partitioned):
         """
         import dask
 
-        out = Path(path)
-        out.mkdir(parents=True, exist_ok=True)
+        out = Path(check_path("path", path))
+        try:
+            str(out).encode("utf-8")  # pyarrow takes UTF-8 paths only (no undecodable bytes)
+            out.mkdir(parents=True, exist_ok=True)
+        except UnicodeEncodeError:
+            raise InvalidArgumentError(describe("path", path, "is not a UTF-8 path, which Parquet writing needs",
+                                                todo="Name a folder in UTF-8.")) from None
+        except OSError as exc:
+            raise InvalidArgumentError(describe("path", str(out), f"cannot be made a folder ({exc.strerror or exc})",
+                                                todo="Name a folder you can write to.")) from None
         tasks = [dask.delayed(write_parquet)(part, out / f"part-{i:05d}.parquet") for i, part in enumerate(self._parts)]
         dask_compute(*tasks)
         return out
@@ -244,7 +267,17 @@ class LazyCorpus(Partitioned):
 def write_parquet(corpus: Corpus, path: Path) -> str:
     import pandas as pd
 
-    frame = pd.DataFrame([d.to_record() for d in corpus])
+    import pyarrow as pa
+
+    frame = pd.DataFrame([{frame_text(k): frame_text(v) for k, v in d.to_record().items()} for d in corpus])
+    for column in frame.columns:  # a column Parquet cannot hold (mixed types, ints past 64 bits) is named
+        try:
+            pa.array(frame[column])
+        except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:
+            raise InvalidArgumentError(describe(
+                "metadata field", column, f"cannot be written to Parquet ({type(exc).__name__}: {str(exc)[:80]})",
+                accepted="one type per field (all str, all numbers within 64 bits, …)",
+                todo="Make the field's values one type, or write JSONL with Corpus.to_jsonl.")) from None
     tmp = path.with_name(path.name + ".tmp")
     frame.to_parquet(tmp, index=False)
     os.replace(tmp, path)

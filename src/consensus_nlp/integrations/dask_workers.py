@@ -8,9 +8,10 @@ set of parameters (a dictionary build takes about a second; a partition may take
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputTypeError, describe
 from ..pipeline import Deferred, shared_loads
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -110,6 +111,8 @@ class Partitioned(Deferred):
 
     def __init__(self, parts: Sequence[Any], docvars: pd.DataFrame | None, fields: Sequence[str] | None,
                  meta: Any = None) -> None:
+        if isinstance(parts, (str, bytes)) or not isinstance(parts, Iterable):
+            raise InputTypeError(describe("parts", parts, "is not a list of partitions", accepted="a list of dask Delayed"))
         self._parts = list(parts)  # dask Delayed objects
         self.docvars = docvars
         self._fields = None if fields is None else list(fields)

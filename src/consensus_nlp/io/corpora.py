@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus, Document
-from ..errors import EmptyInputError, InvalidArgumentError, UnknownNameError, check_int, describe
+from ..errors import EmptyInputError, InvalidArgumentError, UnknownNameError, check_int, check_name, check_path, describe
 from .files import duplicate_rows, jsonl_line, write_atomic
 from .readers import iter_dataframe, iter_jsonl, iter_parquet, iter_text_files
 
@@ -57,9 +57,13 @@ def parquet_files(path: str | os.PathLike[str]) -> list[Path]:
 def corpus_from_parquet(path: str | os.PathLike[str], *, text: str = "text", doc_id: str | None = "doc_id") -> Corpus:
     """The body of :meth:`Corpus.from_parquet <consensus_nlp.corpus.Corpus.from_parquet>`."""
     rows: list[dict[str, Any]] = []
-    for f in parquet_files(path):
+    for f in parquet_files(check_path("path", path)):
         for batch in iter_parquet(f):
+            if doc_id is None and "doc_id" in batch.columns:
+                raise InvalidArgumentError(describe("doc_id", None, f"numbers the rows, but {str(f)!r} has a doc_id column",
+                                                    todo="Pass doc_id='doc_id' to use it."))
             for name, argument in ((text, "text"), (doc_id, "doc_id")):
+                check_name(argument, name, accepted=list(batch.columns), allow_none=argument == "doc_id")
                 if name is not None and name not in batch.columns:
                     raise UnknownNameError(describe(argument, name, f"is not a column of {str(f)!r}", accepted=list(batch.columns),
                                                     todo="Name the column with text=... / doc_id=... (doc_id=None numbers the rows)."))
@@ -74,6 +78,8 @@ def corpus_from_dataframe(df: pd.DataFrame, *, text: str = "text", doc_id: str |
     batches = iter_dataframe(df)
     first = next(batches)
     columns = list(first.columns)
+    check_name("text", text, accepted=columns)
+    check_name("doc_id", doc_id, accepted=columns, allow_none=True)
     if text not in columns:
         raise UnknownNameError(describe("text", text, "is not a column of df", accepted=columns))
     if doc_id is None:

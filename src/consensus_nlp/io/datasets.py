@@ -30,7 +30,7 @@ from typing import Any
 
 from .. import registry
 from ..corpus import Corpus
-from ..errors import InputTypeError, describe
+from ..errors import InputTypeError, check_bool, describe
 
 __all__ = ["list_corpora", "load_corpus"]
 
@@ -74,7 +74,7 @@ def load_corpus(name: str, *, reparse: bool = False) -> Corpus:
     info = folder / "corpus.json"
     if info.is_file():
         meta.update(json.loads(info.read_text(encoding="utf-8")))
-    if reparse:
+    if check_bool("reparse", reparse):
         from .page import read_page
 
         documents = read_page(folder / "page.txt", doc_prefix=name)

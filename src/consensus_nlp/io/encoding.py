@@ -17,7 +17,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from ..errors import EmptyInputError, EncodingDetectionError, InputPathError, InputTypeError, UnknownNameError, describe
+from ..errors import EmptyInputError, EncodingDetectionError, InputPathError, InputTypeError, UnknownNameError, check_bool, check_path, describe
 
 __all__ = ["ENCODINGS", "decode", "read_text", "plausibly_chinese", "check_input_file"]
 
@@ -81,12 +81,16 @@ def _check_encoding(encoding: str | None) -> str | None:
         return None
     if not isinstance(encoding, str):
         raise InputTypeError(describe("encoding", encoding, "is not an encoding name", accepted="a str such as 'gb18030' or None"))
+    accepted = "'utf-8', 'utf-8-sig', 'gb18030', 'big5', 'shift_jis', 'euc_kr', …"
     try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        raise UnknownNameError(describe("encoding", encoding, "is not an encoding Python knows",
-                                        accepted="'utf-8', 'utf-8-sig', 'gb18030', 'big5', 'shift_jis', 'euc_kr', …",
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL character
+        raise UnknownNameError(describe("encoding", encoding, "is not an encoding Python knows", accepted=accepted,
                                         todo="Leave encoding=None to detect UTF-8/GB18030.")) from None
+    if not getattr(info, "_is_text_encoding", True):  # hex, base64, rot13, zlib: bytes-to-bytes or str-to-str codecs
+        raise UnknownNameError(describe("encoding", encoding, "is not a text encoding (a codec of bytes to bytes)",
+                                        accepted=accepted, todo="Leave encoding=None to detect UTF-8/GB18030."))
+    return info.name
 
 
 def _decodes_as(data: bytes) -> list[str]:
@@ -160,13 +164,16 @@ def check_input_file(path: object, argument: str = "path") -> Path:
     a device or a missing path raise :class:`~consensus_nlp.errors.InputPathError`
     (also a ``FileNotFoundError``) that says which.
     """
-    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
-        raise InputTypeError(describe(argument, path, "is not a path", accepted="str or os.PathLike"))
+    check_path(argument, path)
     if not os.fspath(path):
         raise InputPathError(describe(argument, path, "is empty", todo="Pass the path of a text file."))
     p = Path(path)
-    if p.is_file():
-        return p
+    try:
+        if p.is_file():
+            return p
+    except OSError as exc:  # a name the file system refuses (too long, …)
+        raise InputPathError(describe(argument, str(p), f"cannot be looked up ({exc.strerror or exc})",
+                                      todo="Pass the path of a text file.")) from None
     if p.is_symlink():
         problem = f"is a symbolic link to {os.readlink(p)!r}, which does not exist"
     elif p.is_dir():
@@ -198,7 +205,7 @@ def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False, encodi
     except OSError as exc:  # permissions, a file that vanished, a device that fails
         raise InputPathError(describe("path", str(p), f"cannot be read ({exc.strerror or exc})")) from None
     text, found = decode(data, source=str(p), encoding=encoding)
-    if not allow_empty and not text.strip():
+    if not check_bool("allow_empty", allow_empty) and not text.strip():
         raise EmptyInputError(
             describe("path", str(p), "holds no text", todo="Check that the file is the one you meant to read.")
         )

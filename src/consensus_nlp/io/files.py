@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputPathError, InputTypeError, InvalidArgumentError, NoFilesError, describe
+from ..errors import InputPathError, InputTypeError, InvalidArgumentError, NoFilesError, check_path, describe
 from .encoding import check_input_file
 
 __all__ = ["write_atomic", "jsonl_line", "expand_paths", "compile_meta_pattern", "repeated_passages", "duplicate_rows"]
@@ -68,9 +68,7 @@ def write_atomic(path: str | os.PathLike[str], chunks: Iterable[str], *, argumen
     Raises:
         InputPathError: ``path`` is a folder, or its folder does not exist.
     """
-    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
-        raise InputTypeError(describe(argument, path, "is not a path", accepted="str or os.PathLike"))
-    target = Path(path)
+    target = Path(check_path(argument, path))
     if target.is_dir() and not target.is_symlink():
         raise InputPathError(describe(argument, str(target), "is a folder", todo="Name a file inside it."))
     folder = target.parent
@@ -112,7 +110,7 @@ def compile_meta_pattern(meta_pattern: str | re.Pattern[str] | None) -> re.Patte
                                       accepted="a str such as '(?P<year>\\d{4})', a compiled pattern or None"))
     try:
         return re.compile(meta_pattern)
-    except re.error as exc:
+    except (re.error, OverflowError, RecursionError, ValueError) as exc:  # OverflowError: a{99999999999}
         raise InvalidArgumentError(
             describe("meta_pattern", meta_pattern, f"is not a valid regular expression ({exc})",
                      accepted="a regular expression with named groups, e.g. '(?P<year>\\d{4})'")
@@ -127,7 +125,7 @@ def expand_paths(paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathL
         raise InputTypeError(describe("paths_or_glob", paths_or_glob, "is not a path, a glob or a list of paths",
                                       accepted="str, PathLike or a list of them", todo="Name a folder of .txt files."))
     if isinstance(paths_or_glob, (str, os.PathLike)):
-        p = Path(paths_or_glob)
+        p = Path(check_path("paths_or_glob", paths_or_glob))
         if p.is_dir():
             found = sorted(p.glob("*.txt"))
             what = f"folder {str(p)!r} (looked for *.txt)"

@@ -116,7 +116,7 @@ def text_file_record(path: Path, *, pattern: re.Pattern[str] | None = None, doc_
 
 
 def check_naming(doc_id: str) -> str:
-    if doc_id not in ("stem", "name"):
+    if not isinstance(doc_id, str) or doc_id not in ("stem", "name"):
         raise UnknownNameError(describe("doc_id", doc_id, "is not a naming scheme", accepted=["stem", "name"]))
     return doc_id
 
@@ -213,7 +213,7 @@ def iter_parquet(path: str | os.PathLike[str], *, row_groups: Iterable[int] | No
             yield RecordBatch(names if wanted is None else tuple(wanted), rows)
         if pf.num_row_groups == 0 and row_groups is None:
             yield RecordBatch(names, [])
-    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+    except (OSError, ValueError, TypeError, ArithmeticError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         raise InvalidArgumentError(describe(argument, str(path), f"is not a readable Parquet file ({exc})",
                                             accepted="a Parquet table with a text column")) from None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_bool, check_choice, check_random_state, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -76,8 +76,7 @@ def cluster(
     from scipy.cluster.hierarchy import fcluster, leaves_list, linkage
     from sklearn.metrics import silhouette_score
 
-    if method not in CLUSTER_METHODS:
-        raise UnknownNameError(describe("method", method, "is not a clustering method", accepted=CLUSTER_METHODS))
+    check_choice("method", method, CLUSTER_METHODS, what="a clustering method")
     if not isinstance(profile, pd.DataFrame):
         raise InputTypeError(describe("profile", profile, "is not a DataFrame", accepted="group x feature DataFrame"))
     n = len(profile)
@@ -88,7 +87,11 @@ def cluster(
     except (TypeError, ValueError):
         raise InvalidArgumentError(describe("profile", list(profile.columns), "has non-numeric columns",
                                             accepted="numeric columns only")) from None
-    if standardize:
+    if not np.isfinite(data.to_numpy()).all() or (np.abs(data.to_numpy()) > 1e150).any():  # scipy: NaN/inf distances
+        raise InvalidArgumentError(describe("profile", list(profile.columns), "holds NaN or infinite values",
+                                            accepted="finite numbers", todo="Drop or fill the missing rates first."))
+    random_state = check_random_state(random_state)
+    if check_bool("standardize", standardize):
         std = data.std(axis=0, ddof=0)
         # columns that vary only by floating-point noise count as constant
         varying = std > 1e-9 * np.maximum(1.0, data.abs().max(axis=0))

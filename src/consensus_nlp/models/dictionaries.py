@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import registry
 from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, describe
@@ -248,6 +248,14 @@ def _parse_file(path: Path) -> Any:
         raise InvalidArgumentError(describe("themes", str(path), "nests too deeply to be a theme file")) from None
 
 
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False for a name the file system refuses (too long, a NUL, a lone surrogate)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError, UnicodeError):
+        return False
+
+
 def load_themes(themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "cppcc") -> Themes:
     """Load a theme dictionary by name, from a YAML/TOML file, or from a dict.
 
@@ -283,7 +291,7 @@ def load_themes(themes: str | os.PathLike[str] | Mapping[str, Any] | Themes = "c
         if isinstance(found, Mapping):
             return _from_mapping(found, name=themes)
         path = found
-    elif not path.is_file():
+    elif not _is_file(path):
         raise UnknownNameError(describe("themes", str(themes), "is not a bundled theme set or an existing file",
                                         accepted=list_themes(), todo="Pass a bundled name, a .yaml/.toml path or a dict."))
     data = _parse_file(path)

@@ -19,7 +19,10 @@ from ..errors import (
     InputTypeError,
     InvalidArgumentError,
     UnknownNameError,
+    check_bool,
+    check_choice,
     check_int,
+    check_position,
     describe,
 )
 from ..corpus import DocVars, first_positions, metadata_fields, metadata_values
@@ -84,10 +87,9 @@ class WordLists(Sequence[tuple[str, ...]]):
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return tuple(self[j] for j in range(*i.indices(len(self))))
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(f"row {i} out of range for {len(self)} rows")
+        if not isinstance(i, int) or isinstance(i, bool):
+            raise InputTypeError(describe("i", i, "cannot index the word lists", accepted="an int position or a slice"))
+        i = check_position("i", i, len(self), what="rows")
         if self._rows is None:
             return self._doc(i)
         return tuple(w for d in self._rows[i] for w in self._doc(d))
@@ -172,6 +174,9 @@ class DTM:
 
     def select_terms(self, columns: Sequence[int]) -> DTM:
         """A new DTM with only the given columns (same rows, same ``docvars`` object, same word source)."""
+        if isinstance(columns, (str, bytes)) or not isinstance(columns, Iterable):
+            raise InputTypeError(describe("columns", columns, "is not a list of column positions", accepted="a list of ints"))
+        columns = [check_position("columns", j, len(self.terms), what="terms") for j in columns]  # scipy aborts on some
         return DTM(self.counts[:, columns], [self.terms[j] for j in columns], docvars=self.docvars,
                    weighting=self.weighting, words=self._words, word_rows=self._word_rows)
 
@@ -240,7 +245,7 @@ class DTM:
         """
         import pandas as pd
 
-        if wide:
+        if check_bool("wide", wide):
             return pd.DataFrame(self.matrix.toarray(), index=pd.Index(self.doc_ids, name="doc_id"), columns=list(self.terms))
         coo = self.matrix.tocoo()
         order = sorted(range(coo.nnz), key=lambda i: (coo.row[i], coo.col[i]))
@@ -350,8 +355,7 @@ class CountTerms(Stage):
     max_terms: int | None = None
 
     def __post_init__(self) -> None:
-        if self.weighting not in WEIGHTINGS:
-            raise UnknownNameError(describe("weighting", self.weighting, "is not a known weighting", accepted=WEIGHTINGS))
+        check_choice("weighting", self.weighting, WEIGHTINGS, what="a known weighting")
         check_int("min_docs", self.min_docs, minimum=1)
         share = self.max_doc_share
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:

@@ -20,10 +20,11 @@ and checks a covariate from the documents' metadata (also used by
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidArgumentError, UnknownNameError, check_choice, check_int, describe
+from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, check_int, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -86,6 +87,22 @@ def covariate_values(doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]],
     return values, kind
 
 
+def _finite_points(points: Any) -> list[float]:
+    """``points=`` of a continuous covariate: finite numbers (or numeric strings); anything else is refused."""
+    if isinstance(points, (str, bytes)) or not isinstance(points, Iterable):
+        raise InputTypeError(describe("points", points, "is not a list of values", accepted="a list of numbers or None"))
+    out = []
+    for p in points:
+        try:
+            number = float(p) if not isinstance(p, bool) else math.nan
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number):
+            raise InvalidArgumentError(describe("points", p, "is not a finite number", accepted="finite values of the covariate"))
+        out.append(number)
+    return out
+
+
 def _design(values: Sequence[Any], kind: str, degree: int, points: Sequence[Any] | None
             ) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """Design matrices of the documents and of the prediction points, and the points."""
@@ -113,7 +130,7 @@ def _design(values: Sequence[Any], kind: str, degree: int, points: Sequence[Any]
         distinct = np.unique(x)
         grid_x = distinct if len(distinct) <= MAX_POINTS else np.linspace(x.min(), x.max(), MAX_POINTS)
     else:
-        grid_x = np.asarray([float(p) for p in points])
+        grid_x = np.asarray(_finite_points(points))
     centre, scale = x.mean(), x.std() or 1.0
 
     def poly(v: np.ndarray) -> np.ndarray:

@@ -17,10 +17,11 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..corpus import DocVars
+from ..corpus import DocVars, frame_text
 from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, check_int, check_random_state, \
     describe
 from ..pipeline import Stage, run, shared
+from ..text.patterns import user_pattern
 from ..text.tokens import Tokens
 from .dictionaries import Themes, count_theme, load_themes, theme_spans
 from .inference import GroupRates
@@ -91,7 +92,7 @@ def single_token_predicate(entries: Sequence[str]) -> Callable[[str], bool]:
     singles = [e.strip() for e in entries if len(e.split()) == 1]
     exact = frozenset(e for e in singles if not e.startswith("re:") and not any(ch in e for ch in "*?["))
     globs = [fnmatch.translate(e) for e in singles if not e.startswith("re:") and any(ch in e for ch in "*?[")]
-    searches = [re.compile(e[3:]) for e in singles if e.startswith("re:")]
+    searches = [user_pattern("themes", e[3:]) for e in singles if e.startswith("re:")]  # with a time limit
     glob = re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
 
     def test(word: str) -> bool:
@@ -338,9 +339,9 @@ def validation_sample(
     texts = dict(zip(tokens.doc_ids, tokens.texts))
     spans = list(zip(sample["doc_id"], sample["start"], sample["end"]))
     sample = sample.rename(columns={"tokens": "match"}).assign(
-        left=[texts[d][max(0, s - window):s] for d, s, _ in spans],
-        hit=[texts[d][s:e] for d, s, e in spans],
-        right=[texts[d][e:e + window] for d, _, e in spans],
+        left=[frame_text(texts[d][max(0, s - window):s]) for d, s, _ in spans],  # lone surrogates: U+FFFD
+        hit=[frame_text(texts[d][s:e]) for d, s, e in spans],
+        right=[frame_text(texts[d][e:e + window]) for d, _, e in spans],
         coder="", code="",
     )
     sample.insert(0, "sample_id", [f"s{i + 1:04d}" for i in range(len(sample))])

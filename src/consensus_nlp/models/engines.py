@@ -235,11 +235,63 @@ def _sklearn(counts, terms, k, seeds, *, random_state, iterations, workers, alph
                         {"alpha": alpha, "eta": eta, "learning_method": "batch"})
 
 
+def _gdmr_isolated(counts, terms, k, seeds, **options) -> EngineResult:
+    """Fit g-DMR in a child interpreter of its own, so that tomotopy cannot take this process down.
+
+    tomotopy 0.14's GDMRModel keeps state between models in one process: a second g-DMR fit
+    whose number of continuous covariates differs from the first one's (1 then 2, 0 then 1,
+    1 then 0) dies with a segmentation fault (issue 23; tests/test_crashes.py shows it with
+    tomotopy alone). Every g-DMR fit therefore runs in a fresh ``python -m
+    consensus_nlp.models.engines`` (no multiprocessing: the caller's script is not re-imported),
+    which starts without that state; if it dies, the caller gets a :class:`ModelInputError`.
+    """
+    import os
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ..errors import ModelInputError
+
+    options["words"] = None if options.get("words") is None else [list(w) for w in options["words"]]
+    if options.get("covariates") is not None:
+        options["covariates"] = {key: list(value) if isinstance(value, (list, tuple)) else value
+                                 for key, value in dict(options["covariates"]).items()}
+    payload = pickle.dumps((counts, list(terms), k, dict(seeds), options), protocol=pickle.HIGHEST_PROTOCOL)
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "consensus_nlp.models.engines"], input=payload, capture_output=True,
+                          env=env, check=False)
+    if done.returncode != 0:
+        log.debug("g-DMR child process: exit %s, %s", done.returncode, done.stderr[-2000:])
+        raise ModelInputError(describe("engine", "gdmr", f"stopped the process that fitted it (exit {done.returncode})",
+                                       todo="Fit with engine='dmr', or with other covariates."))
+    outcome = pickle.loads(done.stdout)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
+def _gdmr_child() -> None:
+    """The child of :func:`_gdmr_isolated`: a pickled fit request on stdin, the pickled result on stdout."""
+    import pickle
+    import sys
+
+    counts, terms, k, seeds, options = pickle.loads(sys.stdin.buffer.read())
+    try:
+        outcome: Any = _tomotopy(counts, terms, k, seeds, kind="gdmr", **options)
+    except Exception as exc:  # handed back to the caller, who raises it
+        outcome = exc
+    sys.stdout.buffer.write(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 TOMOTOPY = FunctionEngine("tomotopy", _tomotopy, frozenset({"word_order", "seeded", "threads"}), DEFAULT_ITERATIONS["tomotopy"])
 DMR = FunctionEngine("dmr", _tomotopy, frozenset({"word_order", "seeded", "threads", "covariates"}), DEFAULT_ITERATIONS["dmr"],
                      {"kind": "dmr"})
-GDMR = FunctionEngine("gdmr", _tomotopy, frozenset({"word_order", "seeded", "threads", "covariates", "continuous_covariates"}),
-                      DEFAULT_ITERATIONS["gdmr"], {"kind": "gdmr"})
+# g-DMR fits run in a child interpreter (_gdmr_isolated): tomotopy segfaults on mixed g-DMR fits in one process
+GDMR = FunctionEngine("gdmr", _gdmr_isolated,
+                      frozenset({"word_order", "seeded", "threads", "covariates", "continuous_covariates"}),
+                      DEFAULT_ITERATIONS["gdmr"])
 GENSIM = FunctionEngine("gensim", _gensim, frozenset({"seeded"}), DEFAULT_ITERATIONS["gensim"])
 SKLEARN = FunctionEngine("sklearn", _sklearn, frozenset(), DEFAULT_ITERATIONS["sklearn"])
 
@@ -298,3 +350,9 @@ def fit_engine(
               iterations)
     return engine.fit(counts.tocsr(), list(terms), k, dict(seeds), random_state=random_state, iterations=iterations,
                workers=workers, alpha=alpha, eta=eta, seed_prior=seed_prior, words=words, covariates=covariates)
+
+
+if __name__ == "__main__":  # run as a module: import it by name, so that the result pickles as its class
+    from consensus_nlp.models.engines import _gdmr_child as child
+
+    child()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputTypeError, UnknownNameError, check_int, describe
+from ..errors import InputTypeError, UnknownNameError, check_int, check_name, describe
 from ..text.tokens import Tokens
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,6 +59,7 @@ class FCM:
         import pandas as pd
 
         check_int("n", n, minimum=1)
+        check_name("term", term)
         try:
             row = self.terms.index(term)
         except ValueError:
@@ -117,7 +118,7 @@ def fcm(tokens: Tokens, *, window: int = 5) -> FCM:
     ids, doc = column[tokens.ids], tokens.doc_index()
     rows: list[Any] = []
     cols: list[Any] = []
-    for k in range(1, window + 1):
+    for k in range(1, min(window, len(ids)) + 1):  # no pair is farther apart than the tokens
         same = doc[:-k] == doc[k:] if k < len(ids) else np.zeros(0, dtype=bool)
         a, b = ids[:-k][same], ids[k:][same]
         rows += [a, b[a != b]]  # both directions; a pair of one term counts once on the diagonal

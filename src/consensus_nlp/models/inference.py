@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..docvars import same_value
 from ..errors import InvalidArgumentError, UnknownNameError, check_choice, check_float, check_int, \
     check_random_state, describe
 
@@ -290,9 +291,10 @@ class GroupRates:
         """Positions (in :meth:`clusters`) of the clusters of ``group``."""
         import numpy as np
 
-        if group not in self.groups:
+        found = next((i for i, g in enumerate(self.groups) if same_value(g, group)), None)  # an array or NA: no group
+        if found is None:
             raise UnknownNameError(describe(argument, group, f"is not a group of {self.by!r}", accepted=list(self.groups)[:20]))
-        return np.flatnonzero(self.clusters()[0] == self.groups.index(group))
+        return np.flatnonzero(self.clusters()[0] == found)
 
     def compare(self, a: Any, b: Any, *, level: float = 0.95, n_perm: int = 2000, random_state: int = 0) -> pd.DataFrame:
         """Difference of rates between groups ``a`` and ``b``, with a t interval and a permutation p-value.

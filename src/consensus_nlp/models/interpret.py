@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ModelInputError, UnknownNameError, describe, missing_extra
+from ..errors import ModelInputError, check_choice, describe, missing_extra
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -76,8 +76,7 @@ def term_scores(topic_word: np.ndarray, ranking: str, *, frequencies: np.ndarray
 def coherence_of(topics: Iterable[Sequence[str]], texts: Sequence[Sequence[str]] | None, *, measure: str = "c_npmi",
                  names: Sequence[str] | None = None) -> pd.Series:
     """Coherence per word list on tokenized texts with gensim's ``CoherenceModel`` (one process)."""
-    if measure not in COHERENCE_MEASURES:
-        raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
+    check_choice("measure", measure, COHERENCE_MEASURES, what="a coherence measure")
     if not texts:
         raise ModelInputError(describe("texts", texts, "are missing",
                                        todo="Fit the model on Tokens or on a DTM built by cn.dtm (it keeps the token lists)."))

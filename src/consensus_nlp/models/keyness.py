@@ -214,12 +214,12 @@ class CompareTerms(Stage):
     adjust: str | None = "fdr_bh"
 
     def __post_init__(self) -> None:
-        if self.measure not in MEASURES:
-            raise UnknownNameError(describe("measure", self.measure, "is not a keyness measure", accepted=MEASURES))
-        if self.correction not in CORRECTIONS:
+        check_choice("measure", self.measure, MEASURES, what="a keyness measure")
+        if not isinstance(self.correction, str) or self.correction not in CORRECTIONS:
             raise UnknownNameError(describe("correction", self.correction, "is not a known correction",
                                             accepted=CORRECTIONS, todo="For multiple testing use adjust='fdr_bh' or "
-                                            "adjust='holm'." if self.correction in ADJUSTMENTS else None))
+                                            "adjust='holm'." if isinstance(self.correction, str) and self.correction in ADJUSTMENTS
+                                            else None))
         check_choice("adjust", self.adjust, ADJUSTMENTS, what="a multiple-testing adjustment")
         check_int("min_count", self.min_count, minimum=1)
 
@@ -275,7 +275,7 @@ class CompareTerms(Stage):
                          accepted="a condition that selects documents outside the target")
             )
         in_target, in_reference = acc.in_target, acc.in_reference
-        present = (in_target + in_reference) >= min_count
+        present = (in_target + in_reference) >= min(min_count, 2**53)  # a huge int would overflow numpy's float
         if not present.any():
             raise InvalidArgumentError(describe("min_count", min_count, "leaves no term",
                                                 todo=f"Lower min_count (the most frequent term occurs "

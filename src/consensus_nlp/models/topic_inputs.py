@@ -11,8 +11,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, ModelInputError, check_choice, \
-    check_float, check_int, check_random_state, describe
+from ..errors import EmptyVocabularyError, InputTypeError, InvalidArgumentError, ModelInputError, check_float, check_int, check_random_state, describe
 from ..pipeline import Deferred
 from ..text.tokens import Tokens
 from .dtm import DTM, dtm
@@ -59,9 +58,9 @@ def drop_rare(matrix: DTM, per_million: float) -> DTM:
 def seed_map(
     seed_words: Mapping[str, Sequence[str]] | None, terms: Sequence[str], k: int
 ) -> tuple[list[str], dict[str, int]]:
-    if not seed_words:
+    if seed_words is None or (isinstance(seed_words, Mapping) and not seed_words):
         return [], {}
-    if not isinstance(seed_words, Mapping):
+    if not isinstance(seed_words, Mapping):  # a DataFrame, a list: refused before any truth test
         raise InputTypeError(describe("seed_words", seed_words, "is not a mapping",
                                       accepted="a dict topic name -> list of seed words"))
     if len(seed_words) > k:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import DocVars, thaw
-from ..errors import InvalidArgumentError, ModelInputError, UnknownNameError, check_choice, check_int, \
-    check_random_state, describe
+from ..errors import InputTypeError, InvalidArgumentError, ModelInputError, UnknownNameError, check_choice, check_int, \
+    check_bool, check_name, check_path, check_random_state, describe
 from ..text.tokens import Tokens
 from .dtm import DTM, WordLists
 from .engines import fit_engine
@@ -122,7 +122,7 @@ class TopicModel:
         import numpy as np
         import pandas as pd
 
-        n = check_int("n", n, minimum=1)
+        n = min(check_int("n", n, minimum=1), max(1, len(self.terms)))  # no more terms than there are
         ranking = check_choice("ranking", ranking, RANKINGS, what="a term ranking")
         freqs = term_frequencies(self.terms, self.texts, self.topic_word_, self.doc_topic_, self.doc_lengths) \
             if ranking == "lift" else None
@@ -160,6 +160,9 @@ class TopicModel:
                 raise UnknownNameError(describe("labels", unknown, "name no topic of this model", accepted=self.names))
             names = [str(labels.get(name, name)) for name in self.names]
         else:
+            if isinstance(labels, bytes) or not isinstance(labels, Iterable):
+                raise InputTypeError(describe("labels", labels, "is not a list or dict of labels",
+                                              accepted=f"a list of {self.k} labels, a dict or a ranking name"))
             names = [str(label) for label in labels]
             if len(names) != self.k:
                 raise InvalidArgumentError(describe("labels", names, f"has {len(names)} labels for {self.k} topics",
@@ -188,6 +191,9 @@ class TopicModel:
         chars = check_int("chars", chars, minimum=1)
         texts = {}
         if corpus is not None:
+            if isinstance(corpus, (str, bytes)) or not isinstance(corpus, Iterable) \
+                    or not all(hasattr(d, "doc_id") and isinstance(getattr(d, "text", None), str) for d in corpus):
+                raise InputTypeError(describe("corpus", corpus, "is not a corpus", accepted="the Corpus the model was fitted on"))
             texts = {d.doc_id: d.text for d in corpus}
         elif self.texts is not None:
             texts = {d: " ".join(t) for d, t in zip(self.doc_ids, self.texts)}
@@ -370,12 +376,14 @@ class TopicModel:
         import numpy as np
         import pandas as pd
 
+        check_name("field", field)
         if field != "doc_id" and not any(field in m for m in self.metas):
             raise UnknownNameError(describe("field", field, "is not a metadata field", accepted=["doc_id", *self.docvars.fields()]))
         codes, levels = self.docvars.factorize(field)
         # index labels: plain values as they are, nested ones (tuples, mappings) as their repr
         groups = [v if isinstance(v, (str, int, float, bool, type(None))) else repr(v) for v in levels]
-        weights = np.asarray(self.doc_lengths, dtype=float) if weight_by_length else np.ones(len(codes))
+        weights = np.asarray(self.doc_lengths, dtype=float) if check_bool("weight_by_length", weight_by_length) \
+            else np.ones(len(codes))
         rows = []
         for g in range(len(levels)):
             idx = np.flatnonzero(codes == g)
@@ -403,7 +411,8 @@ class TopicModel:
 
     def topic_coherence(self, measure: str = "c_npmi", *, top_n: int = 10) -> pd.Series:
         """Coherence of each topic's top terms: a Series indexed by topic name, named ``measure``."""
-        top_n = check_int("top_n", top_n, minimum=2)
+        top_n = check_int("top_n", top_n, minimum=2, maximum=100,  # gensim's coherence grows with the square of top_n
+                          todo="Coherence is read on the top 5-20 terms of each topic.")
         return coherence_of(self.top_words(top_n).values(), self.texts, measure=measure, names=self.names)
 
     # -- persistence ---------------------------------------------------------
@@ -411,16 +420,20 @@ class TopicModel:
         """Save to one ``.npz`` file (arrays + JSON metadata, no pickle)."""
         import numpy as np
 
-        path = Path(path)
+        path = Path(check_path("path", path))
         info = {
             "format": _FORMAT, "engine": self.engine, "names": list(self.names), "terms": list(self.terms),
             "doc_ids": list(self.doc_ids), "metas": [thaw(m) for m in self.metas],
             "texts": None if self.texts is None else [list(t) for t in self.texts],
             "doc_lengths": list(self.doc_lengths), "perplexity": self.perplexity_, "params": _jsonable(self.params),
         }
-        with path.open("wb") as fh:
-            np.savez_compressed(fh, topic_word=self.topic_word_, doc_topic=self.doc_topic_,
-                                info=np.array(json.dumps(info, ensure_ascii=False)))
+        try:
+            with path.open("wb") as fh:
+                np.savez_compressed(fh, topic_word=self.topic_word_, doc_topic=self.doc_topic_,
+                                    info=np.array(json.dumps(info, ensure_ascii=True)))  # lone surrogates as \\udXXX
+        except OSError as exc:  # a folder, a folder that does not exist, no permission
+            raise InvalidArgumentError(describe("path", str(path), f"cannot be written ({exc.strerror or exc})",
+                                                todo="Name a file in a folder you can write to.")) from None
         return path
 
     @classmethod
@@ -428,8 +441,14 @@ class TopicModel:
         """Load a model written by :meth:`save`."""
         import numpy as np
 
-        with np.load(Path(path), allow_pickle=False) as data:
-            info = json.loads(str(data["info"]))
+        path = Path(check_path("path", path))
+        try:
+            data = np.load(path, allow_pickle=False)
+            info = json.loads(str(data["info"])) if "info" in getattr(data, "files", ()) else {}
+        except (OSError, ValueError, KeyError, EOFError) as exc:  # not an .npz, a damaged one
+            raise InvalidArgumentError(describe("path", str(path), f"is not a saved consensus-nlp topic model ({exc})",
+                                                accepted=_FORMAT)) from None
+        with data:
             if info.get("format") != _FORMAT:
                 raise InvalidArgumentError(describe("path", str(path), "is not a saved consensus-nlp topic model",
                                                     accepted=_FORMAT))
@@ -595,11 +614,12 @@ def select_k(
     """
     import pandas as pd
 
-    if measure not in COHERENCE_MEASURES:
-        raise UnknownNameError(describe("measure", measure, "is not a coherence measure", accepted=COHERENCE_MEASURES))
+    check_choice("measure", measure, COHERENCE_MEASURES, what="a coherence measure")
+    if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable):
+        raise InputTypeError(describe("ks", ks, "is not a list of numbers of topics", accepted="e.g. range(2, 11)"))
     matrix = as_dtm(data)
     rows = []
-    for k in ks:
+    for k in list(ks):
         model = fit_topics(matrix, k=k, engine=engine, random_state=random_state, iterations=iterations)
         rows.append((k, model.coherence(measure, top_n=top_n),
                      float("nan") if model.perplexity_ is None else model.perplexity_))

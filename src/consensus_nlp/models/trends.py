@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus
 from ..devices.formulations import check_form, has_form
-from ..docvars import factorize
-from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_float, describe
+from ..docvars import factorize, frame_text, same_value
+from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_float, check_name, \
+    describe
 from ..text.tokens import Tokens
 from .dictionaries import Themes
 from .emphasis import emphasis
@@ -34,9 +35,10 @@ DEVICE_COLUMNS = ("doc_id", "kind", "label")
 
 def _order_key(value: Any) -> tuple:
     try:
-        return (0, float(str(value)), "")
+        number = float(str(value))
     except ValueError:
         return (1, 0.0, str(value))
+    return (2, 0.0, "") if number != number else (0, number, "")  # NaN (a missing year) last
 
 
 def trends(
@@ -115,6 +117,8 @@ def device_rates(
     per = check_float("per", per, minimum=0, exclusive_minimum=True)
     devices = _select_form(devices, check_form(form))
     present = list(dict.fromkeys(devices["kind"]))
+    if kinds is not None and (isinstance(kinds, (str, bytes)) or not isinstance(kinds, Iterable)):
+        raise InputTypeError(describe("kinds", kinds, "is not a list of device kinds", accepted=present))
     kinds = present if kinds is None else list(kinds)
     index = {d.doc_id: i for i, d in enumerate(corpus)}
     strangers = sorted(set(devices["doc_id"]) - set(index))
@@ -183,6 +187,8 @@ def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "f
     import pandas as pd
 
     devices = _check_devices(devices)
+    check_name("by", by, accepted=list(devices.columns))
+    check_name("kind", kind, accepted=list(dict.fromkeys(devices["kind"])))
     form = check_form(form)
     if form != "any" and kind != "formulation":
         raise InvalidArgumentError(describe("form", form, f"selects formulations, but kind is {kind!r}",
@@ -190,7 +196,10 @@ def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "f
     if by not in devices.columns:
         raise UnknownNameError(describe("by", by, "is not a column of devices",
                                         accepted=[c for c in devices.columns if c not in ("attrs", "text")]))
-    rows = _select_form(devices[devices["kind"] == kind], form)
+    import numpy as np
+
+    same_kind = np.array([same_value(k, kind) for k in devices["kind"]], dtype=bool)  # not ==: pandas cannot compare a lone surrogate
+    rows = _select_form(devices[same_kind], form)
     out = []
     for label, part in rows.groupby("label", sort=False):
         order = sorted(range(len(part)), key=lambda i: (_order_key(part[by].iloc[i]), i))
@@ -198,6 +207,7 @@ def first_appearances(devices: pd.DataFrame, *, by: str = "year", kind: str = "f
         out.append({"label": label, "first": first[by], "first_doc": first["doc_id"],
                     "last": part[by].iloc[order[-1]], "n_docs": part["doc_id"].nunique(),
                     "n_groups": len(factorize(part[by])[1]), "n_hits": len(part)})
+    out = [{k: frame_text(v) for k, v in row.items()} for row in out]  # lone surrogates cannot go into a str column
     table = pd.DataFrame(out, columns=["label", "first", "first_doc", "last", "n_docs", "n_groups", "n_hits"])
     if table.empty:
         return table

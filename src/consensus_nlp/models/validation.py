@@ -11,11 +11,13 @@ and carries both uncertainties into the interval.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
+from ..docvars import frame_text, group_key
 from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, \
     check_int, check_random_state, describe
-from .inference import check_level
+from .inference import GroupRates, check_level
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -34,7 +36,7 @@ def _check_columns(coded: Any, columns: dict[str, str]) -> pd.DataFrame:
                                       accepted="a long table with one row per unit and coder",
                                       todo="Read the coders' CSV with pandas.read_csv."))
     for argument, column in columns.items():
-        if column not in coded.columns:
+        if isinstance(column, (list, tuple, dict, set)) or not isinstance(column, Hashable) or column not in coded.columns:
             raise UnknownNameError(describe(argument, column, "is not a column of coded", accepted=list(coded.columns)))
     if coded.empty:
         raise EmptyInputError(describe("coded", coded, "holds no rows", todo="Code some units first."))
@@ -50,13 +52,19 @@ def _finite_code(value: Any) -> float:
     return number if math.isfinite(number) and not isinstance(value, bool) else math.nan
 
 
+def _filled(codes: pd.Series) -> pd.Series:
+    """Rows whose code is there (not missing, not blank); in Python, as pandas' str dtype refuses lone surrogates."""
+    return codes.notna() & codes.map(lambda v: str(v).strip() != "").astype(bool)
+
+
 def _alpha_matrix(coded: pd.DataFrame, unit: str, coder: str, value: str, level: str) -> tuple[np.ndarray, list]:
     """Coders x units matrix of codes (NaN = not coded) and the value domain."""
-    import numpy as np
     import pandas as pd
 
     rows = coded[[unit, coder, value]].astype(object)  # Categorical columns as their values
-    rows = rows[rows[value].notna() & (rows[value].astype(str) != "")]
+    rows = rows[_filled(rows[value])]
+    rows = pd.DataFrame({c: pd.Series([frame_text(group_key(v)) for v in rows[c]], index=rows.index, dtype=object)
+                         for c in (unit, coder, value)}) if len(rows) else rows  # a list or dict: its repr; U+FFFD
     duplicated = rows.duplicated([unit, coder])
     if duplicated.any():
         first = rows[duplicated].iloc[0]
@@ -142,6 +150,9 @@ def agreement(coded: pd.DataFrame, *, unit: str = "unit", coder: str = "coder", 
 
             value_, note = float(alpha(reliability_data=matrix, level_of_measurement=level)), ""
             if not math.isfinite(value_):
+                if by is None:  # never a NaN in silence
+                    raise InvalidArgumentError(describe("coded", f"{matrix.shape[1]} units", "leaves alpha undefined",
+                                                        todo="Check the codes: every one must be a finite value."))
                 value_, note = float("nan"), "alpha is undefined for these codes"
         rows.append({**({by: key} if by is not None else {}), "alpha": value_, "level": level,
                      "units": int(pairable.sum()), "coders": int(matrix.shape[0]),
@@ -194,11 +205,10 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
     Raises:
         InvalidArgumentError: a code that is not a yes/no judgement; no coded row.
     """
-    import pandas as pd
 
     level = check_level(level)
     coded = _check_columns(coded, {"theme": theme, "value": value} | ({"by": by} if by is not None else {}))
-    filled = coded[coded[value].notna() & (coded[value].astype(str).str.strip() != "")]
+    filled = coded[_filled(coded[value])]
     if filled.empty:
         raise EmptyInputError(describe("coded", value, "column holds no code", todo="Fill in the code column first."))
     codes = filled[value].astype(object).map(_truthy).astype(float)  # Categorical codes too
@@ -206,7 +216,10 @@ def precision(coded: pd.DataFrame, *, theme: str = "theme", value: str = "code",
         bad = filled.loc[codes.isna(), value].iloc[0]
         raise InvalidArgumentError(describe(value, bad, "is not a yes/no judgement",
                                             accepted="1/0, True/False, yes/no, correct/wrong, 是/否"))
-    keys = [filled[theme].astype(object)] if by is None else [filled[by].astype(object), filled[theme].astype(object)]
+    def key(column: str) -> pd.Series:  # a dict or list value: its repr; lone surrogates: U+FFFD
+        return filled[column].astype(object).map(lambda v: frame_text(group_key(v)))
+
+    keys = [key(theme)] if by is None else [key(by), key(theme)]
     table = codes.groupby(keys, sort=False).agg(["size", "sum"]).reset_index()
     table.columns = ([] if by is None else [by]) + ["theme", "n", "correct"]
     table["correct"] = table["correct"].astype(int)
@@ -245,6 +258,11 @@ def corrected_rates(rates: Any, precisions: pd.DataFrame, *, level: float = 0.95
 
     from .smallsample import ratio_se
 
+    if not isinstance(rates, GroupRates):
+        raise InputTypeError(describe("rates", rates, "is not a table of rates", accepted="an Emphasis or other GroupRates"))
+    if not isinstance(precisions, pd.DataFrame) or not {"theme", "correct", "n"} <= set(precisions.columns):
+        raise InputTypeError(describe("precisions", precisions, "is not a precision table",
+                                      accepted="the DataFrame of cn.precision(...)"))
     level = check_level(level)
     n_draws = check_int("n_draws", n_draws, minimum=1000, maximum=1_000_000)
     rng = np.random.default_rng(check_random_state(random_state))

@@ -24,7 +24,11 @@ def segment_with_callable(tokenizer: Callable[[str], Iterable[tuple[str, int, in
     name = callable_name(tokenizer)
     for text in texts:
         tokens, at = [], 0
-        for item in tokenizer(text):
+        items = tokenizer(text)
+        if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):  # None, an int, a bare string
+            raise InvalidArgumentError(describe("segmenter", name, f"returned {items!r:.80}, not an iterable of tuples",
+                                                accepted="a callable text -> [(word, start, end), ...]"))
+        for item in items:
             if (not isinstance(item, tuple) or len(item) != 3 or not isinstance(item[0], str)
                     or not all(isinstance(x, int) and not isinstance(x, bool) for x in item[1:])):
                 raise InvalidArgumentError(describe("segmenter", name, f"returned {item!r}, not a (word, start, end) tuple",

@@ -17,13 +17,12 @@ import io
 import os
 import re
 from collections.abc import Sequence
-from importlib import resources
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from .. import registry
-from ..errors import InputTypeError, InvalidArgumentError, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_path, describe
 
 __all__ = ["LEXICONS", "NO_LEXICON", "has_rjieba", "resolve_lexicon", "read_lexicon", "check_word", "cache_dir", "JiebaEngine",
            "RjiebaEngine"]
@@ -61,6 +60,9 @@ def check_word(argument: str, word: object) -> str:
 
 def resolve_lexicon(lexicon: str | os.PathLike[str] | None) -> tuple[str, Path | None]:
     """``(name, path)`` of a lexicon given by a registered name (``"political"``, ``"none"``) or a path."""
+    if lexicon is not None and (not isinstance(lexicon, (str, os.PathLike)) or isinstance(lexicon, bytes)):
+        raise InputTypeError(describe("lexicon", lexicon, "is not a name or a path",
+                                      accepted=[*registry.lexicons.names(), "a path"]))
     if lexicon is None:
         return "none", None
     if isinstance(lexicon, str) and lexicon in registry.lexicons:
@@ -68,9 +70,12 @@ def resolve_lexicon(lexicon: str | os.PathLike[str] | None) -> tuple[str, Path |
         path = entry.load()
         return entry.name, None if path is None else Path(path)
     if isinstance(lexicon, (str, os.PathLike)):
-        path = Path(lexicon)
-        if path.is_file():
-            return str(path), path
+        path = Path(check_path("lexicon", lexicon))
+        try:
+            if path.is_file():
+                return str(path), path
+        except OSError:  # a name the file system refuses (too long)
+            pass
         if isinstance(lexicon, str) and os.sep not in lexicon and "." not in lexicon:
             registry.lexicons.get(lexicon)  # raises UnknownNameError listing the registered names
         raise InvalidArgumentError(describe("lexicon", str(lexicon), "is not a file", accepted="a jieba user-dict file"))

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._zh import radical_table
-from ..errors import InputTypeError, MissingDependencyError, describe
+from ..errors import InputTypeError, MissingDependencyError, check_bool, check_int, describe
 
 __all__ = ["NormalizedText", "normalize", "normalize_str", "normalize_same_length", "normalize_joined",
            "build_tables"]
@@ -102,13 +102,19 @@ class NormalizedText:
 
         Args:
             start: start offset in :attr:`text`.
-            end: end offset in :attr:`text` (exclusive), ``end > start``.
+            end: end offset in :attr:`text` (exclusive), ``end >= start`` (an empty span gives where it stands in the source).
 
         Returns:
             ``(source_start, source_end)``.
         """
+        if type(start) is not int or type(end) is not int or not 0 <= start <= end <= len(self.text):  # noqa: E721
+            check_int("start", start, minimum=0, maximum=len(self.text))  # refused with a message
+            check_int("end", end, minimum=start, maximum=len(self.text))
         if not self._changes:
             return start, end
+        if start == end:  # an empty span: where it stands in the source
+            at = len(self.source) if start == len(self.text) else self._map(start, False)
+            return at, at
         return self._map(start, False), self._map(end - 1, True)
 
     def _map(self, pos: int, as_end: bool) -> int:
@@ -152,6 +158,7 @@ def normalize(text: str, *, width: bool = True, nfkc: bool = True, traditional: 
     if not isinstance(text, str):
         raise InputTypeError(describe("text", text, "is not a str", accepted="str",
                                       todo="Decode bytes first (consensus_nlp.textio.decode)."))
+    width, nfkc, traditional = check_bool("width", width), check_bool("nfkc", nfkc), check_bool("traditional", traditional)
     norm_starts: list[int] = []
     changes: list[tuple[int, int, int]] = []
     if nfkc:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from ..corpus import Corpus, Document, is_dataframe
-from ..errors import InputTypeError, check_int, describe
+from ..errors import InputTypeError, check_bool, check_int, describe
 from .adapters import callable_name, segment_with_callable
 from .columns import NUMBER, Columns, ShortWords
 from .executor import batches, progress_bar, segment_parallel, segment_texts
@@ -142,7 +142,7 @@ def tokenize_partition(corpus: Corpus | Document | Iterable[str | Document], sta
     stop, stop_record = stop_rule(stopwords)
     rule = (stop, bool(drop_punct), bool(drop_numbers))
     texts = corpus.texts
-    show = sys.stderr.isatty() if progress is None else bool(progress)
+    show = sys.stderr.isatty() if progress is None else check_bool("progress", progress)
     if not isinstance(segmenter, Segmenter):
         cols = segment_with_callable(segmenter, progress_bar(texts, show, "doc"), rule)
         params = {"segmenter": callable_name(segmenter),
@@ -184,6 +184,10 @@ class Tokenize(Stage):
             raise InputTypeError(describe("segmenter", self.segmenter, "is not a Segmenter or a tokenizer function",
                                           accepted="Segmenter, a callable text -> [(word, start, end), ...], or None"))
         check_int("n_jobs", self.n_jobs, minimum=1)
+        check_bool("drop_punct", self.drop_punct)
+        check_bool("drop_numbers", self.drop_numbers)
+        if self.progress is not None:
+            check_bool("progress", self.progress)
         if self.stopwords is not None and not isinstance(self.stopwords, (set, frozenset)):
             from .stopwords import load_stopwords
 

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .._zh import CLOSERS, SENTENCE_END
-from ..errors import InputTypeError, MissingDependencyError, UnknownNameError, check_choice, describe
+from ..errors import InputTypeError, MissingDependencyError, UnknownNameError, check_bool, check_choice, describe
 from .granularity import GRANULARITIES, FineEngine, FineSplitter
 from .. import registry
 from .jieba_engines import JiebaEngine, RjiebaEngine, check_word, has_rjieba, read_lexicon, resolve_lexicon
@@ -102,7 +102,9 @@ class Segmenter:
         granularity: str = "coarse",
     ) -> None:
         check_choice("granularity", granularity, GRANULARITIES, what="a granularity")
-        if backend not in _BACKENDS:
+        check_bool("hmm", hmm)
+        check_bool("traditional", traditional)
+        if not isinstance(backend, str) or backend not in _BACKENDS:
             raise UnknownNameError(describe("backend", backend, "is not a known backend", accepted=_BACKENDS))
         if backend == "auto":
             backend = "rjieba" if has_rjieba() else "jieba"
@@ -229,7 +231,7 @@ class Segmenter:
         check_text(text)
         norm = normalize(text, traditional=self.traditional)
         engine, hmm = self._engine(), self.hmm
-        tagger = self._engine("jieba").tagger() if pos else None
+        tagger = self._engine("jieba").tagger() if check_bool("pos", pos) else None
         same = norm.same_length
         prev: Token | None = None
         for offset, piece in chunks(norm.text, lambda piece: engine.cut(piece, hmm)):

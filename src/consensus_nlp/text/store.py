@@ -28,12 +28,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import DocVars, thaw
-from ..errors import InvalidArgumentError, check_int, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_int, check_path, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
@@ -60,6 +60,12 @@ def concat_tokens(cls: Any, parts: Sequence[Tokens]) -> Tokens:
     """The partitions' tokens as one ``cls`` (:class:`Tokens`) on a shared vocabulary (arrays concatenated)."""
     import numpy as np
 
+    if isinstance(parts, (str, bytes)) or not isinstance(parts, Iterable):
+        raise InputTypeError(describe("parts", parts, "is not a list of Tokens", accepted="a list of Tokens"))
+    parts = list(parts)
+    bad = next((p for p in parts if not isinstance(p, cls)), None)
+    if bad is not None:
+        raise InputTypeError(describe("parts", bad, "is not Tokens", accepted="a list of Tokens"))
     if len(parts) == 1:
         return parts[0]
     vocab: dict[str, int] = {}
@@ -119,8 +125,16 @@ class StoreWriter:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.path = Path(check_path("path", path))
+        try:
+            str(self.path).encode("utf-8")  # pyarrow takes UTF-8 paths only (no undecodable bytes)
+            self.path.mkdir(parents=True, exist_ok=True)
+        except UnicodeEncodeError:
+            raise InvalidArgumentError(describe("path", path, "is not a UTF-8 path, which Parquet writing needs",
+                                                todo="Name a folder in UTF-8.")) from None
+        except OSError as exc:
+            raise InvalidArgumentError(describe("path", str(self.path), f"cannot be made a folder ({exc.strerror or exc})",
+                                                todo="Name a folder you can write to.")) from None
         (self.path / "store.json").unlink(missing_ok=True)  # an unfinished store has no manifest
         self._vocab: dict[str, int] = {}
         self._tags: dict[str, int] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import DocVars
-from ..errors import InputPathError, InvalidArgumentError, check_int, describe
+from ..errors import InputPathError, InvalidArgumentError, check_int, check_path, describe
 from ..pipeline import Deferred, Stage, combine_all, execute, shared
 from .store import FORMAT, VERSION, concat_tokens, read_strings
 from .tokens import Tokens
@@ -30,19 +30,32 @@ class TokenStore(Deferred):
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path = Path(check_path("path", path))
         manifest_path = self.path / "store.json"
-        if not manifest_path.is_file():
+        try:
+            found = manifest_path.is_file()
+        except OSError:  # a name the file system refuses (too long)
+            found = False
+        if not found:
             raise InputPathError(describe("path", str(path), "is not a token store (no store.json)",
                                           todo="Write one with tokens.to_parquet(path); a store whose writing "
                                                "failed has no store.json."))
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # not JSON
+            raise InvalidArgumentError(describe("path", str(path), f"holds a damaged store.json ({type(exc).__name__})",
+                                                todo="Write the store again with tokens.to_parquet(path).")) from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
             raise InvalidArgumentError(describe("path", str(path), "holds another format or version",
                                                 accepted=f"{FORMAT} version {VERSION}"))
-        self.params: Mapping[str, Any] = manifest["params"]
-        self._pos_types = tuple(manifest["pos_types"]) if manifest["pos_types"] else None
-        self.sizes: tuple[tuple[int, int], ...] = tuple((p["documents"], p["tokens"]) for p in manifest["partitions"])
+        try:
+            self.params: Mapping[str, Any] = manifest["params"]
+            self._pos_types = tuple(manifest["pos_types"]) if manifest["pos_types"] else None
+            self.sizes: tuple[tuple[int, int], ...] = tuple((int(p["documents"]), int(p["tokens"]))
+                                                            for p in manifest["partitions"])
+        except (KeyError, TypeError, ValueError) as exc:  # a manifest without its fields
+            raise InvalidArgumentError(describe("path", str(path), f"holds a damaged store.json ({type(exc).__name__})",
+                                                todo="Write the store again with tokens.to_parquet(path).")) from None
         self._key = f"{self.path.resolve()}:{manifest_path.stat().st_mtime_ns}"
 
     @property

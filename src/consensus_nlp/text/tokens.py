@@ -16,12 +16,12 @@ integer columns (:mod:`consensus_nlp.text.tokenstats`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..corpus import Corpus, DocVars, freeze
-from ..errors import InputTypeError, InvalidArgumentError, check_int, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_bool, check_int, check_position, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -259,10 +259,7 @@ class Tokens:
         if isinstance(key, str):
             return self._doc(self.docvars.position(key))
         if isinstance(key, int) and not isinstance(key, bool):
-            n = len(self)
-            if not -n <= key < n:
-                raise IndexError(f"document position {key} out of range for {n} documents")
-            return self._doc(key % n)
+            return self._doc(check_position("key", key, len(self)))
         raise InputTypeError(describe("key", key, "cannot index Tokens", accepted="int position or str doc_id"))
 
     def __repr__(self) -> str:
@@ -364,7 +361,7 @@ class Tokens:
         """
         from .tokenstats import kwic
 
-        return kwic(self, pattern, window=window, match="regex" if regex else match)
+        return kwic(self, pattern, window=window, match="regex" if check_bool("regex", regex) else match)
 
     def frequencies(self, *, by: str | None = None) -> pd.DataFrame:
         """Token counts, overall or per group of documents.
@@ -418,7 +415,7 @@ class Tokens:
         """
         from .tokenstats import ngram_columns
 
-        check_int("n", n, minimum=1)
+        check_int("n", n, minimum=1, maximum=max(1, len(self.ids)))  # no n-gram is longer than the tokens
         if not isinstance(sep, str):
             raise InputTypeError(describe("sep", sep, "is not a str", accepted="a separator such as '' or '_'"))
         types, ids, starts, ends, bounds = ngram_columns(self, n, sep)
@@ -436,6 +433,8 @@ class Tokens:
         if isinstance(doc_ids, str):
             raise InputTypeError(describe("doc_ids", doc_ids, "is a single string", accepted="a list of doc_ids",
                                           todo="Wrap it in a list."))
+        if not isinstance(doc_ids, Iterable) or isinstance(doc_ids, bytes):
+            raise InputTypeError(describe("doc_ids", doc_ids, "is not a list of doc_ids", accepted="a list of doc_ids"))
         rows = [self.docvars.position(d, argument="doc_ids") for d in doc_ids]
         if rows == list(range(len(self))):
             return self

@@ -9,12 +9,12 @@ per vocabulary type, never once per token.
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..docvars import factorize, group_key
-from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, check_int, describe
+from ..docvars import factorize, frame_text, group_key
+from ..errors import InputTypeError, UnknownNameError, check_choice, check_int, describe
 from ..pipeline import Stage
+from .patterns import user_pattern
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -42,10 +42,7 @@ def _matching_types(types: tuple[str, ...], pattern: str, match: str) -> list[in
         return [i for i, t in enumerate(types) if t == pattern]
     if match == "substring":
         return [i for i, t in enumerate(types) if pattern in t]
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        raise InvalidArgumentError(describe("pattern", pattern, f"is not a valid regex ({exc})")) from None
+    compiled = user_pattern("pattern", pattern)  # a time limit: ((a+)+)+c would backtrack for minutes
     return [i for i, t in enumerate(types) if compiled.fullmatch(t) is not None]
 
 
@@ -76,7 +73,7 @@ def kwic(tokens: Any, pattern: str, *, window: int = 5, match: str = "word") -> 
 
     if not isinstance(pattern, str) or not pattern.strip():
         raise InputTypeError(describe("pattern", pattern, "is not a non-empty str", accepted="a token, phrase or regex"))
-    check_int("window", window, minimum=0)
+    window = min(check_int("window", window, minimum=0), len(tokens.ids))  # no wider than the tokens (nor than int64)
     match = check_choice("match", match, MATCHES, what="a way to match")
     hits, span = _hits(tokens, pattern, match)
     doc = np.searchsorted(tokens.bounds, hits, side="right") - 1
@@ -88,7 +85,7 @@ def kwic(tokens: Any, pattern: str, *, window: int = 5, match: str = "word") -> 
     for d, ks, ke, ls, re_ in zip(doc.tolist(), tokens.starts[hits].tolist(), tokens.ends[last].tolist(),
                                   tokens.starts[left].tolist(), tokens.ends[right].tolist()):
         text = texts[d]
-        rows.append((doc_ids[d], ks, ke, text[ls:ks], text[ks:ke], text[ke:re_]))
+        rows.append((doc_ids[d], ks, ke, *(frame_text(p) for p in (text[ls:ks], text[ks:ke], text[ke:re_]))))
     return pd.DataFrame(rows, columns=["doc_id", "start", "end", "left", "keyword", "right"])
 
 
@@ -217,7 +214,7 @@ def collocations(tokens: Any, *, min_count: int = 5, measure: str = "npmi", wind
 
     measure = check_choice("measure", measure, MEASURES, what="a known association measure")
     check_int("min_count", min_count, minimum=1)
-    check_int("window", window, minimum=1)
+    window = min(check_int("window", window, minimum=1), max(1, len(tokens.ids)))  # no pair is farther apart
     n_types = max(1, len(tokens.types))
     ids = tokens.ids.astype(np.int64)
     doc = tokens.doc_index()

@@ -10,10 +10,10 @@ a fresh machine.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputTypeError, InvalidArgumentError, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_bool, check_choice, check_int, check_name, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     if ax is not None:
+        if not all(hasattr(ax, name) for name in ("imshow", "barh", "plot", "figure")):
+            raise InputTypeError(describe("ax", ax, "is not a matplotlib Axes", accepted="an Axes or None (a new figure)"))
         return ax
     from matplotlib.figure import Figure
 
@@ -85,6 +87,23 @@ def _colors(n: int) -> list[Any]:
 
     cmap = colormaps["tab20"]
     return [cmap(i % 20) for i in range(n)]
+
+
+def _check_model(model: Any) -> None:
+    from ..models.topics import TopicModel
+
+    if not isinstance(model, TopicModel):
+        raise InputTypeError(describe("model", model, "is not a TopicModel", accepted="the result of cn.fit_topics"))
+
+
+def _names(argument: str, values: Any) -> list[str]:
+    """``topics=``/``themes=``: a list of names (a bare str or a non-iterable is refused)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InputTypeError(describe(argument, values, "is not a list of names", accepted="a list of str or None"))
+    values = list(values)
+    for v in values:
+        check_name(argument, v)
+    return values
 
 
 def _is_time(values: Sequence[Any]) -> bool:
@@ -163,7 +182,19 @@ def emphasis_heatmap(profile: GroupRates | pd.DataFrame, *, ax: Axes | None = No
         raise InputTypeError(
             describe("profile", profile, "is not a non-empty DataFrame", accepted="group x theme DataFrame")
         )
-    values = profile.to_numpy(dtype=float)
+    try:
+        values = profile.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise InputTypeError(describe("profile", profile, "holds values that are not numbers",
+                                      accepted="group x theme DataFrame of rates")) from None
+    import matplotlib
+
+    check_choice("cmap", cmap, list(matplotlib.colormaps), what="a matplotlib colormap")
+    check_bool("annotate", annotate)
+    try:
+        fmt.format(0.5)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+        raise InvalidArgumentError(describe("fmt", fmt, "is not a format for one number", accepted="e.g. '{:.1f}'")) from None
     ax = _axes(ax, (1.2 + 0.9 * values.shape[1], 1.2 + 0.5 * values.shape[0]))
     image = ax.imshow(values, cmap=cmap, aspect="auto")
     ax.set_xticks(np.arange(values.shape[1]), [labels.get(c, str(c)) for c in profile.columns], rotation=45, ha="right")
@@ -196,8 +227,10 @@ def topic_terms(model: TopicModel, *, n: int = 10, topics: Sequence[str] | None 
     Returns:
         The Axes (one Axes for all topics; each topic is a block of bars labelled with its name).
     """
+    _check_model(model)
+    check_int("n", n, minimum=1, maximum=100, todo="A bar chart of more than 100 terms per topic cannot be read.")
     table = model.top_terms(n, ranking=ranking)
-    names = list(model.names) if topics is None else list(topics)
+    names = list(model.names) if topics is None else _names("topics", topics)
     unknown = [t for t in names if t not in model.names]
     if unknown:
         raise InvalidArgumentError(describe("topics", unknown, "are not topics of this model", accepted=list(model.names)))
@@ -259,9 +292,14 @@ def topic_shares(model: TopicModel, *, by: str, topics: Sequence[str] | None = N
     """
     import numpy as np
 
+    _check_model(model)
     table = model.by(by, weight_by_length=weight_by_length)
     if topics is not None:
-        table = table[list(topics)]
+        topics = _names("topics", topics)
+        unknown = [t for t in topics if t not in table.columns]
+        if unknown:
+            raise InvalidArgumentError(describe("topics", unknown, "are not topics of this model", accepted=list(table.columns)))
+        table = table[topics]
     groups = list(table.index)
     colors = _colors(table.shape[1])
     ax = _axes(ax, (8.0, 4.5))
@@ -368,7 +406,7 @@ def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, 
                                       accepted="Emphasis.interval(): group, theme, rate, low, high"))
     by, kind = table.columns[0], table.columns[1]
     present = list(dict.fromkeys(table[kind]))
-    names = present if themes is None else list(themes)
+    names = present if themes is None else _names("themes", themes)
     unknown = [t for t in names if t not in present]
     if unknown:
         raise InvalidArgumentError(describe("themes", unknown, "are not in the table", accepted=present))
@@ -424,6 +462,7 @@ def topic_effect(table: pd.DataFrame, *, topics: Sequence[str] | None = None, ax
         raise InputTypeError(describe("table", table, "is not an effect table",
                                       accepted="TopicModel.effect(): topic, value, estimate, low, high"))
     difference = table.attrs.get("method") == "difference"
+    topics = None if topics is None else _names("topics", topics)  # named as topics in a message
     renamed = table.rename(columns={"topic": "theme", "estimate": "rate", "value": table.attrs.get("covariate", "value")})
     renamed = renamed[[renamed.columns[1], "theme", "rate", "low", "high"]]
     renamed.attrs.update(level=table.attrs.get("level"), kind=table.attrs.get("kind"))

@@ -123,12 +123,12 @@ def join_lines(lines: Sequence[str]) -> str:
     """
     if isinstance(lines, str):
         lines = [lines]
-    out = ""
+    parts: list[str] = []  # joined once at the end: += on a growing str can cost its length per line
     for line in lines:
         piece = line.strip()
         if not piece:
             continue
-        if out and out[-1].isascii() and out[-1].isalpha() and piece[0].isascii() and piece[0].isalpha():
-            out += " "
-        out += piece
-    return clean_spacing(out)
+        if parts and parts[-1][-1].isascii() and parts[-1][-1].isalpha() and piece[0].isascii() and piece[0].isalpha():
+            parts.append(" ")
+        parts.append(piece)
+    return clean_spacing("".join(parts))

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...corpus import frame_text
 from ...errors import EmptyInputError, InputTypeError, describe
 from ..encoding import read_text
 from .kinds import check_kind
@@ -93,7 +94,8 @@ def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | Non
     for line in reading.lines:
         speech, role, speaker = went.get(id(line), went.get(id(line.partner), (None, None, None)))
         box = line.box or (None, None, None, None, None)
-        rows.append((line.number, box[0], line.text, line.kind, line.evidence, speech, role, speaker, *box[1:]))
+        row = (line.number, box[0], line.text, line.kind, line.evidence, speech, role, speaker, *box[1:])
+        rows.append(tuple(frame_text(v) for v in row))  # a lone surrogate cannot go into a pandas string column
     table = pd.DataFrame(rows, columns=list(EXPLAIN_COLUMNS))
     for column in ("page", "speech", "role", "speaker"):  # None, not NaN, where there is nothing
         table[column] = table[column].astype(object).where(table[column].notna(), None)

@@ -28,14 +28,12 @@ import os
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Union
 
 from ..._zh import map_radicals
 from ...corpus import Corpus, Document
 from ...errors import (
     EmptyInputError,
-    InputTypeError,
     InvalidArgumentError,
     LayoutError,
     describe,
@@ -46,6 +44,7 @@ from .kinds import check_kind
 from .lines import Line
 from .order import xy_cut
 from .pdfminer_log import pdfminer_warnings
+from .pdfopen import open_pdf
 from .reader import PageReading, check_prefix, documents_of, page_meta, read_lines
 from .rules import PageRules, check_rules
 
@@ -119,25 +118,6 @@ class _Piece:
                 out += " "
             out += char["text"]
         return map_radicals(out)
-
-
-def _open(path: str | os.PathLike[str]):
-    import pdfplumber
-
-    if not isinstance(path, (str, os.PathLike)):
-        raise InputTypeError(describe("path", path, "is not a path", accepted="str or os.PathLike"))
-    p = Path(path)
-    if not p.is_file():
-        raise InvalidArgumentError(describe("path", str(p), "does not exist or is not a file"))
-    try:
-        return pdfplumber.open(p)
-    except Exception as exc:  # pdfminer wraps every parse failure
-        reason = repr(getattr(exc, "args", [exc])[0] if getattr(exc, "args", None) else exc)
-        if "Password" in reason or "Encrypt" in reason:
-            raise InvalidArgumentError(describe("path", str(p), "is an encrypted PDF: its text cannot be read without the password",
-                                                todo="Decrypt it first (e.g. qpdf --decrypt --password=… in.pdf out.pdf).")) from None
-        raise InvalidArgumentError(describe("path", str(p), f"is not a readable PDF ({reason[:120]})",
-                                            todo="Check that the file is a complete PDF.")) from None
 
 
 def _rows(chars: list[dict], rules: PageRules, body: float) -> list[list[dict]]:
@@ -312,7 +292,7 @@ def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageR
         EmptyInputError: the selected pages have no text layer (scanned images; there is no OCR).
     """
     rules = check_rules(rules)
-    with pdfminer_warnings(path), _open(path) as pdf:
+    with pdfminer_warnings(path), open_pdf(path) as pdf:  # limits: stream sizes, page-tree depth, pages, time (pdfopen.py)
         selected = _select(pdf.pages, pages)
         try:
             has_text = any(c["text"].strip() for page in selected for c in page.chars)

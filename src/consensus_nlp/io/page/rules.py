@@ -15,10 +15,9 @@ size unless the name says otherwise.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 
-from ...errors import InputTypeError, InvalidArgumentError, describe
+from ...errors import InputTypeError, InvalidArgumentError, describe, is_finite_number
 
 __all__ = ["DEFAULT_RULES", "PageRules", "check_rules"]
 
@@ -115,8 +114,9 @@ class PageRules:
     header_band: float = 0.06
     footer_band: float = 0.06
 
+    def __post_init__(self) -> None:
+        check_rules(self)  # a bad value is refused where it is written (PageRules(indent=-1)), not where it is used
 
-DEFAULT_RULES = PageRules()
 
 _INTEGERS = {"titles_per_speaker", "column_window", "early_chars", "exact_max_columns", "exact_max_rows"}
 _FRACTIONS = {"column_quantile", "header_band", "footer_band"}
@@ -133,7 +133,7 @@ def check_rules(rules: object) -> PageRules:
         value = getattr(rules, f.name)
         integer = f.name in _INTEGERS
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
-        ok = ok and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+        ok = ok and is_finite_number(value) and value >= 0  # a huge int is refused here, before float() overflows
         if ok and f.name in _FRACTIONS:
             ok = value <= (1 if f.name == "column_quantile" else 0.5)
         if not ok:
@@ -142,3 +142,6 @@ def check_rules(rules: object) -> PageRules:
                 accepted = "a number in [0, 1]" if f.name == "column_quantile" else "a number in [0, 0.5]"
             raise InvalidArgumentError(describe(f"rules.{f.name}", value, "is out of range", accepted=accepted))
     return rules
+
+
+DEFAULT_RULES = PageRules()

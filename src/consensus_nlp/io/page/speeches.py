@@ -65,9 +65,14 @@ def paragraphs(run: Sequence[Line], rules: PageRules) -> list[Paragraph]:
 
 
 # -- speeches ----------------------------------------------------------------
+def first_clause(text: str) -> str:
+    """``text`` up to its first clause mark (，。；：,)."""
+    return re.split(r"[，。；：,]", text, maxsplit=1)[0]
+
+
 def _names_organization(text: str, names: Sequence[str]) -> bool:
-    first_clause = re.split(r"[，。；：,]", text, maxsplit=1)[0]
-    return any(name in first_clause for name in names)
+    clause = first_clause(text)
+    return any(name in clause for name in names)
 
 
 def _opens_speech(text: str, names: Sequence[str]) -> bool:
@@ -247,7 +252,8 @@ def attribute(
     for _ in range(sum(len(line.bylines) for group in groups for line in group.lines) + 1):
         texts = ["\n".join(p.text for p in speech) for speech in speeches]
         speakers, unused = attribute_bylines(groups, texts, rules)
-        split = next((found for b in unused if (found := _find_opening(speeches, b)) is not None), None)
+        search = _OpeningSearch(speeches)  # each paragraph joined once per round, not once per byline
+        split = next((found for b in unused if (found := search.find(b)) is not None), None)
         if split is None:
             break
         s, k, j = split
@@ -260,18 +266,40 @@ def attribute(
     return speakers, unused
 
 
-def _find_opening(speeches: list[list[Paragraph]], byline: Byline) -> tuple[int, int, int] | None:
-    """``(speech, paragraph, line)`` where a speech not naming ``byline``'s organization at its start has a
-    paragraph (or a line after a sentence end) that opens with it; None if there is none."""
-    names = [n for n in (byline.organization, place_of(byline.organization)) if len(n) >= 2]
-    for s, speech in enumerate(speeches):
-        if _names_organization(speech[0].text, names):
-            continue
-        for k, paragraph in enumerate(speech):
-            if k and _names_organization(paragraph.text, names):
-                return s, k, 0
-            lines = paragraph.lines
-            for j in range(1, len(lines)):
-                if ends_sentence(lines[j - 1].text) and _names_organization(lines[j].text, names):
-                    return s, k, j
-    return None
+class _OpeningSearch:
+    """Where a speech not naming a byline's organization at its start has a paragraph (or a line after a
+    sentence end) that opens with it: ``find(byline) -> (speech, paragraph, line)`` or None.
+
+    The first clause of every paragraph is computed once (joining a paragraph's lines costs its length),
+    and the answer once per set of names: a page of n blocks costs O(n) per round, not O(n) per byline.
+    """
+
+    def __init__(self, speeches: list[list[Paragraph]]) -> None:
+        self.speeches = speeches
+        self._clauses: dict[int, str] = {}
+        self._found: dict[tuple[str, ...], tuple[int, int, int] | None] = {}
+
+    def _clause(self, paragraph: Paragraph) -> str:
+        key = id(paragraph)
+        if key not in self._clauses:
+            self._clauses[key] = first_clause(paragraph.text)
+        return self._clauses[key]
+
+    def find(self, byline: Byline) -> tuple[int, int, int] | None:
+        names = tuple(n for n in (byline.organization, place_of(byline.organization)) if len(n) >= 2)
+        if names not in self._found:
+            self._found[names] = self._search(names)
+        return self._found[names]
+
+    def _search(self, names: tuple[str, ...]) -> tuple[int, int, int] | None:
+        for s, speech in enumerate(self.speeches):
+            if any(name in self._clause(speech[0]) for name in names):
+                continue
+            for k, paragraph in enumerate(speech):
+                if k and any(name in self._clause(paragraph) for name in names):
+                    return s, k, 0
+                lines = paragraph.lines
+                for j in range(1, len(lines)):
+                    if ends_sentence(lines[j - 1].text) and _names_organization(lines[j].text, names):
+                        return s, k, j
+        return None
