@@ -228,6 +228,8 @@ class DocVars(Sequence[Mapping[str, Any]]):
 
     def __init__(self, doc_ids: Sequence[str], metas: Sequence[Mapping[str, Any]], *,
                  lengths: Sequence[int] | None = None) -> None:
+        doc_ids, metas = list(doc_ids), list(metas)
+        lengths = None if lengths is None else list(lengths)
         if len(doc_ids) != len(metas):
             raise InvalidArgumentError(describe("metas", len(metas), "does not match the number of doc_ids",
                                                 accepted=f"{len(doc_ids)} mappings, one per document"))
@@ -263,6 +265,18 @@ class DocVars(Sequence[Mapping[str, Any]]):
             >>> DocVars.from_columns({"doc_id": ["a", "b"], "year": [1991, None]}).metas[1]
             mappingproxy({})
         """
+        if not isinstance(columns, Mapping):
+            raise InputTypeError(describe("columns", columns, "is not a mapping of column names to values",
+                                          accepted="a dict such as {'doc_id': ['a', 'b'], 'year': [1991, None]}"))
+        for name, values in columns.items():
+            if not isinstance(name, str):
+                raise InputTypeError(describe("columns", name, "has a column name that is not a str", accepted="str names"))
+            if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+                raise InputTypeError(describe(f"columns[{name!r}]", values, "is not a sequence of values",
+                                              accepted="a list with one value per document"))
+        if lengths is not None and (isinstance(lengths, (str, bytes)) or not isinstance(lengths, Iterable)):
+            raise InputTypeError(describe("lengths", lengths, "is not a sequence of text lengths",
+                                          accepted="a list of int, one per document, or None"))
         if "doc_id" not in columns:
             raise InvalidArgumentError(describe("columns", list(columns), "has no 'doc_id' column",
                                                 accepted="a mapping with 'doc_id' and metadata columns"))
@@ -355,6 +369,7 @@ class DocVars(Sequence[Mapping[str, Any]]):
             >>> codes.tolist(), levels
             ([0, 1, 0], ['甲', '乙'])
         """
+        by = check_name("by", by, accepted=["doc_id", *self.fields()[:10]])
         found = self._codes.get(by)
         if found is None:
             codes, levels = factorize(self.values(by))

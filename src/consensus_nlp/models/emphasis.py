@@ -18,8 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..corpus import DocVars, frame_text
-from ..errors import EmptyInputError, InputTypeError, UnknownNameError, check_float, check_int, check_random_state, \
-    describe
+from ..docvars import factorize
+from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_float, check_int, \
+    check_name, check_random_state, describe
 from ..pipeline import Stage, run, shared
 from ..text.patterns import user_pattern
 from ..text.tokens import Tokens
@@ -326,13 +327,20 @@ def validation_sample(
     hits = theme_hits(tokens, themes=themes)
     if hits.empty:
         raise EmptyInputError(describe("themes", themes, "has no hit in these tokens", todo="Check the dictionary."))
-    keys = ["theme"]
+    strata = np.zeros(len(hits), dtype=np.int64)
     if by is not None:
-        values = dict(zip(tokens.doc_ids, tokens.group_values(by)))  # UnknownNameError names the fields
-        hits.insert(1, by, [values[d] for d in hits["doc_id"]])
-        keys = ["theme", by]
+        check_name("by", by, accepted="a metadata field name or 'doc_id'")
+        if by in hits.columns and by != "doc_id":
+            raise InvalidArgumentError(describe("by", by, "is also a column of the sample",
+                                                accepted="a metadata field other than " + ", ".join(hits.columns),
+                                                todo="Rename that metadata field first."))
+        codes, _ = factorize(tokens.group_values(by))  # UnknownNameError names the fields; any value groups
+        strata = codes[[tokens.docvars.position(d) for d in hits["doc_id"]]].astype(np.int64)
+        if by != "doc_id":
+            values = tokens.group_values(by)
+            hits.insert(1, by, [values[tokens.docvars.position(d)] for d in hits["doc_id"]])
     picked = []
-    for _, part in hits.groupby(keys, sort=False, dropna=False):
+    for _, part in hits.groupby([hits["theme"], pd.Series(strata, index=hits.index)], sort=False, dropna=False):
         take = rng.choice(len(part), size=min(n, len(part)), replace=False)
         picked.append(part.iloc[np.sort(take)])
     sample = pd.concat(picked).iloc[rng.permutation(sum(len(p) for p in picked))].reset_index(drop=True)

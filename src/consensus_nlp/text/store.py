@@ -125,7 +125,7 @@ class StoreWriter:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(check_path("path", path))
+        self.path = Path(check_path("path", path)).absolute()  # absolute: Arrow reads "re:x/y" as a URI
         try:
             str(self.path).encode("utf-8")  # pyarrow takes UTF-8 paths only (no undecodable bytes)
             self.path.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,7 @@ class TokenStore(Deferred):
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(check_path("path", path))
+        self.path = Path(check_path("path", path)).absolute()  # absolute: Arrow reads "re:x/y" as a URI
         manifest_path = self.path / "store.json"
         try:
             found = manifest_path.is_file()

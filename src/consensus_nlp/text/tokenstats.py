@@ -12,7 +12,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..docvars import factorize, frame_text, group_key
-from ..errors import InputTypeError, UnknownNameError, check_choice, check_int, describe
+from ..errors import InputTypeError, UnknownNameError, check_choice, check_int, check_name, describe
 from ..pipeline import Stage
 from .patterns import user_pattern
 
@@ -116,6 +116,9 @@ class CountTokens(Stage):
     lies in one partition, so document counts add up); ``finalize`` gives the shares and the sorted frame."""
 
     by: str | None = None
+
+    def __post_init__(self) -> None:
+        check_name("by", self.by, accepted="a metadata field name, 'doc_id', or None", allow_none=True)
 
     def for_partitions(self, fields: Any) -> CountTokens:
         if fields is not None and self.by not in (None, "doc_id") and self.by not in fields:  # before any task runs
