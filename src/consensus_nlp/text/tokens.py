@@ -415,10 +415,11 @@ class Tokens:
         """
         from .tokenstats import ngram_columns
 
-        check_int("n", n, minimum=1, maximum=max(1, len(self.ids)))  # no n-gram is longer than the tokens
+        check_int("n", n, minimum=1, maximum=2**31 - 1)
         if not isinstance(sep, str):
             raise InputTypeError(describe("sep", sep, "is not a str", accepted="a separator such as '' or '_'"))
-        types, ids, starts, ends, bounds = ngram_columns(self, n, sep)
+        # no document has more tokens than all of them: a longer n gives no n-grams (and no huge windows)
+        types, ids, starts, ends, bounds = ngram_columns(self, min(n, len(self.ids) + 1), sep)
         return self._derive(ids, starts, ends, bounds, None, types=types,
                             params={**self.params, "ngrams": n, "ngram_sep": sep})
 
