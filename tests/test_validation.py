@@ -83,7 +83,9 @@ def test_agreement_by_group_gives_nan_and_the_reason_for_a_degenerate_group():
             for t, codes in {"x": ([1, 0, 1, 1], [1, 0, 1, 0]), "same": ([1, 1, 1], [1, 1, 1]),
                              "alone": ([1, 0], None)}.items()
             for c, vals in zip(("ann", "bo"), codes) if vals is not None for u, v in enumerate(vals)]
-    table = cn.agreement(pd.DataFrame(rows), by="theme")
+    with pytest.warns(UserWarning, match=r"agreement is NaN for 2 group\(s\) of 'theme': 'same': one value leaves alpha "
+                                         r"undefined \(no variation\); 'alone': 1 coder is not enough for agreement"):
+        table = cn.agreement(pd.DataFrame(rows), by="theme")
     assert table.columns.tolist() == ["theme", "alpha", "level", "units", "coders", "codes", "note"]
     assert table["theme"].tolist() == ["x", "same", "alone"]
     assert not math.isnan(table.loc[0, "alpha"]) and table.loc[0, "note"] == ""

@@ -11,6 +11,7 @@ and carries both uncertainties into the interval.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
@@ -157,6 +158,10 @@ def agreement(coded: pd.DataFrame, *, unit: str = "unit", coder: str = "coder", 
         rows.append({**({by: key} if by is not None else {}), "alpha": value_, "level": level,
                      "units": int(pairable.sum()), "coders": int(matrix.shape[0]),
                      "codes": int((~np.isnan(matrix[:, pairable])).sum()) if pairable.any() else 0, "note": note})
+    undefined = [f"{row[by]!r}: {row['note']}" for row in rows if row["note"]]
+    if undefined:  # never a NaN in silence: the table's note column says why, and so does this warning
+        warnings.warn(f"agreement is NaN for {len(undefined)} group(s) of {by!r}: " + "; ".join(undefined[:10])
+                      + ("; …" if len(undefined) > 10 else ""), stacklevel=2)
     return pd.DataFrame(rows)
 
 
