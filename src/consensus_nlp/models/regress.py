@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, describe
+from ..errors import InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, check_float, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -261,6 +261,10 @@ def regress(data: Any, formula: str, *, family: str = "negbin", offset: str | No
     family = check_choice("family", family, FAMILIES, what="a count model family")
     if not isinstance(formula, str) or "~" not in formula:
         raise InputTypeError(describe("formula", formula, "is not a formula", accepted="'~ era + bs(year, df=4)'"))
+    per = check_float("per", per, minimum=0, exclusive_minimum=True, allow_none=True)
+    if themes is not None and (isinstance(themes, (str, bytes)) or not isinstance(themes, Iterable)):
+        raise InputTypeError(describe("themes", themes, "is not a list of theme names",
+                                      accepted="a list such as ['culture_brand'], or None for every theme"))
     rates = data if hasattr(data, "doc_counts") and hasattr(data, "categories") else None
     if rates is not None:
         frame, chosen, _ = _document_frame(rates, themes)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidArgumentError, check_float, check_int, check_random_state, describe
+from ..errors import InputTypeError, InvalidArgumentError, check_float, check_int, check_random_state, describe
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -145,7 +145,10 @@ def search_k(data: Any, *, ks: Iterable[int] = range(2, 11), n_seeds: int = 3, e
     from .topic_inputs import as_dtm
     from .topics import fit_topics
 
-    ks = sorted({check_int("ks", k, minimum=2) for k in ks})
+    if isinstance(ks, (str, bytes)) or not isinstance(ks, Iterable):
+        raise InputTypeError(describe("ks", ks, "is not a list of numbers of topics", accepted="e.g. range(2, 11)"))
+    ks = sorted({check_int("ks", k, minimum=2, maximum=10_000) for k in ks})
+    top_n = check_int("top_n", top_n, minimum=2, maximum=1000)
     if len(ks) < 2:
         raise InvalidArgumentError(describe("ks", ks, "holds fewer than two values", todo="Try e.g. ks=range(2, 11)."))
     n_seeds = check_int("n_seeds", n_seeds, minimum=1, maximum=100)
