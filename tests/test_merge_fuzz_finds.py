@@ -54,3 +54,23 @@ def test_a_store_path_that_looks_like_a_uri_is_a_local_folder(tokens, tmp_path, 
     tokens.to_parquet("re:((a+)+)+c")
     back = cn.read_tokens("re:((a+)+)+c").compute()
     assert back.words() == tokens.words() and (tmp_path / "re:((a+)+)+c" / "tokens.parquet").is_file()
+
+
+def test_regress_and_search_k_check_their_options_first(tokens):
+    rates = cn.emphasis(tokens, by="org", themes="cppcc")
+    with pytest.raises(InputTypeError, match=r"^themes=3\.5 is not a list of theme names"):
+        cn.regress(rates, "~ org", themes=3.5)
+    with pytest.raises(InvalidArgumentError, match=r"^per="):
+        cn.regress(rates, "~ org", per={})
+    with pytest.raises(InputTypeError, match=r"^ks=3 is not a list of numbers of topics"):
+        cn.search_k(tokens, ks=3)
+    with pytest.raises(InvalidArgumentError, match=r"^top_n=-1 is out of range"):
+        cn.search_k(tokens, ks=[2, 3], top_n=-1)
+
+
+def test_rate_intervals_refuses_a_proportion_flag_that_is_not_a_bool(tokens):
+    import pandas as pd
+
+    table = cn.emphasis(tokens, by="org", themes="cppcc").with_clusters(None).interval()
+    with pytest.raises(InvalidArgumentError, match=r"^proportion=<NA> is not a bool"):
+        cn.plot.rate_intervals(table, proportion=pd.NA)

@@ -414,7 +414,7 @@ def rate_intervals(table: pd.DataFrame, *, themes: Sequence[str] | None = None, 
     colors = _colors(len(names))
     labels = _theme_labels(table.attrs.get("theme_set"))
     label = _interval_label(table, value)
-    if proportion:
+    if check_bool("proportion", proportion):
         table = table.assign(low=table["low"].clip(0, 1), high=table["high"].clip(0, 1))
     if _is_time(groups) or table.attrs.get("kind") == "continuous":
         ax = _axes(ax, (8.0, 4.5))
