@@ -334,11 +334,12 @@ def validation_sample(
             raise InvalidArgumentError(describe("by", by, "is also a column of the sample",
                                                 accepted="a metadata field other than " + ", ".join(hits.columns),
                                                 todo="Rename that metadata field first."))
-        codes, _ = factorize(tokens.group_values(by))  # UnknownNameError names the fields; any value groups
-        strata = codes[[tokens.docvars.position(d) for d in hits["doc_id"]]].astype(np.int64)
+        values = tokens.group_values(by)  # UnknownNameError names the fields
+        codes, _ = factorize(values)  # any value groups, unhashable ones too
+        rows = [tokens.docvars.position(d) for d in hits["doc_id"]]
+        strata = codes[rows].astype(np.int64)
         if by != "doc_id":
-            values = tokens.group_values(by)
-            hits.insert(1, by, [values[tokens.docvars.position(d)] for d in hits["doc_id"]])
+            hits.insert(1, by, [values[r] for r in rows])
     picked = []
     for _, part in hits.groupby([hits["theme"], pd.Series(strata, index=hits.index)], sort=False, dropna=False):
         take = rng.choice(len(part), size=min(n, len(part)), replace=False)
