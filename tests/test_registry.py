@@ -33,7 +33,7 @@ def test_every_registry_lists_the_package_entries_in_declaration_order():
         "corpora": ["gansu-cppcc-2021"],
         "engines": ["tomotopy", "gensim", "sklearn", "dmr", "gdmr"],
         "detectors": ["outline", "formulation", "parallelism", "citation", "slogan", "quoted", "statistic"],
-        "data": ["positions", "organizations", "page-cues", "radicals", "common-chars"],
+        "data": ["positions", "organizations", "page-cues", "radicals", "glyph-aliases", "common-chars"],
     }
 
 
@@ -76,7 +76,7 @@ def test_stopword_and_lexicon_records_use_the_registry_hashes():
 
 def test_the_manifest_hashes_exactly_what_the_registries_declare():
     files = ["devices/data/formulations.json", "devices/data/rules.json", "lexicons/common_chars.txt",
-             "lexicons/organizations.tsv", "lexicons/page_cues.txt", "lexicons/political.txt", "lexicons/positions.txt",
+             "lexicons/glyph_aliases.tsv", "lexicons/organizations.tsv", "lexicons/page_cues.txt", "lexicons/political.txt", "lexicons/positions.txt",
              "lexicons/radicals.tsv", "lexicons/stopwords/boilerplate.txt", "lexicons/stopwords/enumeration.txt",
              "lexicons/stopwords/function.txt", "lexicons/themes/cppcc.yaml"]
     assert resource_hashes() == {f: _sha(PACKAGE / f) for f in files}
@@ -354,7 +354,7 @@ def test_reading_the_registries_imports_nothing_heavy():
     env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}  # the package this test runs on
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[] 15"
+    assert out.stdout.strip() == "[] 16"
 
 
 @pytest.mark.parametrize("kind", ["outline", "formulation", "parallelism", "citation", "slogan", "quoted", "statistic"])

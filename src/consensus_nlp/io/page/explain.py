@@ -70,7 +70,8 @@ def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | Non
         ids joined with ``", "`` for a byline line of two speakers; None), ``role`` (``body``, ``byline``, ``title`` or None), ``speaker``
         and the box ``x0``, ``top``, ``x1``, ``bottom`` (PDF points; None for text).
         ``table.attrs`` holds ``kind`` (``speeches``, ``articles`` or ``single``) and
-        ``kind_evidence`` (why that kind). A page that is not a page of speeches is explained
+        ``kind_evidence`` (why that kind), and ``glyph_aliases`` (a PDF's repaired glyph aliases and how
+        often, ``{"戶→户": 1}``; the lines say where in ``evidence``). A page that is not a page of speeches is explained
         too (no speeches).
     """
     import pandas as pd
@@ -99,5 +100,5 @@ def explain_page(path_or_text: str | os.PathLike[str], *, rules: PageRules | Non
     table = pd.DataFrame(rows, columns=list(EXPLAIN_COLUMNS))
     for column in ("page", "speech", "role", "speaker"):  # None, not NaN, where there is nothing
         table[column] = table[column].astype(object).where(table[column].notna(), None)
-    table.attrs.update(kind=reading.kind, kind_evidence=reading.kind_evidence)
+    table.attrs.update(kind=reading.kind, kind_evidence=reading.kind_evidence, glyph_aliases=reading.glyph_aliases)
     return table

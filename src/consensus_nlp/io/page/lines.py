@@ -20,7 +20,8 @@ class Line:
     ``attached`` is ``"after"`` for a byline that opens the body after it (``全国政协委员某某：``)
     and ``"before"`` for one that closes the body before it (``（作者系…）``). PDF lines also
     carry their ``box`` and font ``size``, and ``opens`` (the line starts a paragraph: it is
-    indented or follows a short line), decided from the geometry, and their ``font`` name.
+    indented or follows a short line), decided from the geometry, their ``font`` name, and the
+    glyph aliases ``repaired`` in them (``["戶→户"]``, :mod:`.glyphs`).
     """
 
     number: int  # 1-based, in the text as given (reading order for a PDF)
@@ -34,6 +35,7 @@ class Line:
     opens: bool | None = None
     column: int | None = None
     font: str | None = None
+    repaired: list[str] = field(default_factory=list)
     partner: Line | None = field(default=None, repr=False)  # the author note a name line was merged into
 
     @property

@@ -40,6 +40,7 @@ from ...errors import (
 )
 from .bylines import parse_bare_name
 from .classify import CLAUSE_PUNCT, classify, cue, join_wrapped_bylines, split_openings
+from .glyphs import alias_repairs
 from .kinds import check_kind
 from .lines import Line
 from .order import xy_cut
@@ -299,13 +300,15 @@ def pdf_lines(path: str | os.PathLike[str], *, pages: Pages = None, rules: PageR
             if has_text:
                 body, font = _body_font(selected)
                 pieces = [p for page in selected for p in _page_pieces(page.page_number, page, rules, body)]
+                text = map_radicals("".join(c["text"] for page in selected for c in page.chars))  # ⼾ U+2F3E: 戶
+                repairs = alias_repairs(text, rules.simplified_share)
         except Exception as exc:  # pdfminer parses pages lazily: a damaged page fails here, with its own errors
             raise InvalidArgumentError(describe("path", os.fspath(path), f"is not a readable PDF ({type(exc).__name__}: "
                                                 f"{str(exc)[:100]})", todo="Check that the file is a complete PDF.")) from None
     if not has_text:
         raise EmptyInputError(describe("path", os.fspath(path), "has no text layer (an image-only or scanned PDF)",
                                        todo="Run OCR on it first (e.g. ocrmypdf); consensus-nlp reads text layers only."))
-    return _classify_pieces(pieces, rules, body, font)
+    return _classify_pieces(pieces, rules, body, font, repairs)
 
 
 def _select(all_pages: list, pages: Pages) -> list:
@@ -322,11 +325,14 @@ def _select(all_pages: list, pages: Pages) -> list:
     return [all_pages[n - 1] for n in sorted(set(numbers))]
 
 
-def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_font: str) -> list[Line]:
+def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_font: str,
+                     repairs: dict[int, str]) -> list[Line]:
     lines = []
     for number, piece in enumerate(pieces, 1):
-        line = Line(number, piece.text(), box=(piece.page, piece.x0, piece.top, piece.x1, piece.bottom), size=piece.size,
-                    column=piece.column, font=piece.font)
+        text = piece.text()
+        line = Line(number, text.translate(repairs), box=(piece.page, piece.x0, piece.top, piece.x1, piece.bottom),
+                    size=piece.size, column=piece.column, font=piece.font)
+        line.repaired = [f"{c}→{repairs[ord(c)]}" for c in text if ord(c) in repairs]
         if piece.kind:
             line.kind, line.evidence = "furniture", f"{piece.kind} of page {piece.page}" + (
                 " (in the top band)" if piece.kind == "header" else " (in the bottom band)" if piece.kind == "footer"
@@ -365,6 +371,9 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
     join_wrapped_bylines(lines, body)
     _mark_openings(lines, rules, body)
     _join_wrapped_titles(lines, body)
+    for line in lines:
+        if line.repaired:
+            line.evidence += f"; glyph aliases of a simplified Chinese page repaired: {', '.join(line.repaired)}"
     return lines
 
 
@@ -434,7 +443,11 @@ def reading_of_pdf(
     """The lines of a PDF classified and read into speeches or articles (see :func:`read_pdf`)."""
     rules = check_rules(rules)
     lines = pdf_lines(path, pages=pages, rules=rules)
-    return read_lines(lines, rules, argument="source", value=os.fspath(path), check=check, kind=kind)
+    reading = read_lines(lines, rules, argument="source", value=os.fspath(path), check=check, kind=kind)
+    # a line split in two (a statement's opening, a trailing credit) keeps its number: counted once
+    reading.glyph_aliases = dict(sorted(Counter(r for repaired in {line.number: line.repaired for line in lines}.values()
+                                                for r in repaired).items()))
+    return reading
 
 
 def read_pdf(
@@ -459,7 +472,9 @@ def read_pdf(
         ``paragraph_boxes`` (for each paragraph, ``[page, x0, top, x1, bottom]``
         in PDF points for each column it spans). The corpus metadata adds
         ``furniture``: ``[page, kind, text]`` for each running header, footer,
-        boxed text (编者按) and caption set apart, and ``page_count`` (the pages read).
+        boxed text (编者按) and caption set apart, ``page_count`` (the pages read) and, when
+        there were some, ``glyph_aliases``: how often each glyph alias of a simplified Chinese
+        page was repaired (``{"戶→户": 3}``, :mod:`.glyphs`; ``PageRules.simplified_share``).
 
     Raises:
         InvalidArgumentError: missing, corrupt or encrypted file; invalid ``pages``.

@@ -97,6 +97,7 @@ class PageReading:
     kind: str = "speeches"
     kind_evidence: str = ""
     articles: list[ArticleReading] = field(default_factory=list)
+    glyph_aliases: dict[str, int] = field(default_factory=dict)  # PDF: repaired glyph aliases ("戶→户") and how often
 
 
 def _no_byline(argument: str, value: object) -> LayoutError:
@@ -208,14 +209,16 @@ def doc_ids(prefix: str, count: int) -> list[str]:
 
 
 def page_meta(reading: PageReading, source: str | None) -> dict:
-    """The corpus metadata: ``kind``, ``kind_evidence``, ``meeting``, ``markers``, ``source``; ``credits`` and
-    ``furniture`` when the page has some."""
+    """The corpus metadata: ``kind``, ``kind_evidence``, ``meeting``, ``markers``, ``source``; ``credits``,
+    ``furniture`` and ``glyph_aliases`` (a PDF's repaired glyph aliases) when the page has some."""
     meta = {"kind": reading.kind, "kind_evidence": reading.kind_evidence, "meeting": reading.meeting,
             "markers": reading.markers, "source": source}
     if reading.credits:
         meta["credits"] = reading.credits
     if reading.furniture:
         meta["furniture"] = reading.furniture
+    if reading.glyph_aliases:
+        meta["glyph_aliases"] = reading.glyph_aliases
     return meta
 
 

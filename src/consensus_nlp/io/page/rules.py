@@ -80,6 +80,9 @@ class PageRules:
             (ends a paragraph).
         header_band, footer_band: the top and bottom fractions of the page height that hold
             running headers and footers (page numbers, 版次, dates).
+        simplified_share: a PDF whose Han characters are at least this share in GB 2312 is simplified
+            Chinese, and its glyph aliases (戶 for 户, ― for —; :mod:`consensus_nlp.io.page.glyphs`) are
+            repaired; a value above 1 (up to 2) repairs none.
     """
 
     max_title_width: float = 20.0
@@ -113,13 +116,17 @@ class PageRules:
     short_line: float = 1.0
     header_band: float = 0.06
     footer_band: float = 0.06
+    simplified_share: float = 0.95
 
     def __post_init__(self) -> None:
         check_rules(self)  # a bad value is refused where it is written (PageRules(indent=-1)), not where it is used
 
 
 _INTEGERS = {"titles_per_speaker", "column_window", "early_chars", "exact_max_columns", "exact_max_rows"}
-_FRACTIONS = {"column_quantile", "header_band", "footer_band"}
+#: the fields with an upper bound: the bound, and how the error states it
+_BOUNDS = {"column_quantile": (1, "a number in [0, 1]"), "header_band": (0.5, "a number in [0, 0.5]"),
+           "footer_band": (0.5, "a number in [0, 0.5]"),
+           "simplified_share": (2, "a number in [0, 2] (above 1 turns the repair of glyph aliases off)")}
 
 
 def check_rules(rules: object) -> PageRules:
@@ -134,12 +141,12 @@ def check_rules(rules: object) -> PageRules:
         integer = f.name in _INTEGERS
         ok = isinstance(value, int) if integer else isinstance(value, (int, float))
         ok = ok and is_finite_number(value) and value >= 0  # a huge int is refused here, before float() overflows
-        if ok and f.name in _FRACTIONS:
-            ok = value <= (1 if f.name == "column_quantile" else 0.5)
+        if ok and f.name in _BOUNDS:
+            ok = value <= _BOUNDS[f.name][0]
         if not ok:
             accepted = "an int >= 0" if integer else "a finite number >= 0"
-            if f.name in _FRACTIONS:
-                accepted = "a number in [0, 1]" if f.name == "column_quantile" else "a number in [0, 0.5]"
+            if f.name in _BOUNDS:
+                accepted = _BOUNDS[f.name][1]
             raise InvalidArgumentError(describe(f"rules.{f.name}", value, "is out of range", accepted=accepted))
     return rules
 
