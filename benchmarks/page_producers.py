@@ -13,7 +13,8 @@ first on ``--src`` (default: this checkout's src), so the same PDFs can be read
 by another version of the reader, and prints a table per layout family: documents
 exact (speaker or authors, position or credit, title, first and last 20 body
 characters), documents expected, extra documents, pages refused. ``--json`` writes
-the numbers to benchmarks/results/.
+the numbers to benchmarks/results/, with the reader's commit (``git describe --dirty``),
+the date, the folder read and the load average.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -104,7 +106,12 @@ def read(args) -> None:
     print("pages with a miss:", failures[:40])
     if args.json:
         out = REPO / "benchmarks" / "results" / f"pages-{args.producer}{args.tag}.json"
-        out.write_text(json.dumps({"producer": args.producer, "reader": cn.__file__, "table": table,
+        src = Path(cn.__file__).resolve().parent
+        commit = subprocess.run(["git", "-C", str(src), "describe", "--always", "--dirty"], capture_output=True,
+                                text=True).stdout.strip() or None
+        out.write_text(json.dumps({"producer": args.producer, "reader": cn.__file__, "reader_commit": commit,
+                                   "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "folder": str(folder),
+                                   "seconds": round(seconds), "load": os.getloadavg(), "table": table,
                                    "failures": failures}, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

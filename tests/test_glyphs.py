@@ -11,7 +11,12 @@ import pytest
 
 import consensus_nlp as cn
 from consensus_nlp.errors import InvalidArgumentError
-from consensus_nlp.io.page.glyphs import alias_repairs, alias_table, in_gb2312, simplified_share
+from consensus_nlp.io.page.glyphs import (
+    alias_repairs,
+    alias_table,
+    in_gb2312,
+    simplified_share,
+)
 from consensus_nlp.io.page.pdf import pdf_lines
 
 SIMPLIFIED = ["各地推进戶籍制度改革，", "让进城落戶的农民享有同等待遇―这是承诺。"]

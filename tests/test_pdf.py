@@ -439,3 +439,17 @@ def test_any_selection_of_the_seed_speeches_in_any_columns_reads_back(seed, tmp_
     for x, y in zip(corpus, docs):
         for key in ("speaker", "position", "organization", "level", "title", "paragraphs"):
             assert x.meta[key] == y.meta[key], key
+
+
+@pytest.mark.parametrize(("number", "columns"), [(2, 4), (2, 5), (5, 2), (5, 3)])
+def test_one_article_ending_with_a_full_line_atop_the_next_column(seed, tmp_path, number, columns):
+    """The last column holds the article's last full line, its last words and the byline right-aligned after
+    them: the full line reaches over the short ones, so they are one column, not a banner read first
+    (these shapes of the hypothesis test above read as two speeches before)."""
+    doc = seed[number]
+    byline = f'{doc.meta["speaker"]} {doc.meta["position"]}'
+    design = Design([Article(_titles(doc.meta["title"]), list(doc.meta["paragraphs"]), byline_after=byline)],
+                    columns=columns, width=300.0 * columns + 100, height=700.0)
+    corpus = cn.read_pdf(make_pdf(tmp_path / "one.pdf", design))
+    assert corpus.texts == (doc.text,)
+    assert [corpus[0].meta[k] for k in KEYS if k != "meeting"] == [doc.meta[k] for k in KEYS if k != "meeting"]

@@ -43,7 +43,7 @@ from .classify import CLAUSE_PUNCT, classify, cue, join_wrapped_bylines, split_o
 from .glyphs import alias_repairs
 from .kinds import check_kind
 from .lines import Line
-from .order import xy_cut
+from .order import find_columns, xy_cut
 from .pdfminer_log import pdfminer_warnings
 from .pdfopen import open_pdf
 from .reader import PageReading, check_prefix, documents_of, page_meta, read_lines
@@ -148,49 +148,11 @@ def _pieces(page: int, chars: list[dict], rules: PageRules, body: float) -> list
 
 
 def _columns(pieces: list[_Piece], body: float, rules: PageRules, page_width: float) -> list[tuple[float, float]]:
-    """x extents of the columns, from how many pieces in the body font cover each point of the page width.
-
-    Pieces much wider than most (banners) are left out; a gutter is a stretch at least
-    ``column_gap`` body sizes wide that at most one piece covers (a short centred line
-    such as （发言摘登） may cross it), or a twentieth of the best-covered point.
-    """
+    """x extents of the columns, from the ink of the pieces in the body font (:func:`.order.find_columns`)."""
     limit = max(1, int(page_width) + 1)  # points off the page count at its edges
     spans = [(min(max(int(p.ink[0]), 0), limit), min(max(int(p.ink[1]) + 1, 0), limit))
              for p in pieces if abs(p.size - body) <= 0.15 * body]
-    spans = [(a, b) for a, b in spans if b > a]
-    if not spans:
-        return []
-    usual = statistics.median(b - a for a, b in spans)
-    spans = [(a, b) for a, b in spans if b - a <= 1.5 * usual]
-    width = max(b for _, b in spans) + 2
-    delta = [0] * (width + 1)
-    for a, b in spans:
-        delta[a] += 1
-        delta[b] -= 1
-    cover, running = [], 0
-    for x in range(width):
-        running += delta[x]
-        cover.append(running)
-    low = max(1, max(cover) // 20)
-    columns: list[tuple[float, float]] = []
-    x = 0
-    while x < width:
-        if cover[x] <= low:
-            x += 1
-            continue
-        start = x
-        while x < width and (cover[x] > low or _short_dip(cover, x, low, rules.column_gap * body)):
-            x += 1
-        columns.append((float(start), float(x)))
-    return columns
-
-
-def _short_dip(cover: list[int], x: int, low: int, gap: float) -> bool:
-    """True when the low stretch starting at ``x`` is narrower than a gutter (and high cover follows)."""
-    end = x
-    while end < len(cover) and cover[end] <= low and end - x <= gap:
-        end += 1
-    return end < len(cover) and cover[end] > low and end - x <= gap
+    return find_columns([(a, b) for a, b in spans if b > a], gap=rules.column_gap * body)
 
 
 def _in_box(char: dict, boxes: list[dict]) -> int | None:
