@@ -69,7 +69,8 @@ def test_articles_give_one_document_per_article():
 
 def test_explain_page_says_which_kind_and_why():
     table = cn.explain_page(ARTICLES)
-    assert table.attrs == {"kind": "articles", "kind_evidence": "no byline; 1 author or credit lines, 2 datelines"}
+    assert table.attrs == {"kind": "articles", "kind_evidence": "no byline; 1 author or credit lines, 2 datelines",
+                           "glyph_aliases": {}}
     rows = dict(zip(table.text, zip(table.kind, table.speech)))
     assert rows["本报记者  张  三  李四"] == ("author", None)
     assert rows["新华社北京3月8日电（记者 王五）"] == ("dateline", None)

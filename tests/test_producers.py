@@ -76,3 +76,15 @@ def test_pdfminer_warnings_become_one_warning_of_ours(tmp_path, seed, caplog, ca
     message = ours[0].getMessage()
     assert "pdfminer reported" in message and "FontBBox" in message and "the text was read as usual" in message
     assert "FontBBox" not in capsys.readouterr().err
+
+
+@NO_CHROMIUM
+def test_a_title_wrapped_at_the_foot_of_a_column_goes_on_at_the_top_of_the_next(tmp_path):
+    """Random page 263 (5 columns, articles): Chromium wraps 提升履职能力画好同心圆 after 同 at the foot of
+    the second column and sets 心圆 atop the third; the two are one title line."""
+    page = random_page(263)
+    corpus = cn.read_pdf(_typeset("chromium", tmp_path / "page.pdf", page))
+    assert found(corpus) == expected(page)
+    assert "提升履职能力画好同心圆" in [d.meta["title"] for d in corpus]
+    table = cn.explain_page(tmp_path / "page.pdf")
+    assert table[table.text == "心圆"].evidence.tolist() == ["the rest of the title line at the foot of the column before (line 37)"]

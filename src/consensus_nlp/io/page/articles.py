@@ -1,7 +1,9 @@
 """Article pages (a People's Daily page, a page of a paper's website) -> one document per article.
 
 An article opens with its title lines (a PDF: by font size; a text page: short
-unpunctuated lines next to an author line or before a dateline), then its
+unpunctuated lines next to an author line or before a dateline, or, as a reader
+takes them, up to three such lines after furniture or the end of a sentence and
+before body text clearly wider than they are, a ``——`` subtitle among them), then its
 author line (``本报记者  张  三  李四``: layout spaces closed up), then the body; a
 dateline opening the body (``新华社北京3月8日电（记者 王五）``) is taken out of it
 into the metadata, and a source line (``《人民日报》（2021年03月08日 第 1 版）``)
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 
 from .attribution import title_text
 from .bylines import parse_author_line, parse_credit
-from .classify import cue
+from .classify import DASH_MARKER, cue
+from .cleaning import ends_sentence
 from .furniture import furniture_kind
 from .lines import Line, Paragraph
 from .rules import PageRules
@@ -129,16 +132,53 @@ def _take_dateline(article: ArticleReading, first: Paragraph, lines: list[Line])
         cut = 0
 
 
+def _in_title(line: Line) -> bool:
+    """A line that can stand in an article's title on a text page: a title, a title candidate the speech rules
+    turned into body text (no byline in its group, or too many per byline), a ``——`` subtitle."""
+    return line.kind == "title" or line.kind == "body" and line.evidence.startswith("title candidate") or (
+        line.kind == "marker" and line.text.startswith(("—", "－")) and bool(DASH_MARKER.fullmatch(line.text)))
+
+
+def _settle_titles(lines: list[Line], rules: PageRules) -> None:
+    """Titles of articles on a text page, as a reader finds them: a run of at most three short unpunctuated
+    lines (引题, title, ——副题) that opens the page or follows furniture or the end of a sentence, and is
+    followed by an author line, a credit or body text at least ``short_cells`` wider than each of its lines."""
+    if lines and lines[0].size is not None:
+        return  # a PDF's titles are found by their font size
+    k = 0
+    while k < len(lines):
+        if not _in_title(lines[k]):
+            k += 1
+            continue
+        j = k
+        while j < len(lines) and _in_title(lines[j]):
+            j += 1
+        run, before, after = lines[k:j], lines[k - 1] if k else None, lines[j] if j < len(lines) else None
+        opens = before is None or before.kind in ("furniture", "header", "author") or (
+            before.kind == "body" and ends_sentence(before.text))
+        followed = after is not None and (after.kind in ("author", "credit") or after.kind == "body" and (
+            cue("dateline").match(after.text) or all(line.width <= after.width - rules.short_cells for line in run)))
+        if opens and followed and len(run) <= 3 and any(line.kind != "marker" for line in run):
+            for line in run:
+                if line.kind != "title":
+                    line.kind, line.attached = "title", "after"
+                    line.evidence = (f"a short line without punctuation ({line.evidence}), in a run of {len(run)} after "
+                                     "furniture or a sentence's end and before wider body text: an article's title")
+        k = j
+
+
 def read_articles(lines: list[Line], rules: PageRules) -> tuple[list[list[Paragraph]], list[ArticleReading]]:
     """The articles of a page: the paragraphs of each and what else was read about it.
 
     On a page of articles a line that ends like a meeting name (…座谈会) followed by an
-    author line or the body is a headline, not a running header.
+    author line or the body is a headline, not a running header; on a text page, titles
+    are settled as a reader finds them (see the module's docs).
     """
     for k, line in enumerate(lines[:-1]):
         if line.kind == "header" and line.evidence.startswith("ends like") and lines[k + 1].kind in ("body", "author", "title"):
             line.kind, line.attached = "title", "after"
             line.evidence = "ends like a meeting name, but opens an article on a page of articles: a headline"
+    _settle_titles(lines, rules)
     articles = _split(lines)
     speeches = []
     for article in articles:

@@ -7,7 +7,8 @@ and :func:`~.pdf.read_pdf`) decides from the classified lines:
   document, even when its body lists 一是…四是 twice);
 - bylines (speakers): ``speeches`` (a 发言摘登 or statements page);
 - no byline, but reporters' author lines (``本报记者 张三 李四``), bracketed credits or
-  datelines (``新华社北京3月8日电``): ``articles`` (one document per article);
+  datelines (``新华社北京3月8日电``), or source lines closing articles
+  (``《人民日报》（2021年03月09日 第 04 版）``) and title lines: ``articles`` (one document per article);
 - nothing of these: ``speeches``, which refuses the page ("it has no byline").
 
 The choice and its reason are kept in ``corpus.meta["kind"]`` and
@@ -51,6 +52,10 @@ def choose_kind(lines: list[Line], kind: str) -> tuple[str, str]:
     datelines = sum(1 for line in lines if opens_with_dateline(line))
     if authors or datelines:
         return "articles", f"no byline; {authors} author or credit lines, {datelines} datelines"
+    sources = sum(1 for line in lines if line.kind == "furniture" and line.evidence.startswith("source"))
+    titles = sum(1 for line in lines if line.kind == "title" or line.evidence.startswith("title candidate"))
+    if sources and titles:
+        return "articles", f"no byline, author line or dateline; {sources} source lines (《人民日报》（date 第N版）) after articles"
     return "speeches", "no byline, author line or dateline"
 
 

@@ -340,13 +340,17 @@ def _classify_pieces(pieces: list[_Piece], rules: PageRules, body: float, body_f
 
 
 def _join_wrapped_titles(lines: list[Line], body: float) -> None:
-    """A title line that fills its column and is followed, right below, by a much shorter title line
-    (less than 60 % of the column) was wrapped there: the two are one line of the title."""
+    """A title line that fills its column and is followed, right below or at the top of the next column, by a
+    much shorter title line (less than 60 % of the column) was wrapped there: the two are one line of the title."""
     for first, second in zip(lines, lines[1:]):
         if first.kind != "title" or second.kind != "title" or first.box is None or second.box is None:
             continue
-        if second.box[0] != first.box[0] or second.box[2] - first.box[4] > body or not (
-                first.box[1] <= second.box[1] and second.box[3] <= first.box[3]):  # right under it, inside its width
+        under = second.box[0] == first.box[0] and second.box[2] - first.box[4] <= body and (
+            first.box[1] <= second.box[1] and second.box[3] <= first.box[3])  # right under it, inside its width
+        # the foot of one column, then the next in reading order: above it and to its right, or on the next page
+        turned = second.column != first.column and (second.box[0] == first.box[0] + 1 or (
+            second.box[0] == first.box[0] and second.box[2] < first.box[2] and second.box[1] > first.box[3]))
+        if not (under or turned):
             continue
         width = first.box[3] - first.box[1]
         column = [b.box[3] - b.box[1] for b in lines if b.kind == "body" and b.box and b.column == first.column
@@ -356,7 +360,8 @@ def _join_wrapped_titles(lines: list[Line], body: float) -> None:
         if width >= full - 2 * (first.size or body) and second.box[3] - second.box[1] < 0.6 * full:
             first.raw = first.text + second.text
             first.evidence += f"; fills its column: wrapped, goes on in line {second.number}"
-            second.kind, second.evidence = "continued", f"the rest of the title line above (line {first.number})"
+            where = "above" if under else "at the foot of the column before"
+            second.kind, second.evidence = "continued", f"the rest of the title line {where} (line {first.number})"
 
 
 def _mark_openings(lines: list[Line], rules: PageRules, body: float) -> None:

@@ -129,8 +129,6 @@ def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: obj
     settle_numbers(lines)
     reading = PageReading(lines)
     reading.meeting = next((line.text for line in lines if line.kind == "header"), None)
-    reading.markers = list(dict.fromkeys((MARKER.fullmatch(line.text) or DASH_MARKER.fullmatch(line.text)).group(1)
-                                         for line in lines if line.kind == "marker"))
     reading.furniture = [[line.box[0] if line.box else None, furniture_kind(line), line.text]
                          for line in lines if line.kind == "furniture"]
     reading.kind, reading.kind_evidence = choose_kind(lines, kind)
@@ -146,6 +144,9 @@ def read_lines(lines: list[Line], rules: PageRules, *, argument: str, value: obj
         _read_speeches(reading, rules)
     elif check:
         raise _no_byline(argument, value)
+    # after the kind's reading: on a page of articles a ——subtitle under a title is the title's
+    reading.markers = list(dict.fromkeys((MARKER.fullmatch(line.text) or DASH_MARKER.fullmatch(line.text)).group(1)
+                                         for line in lines if line.kind == "marker"))
     if check and not reading.speeches:
         what = "has bylines but no speech text" if reading.kind != "articles" else "has no article text"
         raise LayoutError(describe(argument, value, what, accepted="body lines (sentences with punctuation) next to the bylines"))

@@ -30,8 +30,13 @@ def _column_widths(run: Sequence[Line], rules: PageRules) -> list[float]:
     return columns
 
 
+_INDENT = ("\u3000", "  ", "\t")
+
+
 def paragraphs(run: Sequence[Line], rules: PageRules) -> list[Paragraph]:
-    """Rejoin the wrapped lines of one body run into paragraphs (PDF lines: where a line ``opens`` one)."""
+    """Rejoin the wrapped lines of one body run into paragraphs (PDF lines: where a line ``opens`` one; text
+    lines that all end a sentence, three or more: one paragraph a line, as a paper's website gives them; a text
+    line indented with white space after a sentence's end opens one)."""
     if all(line.opens is not None for line in run):
         found = [Paragraph([run[0]])]
         for line in run[1:]:
@@ -40,6 +45,8 @@ def paragraphs(run: Sequence[Line], rules: PageRules) -> list[Paragraph]:
             else:
                 found[-1].lines.append(line)
         return found
+    if len(run) >= 3 and all(ends_sentence(line.text) for line in run):
+        return [Paragraph([line]) for line in run]  # a page from a website: one paragraph a line
     columns = _column_widths(run, rules)
     paragraphs = [Paragraph([run[0]])]
     for i in range(1, len(run)):
@@ -50,7 +57,7 @@ def paragraphs(run: Sequence[Line], rules: PageRules) -> list[Paragraph]:
         if enumeration(line.text) is not None:
             new = True
         elif ends_sentence(prev.text):
-            new = short
+            new = short or line.raw.startswith(_INDENT)  # a website's paragraph indent (　　)
         elif heading and not CLAUSE_PUNCT.search(prev.text[-1:]):
             # an unpunctuated heading (一、加强思想引领 …) ends at its first short line
             first = len(current.lines) == 1
