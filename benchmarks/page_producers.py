@@ -108,7 +108,7 @@ def read(args) -> None:
         out = REPO / "benchmarks" / "results" / f"pages-{args.producer}{args.tag}.json"
         src = Path(cn.__file__).resolve().parent
         commit = subprocess.run(["git", "-C", str(src), "describe", "--always", "--dirty"], capture_output=True,
-                                text=True).stdout.strip() or None
+                                text=True, check=False).stdout.strip() or None
         out.write_text(json.dumps({"producer": args.producer, "reader": cn.__file__, "reader_commit": commit,
                                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "folder": str(folder),
                                    "seconds": round(seconds), "load": os.getloadavg(), "table": table,
