@@ -78,6 +78,16 @@ def test_commentaries_without_authors_or_datelines_are_articles_by_their_source_
     assert corpus[1].meta["paragraphs"][1] == "要简化办事流程，让企业和群众少跑腿、好办事。"
 
 
+def test_datelines_with_spaced_digits_make_a_page_of_articles():
+    page = ("建言资政助推发展\n新华社兰州 3 月 10 日电（记者 魏敏）企业加快复工复产，有关部门加强技术指导。\n"
+            "服务中心大局助推发展\n——推进协商平台建设\n新华社兰州 3 月 9 日电（记者 薛平伟 邹刚静）各项政策措施落地见效。\n")
+    corpus = cn.parse_page(page)
+    assert corpus.meta["kind_evidence"] == "no byline; 0 author or credit lines, 2 datelines"
+    assert [(d.meta["title"], d.meta["dateline"], d.meta["authors"], d.meta["credit"], d.text) for d in corpus] == [
+        ("建言资政助推发展", "新华社兰州3月10日电", ("魏敏",), "新华社记者", "企业加快复工复产，有关部门加强技术指导。"),
+        ("服务中心大局助推发展 ——推进协商平台建设", "新华社兰州3月9日电", ("薛平伟", "邹刚静"), "新华社记者", "各项政策措施落地见效。")]
+
+
 def test_a_full_wrapped_line_without_punctuation_stays_in_the_body():
     """After a sentence's end, a line as wide as the column and without punctuation is the next paragraph's
     first line, not a title: the line under it is no wider."""

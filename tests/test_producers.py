@@ -56,10 +56,11 @@ def test_the_seed_speeches_typeset_by_another_producer(seed, tmp_path, producer,
 
 
 @NO_TYPST
-@pytest.mark.parametrize("number", [1, 3, 6, 9, 12])
+@pytest.mark.parametrize("number", [1, 3, 6, 9, 12, 268])
 def test_random_typst_pages(tmp_path, number):
     """Random pages (speeches with bylines above/under/after, 一、 headings, banners, boxes; articles with
-    author lines and datelines): every document exact, none extra."""
+    author lines and datelines; 268: datelines only, typst sets 新华社兰州 3 月 10 日电 with spaces): every
+    document exact, none extra."""
     page = random_page(number)
     corpus = cn.read_pdf(_typeset("typst", tmp_path / "page.pdf", page))
     assert found(corpus) == expected(page)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .attribution import title_text
 from .bylines import parse_author_line, parse_credit
-from .classify import DASH_MARKER, cue
+from .classify import DASH_MARKER, cue, opens_with_dateline
 from .cleaning import ends_sentence
 from .furniture import furniture_kind
 from .lines import Line, Paragraph
@@ -157,7 +157,7 @@ def _settle_titles(lines: list[Line], rules: PageRules) -> None:
         opens = before is None or before.kind in ("furniture", "header", "author") or (
             before.kind == "body" and ends_sentence(before.text))
         followed = after is not None and (after.kind in ("author", "credit") or after.kind == "body" and (
-            cue("dateline").match(after.text) or all(line.width <= after.width - rules.short_cells for line in run)))
+            opens_with_dateline(after.text) or all(line.width <= after.width - rules.short_cells for line in run)))
         if opens and followed and len(run) <= 3 and any(line.kind != "marker" for line in run):
             for line in run:
                 if line.kind != "title":

@@ -39,6 +39,7 @@ __all__ = [
     "join_wrapped_bylines",
     "merge_author_bylines",
     "settle_titles",
+    "opens_with_dateline",
     "split_openings",
 ]
 
@@ -70,6 +71,12 @@ def cue(section: str) -> re.Pattern[str]:
         elif current is not None:
             current.append(line.strip())
     return re.compile("|".join(f"(?:{p})" for p in patterns[section]))
+
+
+def opens_with_dateline(text: str) -> bool:
+    """True for a text that opens with a dateline (``新华社北京3月8日电``, ``本报讯``), spaced digits too
+    (``新华社兰州 3 月 10 日电``: producers set a space between Latin digits and Chinese characters)."""
+    return bool(cue("dateline").match("".join(text.split())))
 
 
 def enumeration(text: str) -> tuple[str, int, bool, int] | None:
@@ -233,7 +240,7 @@ def settle_titles(lines: list[Line], rules: PageRules) -> None:
         group = lines[i:j]
         # speakers: bylines, and the authors of articles (an author line, or a dateline opening the body after)
         speakers = sum(len(line.bylines) + (line.kind == "author") for line in group)
-        speakers += j < len(lines) and bool(cue("dateline").match(lines[j].text))
+        speakers += j < len(lines) and opens_with_dateline(lines[j].text)
         titles = [line for line in group if line.kind == "title"]
         if speakers == 0:
             for line in titles:

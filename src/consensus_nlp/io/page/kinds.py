@@ -18,11 +18,11 @@ The choice and its reason are kept in ``corpus.meta["kind"]`` and
 from __future__ import annotations
 
 from ...errors import check_choice
-from .classify import cue
+from .classify import opens_with_dateline
 from .lines import Line
 from .speeches import page_items
 
-__all__ = ["KINDS", "check_kind", "choose_kind", "opens_with_dateline", "reading_summary"]
+__all__ = ["KINDS", "check_kind", "choose_kind", "reading_summary"]
 
 #: The page kinds ``kind=`` accepts.
 KINDS = ("auto", "speeches", "articles", "single")
@@ -31,11 +31,6 @@ KINDS = ("auto", "speeches", "articles", "single")
 def check_kind(kind: object) -> str:
     """``kind`` if it is one of :data:`KINDS`; else a clear error."""
     return check_choice("kind", kind, KINDS, what="a page kind")
-
-
-def opens_with_dateline(line: Line) -> bool:
-    """True for a body line that opens with a dateline (``新华社北京3月8日电``, ``本报讯``)."""
-    return line.kind == "body" and bool(cue("dateline").match(line.text))
 
 
 def choose_kind(lines: list[Line], kind: str) -> tuple[str, str]:
@@ -49,7 +44,7 @@ def choose_kind(lines: list[Line], kind: str) -> tuple[str, str]:
     if bylines:
         return "speeches", f"{len(bylines)} bylines ({', '.join(bylines[:3])}{', …' if len(bylines) > 3 else ''})"
     authors = sum(1 for line in lines if line.kind in ("author", "credit"))
-    datelines = sum(1 for line in lines if opens_with_dateline(line))
+    datelines = sum(1 for line in lines if line.kind == "body" and opens_with_dateline(line.text))
     if authors or datelines:
         return "articles", f"no byline; {authors} author or credit lines, {datelines} datelines"
     sources = sum(1 for line in lines if line.kind == "furniture" and line.evidence.startswith("source"))

@@ -105,7 +105,8 @@ def _no_byline(argument: str, value: object) -> LayoutError:
         describe(argument, value, "is not a page of speeches: it has no byline",
                  accepted="a page with lines such as '张三 某某县政协党组书记、主席' "
                           "(a 2-4 character name, a space, an organization and a position from lexicons/positions.txt), "
-                          "or a page of articles with author lines ('本报记者 张三 李四') or datelines ('新华社北京3月8日电')",
+                          "or a page of articles with author lines ('本报记者 张三 李四'), datelines ('新华社北京3月8日电') "
+                          "or titles and source lines ('《人民日报》（2021年03月09日 第 04 版）')",
                  todo="To read plain text files as one document each, use Corpus.from_files; on the command line, "
                       "give a folder of .txt files, several .txt files, or a .jsonl/.csv file.")
     )
