@@ -13,7 +13,7 @@ first on ``--src`` (default: this checkout's src), so the same PDFs can be read
 by another version of the reader, and prints a table per layout family: documents
 exact (speaker or authors, position or credit, title, first and last 20 body
 characters), documents expected, extra documents, pages refused. ``--json`` writes
-the numbers to benchmarks/results/, with the reader's commit (``git describe --dirty``),
+the numbers to benchmarks/results/, with the reader's commit (``+changes`` when its src differs),
 the date, the folder read and the load average.
 """
 
@@ -107,8 +107,10 @@ def read(args) -> None:
     if args.json:
         out = REPO / "benchmarks" / "results" / f"pages-{args.producer}{args.tag}.json"
         src = Path(cn.__file__).resolve().parent
-        commit = subprocess.run(["git", "-C", str(src), "describe", "--always", "--dirty"], capture_output=True,
-                                text=True, check=False).stdout.strip() or None
+        git = ["git", "-C", str(src)]
+        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False).stdout.strip()
+        changed = subprocess.run([*git, "status", "--porcelain", "--", "."], capture_output=True, text=True, check=False).stdout
+        commit = (commit + ("+changes" if changed.strip() else "")) if commit else None  # of the reader's src only
         out.write_text(json.dumps({"producer": args.producer, "reader": cn.__file__, "reader_commit": commit,
                                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "folder": str(folder),
                                    "seconds": round(seconds), "load": os.getloadavg(), "table": table,

@@ -39,9 +39,10 @@ def _typeset(producer: str, path, page):
 
 @pytest.mark.parametrize("producer", [pytest.param("chromium", marks=NO_CHROMIUM), pytest.param("typst", marks=NO_TYPST)])
 @pytest.mark.parametrize("columns", [2, 3, 5])
-@pytest.mark.parametrize("byline", ["under", "after"])
+@pytest.mark.parametrize("byline", ["above", "under", "after"])
 def test_the_seed_speeches_typeset_by_another_producer(seed, tmp_path, producer, columns, byline):
-    """The seven speeches, their bylines under the titles or right-aligned after the bodies: 7/7."""
+    """The seven speeches, their bylines before the bodies (above or under the titles) or right-aligned after
+    them: 7/7."""
     page = seed_page(seed, columns=columns, byline=byline)
     corpus = cn.read_pdf(_typeset(producer, tmp_path / "seed.pdf", page))
     assert found(corpus) == expected(page)

@@ -27,6 +27,7 @@ __all__ = [
     "is_han",
     "is_cjk_text",
     "cn_number",
+    "codepoint_table",
     "map_radicals",
     "radical_table",
 ]
@@ -108,12 +109,23 @@ def radical_table() -> dict[str, str]:
         >>> radical_table()["\u2f00"], radical_table()["\u2ea0"]
         ('一', '民')
     """
-    text = resources.files(__package__).joinpath("lexicons").joinpath("radicals.tsv").read_text(encoding="utf-8")
+    return codepoint_table("radicals.tsv")
+
+
+def codepoint_table(name: str) -> dict[str, str]:
+    """A one-code-point-to-one table of ``lexicons/NAME``: each row's first and third columns are hexadecimal
+    code points (the first mapped to the third); lines opening with ``#`` are its header.
+
+    Examples:
+        >>> codepoint_table("radicals.tsv")["\u2f00"]
+        '一'
+    """
+    text = resources.files(__package__).joinpath("lexicons").joinpath(name).read_text(encoding="utf-8")
     table = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
-            radical, ideograph = line.split("\t")[:4:2]
-            table[chr(int(radical, 16))] = chr(int(ideograph, 16))
+            source, target = line.split("\t")[:4:2]
+            table[chr(int(source, 16))] = chr(int(target, 16))
     return table
 
 

@@ -20,9 +20,8 @@ one code point to one, so offsets and line lengths are kept.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-from ..._zh import is_han
+from ..._zh import codepoint_table, is_han
 
 __all__ = ["alias_repairs", "alias_table", "in_gb2312", "simplified_share"]
 
@@ -35,13 +34,7 @@ def alias_table() -> dict[str, str]:
         >>> alias_table()["戶"], alias_table()["―"]
         ('户', '—')
     """
-    text = resources.files("consensus_nlp").joinpath("lexicons", "glyph_aliases.tsv").read_text(encoding="utf-8")
-    table = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            named, printed = line.split("\t")[:4:2]
-            table[chr(int(named, 16))] = chr(int(printed, 16))
-    return table
+    return codepoint_table("glyph_aliases.tsv")
 
 
 def in_gb2312(char: str) -> bool:
