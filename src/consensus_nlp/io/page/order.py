@@ -107,9 +107,10 @@ def find_columns(spans: Sequence[tuple[int, int]], *, gap: float) -> list[tuple[
 
     Lines much wider than most (banners) are left out; a gutter is a stretch at least ``gap``
     points wide that at most one line covers (a short centred line such as （发言摘登） may cross
-    it), or a twentieth of the best-covered point. Two neighbouring stretches that a line
-    reaches over, together no wider than a line, are one column whose other lines are short
-    (an article's last full line, then its last words and a right-aligned byline).
+    it), or a twentieth of the best-covered point. A column holding few lines is found only
+    where its short lines pile up (an article's last full line, then its last words and a
+    right-aligned byline): the lines that start at its left edge, no wider than a line,
+    widen it, and stretches that run into each other so are one column.
 
     Examples:
         >>> lines = [(0, 100)] * 30 + [(120, 220)] * 30
@@ -141,10 +142,21 @@ def find_columns(spans: Sequence[tuple[int, int]], *, gap: float) -> list[tuple[
         start = x
         while x < width and (cover[x] > low or _short_dip(cover, x, low, gap)):
             x += 1
-        if columns and x - columns[-1][0] <= 1.2 * usual and any(a < columns[-1][1] and b > start for a, b in spans):
-            start = int(columns.pop()[0])
         columns.append((float(start), float(x)))
-    return columns
+    # a column of few lines (an article's last full lines, then its last words and a right-aligned byline) is found
+    # only where its short lines pile up: the lines that start at its left edge, no wider than a line, widen it
+    # (a line crossing into a column of many lines of its own, as a contents line may, does not join the two)
+    merged: list[tuple[float, float, float]] = []  # start, end as found, end widened
+    for a0, b0 in columns:
+        reach = max([b0, *(b for a, b in spans if a0 - 1 <= a <= a0 + gap and b - a <= 1.1 * usual)])
+        if merged and a0 <= merged[-1][2]:  # the column before was widened into this one
+            start, found, wide = merged.pop()
+            if max(reach, wide) - start <= 1.1 * usual:  # the two no wider than a line: one column
+                merged.append((start, max(b0, found), max(reach, wide)))
+                continue
+            merged.append((start, found, found))
+        merged.append((a0, b0, reach))
+    return [(start, wide) for start, _, wide in merged]
 
 
 def _short_dip(cover: list[int], x: int, low: int, gap: float) -> bool:

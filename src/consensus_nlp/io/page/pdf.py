@@ -203,6 +203,7 @@ def _page_pieces(number: int, page, rules: PageRules, body: float) -> list[_Piec
         if piece.top >= first and columns:
             starts = [k for k, (a, _) in enumerate(columns) if a <= piece.ink[0] + body]
             piece.column = starts[-1] if starts else 0
+            piece.span = columns[piece.column]  # so the XY-cut still finds the gutter it runs over (a contents line)
             columned.append(piece)
     ordered = sorted((p for p in banners if p.top < first), key=lambda p: p.top)  # banners above the columns first
     for leaf in xy_cut(columned, column_gap=rules.column_gap * body, band_gap=rules.band_gap * body, extent=lambda p: p.ink):
