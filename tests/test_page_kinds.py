@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import consensus_nlp as cn
@@ -108,3 +109,6 @@ def test_analyze_reads_a_one_speech_file_as_one_document(tmp_path):
     out = done.stdout.decode()
     assert out.startswith("read 1 speech\n")
     assert "speech-01      李明        兰州市政协" in out
+    documents = pd.read_csv(tmp_path / "report" / "documents.csv")  # the one document: speaker, position, title
+    assert documents[["doc_id", "speaker", "position", "title"]].values.tolist() == [
+        ["speech-01", "李明", "兰州市政协党组书记、主席", "以协商凝聚共识 为发展贡献力量"]]

@@ -57,10 +57,11 @@ def test_the_seed_speeches_typeset_by_another_producer(seed, tmp_path, producer,
 
 
 @NO_TYPST
-@pytest.mark.parametrize("number", [1, 3, 6, 9, 12, 268, 509])
+@pytest.mark.parametrize("number", [1, 3, 6, 9, 12, 175, 268, 509])
 def test_random_typst_pages(tmp_path, number):
     """Random pages (speeches with bylines above/under/after, 一、 headings, banners, boxes; articles with
-    author lines and datelines; 268: datelines only, typst sets 新华社兰州 3 月 10 日电 with spaces; 509: a
+    author lines and datelines; 175: a speech ending with two lines atop the last column, its byline
+    right-aligned under them; 268: datelines only, typst sets 新华社兰州 3 月 10 日电 with spaces; 509: a
     contents line running over the gutter, an article's title and author line at the foot of the first
     column and its body atop the second): every document exact, none extra."""
     page = random_page(number)

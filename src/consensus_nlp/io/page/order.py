@@ -109,8 +109,8 @@ def find_columns(spans: Sequence[tuple[int, int]], *, gap: float) -> list[tuple[
     points wide that at most one line covers (a short centred line such as （发言摘登） may cross
     it), or a twentieth of the best-covered point. A column holding few lines is found only
     where its short lines pile up (an article's last full line, then its last words and a
-    right-aligned byline): the lines that start at its left edge, no wider than a line,
-    widen it, and stretches that run into each other so are one column.
+    right-aligned byline): a line no wider than a line widens the stretches it reaches
+    over into one column when they are together no wider than a line.
 
     Examples:
         >>> lines = [(0, 100)] * 30 + [(120, 220)] * 30
@@ -144,19 +144,16 @@ def find_columns(spans: Sequence[tuple[int, int]], *, gap: float) -> list[tuple[
             x += 1
         columns.append((float(start), float(x)))
     # a column of few lines (an article's last full lines, then its last words and a right-aligned byline) is found
-    # only where its short lines pile up: the lines that start at its left edge, no wider than a line, widen it
-    # (a line crossing into a column of many lines of its own, as a contents line may, does not join the two)
-    merged: list[tuple[float, float, float]] = []  # start, end as found, end widened
-    for a0, b0 in columns:
-        reach = max([b0, *(b for a, b in spans if a0 - 1 <= a <= a0 + gap and b - a <= 1.1 * usual)])
-        if merged and a0 <= merged[-1][2]:  # the column before was widened into this one
-            start, found, wide = merged.pop()
-            if max(reach, wide) - start <= 1.1 * usual:  # the two no wider than a line: one column
-                merged.append((start, max(b0, found), max(reach, wide)))
-                continue
-            merged.append((start, found, found))
-        merged.append((a0, b0, reach))
-    return [(start, wide) for start, _, wide in merged]
+    # only where its short lines pile up: each line no wider than a line widens the stretches it reaches over into
+    # one column when all of them together are no wider than a line (a line crossing into a column of many lines
+    # of its own, as a contents line may, is two columns wide with it and joins nothing)
+    for a, b in sorted(spans):
+        hit = [k for k, (c0, c1) in enumerate(columns) if c0 < b and a < c1]
+        if hit and b - a <= 1.1 * usual:
+            low_end, high_end = min(a, columns[hit[0]][0]), max(b, columns[hit[-1]][1])
+            if high_end - low_end <= 1.1 * usual:
+                columns[hit[0]:hit[-1] + 1] = [(float(low_end), float(high_end))]
+    return columns
 
 
 def _short_dip(cover: list[int], x: int, low: int, gap: float) -> bool:
