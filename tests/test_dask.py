@@ -207,6 +207,53 @@ def test_parquet_round_trip_reads_metadata_without_texts(tmp_path, gansu):
     assert [d.doc_id for d in lazy.compute()] == [f"doc-{i}" for i in range(7)]
 
 
+def test_parquet_metadata_is_read_by_the_one_reader(tmp_path):
+    """Corpus.from_parquet and LazyCorpus.from_parquet give one file's metadata identically: nulls left
+    out (never NaN), ints kept as ints, nested values as lists and dicts, dates as text, null ids numbered."""
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({
+        "doc_id": ["a", None, "c", "d"],
+        "text": ["凝聚共识", "团结奋斗", "建言资政", "民主监督"],
+        "year": pa.array([1991, None, 2003, 2**40], type=pa.int64()),
+        "speaker": ["甲", "乙", None, "丁"],
+        "tags": [["经济", "民生"], None, [], ["政协"]],
+        "place": [{"province": "甘肃", "level": 1}, None, {"province": "兰州", "level": 2}, None],
+        "day": [datetime.date(2021, 1, 25), None, None, datetime.date(2021, 1, 28)],
+    })
+    pq.write_table(table, tmp_path / "one.parquet", row_group_size=2)
+    eager = cn.Corpus.from_parquet(tmp_path / "one.parquet")
+    lazy = LazyCorpus.from_parquet(tmp_path / "one.parquet")
+    expected = [
+        {"year": 1991, "speaker": "甲", "tags": ["经济", "民生"], "place": {"province": "甘肃", "level": 1}, "day": "2021-01-25"},
+        {"speaker": "乙"},
+        {"year": 2003, "tags": [], "place": {"province": "兰州", "level": 2}},
+        {"year": 2**40, "speaker": "丁", "tags": ["政协"], "day": "2021-01-28"},
+    ]
+    assert eager.doc_ids == ("a", "doc-1", "c", "d")
+    assert [cn.corpus.thaw(d.meta) for d in eager] == expected
+    assert lazy.docvars.columns.tolist() == ["doc_id", "partition", "year", "speaker", "tags", "place", "day"]
+    assert lazy.docvars["doc_id"].tolist() == ["a", "doc-1", "c", "d"]
+    assert lazy.docvars["partition"].tolist() == [0, 0, 1, 1]
+    assert lazy.docvars["year"].tolist() == [1991, None, 2003, 2**40]  # not 1991.0, NaN
+    rows = lazy.docvars.drop(columns=["doc_id", "partition"]).to_dict("records")
+    assert [{k: v for k, v in row.items() if v is not None} for row in rows] == expected
+    assert lazy.compute() == eager  # the tasks read the same documents, ids numbered over the whole file
+    # a folder: rows numbered across its files, as the eager reader numbers them
+    (tmp_path / "folder").mkdir()
+    pq.write_table(table.drop_columns(["doc_id"]).slice(0, 3), tmp_path / "folder" / "1.parquet")
+    pq.write_table(table.drop_columns(["doc_id"]).slice(3), tmp_path / "folder" / "2.parquet")
+    eager = cn.Corpus.from_parquet(tmp_path / "folder", doc_id=None)
+    lazy = LazyCorpus.from_parquet(tmp_path / "folder", doc_id=None)
+    assert lazy.docvars["doc_id"].tolist() == list(eager.doc_ids) == ["doc-0", "doc-1", "doc-2", "doc-3"]
+    rows = lazy.docvars.drop(columns=["doc_id", "partition"]).to_dict("records")
+    assert [{k: v for k, v in row.items() if v is not None} for row in rows] == expected
+    assert lazy.compute() == eager
+
+
 def test_bad_inputs_give_clear_errors(tmp_path):
     with pytest.raises(EmptyInputError, match="matched no files"):
         LazyCorpus.from_files(str(tmp_path / "*.txt"))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import check_int
 from ..pipeline import Deferred, Stage, combine_all, run
-from .dask_workers import Partitioned, compute
+from .dask_workers import Partitioned, compute, docvars_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -165,9 +165,7 @@ class LazyTokens(Partitioned):
     def from_store(cls, store: str | os.PathLike[str] | TokenStore) -> LazyTokens:
         """The partitions of a token store as Dask tasks that read them (no segmentation)."""
         import dask
-        import pandas as pd
 
-        from ..corpus import thaw
         from ..text.token_store import TokenStore
 
         store = store if isinstance(store, TokenStore) else TokenStore(store)
@@ -177,9 +175,7 @@ class LazyTokens(Partitioned):
                  for k in range(store.npartitions)]
         docvars = store.docvars
         partition = [k for k, (n, _) in enumerate(store.sizes) for _ in range(n)]
-        frame = pd.DataFrame([{"doc_id": d, "partition": p, **thaw(m)}
-                              for d, p, m in zip(docvars.doc_ids, partition, docvars.metas)],
-                             columns=None if len(docvars) else ["doc_id", "partition"])
+        frame = docvars_frame(docvars.doc_ids, partition, docvars.metas)
         return cls(parts, docvars=frame, fields=docvars.fields(), kept=f"store {path}")
 
     def frequencies(self, *, by: str | None = None) -> LazyResult:
