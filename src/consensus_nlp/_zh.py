@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from .registry import data_lines
 
 __all__ = [
     "CN_DIGITS",
@@ -108,12 +109,10 @@ def radical_table() -> dict[str, str]:
         >>> radical_table()["\u2f00"], radical_table()["\u2ea0"]
         ('一', '民')
     """
-    text = resources.files(__package__).joinpath("lexicons").joinpath("radicals.tsv").read_text(encoding="utf-8")
     table = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            radical, ideograph = line.split("\t")[:4:2]
-            table[chr(int(radical, 16))] = chr(int(ideograph, 16))
+    for line in data_lines("radicals"):  # the registry's data entry: the file the manifest hashes
+        radical, ideograph = line.split("\t")[:4:2]
+        table[chr(int(radical, 16))] = chr(int(ideograph, 16))
     return table
 
 

@@ -13,9 +13,9 @@ import functools
 import re
 
 from ..._zh import cn_number
+from ...registry import data_lines
 from .bylines import (
     Byline,
-    data_lines,
     parse_author_line,
     parse_author_note,
     parse_bylines,
@@ -64,7 +64,7 @@ def cue(section: str) -> re.Pattern[str]:
     """One alternation of the regular expressions of a section of ``lexicons/page_cues.txt``."""
     patterns: dict[str, list[str]] = {}
     current = None
-    for line in data_lines("page_cues.txt"):
+    for line in data_lines("page-cues"):
         if line.startswith("[") and line.endswith("]"):
             current = patterns.setdefault(line[1:-1], [])
         elif current is not None:

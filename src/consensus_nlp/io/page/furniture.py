@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .bylines import data_lines
+from ...registry import data_lines
 from .cleaning import ends_sentence
 from .lines import Line
 
@@ -29,7 +29,7 @@ _LABEL = re.compile(r"^[\u4e00-\u9fff·]{2,8}$")
 def _cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
     found: dict[str, list[str]] = {}
     current = None
-    for line in data_lines("page_cues.txt"):
+    for line in data_lines("page-cues"):
         if line.startswith("[") and line.endswith("]"):
             current = found.setdefault(line[11:-1], []) if line.startswith("[furniture:") else None
         elif current is not None:
