@@ -93,6 +93,15 @@ class TopicModel:
             raise AttributeError(f"TopicModel is immutable; {name!r} cannot be set (use with_labels for new names)")
         object.__setattr__(self, name, value)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # doc_ids and metas are the docvars' (whose mappingproxies plain pickle refuses): they travel inside it
+        return {name: value for name, value in vars(self).items() if name not in ("doc_ids", "metas")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state, doc_ids=state["docvars"].doc_ids, metas=state["docvars"].metas)
+        self.topic_word_.setflags(write=False)
+        self.doc_topic_.setflags(write=False)
+
     def _replace(self, **changes: Any) -> TopicModel:
         fields = {"engine": self.engine, "names": self.names, "terms": self.terms, "docvars": self.docvars,
                   "topic_word": self.topic_word_, "doc_topic": self.doc_topic_,
