@@ -92,7 +92,7 @@ def _data_readers():
     from consensus_nlp import _zh
     from consensus_nlp.devices import common
     from consensus_nlp.io import encoding
-    from consensus_nlp.io.page import bylines, classify, furniture
+    from consensus_nlp.io.page import bylines, cues, furniture
 
     return {
         "radicals": (_zh.radical_table, [_zh.radical_table], "# one radical\n2F00\t⼀\t4E8C\t二\n", {"\u2f00": "二"}),
@@ -100,7 +100,7 @@ def _data_readers():
                          (frozenset("甲乙"), frozenset("甲乙"))),
         "positions": (bylines._roles, [bylines._roles], "委员\n主席\n", ("主席", "委员")),
         "organizations": (bylines._organization_rules, [bylines._organization_rules], "suffix\t党校\n", (("党校",), ())),
-        "page-cues": (bylines.credit_roles, [bylines.credit_roles, classify.cue, furniture._cues],
+        "page-cues": (bylines.credit_roles, [cues.cue_sections, cues.cue, bylines.credit_roles, furniture._cues],
                       "[credit_role]\n特约记者\n", ("特约记者",)),
         "device-rules": (common.rules, [common.load_data], '{"sentence_end": "。"}', {"sentence_end": "。"}),
         "formulations": (lambda: common.load_data("formulations"), [common.load_data], '{"entries": []}', {"entries": []}),

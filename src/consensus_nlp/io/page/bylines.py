@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ...registry import data_lines
+from .cues import cue_sections
 
 __all__ = [
     "Byline",
@@ -298,13 +299,7 @@ def parse_author_note(line: str) -> Byline | None:
 @lru_cache(maxsize=1)
 def credit_roles() -> tuple[str, ...]:
     """The roles of reporter credits (``[credit_role]`` of ``lexicons/page_cues.txt``), longest first."""
-    roles, inside = [], False
-    for line in data_lines("page-cues"):
-        if line.startswith("["):
-            inside = line == "[credit_role]"
-        elif inside:
-            roles.append(line.strip())
-    return tuple(sorted(roles, key=lambda r: (-len(r), r)))
+    return tuple(sorted(cue_sections()["credit_role"], key=lambda r: (-len(r), r)))
 
 
 def parse_author_line(text: str, *, strict: bool = True) -> tuple[list[str], list[str]] | None:
