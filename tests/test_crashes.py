@@ -180,11 +180,25 @@ def test_a_pathological_regex_in_kwic_does_not_run_for_minutes():
 def test_a_regex_past_its_time_budget_is_refused():
     from consensus_nlp.text.patterns import user_pattern
 
-    slow = user_pattern("pattern", "(.*){1,32000}[bc]", seconds=0.05)
+    slow = user_pattern("pattern", "(.*){1,32000}[bc]", seconds=0.05, per_char=0)
     started = time.perf_counter()
-    with pytest.raises(InvalidArgumentError, match=r"^pattern='\(\.\*\)\{1,32000\}\[bc\]' took more than 0.05 s to match"):
+    with pytest.raises(InvalidArgumentError, match=r"^pattern='\(\.\*\)\{1,32000\}\[bc\]' took more than 0.05 s \(\+ 0 µs per character searched\) to match"):
         slow.fullmatch("a" * 30 + "!")
     assert time.perf_counter() - started < 30  # the regex package checks its timeout now and then, not at once
+
+
+def test_a_regex_budget_counts_its_own_searches_and_grows_with_the_work():
+    from consensus_nlp.text import patterns
+
+    # the caller's work between two searches (here a sleep) is not the pattern's time
+    waited = patterns.user_pattern("themes", "共识", seconds=0.1, per_char=0)
+    assert waited.search("凝聚共识") is not None
+    time.sleep(0.15)
+    assert waited.search("共识") is not None
+    # an ordinary pattern over many words: refused by neither a fixed budget nor a loaded machine
+    words = [f"共识{i}" for i in range(20000)]
+    ordinary = patterns.user_pattern("themes", "共识[0-9]+5$", seconds=0.0)
+    assert sum(ordinary.search(w) is not None for w in words) == 1999  # 15, 25, …, 19995; not 5
 
 
 def test_read_page_refuses_codecs_that_are_not_text_encodings(tmp_path):
