@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.errors import (ConsensusNLPError, InputTypeError, InvalidArgumentError, PositionError,
@@ -199,6 +201,28 @@ def test_a_regex_budget_counts_its_own_searches_and_grows_with_the_work():
     words = [f"共识{i}" for i in range(20000)]
     ordinary = patterns.user_pattern("themes", "共识[0-9]+5$", seconds=0.0)
     assert sum(ordinary.search(w) is not None for w in words) == 1999  # 15, 25, …, 19995; not 5
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "文", "化", "(", ")", "?", "*", "+", "|", ".", "^", "$", "{1,2}", "{e<=1}",
+                                 "(?!", "(?<!", "(?:", "(?i)", "[ab]", "\\d"]), max_size=12),
+       st.lists(st.text(alphabet="ab文化1", max_size=8), min_size=1, max_size=20))
+def test_a_required_literal_is_in_every_match(parts, texts):
+    import regex
+
+    from consensus_nlp.text.patterns import required_literal, user_pattern
+
+    pattern = "".join(parts)
+    try:
+        compiled = regex.compile(pattern, flags=regex.VERSION0)
+    except (regex.error, ValueError, OverflowError, RecursionError):
+        return
+    literal = required_literal(pattern)
+    checked = user_pattern("pattern", pattern)
+    for text in texts:
+        found = compiled.search(text)
+        assert found is None or literal in found.group(0), (pattern, text, literal)
+        assert (checked.search(text) is None) == (found is None)
 
 
 def test_read_page_refuses_codecs_that_are_not_text_encodings(tmp_path):

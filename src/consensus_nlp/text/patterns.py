@@ -12,6 +12,10 @@ per character is about a hundred times what an ordinary pattern needs, so a larg
 vocabulary or a loaded machine is not mistaken for backtracking. A pattern that runs
 past its budget is refused with an :class:`InvalidArgumentError` naming it, so
 matching stays linear in the input.
+
+Most patterns in theme dictionaries hold a plain word every match must contain
+(``文化`` in ``文化(?!大革命)``); :func:`required_literal` finds it, and a string
+without it is answered without running the pattern.
 """
 
 from __future__ import annotations
@@ -21,12 +25,53 @@ from typing import Any
 
 from ..errors import InvalidArgumentError, MissingDependencyError, describe
 
-__all__ = ["SECONDS", "PER_CHAR", "UserPattern", "user_pattern"]
+__all__ = ["SECONDS", "PER_CHAR", "UserPattern", "user_pattern", "required_literal"]
 
 #: seconds one operation may spend inside a user's pattern's searches, besides :data:`PER_CHAR` per character
 SECONDS = 2.0
 #: seconds allowed per character searched (a search of an ordinary pattern takes about 1 µs per character)
 PER_CHAR = 1e-4
+
+
+_LOOKAROUND_OR_GROUP = ("(?<!", "(?<=", "(?!", "(?=", "(?:")
+
+
+def required_literal(pattern: str) -> str:
+    r"""The longest run of plain characters that every match of ``pattern`` contains, or ``""`` when unsure.
+
+    Conservative: only characters outside any group, class, escape or quantifier count, and a
+    pattern with an escape, a class, an alternation outside groups, or an inline flag or other
+    ``(?…)`` construct besides lookarounds and non-capturing groups gives ``""``.
+
+    Examples:
+        >>> required_literal("(?<!公费)旅游"), required_literal("^乡镇(?!企业)"), required_literal("提案?")
+        ('旅游', '乡镇', '提')
+        >>> required_literal("(?i)abc"), required_literal("a|b"), required_literal(r"\d+年")
+        ('', '', '')
+    """
+    rest = pattern
+    for opener in _LOOKAROUND_OR_GROUP:
+        rest = rest.replace(opener, "")
+    if "\\" in pattern or "[" in pattern or "(?" in rest:
+        return ""
+    best, run, depth, i = "", "", 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch in "*+?{":  # a quantifier: the character before it may be absent or repeated
+            run = run[:-1]
+            if ch == "{":
+                end = pattern.find("}", i)
+                i = len(pattern) if end < 0 else end
+        if ch == "|" and depth == 0:
+            return ""
+        if ch in "()*+?{}.^$|" or depth > 0:
+            best = max(best, run, key=len)
+            run = ""
+            depth += (ch == "(") - (ch == ")")
+        else:
+            run += ch
+        i += 1
+    return max(best, run, key=len)
 
 
 class UserPattern:
@@ -37,11 +82,14 @@ class UserPattern:
         self.seconds, self.per_char = seconds, per_char
         self._budget = seconds  # seconds this pattern's searches may have taken so far
         self._used = 0.0  # seconds they took
+        self.literal = required_literal(pattern)  # a string without it cannot match
 
     def __getstate__(self) -> dict[str, Any]:  # a copy sent to another process starts its own budget
         return {**self.__dict__, "_budget": self.seconds, "_used": 0.0}
 
     def _call(self, method: str, text: str) -> Any:
+        if self.literal not in text:
+            return None
         self._budget += self.per_char * (len(text) + 1)
         left = self._budget - self._used
         started = time.perf_counter()
