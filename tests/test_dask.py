@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dask
@@ -100,17 +102,66 @@ def test_results_computed_together_segment_once(gansu, segmenter_calls):
     lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
     segmentations = segmenter_calls
     with dask.config.set(scheduler="threads", num_workers=2):
+        cn.tokenize(lazy, segmenter=SEGMENTER).compute()  # builds this process's segmenter (not counted below)
+        before = segmentations.calls
         cn.tokenize(lazy, segmenter=SEGMENTER).compute()
-        once = segmentations.calls  # what segmenting the three partitions once takes
+        once = segmentations.calls - before  # what segmenting the three partitions once takes
         tokens = cn.tokenize(lazy, segmenter=SEGMENTER)
         pending = (cn.dtm(tokens), cn.emphasis(tokens, by="organization"), tokens)
-        assert segmentations.calls == once  # nothing computed yet
+        assert segmentations.calls == before + once  # nothing computed yet
         matrix, table, shares = cn.compute(*pending)
-    assert once >= 3 and segmentations.calls == 2 * once  # the three results shared one segmentation
+    assert once >= 3 and segmentations.calls == before + 2 * once  # the three results shared one segmentation
     eager = cn.tokenize(gansu, segmenter=SEGMENTER)
     assert shares == eager and matrix.shape == cn.dtm(eager).shape
     assert_same_emphasis(cn.emphasis(eager, by="organization"), table)
     assert cn.compute(matrix) is matrix  # what is not lazy comes back as it is
+
+
+def test_each_partition_runs_as_one_task_with_the_same_results(gansu, tmp_path):
+    from dask._task_spec import Task
+
+    from consensus_nlp.integrations.dask_reduce import by_partition, plan, run_partition
+
+    LazyCorpus.from_corpus(gansu, npartitions=3).to_parquet(tmp_path / "pages")
+    lazy = LazyCorpus.from_parquet(tmp_path / "pages")
+    tokens = cn.tokenize(lazy, segmenter=SEGMENTER)
+    values = (cn.dtm(tokens), cn.emphasis(tokens, by="organization"), cn.tag(lazy).groupby("kind").size(), tokens)
+    flat = [o for value in values for o in plan(value)[0]]
+    fused = by_partition(flat)
+    graph = dict(dask.delayed(list)(fused).dask)
+    runs = [k for k, node in graph.items() if isinstance(node, Task) and node.func is run_partition]
+    assert len(runs) == 3  # read, segment, count terms and themes, tag: one task per partition
+    assert not any(str(k).startswith(("cn-parquet", "Tokenize")) and isinstance(graph[k], Task) for k in graph)
+    with dask.config.set(scheduler="sync"):
+        separate, together = dask.compute(*flat), dask.compute(*fused)
+    assert len(separate) == len(together) == 3 + 3 + 1 + 3  # dtm and emphasis maps, the device counts, tokens
+    for a, b in zip(separate, together):
+        if isinstance(a, pd.Series):
+            pd.testing.assert_series_equal(a, b)
+        elif isinstance(a, cn.Tokens):
+            assert a == b
+        else:
+            assert pickle.dumps(a) == pickle.dumps(b)
+
+
+def test_a_distributed_client_gets_each_result_when_ready_and_keeps_none(gansu):
+    from distributed import Client, LocalCluster
+
+    lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
+    tokens = cn.tokenize(lazy, segmenter=SEGMENTER)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        matrix, table = cn.compute(cn.dtm(tokens), cn.emphasis(tokens, by="organization"))
+        held = client.run(lambda dask_worker: len(dask_worker.data))
+        for _ in range(100):  # releasing is a message to the scheduler: give it a moment
+            if not any(held.values()):
+                break
+            time.sleep(0.05)
+            held = client.run(lambda dask_worker: len(dask_worker.data))
+        assert held == {w: 0 for w in client.scheduler_info()["workers"]}
+    eager = cn.tokenize(gansu, segmenter=SEGMENTER)
+    assert matrix.terms == cn.dtm(eager).terms and (matrix.counts != cn.dtm(eager).counts).nnz == 0
+    assert_same_emphasis(cn.emphasis(eager, by="organization"), table)
 
 
 texts = st.lists(st.text(alphabet="政协委员凝聚共识，。一是二要加强团结 \n0123", min_size=0, max_size=40), min_size=1, max_size=9)

@@ -92,15 +92,107 @@ class LazyResult(Deferred):
 
 
 def compute_all(*values: Any, progress: bool = False) -> tuple[Any, ...]:
-    """The values computed together: work they share (segmenting the partitions) is done once."""
+    """The values computed together: work they share (segmenting the partitions) is done once, and all of
+    one partition's work is one task (:func:`by_partition`)."""
     plans = [plan(v) for v in values]
     flat = [o for objects, _ in plans for o in objects]
-    results = list(compute(*flat, progress=progress)) if flat else []
+    results = list(compute(*by_partition(flat), progress=progress)) if flat else []
     out, at = [], 0
     for objects, finish in plans:
         out.append(finish(results[at:at + len(objects)]))
         at += len(objects)
     return tuple(out)
+
+
+class PartitionTasks:
+    """One partition's tasks, carried as data by the task that runs them (:func:`by_partition`): Dask
+    would take tasks nested in a task's arguments for part of that task."""
+
+    def __init__(self, graph: dict[Any, Any], outputs: tuple[Any, ...], inputs: tuple[Any, ...]) -> None:
+        self.graph, self.outputs, self.inputs = graph, outputs, inputs
+
+
+def run_partition(tasks: PartitionTasks, *values: Any) -> tuple[Any, ...]:
+    """Run one partition's tasks in this worker, in one go; ``values`` are those of ``tasks.inputs``."""
+    from dask._task_spec import DataNode
+    from dask.local import get_sync
+
+    given = {k: DataNode(k, v) for k, v in zip(tasks.inputs, values)}
+    return tuple(get_sync({**tasks.graph, **given}, list(tasks.outputs)))
+
+
+def by_partition(objects: list[Any]) -> list[Any]:
+    """The same dask objects, with each partition's chain of tasks made one task.
+
+    A partition's tasks (read it, segment it, count its terms and themes, tag it) depend
+    on one reading task and otherwise only on data (the stages). Run as separate tasks,
+    a partition's corpus and tokens wait in a worker's memory for every task that uses
+    them, and a scheduler may move them to another worker to balance the load. Made one
+    task, they are computed in one place and freed when it ends; only the maps (counts,
+    frames) leave the worker. Tasks that combine several partitions stay as they are.
+    Graphs of Dask versions before the task specification (2024.12) are left as they are.
+    """
+    try:
+        import operator
+
+        import dask
+        from dask._task_spec import DataNode, GraphNode, Task, TaskRef, convert_legacy_graph
+        from dask.delayed import Delayed
+        from dask.highlevelgraph import HighLevelGraph
+    except ImportError:  # pragma: no cover - older Dask
+        return objects
+    if not objects or not all(isinstance(o, Delayed) for o in objects):
+        return objects
+    graph = dict(convert_legacy_graph(dict(HighLevelGraph.merge(*(o.dask for o in objects)))))
+    if not all(isinstance(node, GraphNode) for node in graph.values()):
+        return objects
+    tasks = {k for k, node in graph.items() if not isinstance(node, DataNode)}  # tasks and aliases
+    dependents: dict[Any, set[Any]] = {}
+    for k, node in graph.items():
+        for d in node.dependencies:
+            dependents.setdefault(d, set()).add(k)
+    roots: dict[Any, frozenset[Any]] = {}  # each task's reading tasks (those without task dependencies)
+    for key in _in_order(graph, tasks):
+        above = [d for d in graph[key].dependencies if d in tasks]
+        roots[key] = frozenset({key}) if not above else frozenset().union(*(roots[d] for d in above))
+    groups: dict[Any, list[Any]] = {}
+    for key in _in_order(graph, tasks):
+        if len(roots[key]) == 1:
+            groups.setdefault(next(iter(roots[key])), []).append(key)
+    wanted = {o.key for o in objects}
+    token = dask.base.tokenize(sorted(map(str, graph)))
+    for i, members in enumerate(groups.values()):
+        if len(members) < 2:
+            continue
+        inside = set(members)
+        outputs = tuple(k for k in members if k in wanted or dependents.get(k, set()) - inside)
+        inputs = tuple(sorted({d for k in members for d in graph[k].dependencies} - inside, key=str))
+        fused = f"cn-partition-{token}-{i}"
+        graph[fused] = Task(fused, run_partition, PartitionTasks({k: graph[k] for k in members}, outputs, inputs),
+                            *(TaskRef(d) for d in inputs))
+        for k in members:
+            del graph[k]
+        for j, k in enumerate(outputs):
+            graph[k] = Task(k, operator.getitem, TaskRef(fused), j)
+    return [Delayed(o.key, graph) for o in objects]
+
+
+def _in_order(graph: dict[Any, Any], tasks: set[Any]) -> list[Any]:
+    """The tasks, each after the tasks it depends on (iterative: graphs can be deep)."""
+    order, done = [], set()
+    for start in sorted(tasks, key=str):
+        stack = [(start, False)]
+        while stack:
+            key, ready = stack.pop()
+            if key in done:
+                continue
+            if ready:
+                done.add(key)
+                order.append(key)
+                continue
+            stack.append((key, True))
+            stack.extend((d, False) for d in graph[key].dependencies if d in tasks and d not in done)
+    return order
 
 
 class LazyTokens(Partitioned):

@@ -46,12 +46,18 @@ def is_lazy(value: object) -> bool:
 def compute(*objects: Any, progress: bool = False) -> tuple[Any, ...]:
     """``dask.compute`` on the active scheduler (``dask.config`` or the default ``distributed.Client``).
 
-    With ``progress``, a text progress bar on stderr for the local schedulers (a distributed
+    With a ``distributed`` client, each result is fetched as soon as it is ready and then
+    released, so that the workers hold only the results still being computed, not every
+    partition's result until the last one is done (:func:`gather_as_completed`). With
+    ``progress``, a text progress bar on stderr for the local schedulers (a distributed
     client shows progress in its dashboard).
     """
     import dask
 
-    if progress and not _has_client():
+    client = _client()
+    if client is not None and dask.config.get("scheduler", None) in (None, "dask.distributed"):
+        return gather_as_completed(client, objects)
+    if progress:
         import sys
 
         from dask.diagnostics import ProgressBar
@@ -61,14 +67,33 @@ def compute(*objects: Any, progress: bool = False) -> tuple[Any, ...]:
     return dask.compute(*objects)
 
 
-def _has_client() -> bool:
+def gather_as_completed(client: Any, objects: Sequence[Any]) -> tuple[Any, ...]:
+    """The objects computed on ``client``, each result brought here and released on the cluster when ready."""
+    from distributed import as_completed
+
+    futures = client.compute(list(objects))
+    places: dict[int, list[int]] = {}
+    for i, future in enumerate(futures):
+        places.setdefault(id(future), []).append(i)
+    results: list[Any] = [None] * len(futures)
+    pending = {id(f): f for f in futures}
+    del futures
+    for future in as_completed(list(pending.values())):
+        value = future.result()
+        for i in places[id(future)]:
+            results[i] = value
+        pending.pop(id(future)).release()
+    return tuple(results)
+
+
+def _client() -> Any:
+    """The default ``distributed`` client, or ``None``."""
     try:
         from distributed import default_client
 
-        default_client()
+        return default_client()
     except (ImportError, ValueError):
-        return False
-    return True
+        return None
 
 
 SCHEDULERS = ("threads", "processes", "sync")
