@@ -129,7 +129,8 @@ def by_partition(objects: list[Any]) -> list[Any]:
     a partition's corpus and tokens wait in a worker's memory for every task that uses
     them, and a scheduler may move them to another worker to balance the load. Made one
     task, they are computed in one place and freed when it ends; only the maps (counts,
-    frames) leave the worker. Tasks that combine several partitions stay as they are.
+    frames) leave the worker. Tasks that combine several partitions stay as they are, and so
+    do the steps of a shuffle (a dask DataFrame's group-by on many partitions) and what follows them.
     Graphs of Dask versions before the task specification (2024.12) are left as they are.
     """
     try:
@@ -155,6 +156,8 @@ def by_partition(objects: list[Any]) -> list[Any]:
     for key in _in_order(graph, tasks):
         above = [d for d in graph[key].dependencies if d in tasks]
         roots[key] = frozenset({key}) if not above else frozenset().union(*(roots[d] for d in above))
+        if _runs_alone(graph[key]):  # neither it nor what depends on it joins a partition's task
+            roots[key] = roots[key] | {_ALONE}
     groups: dict[Any, list[Any]] = {}
     for key in _in_order(graph, tasks):
         if len(roots[key]) == 1:
@@ -175,6 +178,16 @@ def by_partition(objects: list[Any]) -> list[Any]:
         for j, k in enumerate(outputs):
             graph[k] = Task(k, operator.getitem, TaskRef(fused), j)
     return [Delayed(o.key, graph) for o in objects]
+
+
+_ALONE = object()
+
+
+def _runs_alone(node: Any) -> bool:
+    """Whether a task must stay a task of its own: one Dask marks so, or a step of a shuffle (its
+    transfers talk to the other workers while they run)."""
+    module = getattr(getattr(node, "func", None), "__module__", None) or ""
+    return bool(getattr(node, "block_fusion", False)) or "shuffle" in module
 
 
 def _in_order(graph: dict[Any, Any], tasks: set[Any]) -> list[Any]:
