@@ -144,6 +144,20 @@ def test_each_partition_runs_as_one_task_with_the_same_results(gansu, tmp_path):
             assert pickle.dumps(a) == pickle.dumps(b)
 
 
+def test_term_counts_merged_in_one_pass_equal_the_tree_of_pairs(gansu):
+    from consensus_nlp.models.dtm import CountTerms
+    from consensus_nlp.pipeline import combine_tree
+
+    stage = CountTerms()
+    maps = [stage.map(cn.tokenize(gansu[a:b], segmenter=SEGMENTER)) for a, b in ((0, 2), (2, 3), (3, 5), (5, 7))]
+    maps.append(stage.map([["凝聚", "共识"], ["新词"]]))  # word lists keep their words
+    maps[-1] = maps[-1]._replace(words=None)
+    one_pass, tree = stage.combine_many(maps), combine_tree(stage, maps)
+    assert one_pass.types == tree.types and one_pass.types[-1] == "新词"
+    assert (one_pass.counts != tree.counts).nnz == 0 and one_pass.counts.shape == tree.counts.shape
+    assert one_pass.docvars.doc_ids == tree.docvars.doc_ids and one_pass.words is tree.words is None
+
+
 def test_a_distributed_client_gets_each_result_when_ready_and_keeps_none(gansu):
     from distributed import Client, LocalCluster
 
