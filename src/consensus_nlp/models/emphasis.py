@@ -69,7 +69,7 @@ def token_columns(tokens: Tokens) -> tuple[Sequence[str], np.ndarray, np.ndarray
     """
     import numpy as np
 
-    if all(hasattr(tokens, name) for name in ("types", "ids", "bounds")):
+    if isinstance(tokens, Tokens):
         return tokens.types, np.asarray(tokens.ids), np.asarray(tokens.bounds, dtype=np.int64)
     vocabulary: dict[str, int] = {}
     ids: list[int] = []
