@@ -158,6 +158,24 @@ def test_term_counts_merged_in_one_pass_equal_the_tree_of_pairs(gansu):
     assert one_pass.docvars.doc_ids == tree.docvars.doc_ids and one_pass.words is tree.words is None
 
 
+def test_workers_without_a_scheduler_run_processes(gansu, monkeypatch):
+    import contextlib
+
+    from consensus_nlp.integrations import dask as integration
+
+    used = []
+
+    @contextlib.contextmanager
+    def recorded(scheduler, workers=None):
+        used.append((scheduler, workers))
+        with dask.config.set(scheduler="sync"):
+            yield
+
+    monkeypatch.setattr(integration, "use_scheduler", recorded)
+    tokens = integration.run_partitioned(cn.tokenize, gansu, None, 2, segmenter=SEGMENTER, progress=False)
+    assert used == [("processes", 2)] and tokens == cn.tokenize(gansu, segmenter=SEGMENTER, progress=False)
+
+
 def test_a_distributed_client_gets_each_result_when_ready_and_keeps_none(gansu):
     from distributed import Client, LocalCluster
 

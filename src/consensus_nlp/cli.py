@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--progress", dest="progress", action="store_true", default=None, help="show a progress display")
     an.add_argument("--no-progress", dest="progress", action="store_false", help="hide the progress display")
     an.add_argument("--scheduler", default=None, help="segment and tag by partitions with Dask: threads, processes, sync or tcp://host:port (a running scheduler); same results")
-    an.add_argument("--workers", type=_int_at_least(1), default=None, help="threads or processes of --scheduler (default: the number of cores)")
+    an.add_argument("--workers", type=_int_at_least(1), default=None, help="threads or processes of --scheduler (default: the number of cores); alone, that many processes")
 
     for name, helptext in (
         ("segment", "segment text into words (with character offsets)"),

@@ -39,8 +39,8 @@ from ..errors import (ConsensusNLPError, InputTypeError, InvalidArgumentError, c
                       check_path, describe)
 from ..pipeline import Stage, execute
 from .dask_reduce import LazyResult, LazyTokens, compute_all
-from .dask_workers import SCHEDULERS, Partitioned, compute as dask_compute, docvars_frame, is_lazy, require_dask, \
-    use_scheduler, worker_loads
+from .dask_workers import (SCHEDULERS, Partitioned, active_client, compute as dask_compute, docvars_frame, is_lazy,
+                           require_dask, use_scheduler, worker_loads)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -283,9 +283,13 @@ def run_partitioned(stage: Any, corpus: Corpus, scheduler: str | None, workers: 
 
     For the command line's ``--scheduler``: the stage (``cn.tokenize``, ``cn.tag``) runs on a
     :class:`LazyCorpus` of ``corpus`` and its result is computed back into the eager object.
+    ``workers`` without a ``scheduler`` runs that many processes (on the active ``distributed``
+    client, if there is one): threads would not segment in parallel.
     """
     if scheduler is None and workers is None:
         return stage(corpus, **kwargs)
+    if scheduler is None and active_client() is None:  # --workers alone: processes (segmenting holds the GIL)
+        scheduler = "processes"
     with use_scheduler(scheduler, workers):
         lazy = LazyCorpus.from_corpus(corpus, npartitions=4 * (workers or os.cpu_count() or 1))
         result = stage(lazy, **kwargs).compute()

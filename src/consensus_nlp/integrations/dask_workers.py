@@ -18,7 +18,7 @@ from ..pipeline import Deferred, shared_loads
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["worker_loads", "is_lazy", "compute", "use_scheduler", "SCHEDULERS", "Partitioned", "docvars_frame"]
+__all__ = ["worker_loads", "is_lazy", "compute", "active_client", "gather_as_completed", "use_scheduler", "SCHEDULERS", "Partitioned", "docvars_frame"]
 
 
 def worker_loads() -> dict[str, int]:
@@ -54,7 +54,7 @@ def compute(*objects: Any, progress: bool = False) -> tuple[Any, ...]:
     """
     import dask
 
-    client = _client()
+    client = active_client()
     if client is not None and dask.config.get("scheduler", None) in (None, "dask.distributed"):
         return gather_as_completed(client, objects)
     if progress:
@@ -86,7 +86,7 @@ def gather_as_completed(client: Any, objects: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(results)
 
 
-def _client() -> Any:
+def active_client() -> Any:
     """The default ``distributed`` client, or ``None``."""
     try:
         from distributed import default_client
