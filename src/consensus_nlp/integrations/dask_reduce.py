@@ -79,7 +79,13 @@ class LazyResult(Deferred):
         if isinstance(self._acc, LazyResult):  # a stage on another lazy result: run it on that result, once computed
             objects, finish = self._acc.plan()
             return objects, lambda values: run(self.stage, finish(values))
-        return list(self._acc), lambda values: self.stage.finalize(combine_all(self.stage, values), self._source)
+        return list(self._acc), self._finish
+
+    def _finish(self, values: list[Any]) -> Any:
+        """Combine the partitions' maps, free them, and finalize (the driver never holds maps and result at once)."""
+        combined = combine_all(self.stage, values)
+        values.clear()
+        return self.stage.finalize(combined, self._source)
 
     def compute(self) -> Any:
         """The result (the same object the eager call returns)."""
@@ -99,7 +105,8 @@ def compute_all(*values: Any, progress: bool = False) -> tuple[Any, ...]:
     results = list(compute(*by_partition(flat), progress=progress)) if flat else []
     out, at = [], 0
     for objects, finish in plans:
-        out.append(finish(results[at:at + len(objects)]))
+        values, results[at:at + len(objects)] = results[at:at + len(objects)], [None] * len(objects)
+        out.append(finish(values))  # it may empty ``values``: the partitions' maps are freed once combined
         at += len(objects)
     return tuple(out)
 
