@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     import sklearn
     import tomotopy
 
-    from consensus_nlp.models.topics import coherence_of
+    from consensus_nlp.models.interpret import coherence_of
 
     t0 = time.perf_counter()
     texts = paragraphs()

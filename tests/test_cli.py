@@ -619,3 +619,21 @@ def test_tag_kinds_take_a_detector_another_package_registered(tmp_path, capsys):
         "consensus-nlp tag: error: argument --kinds: 'exclamations' is not a kind of device; did you mean 'exclamation'? "
         f"(accepted, comma-separated: {KINDS_LISTED}, exclamation; leave out --kinds for all of them) "
         "(see 'consensus-nlp tag --help')\n")
+
+
+def test_engine_help_lists_the_engine_registry(capsys):
+    from consensus_nlp import registry
+    from consensus_nlp.cli import main
+
+    def help_text() -> str:
+        with pytest.raises(SystemExit) as exit_:
+            main(["analyze", "--help"])
+        assert exit_.value.code == 0
+        return " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+
+    assert "--engine ENGINE topic model engine: tomotopy, gensim, sklearn, dmr, gdmr (default: tomotopy)" in help_text()
+    registry.engines.register("my-lda", loader="consensus_nlp.models.engines:SKLEARN", source="a test", licence="MIT")
+    try:
+        assert "topic model engine: tomotopy, gensim, sklearn, dmr, gdmr, my-lda (default: tomotopy)" in help_text()
+    finally:
+        registry.engines.unregister("my-lda")

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import consensus_nlp as cn
 from consensus_nlp.errors import (ConsensusNLPError, InputTypeError, InvalidArgumentError, PositionError,
@@ -180,11 +182,47 @@ def test_a_pathological_regex_in_kwic_does_not_run_for_minutes():
 def test_a_regex_past_its_time_budget_is_refused():
     from consensus_nlp.text.patterns import user_pattern
 
-    slow = user_pattern("pattern", "(.*){1,32000}[bc]", seconds=0.05)
+    slow = user_pattern("pattern", "(.*){1,32000}[bc]", seconds=0.05, per_char=0)
     started = time.perf_counter()
-    with pytest.raises(InvalidArgumentError, match=r"^pattern='\(\.\*\)\{1,32000\}\[bc\]' took more than 0.05 s to match"):
+    with pytest.raises(InvalidArgumentError, match=r"^pattern='\(\.\*\)\{1,32000\}\[bc\]' took more than 0.05 s \(\+ 0 µs per character searched\) to match"):
         slow.fullmatch("a" * 30 + "!")
     assert time.perf_counter() - started < 30  # the regex package checks its timeout now and then, not at once
+
+
+def test_a_regex_budget_counts_its_own_searches_and_grows_with_the_work():
+    from consensus_nlp.text import patterns
+
+    # the caller's work between two searches (here a sleep) is not the pattern's time
+    waited = patterns.user_pattern("themes", "共识", seconds=0.1, per_char=0)
+    assert waited.search("凝聚共识") is not None
+    time.sleep(0.15)
+    assert waited.search("共识") is not None
+    # an ordinary pattern over many words: refused by neither a fixed budget nor a loaded machine
+    words = [f"共识{i}" for i in range(20000)]
+    ordinary = patterns.user_pattern("themes", "共识[0-9]+5$", seconds=0.0)
+    assert sum(ordinary.search(w) is not None for w in words) == 1999  # 15, 25, …, 19995; not 5
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "文", "化", "(", ")", "?", "*", "+", "|", ".", "^", "$", "{1,2}", "{e<=1}",
+                                 "(?!", "(?<!", "(?:", "(?i)", "[ab]", "\\d"]), max_size=12),
+       st.lists(st.text(alphabet="ab文化1", max_size=8), min_size=1, max_size=20))
+def test_a_required_literal_is_in_every_match(parts, texts):
+    import regex
+
+    from consensus_nlp.text.patterns import required_literal, user_pattern
+
+    pattern = "".join(parts)
+    try:
+        compiled = regex.compile(pattern, flags=regex.VERSION0)
+    except (regex.error, ValueError, OverflowError, RecursionError):
+        return
+    literal = required_literal(pattern)
+    checked = user_pattern("pattern", pattern)
+    for text in texts:
+        found = compiled.search(text)
+        assert found is None or literal in found.group(0), (pattern, text, literal)
+        assert (checked.search(text) is None) == (found is None)
 
 
 def test_read_page_refuses_codecs_that_are_not_text_encodings(tmp_path):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import dask
@@ -100,17 +102,98 @@ def test_results_computed_together_segment_once(gansu, segmenter_calls):
     lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
     segmentations = segmenter_calls
     with dask.config.set(scheduler="threads", num_workers=2):
+        cn.tokenize(lazy, segmenter=SEGMENTER).compute()  # builds this process's segmenter (not counted below)
+        before = segmentations.calls
         cn.tokenize(lazy, segmenter=SEGMENTER).compute()
-        once = segmentations.calls  # what segmenting the three partitions once takes
+        once = segmentations.calls - before  # what segmenting the three partitions once takes
         tokens = cn.tokenize(lazy, segmenter=SEGMENTER)
         pending = (cn.dtm(tokens), cn.emphasis(tokens, by="organization"), tokens)
-        assert segmentations.calls == once  # nothing computed yet
+        assert segmentations.calls == before + once  # nothing computed yet
         matrix, table, shares = cn.compute(*pending)
-    assert once >= 3 and segmentations.calls == 2 * once  # the three results shared one segmentation
+    assert once >= 3 and segmentations.calls == before + 2 * once  # the three results shared one segmentation
     eager = cn.tokenize(gansu, segmenter=SEGMENTER)
     assert shares == eager and matrix.shape == cn.dtm(eager).shape
     assert_same_emphasis(cn.emphasis(eager, by="organization"), table)
     assert cn.compute(matrix) is matrix  # what is not lazy comes back as it is
+
+
+def test_each_partition_runs_as_one_task_with_the_same_results(gansu, tmp_path):
+    from dask._task_spec import Task
+
+    from consensus_nlp.integrations.dask_reduce import by_partition, plan, run_partition
+
+    LazyCorpus.from_corpus(gansu, npartitions=3).to_parquet(tmp_path / "pages")
+    lazy = LazyCorpus.from_parquet(tmp_path / "pages")
+    tokens = cn.tokenize(lazy, segmenter=SEGMENTER)
+    values = (cn.dtm(tokens), cn.emphasis(tokens, by="organization"), cn.tag(lazy).groupby("kind").size(), tokens)
+    flat = [o for value in values for o in plan(value)[0]]
+    fused = by_partition(flat)
+    graph = dict(dask.delayed(list)(fused).dask)
+    runs = [k for k, node in graph.items() if isinstance(node, Task) and node.func is run_partition]
+    assert len(runs) == 3  # read, segment, count terms and themes, tag: one task per partition
+    assert not any(str(k).startswith(("cn-parquet", "Tokenize")) and isinstance(graph[k], Task) for k in graph)
+    with dask.config.set(scheduler="sync"):
+        separate, together = dask.compute(*flat), dask.compute(*fused)
+    assert len(separate) == len(together) == 3 + 3 + 1 + 3  # dtm and emphasis maps, the device counts, tokens
+    for a, b in zip(separate, together):
+        if isinstance(a, pd.Series):
+            pd.testing.assert_series_equal(a, b)
+        elif isinstance(a, cn.Tokens):
+            assert a == b
+        else:
+            assert pickle.dumps(a) == pickle.dumps(b)
+
+
+def test_term_counts_merged_in_one_pass_equal_the_tree_of_pairs(gansu):
+    from consensus_nlp.models.dtm import CountTerms
+    from consensus_nlp.pipeline import combine_tree
+
+    stage = CountTerms()
+    maps = [stage.map(cn.tokenize(gansu[a:b], segmenter=SEGMENTER)) for a, b in ((0, 2), (2, 3), (3, 5), (5, 7))]
+    maps.append(stage.map([["凝聚", "共识"], ["新词"]]))  # word lists keep their words
+    maps[-1] = maps[-1]._replace(words=None)
+    one_pass, tree = stage.combine_many(maps), combine_tree(stage, maps)
+    assert one_pass.types == tree.types and one_pass.types[-1] == "新词"
+    assert (one_pass.counts != tree.counts).nnz == 0 and one_pass.counts.shape == tree.counts.shape
+    assert one_pass.docvars.doc_ids == tree.docvars.doc_ids and one_pass.words is tree.words is None
+
+
+def test_workers_without_a_scheduler_run_processes(gansu, monkeypatch):
+    import contextlib
+
+    from consensus_nlp.integrations import dask as integration
+
+    used = []
+
+    @contextlib.contextmanager
+    def recorded(scheduler, workers=None):
+        used.append((scheduler, workers))
+        with dask.config.set(scheduler="sync"):
+            yield
+
+    monkeypatch.setattr(integration, "use_scheduler", recorded)
+    tokens = integration.run_partitioned(cn.tokenize, gansu, None, 2, segmenter=SEGMENTER, progress=False)
+    assert used == [("processes", 2)] and tokens == cn.tokenize(gansu, segmenter=SEGMENTER, progress=False)
+
+
+def test_a_distributed_client_gets_each_result_when_ready_and_keeps_none(gansu):
+    from distributed import Client, LocalCluster
+
+    lazy = LazyCorpus.from_corpus(gansu, npartitions=3)
+    tokens = cn.tokenize(lazy, segmenter=SEGMENTER)
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        matrix, table = cn.compute(cn.dtm(tokens), cn.emphasis(tokens, by="organization"))
+        held = client.run(lambda dask_worker: len(dask_worker.data))
+        for _ in range(100):  # releasing is a message to the scheduler: give it a moment
+            if not any(held.values()):
+                break
+            time.sleep(0.05)
+            held = client.run(lambda dask_worker: len(dask_worker.data))
+        assert held == {w: 0 for w in client.scheduler_info()["workers"]}
+    eager = cn.tokenize(gansu, segmenter=SEGMENTER)
+    assert matrix.terms == cn.dtm(eager).terms and (matrix.counts != cn.dtm(eager).counts).nnz == 0
+    assert_same_emphasis(cn.emphasis(eager, by="organization"), table)
 
 
 texts = st.lists(st.text(alphabet="政协委员凝聚共识，。一是二要加强团结 \n0123", min_size=0, max_size=40), min_size=1, max_size=9)
@@ -205,6 +288,53 @@ def test_parquet_round_trip_reads_metadata_without_texts(tmp_path, gansu):
     lazy = LazyCorpus.from_parquet(tmp_path / "one.parquet", text="body", doc_id=None)
     assert lazy.npartitions == 3
     assert [d.doc_id for d in lazy.compute()] == [f"doc-{i}" for i in range(7)]
+
+
+def test_parquet_metadata_is_read_by_the_one_reader(tmp_path):
+    """Corpus.from_parquet and LazyCorpus.from_parquet give one file's metadata identically: nulls left
+    out (never NaN), ints kept as ints, nested values as lists and dicts, dates as text, null ids numbered."""
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({
+        "doc_id": ["a", None, "c", "d"],
+        "text": ["凝聚共识", "团结奋斗", "建言资政", "民主监督"],
+        "year": pa.array([1991, None, 2003, 2**40], type=pa.int64()),
+        "speaker": ["甲", "乙", None, "丁"],
+        "tags": [["经济", "民生"], None, [], ["政协"]],
+        "place": [{"province": "甘肃", "level": 1}, None, {"province": "兰州", "level": 2}, None],
+        "day": [datetime.date(2021, 1, 25), None, None, datetime.date(2021, 1, 28)],
+    })
+    pq.write_table(table, tmp_path / "one.parquet", row_group_size=2)
+    eager = cn.Corpus.from_parquet(tmp_path / "one.parquet")
+    lazy = LazyCorpus.from_parquet(tmp_path / "one.parquet")
+    expected = [
+        {"year": 1991, "speaker": "甲", "tags": ["经济", "民生"], "place": {"province": "甘肃", "level": 1}, "day": "2021-01-25"},
+        {"speaker": "乙"},
+        {"year": 2003, "tags": [], "place": {"province": "兰州", "level": 2}},
+        {"year": 2**40, "speaker": "丁", "tags": ["政协"], "day": "2021-01-28"},
+    ]
+    assert eager.doc_ids == ("a", "doc-1", "c", "d")
+    assert [cn.corpus.thaw(d.meta) for d in eager] == expected
+    assert lazy.docvars.columns.tolist() == ["doc_id", "partition", "year", "speaker", "tags", "place", "day"]
+    assert lazy.docvars["doc_id"].tolist() == ["a", "doc-1", "c", "d"]
+    assert lazy.docvars["partition"].tolist() == [0, 0, 1, 1]
+    assert lazy.docvars["year"].tolist() == [1991, None, 2003, 2**40]  # not 1991.0, NaN
+    rows = lazy.docvars.drop(columns=["doc_id", "partition"]).to_dict("records")
+    assert [{k: v for k, v in row.items() if v is not None} for row in rows] == expected
+    assert lazy.compute() == eager  # the tasks read the same documents, ids numbered over the whole file
+    # a folder: rows numbered across its files, as the eager reader numbers them
+    (tmp_path / "folder").mkdir()
+    pq.write_table(table.drop_columns(["doc_id"]).slice(0, 3), tmp_path / "folder" / "1.parquet")
+    pq.write_table(table.drop_columns(["doc_id"]).slice(3), tmp_path / "folder" / "2.parquet")
+    eager = cn.Corpus.from_parquet(tmp_path / "folder", doc_id=None)
+    lazy = LazyCorpus.from_parquet(tmp_path / "folder", doc_id=None)
+    assert lazy.docvars["doc_id"].tolist() == list(eager.doc_ids) == ["doc-0", "doc-1", "doc-2", "doc-3"]
+    rows = lazy.docvars.drop(columns=["doc_id", "partition"]).to_dict("records")
+    assert [{k: v for k, v in row.items() if v is not None} for row in rows] == expected
+    assert lazy.compute() == eager
 
 
 def test_bad_inputs_give_clear_errors(tmp_path):

@@ -359,6 +359,32 @@ def test_one_pass_theme_counts_equal_the_per_theme_scan(corpus):
         assert totals.tolist() == [len(w) for w in tokens.words()]
 
 
+def test_a_theme_matcher_tests_each_word_once_across_partitions(corpus, monkeypatch):
+    """Partitions counted with one matcher (as a Dask worker does) test each distinct word once, and count
+    what a fresh matcher per partition counts, also when the memo is full."""
+    from consensus_nlp.models import emphasis as emphasis_module
+    from consensus_nlp.models.emphasis import ThemeMatcher, theme_counts
+
+    theme_set = cn.load_themes({"runs": ["有事 好 商量", "凝聚 共识"], "regex": ["re:^协商", "*委员*"]})
+    parts = [cn.tokenize(corpus[a:b]) for a, b in ((0, 3), (3, len(corpus)))]
+    tested: list[str] = []
+    real = emphasis_module.single_token_predicate
+
+    def counting(entries):
+        test = real(entries)
+        return lambda word: tested.append(word) or test(word)
+
+    monkeypatch.setattr(emphasis_module, "single_token_predicate", counting)
+    shared_matcher = ThemeMatcher(theme_set)
+    together = [theme_counts(part, shared_matcher)[0].tolist() for part in parts]
+    words = {w for part in parts for doc in part.words() for w in doc}
+    assert sorted(tested) == sorted(list(words) * 2)  # two themes, each word once per theme
+    assert together == [theme_counts(part, ThemeMatcher(theme_set))[0].tolist() for part in parts]
+    full = ThemeMatcher(theme_set)
+    full.MAX_WORDS = 5
+    assert [theme_counts(part, full)[0].tolist() for part in parts] == together and len(full._memo) == 5
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 400), st.integers(0, 2)), min_size=6, max_size=40),
        st.integers(0, 2**31 - 1))

@@ -74,3 +74,11 @@ def test_rate_intervals_refuses_a_proportion_flag_that_is_not_a_bool(tokens):
     table = cn.emphasis(tokens, by="org", themes="cppcc").with_clusters(None).interval()
     with pytest.raises(InvalidArgumentError, match=r"^proportion=<NA> is not a bool"):
         cn.plot.rate_intervals(table, proportion=pd.NA)
+
+
+def test_fit_topics_refuses_a_rarity_floor_past_every_token():
+    """The seed-2029 campaign: min_term_per_million=1e308 overflowed to inf in the floor's ceil."""
+    tokens = cn.tokenize(["凝聚共识，团结奋斗", "协商民主，凝聚共识"], progress=False)
+    with pytest.raises(cn.errors.EmptyVocabularyError,
+                       match=r"^min_term_per_million=1e\+308 leaves no term \(each would need more than all \d+ tokens\)"):
+        cn.fit_topics(tokens, k=2, min_term_per_million=1e308, random_state=0)

@@ -33,7 +33,8 @@ def test_every_registry_lists_the_package_entries_in_declaration_order():
         "corpora": ["gansu-cppcc-2021"],
         "engines": ["tomotopy", "gensim", "sklearn", "dmr", "gdmr"],
         "detectors": ["outline", "formulation", "parallelism", "citation", "slogan", "quoted", "statistic"],
-        "data": ["positions", "organizations", "page-cues", "radicals", "glyph-aliases", "common-chars"],
+        "data": ["positions", "organizations", "page-cues", "radicals", "glyph-aliases", "common-chars", "device-rules",
+                 "formulations"],
     }
 
 
@@ -83,6 +84,63 @@ def test_the_manifest_hashes_exactly_what_the_registries_declare():
     every_data_file = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*")
                              if p.suffix in (".txt", ".tsv", ".json", ".yaml") and "_corpora" not in p.parts)
     assert every_data_file == files  # a data file added to the package without a registry entry fails here
+
+
+# -- the library's own data files are read through the registry: the file hashed is the file read ---------
+def _data_readers():
+    """Per data entry: the function of the package that reads it, the caches to clear, a replacement file's text
+    and what the reader gives for it."""
+    from consensus_nlp import _zh
+    from consensus_nlp.devices import common
+    from consensus_nlp.io import encoding
+    from consensus_nlp.io.page import bylines, cues, furniture, glyphs
+
+    return {
+        "radicals": (_zh.radical_table, [_zh.radical_table], "# one radical\n2F00\t⼀\t4E8C\t二\n", {"\u2f00": "二"}),
+        "glyph-aliases": (glyphs.alias_table, [glyphs.alias_table], "# one alias\n6236\t戶\t6238\t戸\n", {"戶": "戸"}),
+        "common-chars": (encoding._common_chars, [encoding._common_chars], "# ranked\n甲\n乙\n",
+                         (frozenset("甲乙"), frozenset("甲乙"))),
+        "positions": (bylines._roles, [bylines._roles], "委员\n主席\n", ("主席", "委员")),
+        "organizations": (bylines._organization_rules, [bylines._organization_rules], "suffix\t党校\n", (("党校",), ())),
+        "page-cues": (bylines.credit_roles, [cues.cue_sections, cues.cue, bylines.credit_roles, furniture._cues],
+                      "[credit_role]\n特约记者\n", ("特约记者",)),
+        "device-rules": (common.rules, [common.load_data], '{"sentence_end": "。"}', {"sentence_end": "。"}),
+        "formulations": (lambda: common.load_data("formulations"), [common.load_data], '{"entries": []}', {"entries": []}),
+    }
+
+
+def test_every_data_entry_is_read_by_its_component_through_the_registry(tmp_path):
+    readers = _data_readers()
+    assert sorted(readers) == sorted(registry.data.names())
+    for name, (read, caches, text, expected) in readers.items():
+        original = registry.data.get(name)
+        assert read() != expected  # the package's own file
+        replacement = tmp_path / f"{name}.data"
+        replacement.write_text(text, encoding="utf-8")
+        registry.data.register(name, files=[str(replacement)], source="a test", licence="MIT", replace_existing=True)
+        try:
+            for cache in caches:
+                cache.cache_clear()
+            assert read() == expected, name  # the component read the file the registry names …
+            assert registry.data.get(name).sha256 == _sha(replacement)  # … which is the file the manifest hashes
+            assert resource_hashes()[str(replacement)] == _sha(replacement)
+        finally:
+            registry.data.unregister(name)
+            for cache in caches:
+                cache.cache_clear()
+        assert registry.data.get(name) == original and read() != expected
+        assert str(replacement) not in resource_hashes()
+
+
+def test_data_text_refuses_an_entry_without_a_file():
+    registry.data.register("a-function", loader=len, source="a test", licence="MIT")
+    try:
+        with pytest.raises(InvalidArgumentError, match="name='a-function' is a data entry whose loader gives no file"):
+            registry.data_text("a-function")
+    finally:
+        registry.data.unregister("a-function")
+    with pytest.raises(UnknownNameError, match="'no-such-file' is not a data file of the package"):
+        registry.data_lines("no-such-file")
 
 
 def test_entries_describe_their_source_and_licence():

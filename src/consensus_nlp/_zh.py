@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from .registry import data_lines
 
 __all__ = [
     "CN_DIGITS",
@@ -109,23 +110,21 @@ def radical_table() -> dict[str, str]:
         >>> radical_table()["\u2f00"], radical_table()["\u2ea0"]
         ('一', '民')
     """
-    return codepoint_table("radicals.tsv")
+    return codepoint_table("radicals")
 
 
 def codepoint_table(name: str) -> dict[str, str]:
-    """A one-code-point-to-one table of ``lexicons/NAME``: each row's first and third columns are hexadecimal
-    code points (the first mapped to the third); lines opening with ``#`` are its header.
+    """A one-code-point-to-one table of the registry's data entry ``name``: each row's first and third columns
+    are hexadecimal code points (the first mapped to the third); lines opening with ``#`` are its header.
 
     Examples:
-        >>> codepoint_table("radicals.tsv")["\u2f00"]
+        >>> codepoint_table("radicals")["\u2f00"]
         '一'
     """
-    text = resources.files(__package__).joinpath("lexicons").joinpath(name).read_text(encoding="utf-8")
     table = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            source, target = line.split("\t")[:4:2]
-            table[chr(int(source, 16))] = chr(int(target, 16))
+    for line in data_lines(name):  # the registry's data entry: the file the manifest hashes
+        source, target = line.split("\t")[:4:2]
+        table[chr(int(source, 16))] = chr(int(target, 16))
     return table
 
 

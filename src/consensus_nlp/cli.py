@@ -138,6 +138,14 @@ def _column_list(text: str) -> tuple[str, ...]:
     return names
 
 
+def _engine_help() -> str:
+    """The help of ``--engine``: the names of the engine registry (the package's and other packages' entry points),
+    read when the parser is built (the registry module imports no engine; about 10 ms, once per command)."""
+    from .registry import engines
+
+    return f"topic model engine: {', '.join(engines.names())} (default: %(default)s)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -160,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--units", choices=("speech", "paragraph", "outline_item"), default="outline_item",
                     help="unit of analysis for topic models (default: %(default)s)")
     an.add_argument("--k", type=_int_at_least(2), default=None, help="number of topics (default: chosen from the data size)")
-    an.add_argument("--engine", default="tomotopy", help="topic model engine: tomotopy, gensim or sklearn (default: %(default)s)")
+    an.add_argument("--engine", default="tomotopy", help=_engine_help())
     an.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default: %(default)s)")
     an.add_argument("--themes", default="cppcc", help="theme set name or a YAML/TOML file (default: %(default)s)")
     an.add_argument("--by", default=None, help="metadata field to compare groups by (default: organization, else speaker, else doc_id)")
@@ -174,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--progress", dest="progress", action="store_true", default=None, help="show a progress display")
     an.add_argument("--no-progress", dest="progress", action="store_false", help="hide the progress display")
     an.add_argument("--scheduler", default=None, help="segment and tag by partitions with Dask: threads, processes, sync or tcp://host:port (a running scheduler); same results")
-    an.add_argument("--workers", type=_int_at_least(1), default=None, help="threads or processes of --scheduler (default: the number of cores)")
+    an.add_argument("--workers", type=_int_at_least(1), default=None, help="threads or processes of --scheduler (default: the number of cores); alone, that many processes")
 
     for name, helptext in (
         ("segment", "segment text into words (with character offsets)"),

@@ -432,7 +432,10 @@ class DocVars(Sequence[Mapping[str, Any]]):
         import pandas as pd
 
         names = [*SYSTEM_COLUMNS, *(f for f in self.fields() if f not in SYSTEM_COLUMNS)]
-        return pd.DataFrame({name: self.column(name).copy() for name in names}, index=pd.RangeIndex(len(self)))
+        index = pd.RangeIndex(len(self))  # object columns kept as such: pandas 3 would make str columns with NaN
+        columns = {name: self.column(name) for name in names}
+        return pd.DataFrame({name: pd.Series(a.copy(), index=index, dtype=a.dtype) for name, a in columns.items()},
+                            index=index)
 
     def take(self, positions: Iterable[int]) -> DocVars:
         """A new table with the rows at ``positions`` (the metadata mappings are shared)."""

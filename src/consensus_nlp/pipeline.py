@@ -6,6 +6,7 @@ Every analysis stage of consensus-nlp (``tokenize``, ``dtm``, ``emphasis``, ``ke
 - ``map(part)``: the work on one partition (a :class:`~consensus_nlp.Corpus` or
   :class:`~consensus_nlp.Tokens`), pure and picklable; it runs on a Dask worker for lazy data;
 - ``combine(a, b)``: merges two partitions' results (associative: a tree reduction);
+  ``combine_many(results)`` merges them all at once (by default the tree of ``combine``);
 - ``finalize(acc, source)``: pruning, grouping, frames and checks of the whole result,
   once, on the caller's side.
 
@@ -37,7 +38,7 @@ from typing import Any, ClassVar
 
 from .errors import InputTypeError, describe
 
-__all__ = ["Stage", "Deferred", "run", "execute", "combine_all", "shared", "shared_loads"]
+__all__ = ["Stage", "Deferred", "run", "execute", "combine_all", "combine_tree", "shared", "shared_loads"]
 
 
 class Stage:
@@ -61,6 +62,11 @@ class Stage:
     def combine(self, a: Any, b: Any) -> Any:  # pragma: no cover - every stage defines it
         raise NotImplementedError
 
+    def combine_many(self, results: list[Any]) -> Any:
+        """All partitions' results at once, in order; the same as combining them two by two. By default a
+        balanced tree of :meth:`combine`; a stage whose results can be merged in one pass overrides it."""
+        return combine_tree(self, results)
+
     def finalize(self, acc: Any, source: Any) -> Any:
         """The result from the combined partitions; ``source`` is the data :func:`run` was given."""
         return acc
@@ -76,8 +82,13 @@ class Stage:
 
 
 def combine_all(stage: Stage, results: Sequence[Any]) -> Any:
-    """``stage.combine`` over the partitions' ``results`` as a balanced tree (partition order kept):
-    each result is copied about log2(n) times, not n times as in a running fold."""
+    """The partitions' ``results`` combined, in partition order: :meth:`Stage.combine_many`."""
+    return stage.combine_many(list(results))
+
+
+def combine_tree(stage: Stage, results: Sequence[Any]) -> Any:
+    """``stage.combine`` over ``results`` as a balanced tree (partition order kept): each result is
+    copied about log2(n) times, not n times as in a running fold."""
     items = list(results)
     while len(items) > 1:
         items = [stage.combine(items[i], items[i + 1]) if i + 1 < len(items) else items[i]

@@ -47,7 +47,7 @@ from typing import Any
 from .errors import InputTypeError, InvalidArgumentError, UnknownNameError, describe
 
 __all__ = ["Entry", "Registry", "KINDS", "lexicons", "stopwords", "themes", "corpora", "engines", "detectors", "data",
-           "registries", "resource_hashes", "sha256_file", "package_dir"]
+           "registries", "resource_hashes", "sha256_file", "package_dir", "data_text", "data_lines"]
 
 log = logging.getLogger(__name__)
 
@@ -375,3 +375,29 @@ def resource_hashes(*, kinds: tuple[str, ...] = KINDS, skip: Callable[[Entry], b
                 out.update(entry.hashes())
     return dict(sorted(out.items()))
 
+
+
+def data_text(name: str) -> str:
+    """The text (UTF-8) of the file that the :data:`data` entry ``name`` loads.
+
+    The library's own data files (the page reader's cues, positions and organizations, the
+    radicals table, the common characters of encoding detection, the device rules and
+    formulations) are read through this function, so the file a manifest hashes
+    (:func:`resource_hashes`) is the file that was read, and ``data.register(name, files=[...],
+    replace_existing=True)`` replaces it for this process (the readers keep what they parsed:
+    clear their caches after).
+
+    Examples:
+        >>> data_text("radicals").startswith("#")
+        True
+    """
+    path = data.load(name)
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgumentError(describe("name", name, "is a data entry whose loader gives no file",
+                                            accepted="an entry with files= and no loader"))
+    return Path(path).read_text(encoding="utf-8")
+
+
+def data_lines(name: str) -> list[str]:
+    """The lines of :func:`data_text` that are neither blank nor comments (``#`` first)."""
+    return [line for line in data_text(name).splitlines() if line.strip() and not line.startswith("#")]

@@ -10,11 +10,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from .._zh import CIRCLED, FULLWIDTH_DIGITS, INLINE_SPACE, cn_number, is_han
 from ..errors import InputTypeError, InvalidArgumentError, describe
+from ..registry import data_text
 
 __all__ = ["CIRCLED", "FULLWIDTH_DIGITS", "INLINE_SPACE", "cn_number", "is_han", "load_data", "rules", "check_text",
            "quote_aware_find", "StopFinder", "Layout", "sentence_spans", "strip_span", "alternation",
@@ -26,13 +26,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 @lru_cache(maxsize=None)
 def load_data(name: str) -> dict[str, Any]:
-    """Read a JSON data file shipped in ``consensus_nlp/devices/data`` (parsed once per process)."""
-    with resources.files("consensus_nlp.devices").joinpath("data").joinpath(name).open("r", encoding="utf-8") as fh:
-        return json.load(fh)
+    """A JSON data file of ``consensus_nlp/devices/data`` by its name in the registry's :data:`~consensus_nlp.registry.data`
+    (``"device-rules"``, ``"formulations"``): the file the manifest hashes; parsed once per process."""
+    return json.loads(data_text(name))
 
 
 def rules() -> dict[str, Any]:
-    return load_data("rules.json")
+    return load_data("device-rules")
 
 
 def check_text(text: object, argument: str = "text") -> str:

@@ -102,7 +102,7 @@ class Formulation:
 def load_formulations() -> tuple[Formulation, ...]:
     """The formulations shipped with the package (``devices/data/formulations.json``)."""
     out = []
-    for e in load_data("formulations.json")["entries"]:
+    for e in load_data("formulations")["entries"]:
         members = tuple((m,) if isinstance(m, str) else tuple(m) for m in e.get("members", []))
         n = len(members)
         default_min = n if n < 4 else n - 1

@@ -34,13 +34,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..corpus import Corpus, Document, frame_text, thaw
-from ..errors import (ConsensusNLPError, InputTypeError, InvalidArgumentError, UnknownNameError, check_int, check_name,
+from ..corpus import Corpus, Document, frame_text
+from ..errors import (ConsensusNLPError, InputTypeError, InvalidArgumentError, check_int,
                       check_path, describe)
 from ..pipeline import Stage, execute
 from .dask_reduce import LazyResult, LazyTokens, compute_all
-from .dask_workers import SCHEDULERS, Partitioned, compute as dask_compute, is_lazy, require_dask, use_scheduler, \
-    worker_loads
+from .dask_workers import (SCHEDULERS, Partitioned, active_client, compute as dask_compute, docvars_frame, is_lazy,
+                           require_dask, use_scheduler, worker_loads)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -71,15 +71,13 @@ def load_files(paths: Sequence[str], pattern: re.Pattern[str] | None, doc_id: st
 
 
 def load_parquet(path: str, row_group: int | None, text: str, doc_id: str | None, first: int) -> Corpus:
-    """Read one Parquet file (or one row group of it) with the reader of :meth:`Corpus.from_parquet`;
-    ids ``doc-<n>`` count from ``first``."""
+    """Read one Parquet file (or one row group of it) with the reader and id rule of :meth:`Corpus.from_parquet`;
+    the file's rows start at row ``first`` of the input (``doc-<row>`` ids count from it)."""
+    from ..io.corpora import parquet_corpus
     from ..io.readers import iter_parquet
 
     rows = [row for batch in iter_parquet(path, row_groups=None if row_group is None else [row_group]) for row in batch.rows]
-    if doc_id is None:
-        return Corpus.from_records([{**row, "__row__": f"doc-{first + i}"} for i, row in enumerate(rows)],
-                                   text=text, doc_id="__row__")
-    return Corpus.from_records(rows, text=text, doc_id=doc_id)
+    return parquet_corpus(rows, text=text, doc_id=doc_id, first=first)
 
 
 def parquet_file(path: str | os.PathLike[str]) -> Any:
@@ -158,8 +156,6 @@ class LazyCorpus(Partitioned):
             EmptyInputError: nothing matches. InvalidArgumentError: the pattern misses a file name.
         """
         dask = require_dask()
-        import pandas as pd
-
         from ..io.files import compile_meta_pattern, expand_paths
         from ..io.readers import check_naming, file_name_meta
 
@@ -168,13 +164,13 @@ class LazyCorpus(Partitioned):
         paths = expand_paths(paths_or_glob)
         n = _n_partitions(npartitions, len(paths), per=16)
         bounds = _bounds(len(paths), n)
-        rows = [{"doc_id": p.stem if doc_id == "stem" else p.name, "partition": i, **file_name_meta(p, pattern), "path": str(p)}
-                for i, (a, b) in enumerate(bounds) for p in paths[a:b]]
+        located = [(i, p) for i, (a, b) in enumerate(bounds) for p in paths[a:b]]
         token = dask.base.tokenize([str(p) for p in paths], None if pattern is None else pattern.pattern, doc_id, n, encoding)
         parts = [dask.delayed(load_files, pure=True)([str(p) for p in paths[a:b]], pattern, doc_id, i, encoding,
                                                      dask_key_name=f"cn-files-{token}-{i}")
                  for i, (a, b) in enumerate(bounds)]
-        docvars = pd.DataFrame(rows)
+        docvars = docvars_frame([p.stem if doc_id == "stem" else p.name for _, p in located], [i for i, _ in located],
+                                [{**file_name_meta(p, pattern), "path": str(p)} for _, p in located])
         fields = [c for c in docvars.columns if c not in ("doc_id", "partition")] + ["encoding"]
         return cls(parts, docvars=docvars, fields=fields)
 
@@ -189,58 +185,45 @@ class LazyCorpus(Partitioned):
             EmptyInputError: no Parquet file. UnknownNameError: the text (or doc_id) column is missing.
         """
         dask = require_dask()
-        import pandas as pd
-
-        from ..errors import EmptyInputError
+        from ..io.corpora import check_parquet_columns, parquet_files, parquet_ids
+        from ..io.readers import iter_parquet
 
         root = Path(check_path("path", path))
-        files = sorted(root.glob("*.parquet")) if root.is_dir() else [root]
-        if not files or not files[0].is_file():
-            raise EmptyInputError(describe("path", str(path), "holds no Parquet file", todo="Check the path."))
-        pieces, frames, first = [], [], 0
+        files = parquet_files(root)
+        pieces: list[tuple[str, int | None, int]] = []
+        ids: list[str] = []
+        metas: list[dict[str, Any]] = []
+        partitions: list[int] = []
         for f in files:
             pf = parquet_file(f)
             columns = pf.schema_arrow.names
-            if doc_id is None and "doc_id" in columns:
-                raise InvalidArgumentError(describe("doc_id", None, f"numbers the rows, but {str(f)!r} has a doc_id column",
-                                                    todo="Pass doc_id='doc_id' to use it."))
-            for name, argument in ((text, "text"), (doc_id, "doc_id")):
-                check_name(argument, name, accepted=columns, allow_none=argument == "doc_id")
-                if name is not None and name not in columns:
-                    raise UnknownNameError(describe(argument, name, f"is not a column of {str(f)!r}", accepted=columns,
-                                                    todo="Name the column with text=... / doc_id=... (doc_id=None numbers the rows)."))
-            groups = [None] if root.is_dir() else list(range(pf.num_row_groups))
-            for g in groups:
-                meta = (pf.read if g is None else lambda columns, g=g: pf.read_row_group(g, columns=columns))(
-                    columns=[c for c in columns if c != text]).to_pandas()
-                if doc_id is None:
-                    meta.insert(0, "doc_id", [f"doc-{first + i}" for i in range(len(meta))])
-                else:
-                    meta = meta.rename(columns={doc_id: "doc_id"})
-                    meta["doc_id"] = meta["doc_id"].astype(str)
-                meta.insert(1, "partition", len(pieces))
-                pieces.append((str(f), g, first))
-                frames.append(meta)
-                first += len(meta)
+            check_parquet_columns(f, columns, text=text, doc_id=doc_id)
+            for g in [None] if root.is_dir() else range(pf.num_row_groups):
+                # the metadata by the reader of Corpus.from_parquet (nulls left out, ints kept, nested values as lists)
+                rows = [row for batch in iter_parquet(f, row_groups=None if g is None else [g],
+                                                      columns=[c for c in columns if c != text]) for row in batch.rows]
+                ids += parquet_ids(rows, doc_id=doc_id, first=len(ids))
+                metas += [{k: v for k, v in row.items() if k != doc_id} for row in rows]
+                partitions += [len(pieces)] * len(rows)
+                pieces.append((str(f), g, len(ids) - len(rows)))
         token = dask.base.tokenize([(p, os.path.getmtime(p)) for p, _, _ in pieces], text, doc_id)
         parts = [dask.delayed(load_parquet, pure=True)(p, g, text, doc_id, a, dask_key_name=f"cn-parquet-{token}-{i}")
                  for i, (p, g, a) in enumerate(pieces)]
-        docvars = pd.concat(frames, ignore_index=True)
+        docvars = docvars_frame(ids, partitions, metas)
         return cls(parts, docvars=docvars, fields=[c for c in docvars.columns if c not in ("doc_id", "partition")])
 
     @classmethod
     def from_corpus(cls, corpus: Corpus, *, npartitions: int) -> LazyCorpus:
         """Split an in-memory corpus into ``npartitions`` contiguous partitions."""
         dask = require_dask()
-        import pandas as pd
-
         if not isinstance(corpus, Corpus):
             raise InputTypeError(describe("corpus", corpus, "is not a Corpus", accepted="consensus_nlp.Corpus"))
         n = _n_partitions(npartitions, len(corpus), per=1)
         bounds = _bounds(len(corpus), n)
         parts = [dask.delayed(corpus[a:b]) for a, b in bounds]
-        rows = [{"doc_id": d.doc_id, "partition": i, **thaw(d.meta)} for i, (a, b) in enumerate(bounds) for d in corpus[a:b]]
-        return cls(parts, docvars=pd.DataFrame(rows), fields=corpus.fields(), meta=corpus.meta)
+        partitions = [i for i, (a, b) in enumerate(bounds) for _ in range(a, b)]
+        docvars = docvars_frame(corpus.doc_ids, partitions, corpus.docvars.metas)
+        return cls(parts, docvars=docvars, fields=corpus.fields(), meta=corpus.meta)
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write one Parquet file per partition (``part-00000.parquet`` …) into the folder ``path``.
@@ -300,9 +283,13 @@ def run_partitioned(stage: Any, corpus: Corpus, scheduler: str | None, workers: 
 
     For the command line's ``--scheduler``: the stage (``cn.tokenize``, ``cn.tag``) runs on a
     :class:`LazyCorpus` of ``corpus`` and its result is computed back into the eager object.
+    ``workers`` without a ``scheduler`` runs that many processes (on the active ``distributed``
+    client, if there is one): threads would not segment in parallel.
     """
     if scheduler is None and workers is None:
         return stage(corpus, **kwargs)
+    if scheduler is None and active_client() is None:  # --workers alone: processes (segmenting holds the GIL)
+        scheduler = "processes"
     with use_scheduler(scheduler, workers):
         lazy = LazyCorpus.from_corpus(corpus, npartitions=4 * (workers or os.cpu_count() or 1))
         result = stage(lazy, **kwargs).compute()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import check_int
 from ..pipeline import Deferred, Stage, combine_all, run
-from .dask_workers import Partitioned, compute
+from .dask_workers import Partitioned, compute, docvars_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -79,7 +79,13 @@ class LazyResult(Deferred):
         if isinstance(self._acc, LazyResult):  # a stage on another lazy result: run it on that result, once computed
             objects, finish = self._acc.plan()
             return objects, lambda values: run(self.stage, finish(values))
-        return list(self._acc), lambda values: self.stage.finalize(combine_all(self.stage, values), self._source)
+        return list(self._acc), self._finish
+
+    def _finish(self, values: list[Any]) -> Any:
+        """Combine the partitions' maps, free them, and finalize (the driver never holds maps and result at once)."""
+        combined = combine_all(self.stage, values)
+        values.clear()
+        return self.stage.finalize(combined, self._source)
 
     def compute(self) -> Any:
         """The result (the same object the eager call returns)."""
@@ -92,15 +98,121 @@ class LazyResult(Deferred):
 
 
 def compute_all(*values: Any, progress: bool = False) -> tuple[Any, ...]:
-    """The values computed together: work they share (segmenting the partitions) is done once."""
+    """The values computed together: work they share (segmenting the partitions) is done once, and all of
+    one partition's work is one task (:func:`by_partition`)."""
     plans = [plan(v) for v in values]
     flat = [o for objects, _ in plans for o in objects]
-    results = list(compute(*flat, progress=progress)) if flat else []
+    results = list(compute(*by_partition(flat), progress=progress)) if flat else []
     out, at = [], 0
     for objects, finish in plans:
-        out.append(finish(results[at:at + len(objects)]))
+        values, results[at:at + len(objects)] = results[at:at + len(objects)], [None] * len(objects)
+        out.append(finish(values))  # it may empty ``values``: the partitions' maps are freed once combined
         at += len(objects)
     return tuple(out)
+
+
+class PartitionTasks:
+    """One partition's tasks, carried as data by the task that runs them (:func:`by_partition`): Dask
+    would take tasks nested in a task's arguments for part of that task."""
+
+    def __init__(self, graph: dict[Any, Any], outputs: tuple[Any, ...], inputs: tuple[Any, ...]) -> None:
+        self.graph, self.outputs, self.inputs = graph, outputs, inputs
+
+
+def run_partition(tasks: PartitionTasks, *values: Any) -> tuple[Any, ...]:
+    """Run one partition's tasks in this worker, in one go; ``values`` are those of ``tasks.inputs``."""
+    from dask._task_spec import DataNode
+    from dask.local import get_sync
+
+    given = {k: DataNode(k, v) for k, v in zip(tasks.inputs, values)}
+    return tuple(get_sync({**tasks.graph, **given}, list(tasks.outputs)))
+
+
+def by_partition(objects: list[Any]) -> list[Any]:
+    """The same dask objects, with each partition's chain of tasks made one task.
+
+    A partition's tasks (read it, segment it, count its terms and themes, tag it) depend
+    on one reading task and otherwise only on data (the stages). Run as separate tasks,
+    a partition's corpus and tokens wait in a worker's memory for every task that uses
+    them, and a scheduler may move them to another worker to balance the load. Made one
+    task, they are computed in one place and freed when it ends; only the maps (counts,
+    frames) leave the worker. Tasks that combine several partitions stay as they are, and so
+    do the steps of a shuffle (a dask DataFrame's group-by on many partitions) and what follows them.
+    Graphs of Dask versions before the task specification (2024.12) are left as they are.
+    """
+    try:
+        import operator
+
+        import dask
+        from dask._task_spec import DataNode, GraphNode, Task, TaskRef, convert_legacy_graph
+        from dask.delayed import Delayed
+        from dask.highlevelgraph import HighLevelGraph
+    except ImportError:  # pragma: no cover - older Dask
+        return objects
+    if not objects or not all(isinstance(o, Delayed) for o in objects):
+        return objects
+    graph = dict(convert_legacy_graph(dict(HighLevelGraph.merge(*(o.dask for o in objects)))))
+    if not all(isinstance(node, GraphNode) for node in graph.values()):
+        return objects
+    tasks = {k for k, node in graph.items() if not isinstance(node, DataNode)}  # tasks and aliases
+    dependents: dict[Any, set[Any]] = {}
+    for k, node in graph.items():
+        for d in node.dependencies:
+            dependents.setdefault(d, set()).add(k)
+    roots: dict[Any, frozenset[Any]] = {}  # each task's reading tasks (those without task dependencies)
+    for key in _in_order(graph, tasks):
+        above = [d for d in graph[key].dependencies if d in tasks]
+        roots[key] = frozenset({key}) if not above else frozenset().union(*(roots[d] for d in above))
+        if _runs_alone(graph[key]):  # neither it nor what depends on it joins a partition's task
+            roots[key] = roots[key] | {_ALONE}
+    groups: dict[Any, list[Any]] = {}
+    for key in _in_order(graph, tasks):
+        if len(roots[key]) == 1:
+            groups.setdefault(next(iter(roots[key])), []).append(key)
+    wanted = {o.key for o in objects}
+    token = dask.base.tokenize(sorted(map(str, graph)))
+    for i, members in enumerate(groups.values()):
+        if len(members) < 2:
+            continue
+        inside = set(members)
+        outputs = tuple(k for k in members if k in wanted or dependents.get(k, set()) - inside)
+        inputs = tuple(sorted({d for k in members for d in graph[k].dependencies} - inside, key=str))
+        fused = f"cn-partition-{token}-{i}"
+        graph[fused] = Task(fused, run_partition, PartitionTasks({k: graph[k] for k in members}, outputs, inputs),
+                            *(TaskRef(d) for d in inputs))
+        for k in members:
+            del graph[k]
+        for j, k in enumerate(outputs):
+            graph[k] = Task(k, operator.getitem, TaskRef(fused), j)
+    return [Delayed(o.key, graph) for o in objects]
+
+
+_ALONE = object()
+
+
+def _runs_alone(node: Any) -> bool:
+    """Whether a task must stay a task of its own: one Dask marks so, or a step of a shuffle (its
+    transfers talk to the other workers while they run)."""
+    module = getattr(getattr(node, "func", None), "__module__", None) or ""
+    return bool(getattr(node, "block_fusion", False)) or "shuffle" in module
+
+
+def _in_order(graph: dict[Any, Any], tasks: set[Any]) -> list[Any]:
+    """The tasks, each after the tasks it depends on (iterative: graphs can be deep)."""
+    order, done = [], set()
+    for start in sorted(tasks, key=str):
+        stack = [(start, False)]
+        while stack:
+            key, ready = stack.pop()
+            if key in done:
+                continue
+            if ready:
+                done.add(key)
+                order.append(key)
+                continue
+            stack.append((key, True))
+            stack.extend((d, False) for d in graph[key].dependencies if d in tasks and d not in done)
+    return order
 
 
 class LazyTokens(Partitioned):
@@ -165,9 +277,7 @@ class LazyTokens(Partitioned):
     def from_store(cls, store: str | os.PathLike[str] | TokenStore) -> LazyTokens:
         """The partitions of a token store as Dask tasks that read them (no segmentation)."""
         import dask
-        import pandas as pd
 
-        from ..corpus import thaw
         from ..text.token_store import TokenStore
 
         store = store if isinstance(store, TokenStore) else TokenStore(store)
@@ -177,9 +287,7 @@ class LazyTokens(Partitioned):
                  for k in range(store.npartitions)]
         docvars = store.docvars
         partition = [k for k, (n, _) in enumerate(store.sizes) for _ in range(n)]
-        frame = pd.DataFrame([{"doc_id": d, "partition": p, **thaw(m)}
-                              for d, p, m in zip(docvars.doc_ids, partition, docvars.metas)],
-                             columns=None if len(docvars) else ["doc_id", "partition"])
+        frame = docvars_frame(docvars.doc_ids, partition, docvars.metas)
         return cls(parts, docvars=frame, fields=docvars.fields(), kept=f"store {path}")
 
     def frequencies(self, *, by: str | None = None) -> LazyResult:

@@ -8,16 +8,17 @@ set of parameters (a dictionary build takes about a second; a partition may take
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..docvars import metadata_fields, thaw
 from ..errors import InputTypeError, describe
 from ..pipeline import Deferred, shared_loads
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["worker_loads", "is_lazy", "compute", "use_scheduler", "SCHEDULERS", "Partitioned"]
+__all__ = ["worker_loads", "is_lazy", "compute", "active_client", "gather_as_completed", "use_scheduler", "SCHEDULERS", "Partitioned", "docvars_frame"]
 
 
 def worker_loads() -> dict[str, int]:
@@ -45,12 +46,18 @@ def is_lazy(value: object) -> bool:
 def compute(*objects: Any, progress: bool = False) -> tuple[Any, ...]:
     """``dask.compute`` on the active scheduler (``dask.config`` or the default ``distributed.Client``).
 
-    With ``progress``, a text progress bar on stderr for the local schedulers (a distributed
+    With a ``distributed`` client, each result is fetched as soon as it is ready and then
+    released, so that the workers hold only the results still being computed, not every
+    partition's result until the last one is done (:func:`gather_as_completed`). With
+    ``progress``, a text progress bar on stderr for the local schedulers (a distributed
     client shows progress in its dashboard).
     """
     import dask
 
-    if progress and not _has_client():
+    client = active_client()
+    if client is not None and dask.config.get("scheduler", None) in (None, "dask.distributed"):
+        return gather_as_completed(client, objects)
+    if progress:
         import sys
 
         from dask.diagnostics import ProgressBar
@@ -60,14 +67,33 @@ def compute(*objects: Any, progress: bool = False) -> tuple[Any, ...]:
     return dask.compute(*objects)
 
 
-def _has_client() -> bool:
+def gather_as_completed(client: Any, objects: Sequence[Any]) -> tuple[Any, ...]:
+    """The objects computed on ``client``, each result brought here and released on the cluster when ready."""
+    from distributed import as_completed
+
+    futures = client.compute(list(objects))
+    places: dict[int, list[int]] = {}
+    for i, future in enumerate(futures):
+        places.setdefault(id(future), []).append(i)
+    results: list[Any] = [None] * len(futures)
+    pending = {id(f): f for f in futures}
+    del futures
+    for future in as_completed(list(pending.values())):
+        value = future.result()
+        for i in places[id(future)]:
+            results[i] = value
+        pending.pop(id(future)).release()
+    return tuple(results)
+
+
+def active_client() -> Any:
+    """The default ``distributed`` client, or ``None``."""
     try:
         from distributed import default_client
 
-        default_client()
+        return default_client()
     except (ImportError, ValueError):
-        return False
-    return True
+        return None
 
 
 SCHEDULERS = ("threads", "processes", "sync")
@@ -102,6 +128,24 @@ def use_scheduler(scheduler: str | None, workers: int | None = None) -> Iterator
                                             accepted=[*SCHEDULERS, "tcp://host:port"]))
 
 
+def docvars_frame(doc_ids: Sequence[str], partitions: Sequence[int], metas: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """A lazy collection's ``docvars``: ``doc_id``, ``partition``, then one object column per metadata field
+    (first-seen order) holding the document's value as the eager corpus holds it (lists and dicts for nested
+    values, ints as ints) and ``None`` where the document lacks the field, as in :attr:`DocVars.table`."""
+    import numpy as np
+    import pandas as pd
+
+    index = pd.RangeIndex(len(doc_ids))
+    columns: dict[str, Any] = {"doc_id": pd.Series(list(doc_ids), index=index, dtype=object),
+                               "partition": pd.Series(list(partitions), index=index, dtype="int64")}
+    for field in metadata_fields(metas):
+        column = np.empty(len(metas), dtype=object)
+        for i, meta in enumerate(metas):  # one by one: a slice assignment would unpack equal-length lists
+            column[i] = thaw(meta.get(field))
+        columns.setdefault(field, pd.Series(column, index=index, dtype=object))  # object: pandas 3 would make str + NaN
+    return pd.DataFrame(columns, index=index)
+
+
 class Partitioned(Deferred):
     """What :class:`LazyCorpus` and :class:`LazyTokens` share: a list of dask ``Delayed`` partitions.
 
@@ -116,7 +160,7 @@ class Partitioned(Deferred):
         self._parts = list(parts)  # dask Delayed objects
         self.docvars = docvars
         self._fields = None if fields is None else list(fields)
-        self._meta = meta  # the collection's own metadata (Corpus.meta)
+        self._meta = None if meta is None else thaw(meta)  # the collection's own metadata (Corpus.meta), picklable
 
     def fields(self) -> list[str] | None:
         """The metadata fields known without computing (``None`` when unknown, e.g. after ``cn.units``)."""

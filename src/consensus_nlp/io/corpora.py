@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus, Document
+from ..docvars import is_missing
 from ..errors import EmptyInputError, InvalidArgumentError, UnknownNameError, check_int, check_name, check_path, describe
 from .files import duplicate_rows, jsonl_line, write_atomic
 from .readers import iter_dataframe, iter_jsonl, iter_parquet, iter_text_files
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["corpus_from_files", "corpus_from_jsonl", "corpus_from_parquet", "corpus_from_dataframe",
-           "write_jsonl", "duplicates_frame", "parquet_files"]
+           "write_jsonl", "duplicates_frame", "parquet_files", "check_parquet_columns", "parquet_ids", "parquet_corpus"]
 
 
 def corpus_from_files(paths_or_glob: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
@@ -54,23 +55,46 @@ def parquet_files(path: str | os.PathLike[str]) -> list[Path]:
     return files
 
 
+def check_parquet_columns(path: str | os.PathLike[str], columns: Iterable[str], *, text: str,
+                          doc_id: str | None) -> None:
+    """Refuse a Parquet file that lacks the ``text`` or ``doc_id`` column, or whose rows ``doc_id=None`` would number
+    although it has a ``doc_id`` column (:meth:`Corpus.from_parquet` and ``LazyCorpus.from_parquet`` alike)."""
+    columns = list(columns)
+    if doc_id is None and "doc_id" in columns:
+        raise InvalidArgumentError(describe("doc_id", None, f"numbers the rows, but {str(path)!r} has a doc_id column",
+                                            todo="Pass doc_id='doc_id' to use it."))
+    for name, argument in ((text, "text"), (doc_id, "doc_id")):
+        check_name(argument, name, accepted=columns, allow_none=argument == "doc_id")
+        if name is not None and name not in columns:
+            raise UnknownNameError(describe(argument, name, f"is not a column of {str(path)!r}", accepted=columns,
+                                            todo="Name the column with text=... / doc_id=... (doc_id=None numbers the rows)."))
+
+
+def parquet_ids(rows: Iterable[dict[str, Any]], *, doc_id: str | None, first: int = 0) -> list[str]:
+    """The documents' ids of Parquet rows that start at row ``first`` of the input: the ``doc_id`` cell as text,
+    ``doc-<row>`` where it is null or empty or ``doc_id`` is ``None`` (the rule of :meth:`Corpus.from_records`)."""
+    ids = []
+    for i, row in enumerate(rows, first):
+        value = None if doc_id is None else row.get(doc_id)
+        ids.append(f"doc-{i}" if is_missing(value) or value == "" else str(value))
+    return ids
+
+
+def parquet_corpus(rows: list[dict[str, Any]], *, text: str, doc_id: str | None, first: int = 0) -> Corpus:
+    """Parquet rows (of :func:`~.readers.iter_parquet`) that start at row ``first`` of the input, as a corpus."""
+    key = "__row__" if doc_id is None else doc_id
+    ids = parquet_ids(rows, doc_id=doc_id, first=first)
+    return Corpus.from_records([{**row, key: i} for row, i in zip(rows, ids)], text=text, doc_id=key)
+
+
 def corpus_from_parquet(path: str | os.PathLike[str], *, text: str = "text", doc_id: str | None = "doc_id") -> Corpus:
     """The body of :meth:`Corpus.from_parquet <consensus_nlp.corpus.Corpus.from_parquet>`."""
     rows: list[dict[str, Any]] = []
     for f in parquet_files(check_path("path", path)):
         for batch in iter_parquet(f):
-            if doc_id is None and "doc_id" in batch.columns:
-                raise InvalidArgumentError(describe("doc_id", None, f"numbers the rows, but {str(f)!r} has a doc_id column",
-                                                    todo="Pass doc_id='doc_id' to use it."))
-            for name, argument in ((text, "text"), (doc_id, "doc_id")):
-                check_name(argument, name, accepted=list(batch.columns), allow_none=argument == "doc_id")
-                if name is not None and name not in batch.columns:
-                    raise UnknownNameError(describe(argument, name, f"is not a column of {str(f)!r}", accepted=list(batch.columns),
-                                                    todo="Name the column with text=... / doc_id=... (doc_id=None numbers the rows)."))
+            check_parquet_columns(f, batch.columns, text=text, doc_id=doc_id)
             rows += batch.rows
-    if doc_id is None:
-        return Corpus.from_records([{**row, "__row__": f"doc-{i}"} for i, row in enumerate(rows)], text=text, doc_id="__row__")
-    return Corpus.from_records(rows, text=text, doc_id=doc_id)
+    return parquet_corpus(rows, text=text, doc_id=doc_id)
 
 
 def corpus_from_dataframe(df: pd.DataFrame, *, text: str = "text", doc_id: str | None = None) -> Corpus:

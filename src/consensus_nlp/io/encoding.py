@@ -14,10 +14,10 @@ from __future__ import annotations
 import codecs
 import functools
 import os
-from importlib import resources
 from pathlib import Path
 
 from ..errors import EmptyInputError, EncodingDetectionError, InputPathError, InputTypeError, UnknownNameError, check_bool, check_path, describe
+from ..registry import data_lines
 
 __all__ = ["ENCODINGS", "decode", "read_text", "plausibly_chinese", "check_input_file"]
 
@@ -37,8 +37,7 @@ MIN_LETTERS_FOR_TOP = 30
 @functools.lru_cache(maxsize=1)
 def _common_chars() -> tuple[frozenset[str], frozenset[str]]:
     """(the 2,000 commonest Chinese characters, the first 500 of them)."""
-    text = resources.files("consensus_nlp").joinpath("lexicons", "common_chars.txt").read_text(encoding="utf-8")
-    ranked = "".join(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    ranked = "".join(line.strip() for line in data_lines("common-chars"))  # the registry's entry: the file hashed
     return frozenset(ranked), frozenset(ranked[:500])
 
 

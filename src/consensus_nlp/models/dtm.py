@@ -390,6 +390,31 @@ class CountTerms(Stage):
         words = None if a.words is None or b.words is None else a.words + b.words
         return TermCounts(stack_docvars([a.docvars, b.docvars]), types, sp.vstack([first, second], format="csr"), words)
 
+    def combine_many(self, parts: list[TermCounts]) -> TermCounts:
+        """All partitions in one pass: one union vocabulary (first appearance, in partition order, as
+        :meth:`combine` two by two gives it) and one stacked matrix, with no intermediate copies."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        from ..text.store import stack_docvars
+
+        if len(parts) == 1:
+            return parts[0]
+        index: dict[str, int] = {}
+        remaps: dict[int, np.ndarray] = {}  # partitions of one store share their vocabulary object
+        for p in parts:
+            if id(p.types) not in remaps:
+                remaps[id(p.types)] = np.fromiter((index.setdefault(t, len(index)) for t in p.types), dtype=np.int32,
+                                                  count=len(p.types))
+        rows = np.cumsum([0] + [p.counts.shape[0] for p in parts])
+        nnz = np.cumsum([0] + [p.counts.nnz for p in parts])
+        indptr = np.concatenate([[0]] + [p.counts.indptr[1:].astype(np.int64) + nnz[k] for k, p in enumerate(parts)])
+        counts = sp.csr_matrix((np.concatenate([p.counts.data for p in parts]),
+                                np.concatenate([remaps[id(p.types)][p.counts.indices] for p in parts]), indptr),
+                               shape=(int(rows[-1]), len(index)))
+        words = None if any(p.words is None for p in parts) else [w for p in parts for w in p.words]
+        return TermCounts(stack_docvars([p.docvars for p in parts]), tuple(index), counts, words)
+
     def finalize(self, acc: TermCounts, source: Any) -> DTM:
         import numpy as np
         import scipy.sparse as sp

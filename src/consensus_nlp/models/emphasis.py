@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["Emphasis", "emphasis", "theme_counts", "single_token_predicate", "token_columns", "theme_hits", "validation_sample",
+__all__ = ["Emphasis", "emphasis", "theme_counts", "single_token_predicate", "ThemeMatcher", "token_columns", "theme_hits", "validation_sample",
            "CountThemes", "ThemeCounts"]
 
 
@@ -69,7 +69,7 @@ def token_columns(tokens: Tokens) -> tuple[Sequence[str], np.ndarray, np.ndarray
     """
     import numpy as np
 
-    if all(hasattr(tokens, name) for name in ("types", "ids", "bounds")):
+    if isinstance(tokens, Tokens):
         return tokens.types, np.asarray(tokens.ids), np.asarray(tokens.bounds, dtype=np.int64)
     vocabulary: dict[str, int] = {}
     ids: list[int] = []
@@ -103,41 +103,97 @@ def single_token_predicate(entries: Sequence[str]) -> Callable[[str], bool]:
     return test
 
 
-def theme_counts(tokens: Tokens, themes: Themes) -> tuple[np.ndarray, np.ndarray]:
+class ThemeMatcher:
+    """A theme dictionary compiled for counting, remembering what it found for each word.
+
+    For every word it answers, per theme, whether a single-token entry matches it and
+    whether a multi-token entry starts with it (:meth:`flags`). Each distinct word is
+    tested once per process: a Dask worker that counts many partitions (each with its
+    own vocabulary, mostly the same words) tests the corpus's vocabulary once, as the
+    eager call does, not once per partition. At most :attr:`MAX_WORDS` words are
+    remembered (about 100 bytes each); words past that are tested every time.
+    """
+
+    MAX_WORDS = 500_000
+
+    def __init__(self, themes: Themes) -> None:
+        import threading
+
+        import numpy as np
+
+        self.themes = themes
+        self.matchers = themes.matchers()
+        self._tests: list[Callable[[str], bool]] = []
+        for theme, (_, runs) in self.matchers.items():
+            self._tests.append(single_token_predicate(themes.entries[theme]))
+            self._tests.append((lambda w, runs=runs: any(r[0](w) for r in runs)) if runs else (lambda w: False))
+        self._memo: dict[str, int] = {}
+        self._table = np.zeros((1024, len(self._tests)), dtype=bool)
+        self._lock = threading.Lock()  # threads of one worker share the matcher
+
+    def flags(self, words: Sequence[str]) -> np.ndarray:
+        """A ``len(words) x 2·themes`` bool array: column ``2j`` whether a single-token entry of theme ``j``
+        matches the word, ``2j + 1`` whether a multi-token entry of theme ``j`` starts with it."""
+        import numpy as np
+
+        with self._lock:
+            memo = self._memo
+            rows = np.fromiter((memo.get(w, -1) for w in words), dtype=np.int64, count=len(words))
+            missing = np.flatnonzero(rows < 0).tolist()
+            out = self._table[np.maximum(rows, 0)]
+            if missing:
+                fresh = [words[i] for i in missing]
+                found = np.array([[test(w) for test in self._tests] for w in fresh], dtype=bool).reshape(
+                    len(fresh), len(self._tests))
+                out[missing] = found
+                self._remember(fresh, found)
+        return out
+
+    def _remember(self, words: list[str], found: np.ndarray) -> None:
+        import numpy as np
+
+        room = min(len(words), self.MAX_WORDS - len(self._memo))
+        if room <= 0:
+            return
+        n = len(self._memo)
+        if n + room > len(self._table):
+            grown = np.zeros((max(2 * len(self._table), n + room), self._table.shape[1]), dtype=bool)
+            grown[:n] = self._table[:n]
+            self._table = grown
+        self._table[n:n + room] = found[:room]
+        self._memo.update(zip(words[:room], range(n, n + room)))
+
+
+def theme_counts(tokens: Tokens, themes: Themes | ThemeMatcher) -> tuple[np.ndarray, np.ndarray]:
     """Per document: hits of each theme (``documents x themes`` int array) and the number of tokens.
 
-    One pass over the token ids: every theme is compiled to the set of vocabulary ids its
-    single-token entries match (each distinct word is tested once per theme, against one
-    combined pattern), and the hits of all documents are summed per theme with numpy. Only
-    documents that contain the first word of a multi-token entry (``"有事 好 商量"``) are
-    scanned token by token for that theme, since a run consumes its tokens
+    One pass over the token ids: every distinct word the tokens use is tested once against
+    every theme (:class:`ThemeMatcher`, which remembers the answers for later partitions),
+    and the hits of all documents are summed per theme with numpy. Only documents that
+    contain the first word of a multi-token entry (``"有事 好 商量"``) are scanned token by
+    token for that theme, since a run consumes its tokens
     (:func:`~consensus_nlp.models.dictionaries.theme_spans`).
     """
     import numpy as np
 
+    matcher = themes if isinstance(themes, ThemeMatcher) else ThemeMatcher(themes)
     types, ids, bounds = token_columns(tokens)
     n_docs = len(bounds) - 1
     totals = np.diff(bounds)
     doc_index = np.repeat(np.arange(n_docs, dtype=np.int64), totals)
-    matchers = themes.matchers()
-    counts = np.zeros((n_docs, len(matchers)), dtype=np.int64)
+    counts = np.zeros((n_docs, len(matcher.matchers)), dtype=np.int64)
     # only the types these tokens use are tested (a partition of a token store shares the store's whole vocabulary)
     present = np.flatnonzero(np.bincount(ids, minlength=len(types))) if len(ids) else np.zeros(0, dtype=np.int64)
-    used = [types[k] for k in present.tolist()]
-
-    def flags(test: Callable[[str], bool]) -> np.ndarray:
-        out = np.zeros(len(types), dtype=bool)
-        out[present] = np.fromiter(map(test, used), dtype=bool, count=len(used))
-        return out
-
-    for j, (theme, (singles, runs)) in enumerate(matchers.items()):
-        single = flags(single_token_predicate(themes.entries[theme]))
-        counts[:, j] = np.bincount(doc_index[single[ids]], minlength=n_docs)
+    found = matcher.flags([types[k] for k in present.tolist()])
+    rank = np.zeros(len(types), dtype=np.int64)
+    rank[present] = np.arange(len(present))
+    local = rank[ids]  # each token's row of ``found``
+    for j, (singles, runs) in enumerate(matcher.matchers.values()):
+        counts[:, j] = np.bincount(doc_index[found[local, 2 * j]], minlength=n_docs)
         if not runs:
             continue
-        starts = flags(lambda w, runs=runs: any(r[0](w) for r in runs))
         cache: dict[str, Any] = {}
-        for d in np.unique(doc_index[starts[ids]]).tolist():
+        for d in np.unique(doc_index[found[local, 2 * j + 1]]).tolist():
             words = [types[k] for k in ids[bounds[d]:bounds[d + 1]].tolist()]
             counts[d, j] = count_theme(words, singles, runs, cache)
     return counts, totals
@@ -217,7 +273,7 @@ class CountThemes(Stage):
                                           todo="Tokenize first: cn.tokenize(corpus)."))
         theme_set = self.themes
         key = json.dumps([theme_set.name, {k: list(v) for k, v in theme_set.entries.items()}], ensure_ascii=False)
-        counts, totals = theme_counts(tokens, shared("themes", key, lambda: theme_set))
+        counts, totals = theme_counts(tokens, shared("themes", key, lambda: ThemeMatcher(theme_set)))
         return ThemeCounts(tokens.docvars, counts, totals)
 
     def combine(self, a: ThemeCounts, b: ThemeCounts) -> ThemeCounts:

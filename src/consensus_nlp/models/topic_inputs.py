@@ -43,7 +43,13 @@ def drop_rare(matrix: DTM, per_million: float) -> DTM:
     import numpy as np
 
     totals = matrix.counts.sum(axis=0).A1
-    floor = max(1, math.ceil(per_million * totals.sum() / 1e6 - 1e-9))
+    total = int(totals.sum())
+    need = per_million * total / 1e6 - 1e-9
+    if not need <= total:  # more occurrences than there are tokens (or an overflow to inf): no term can have them
+        raise EmptyVocabularyError(describe("min_term_per_million", per_million,
+                                            f"leaves no term (each would need more than all {total} tokens)",
+                                            todo="Lower min_term_per_million."))
+    floor = max(1, math.ceil(need))
     keep = np.flatnonzero(totals >= floor)
     if len(keep) == len(matrix.terms):
         return matrix

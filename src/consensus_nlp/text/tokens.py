@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..corpus import Corpus, DocVars, freeze
+from ..corpus import Corpus, DocVars, freeze, thaw
 from ..errors import InputTypeError, InvalidArgumentError, check_bool, check_int, check_position, describe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -282,6 +282,13 @@ class Tokens:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __getstate__(self) -> dict[str, Any]:
+        # params is a mappingproxy, which plain pickle refuses: it travels as a dict and is frozen again
+        return {**{name: getattr(self, name) for name in self.__slots__}, "params": thaw(self.params)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._set(*(state[name] for name in self.__slots__[:-1]), state["params"])
+
     def words(self) -> list[list[str]]:
         """Per document, the token strings."""
         flat = self.type_array()[self.ids].tolist()
@@ -306,27 +313,9 @@ class Tokens:
 
         Write it out with ``tokens.to_dataframe().to_csv(path, index=False)``.
         """
-        import numpy as np
-        import pandas as pd
+        from .tokenstats import token_frame
 
-        ids = np.empty(len(self), dtype=object)
-        ids[:] = self.doc_ids
-        lengths = np.diff(self.bounds)
-        if self.pos_ids is None:
-            pos: Any = [None] * self.n_tokens
-        else:
-            tags = np.empty(len(self.pos_types) + 1, dtype=object)  # type: ignore[arg-type]
-            tags[:-1] = self.pos_types
-            tags[-1] = None
-            pos = tags[self.pos_ids]
-        return pd.DataFrame({
-            "doc_id": np.repeat(ids, lengths),
-            "position": np.arange(self.n_tokens, dtype=np.int64) - np.repeat(self.bounds[:-1], lengths),
-            "token": self.type_array()[self.ids],
-            "start": self.starts.astype(np.int64),
-            "end": self.ends.astype(np.int64),
-            "pos": pos,
-        }, columns=["doc_id", "position", "token", "start", "end", "pos"])
+        return token_frame(self)
 
     # -- analyses (on the arrays; see tokenstats) ----------------------------------
     def kwic(self, pattern: str, *, window: int = 5, match: str = "word", regex: bool = False) -> pd.DataFrame:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     import pandas as pd
 
-__all__ = ["MATCHES", "MEASURES", "kwic", "frequencies", "collocations", "ngram_columns", "gensim_bows", "type_ranks",
+__all__ = ["MATCHES", "MEASURES", "token_frame", "kwic", "frequencies", "collocations", "ngram_columns", "gensim_bows", "type_ranks",
            "CountTokens", "TokenCounts"]
 
 MATCHES = ("word", "substring", "phrase", "regex")
@@ -35,6 +35,31 @@ def type_ranks(types: tuple[str, ...]) -> np.ndarray:
     ranks = np.empty(len(types), dtype=np.int64)
     ranks[order] = np.arange(len(types), dtype=np.int64)
     return ranks
+
+
+def token_frame(tokens: Any) -> pd.DataFrame:
+    """:meth:`Tokens.to_dataframe`: one row per token, ``doc_id``, ``position``, ``token``, ``start``, ``end``, ``pos``."""
+    import numpy as np
+    import pandas as pd
+
+    ids = np.empty(len(tokens), dtype=object)
+    ids[:] = tokens.doc_ids
+    lengths = np.diff(tokens.bounds)
+    if tokens.pos_ids is None:
+        pos: Any = [None] * tokens.n_tokens
+    else:
+        tags = np.empty(len(tokens.pos_types) + 1, dtype=object)
+        tags[:-1] = tokens.pos_types
+        tags[-1] = None
+        pos = tags[tokens.pos_ids]
+    return pd.DataFrame({
+        "doc_id": np.repeat(ids, lengths),
+        "position": np.arange(tokens.n_tokens, dtype=np.int64) - np.repeat(tokens.bounds[:-1], lengths),
+        "token": tokens.type_array()[tokens.ids],
+        "start": tokens.starts.astype(np.int64),
+        "end": tokens.ends.astype(np.int64),
+        "pos": pos,
+    }, columns=["doc_id", "position", "token", "start", "end", "pos"])
 
 
 def _matching_types(types: tuple[str, ...], pattern: str, match: str) -> list[int]:

@@ -21,7 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from ...registry import data_lines
+from .cues import cue_sections
 
 __all__ = [
     "Byline",
@@ -56,15 +58,9 @@ class Byline:
     level: str | None
 
 
-def data_lines(name: str) -> list[str]:
-    """The non-comment, non-blank lines of a file in ``lexicons/``."""
-    text = resources.files("consensus_nlp").joinpath("lexicons").joinpath(name).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def _roles() -> tuple[str, ...]:
-    roles = {line.strip() for line in data_lines("positions.txt")}
+    roles = {line.strip() for line in data_lines("positions")}
     return tuple(sorted(roles, key=lambda r: (-len(r), r)))
 
 
@@ -72,7 +68,7 @@ def _roles() -> tuple[str, ...]:
 def _organization_rules() -> tuple[tuple[str, ...], tuple[tuple[re.Pattern[str], str], ...]]:
     suffixes: list[str] = []
     levels: list[tuple[re.Pattern[str], str]] = []
-    for line in data_lines("organizations.tsv"):
+    for line in data_lines("organizations"):
         kind, pattern, value, *_ = (line.split("\t") + ["", ""])[:4]
         if kind == "suffix":
             suffixes.append(pattern)
@@ -303,13 +299,7 @@ def parse_author_note(line: str) -> Byline | None:
 @lru_cache(maxsize=1)
 def credit_roles() -> tuple[str, ...]:
     """The roles of reporter credits (``[credit_role]`` of ``lexicons/page_cues.txt``), longest first."""
-    roles, inside = [], False
-    for line in data_lines("page_cues.txt"):
-        if line.startswith("["):
-            inside = line == "[credit_role]"
-        elif inside:
-            roles.append(line.strip())
-    return tuple(sorted(roles, key=lambda r: (-len(r), r)))
+    return tuple(sorted(cue_sections()["credit_role"], key=lambda r: (-len(r), r)))
 
 
 def parse_author_line(text: str, *, strict: bool = True) -> tuple[list[str], list[str]] | None:

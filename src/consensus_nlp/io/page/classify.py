@@ -9,13 +9,11 @@ went where it went.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 
 from ..._zh import cn_number
 from .bylines import (
     Byline,
-    data_lines,
     parse_author_line,
     parse_author_note,
     parse_bylines,
@@ -24,6 +22,7 @@ from .bylines import (
     parse_statement,
 )
 from .cleaning import ends_sentence
+from .cues import cue
 from .furniture import furniture_of
 from .lines import Line
 from .rules import PageRules
@@ -58,19 +57,6 @@ ENUMERATIONS: tuple[tuple[str, int, bool, re.Pattern[str]], ...] = (
     ("1.", 3, True, re.compile(r"^(\d{1,2})[.．、](?!\d)")),
 )
 _PAIRS = (("“", "”"), ("‘", "’"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"), ("【", "】"))
-
-
-@functools.lru_cache(maxsize=None)
-def cue(section: str) -> re.Pattern[str]:
-    """One alternation of the regular expressions of a section of ``lexicons/page_cues.txt``."""
-    patterns: dict[str, list[str]] = {}
-    current = None
-    for line in data_lines("page_cues.txt"):
-        if line.startswith("[") and line.endswith("]"):
-            current = patterns.setdefault(line[1:-1], [])
-        elif current is not None:
-            current.append(line.strip())
-    return re.compile("|".join(f"(?:{p})" for p in patterns[section]))
 
 
 def opens_with_dateline(text: str) -> bool:

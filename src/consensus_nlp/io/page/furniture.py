@@ -15,8 +15,8 @@ from __future__ import annotations
 import functools
 import re
 
-from .bylines import data_lines
 from .cleaning import ends_sentence
+from .cues import cue, cue_sections
 from .lines import Line
 
 __all__ = ["furniture_kind", "furniture_of", "mark_section_labels", "settle_numbers"]
@@ -27,14 +27,7 @@ _LABEL = re.compile(r"^[\u4e00-\u9fff·]{2,8}$")
 
 @functools.lru_cache(maxsize=1)
 def _cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    found: dict[str, list[str]] = {}
-    current = None
-    for line in data_lines("page_cues.txt"):
-        if line.startswith("[") and line.endswith("]"):
-            current = found.setdefault(line[11:-1], []) if line.startswith("[furniture:") else None
-        elif current is not None:
-            current.append(line.strip())
-    return tuple((kind, re.compile("|".join(f"(?:{p})" for p in patterns))) for kind, patterns in found.items())
+    return tuple((name[len("furniture:"):], cue(name)) for name in cue_sections() if name.startswith("furniture:"))
 
 
 def furniture_of(text: str) -> str | None:

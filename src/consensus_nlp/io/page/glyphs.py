@@ -34,7 +34,7 @@ def alias_table() -> dict[str, str]:
         >>> alias_table()["戶"], alias_table()["―"]
         ('户', '—')
     """
-    return codepoint_table("glyph_aliases.tsv")
+    return codepoint_table("glyph-aliases")
 
 
 def in_gb2312(char: str) -> bool:
