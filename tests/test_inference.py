@@ -72,12 +72,15 @@ def test_interval_table_is_deterministic_and_well_formed():
     assert a.columns.tolist() == t.columns.tolist() == ["group", "theme", "rate", "low", "high", "n_docs", "n_clusters"]
     assert a["group"].tolist() == ["g0", "g1", "g2"] and a["n_docs"].tolist() == [10, 10, 10]
     assert t["n_clusters"].tolist() == [10, 10, 10] and t.attrs["method"] == "log-t"
-    # log-t by hand for group 0: HC3 standard error of the ratio estimator, t with 9 df, on the log scale
+    # log-t by hand for group 0: HC3 standard error of the ratio estimator, on the log scale, t with
+    # min(9, n_hits) df, n_hits = (sum y)^2 / sum y^2 the effective number of documents carrying the hits
     y, x = hits[0::3].astype(float), lengths[0::3].astype(float)
     r = y.sum() / x.sum()
     se = math.sqrt((((y - r * x) / (1 - x / x.sum())) ** 2).sum()) / x.sum()
     from scipy.stats import t as student
-    spread = math.exp(student.ppf(0.975, 9) * se / r)
+    n_hits = y.sum() ** 2 / (y ** 2).sum()
+    assert 1 < n_hits < 9  # this group's hits sit in few documents: the df is n_hits, not 9
+    spread = math.exp(student.ppf(0.975, n_hits) * se / r)
     assert t.loc[0, ["low", "high"]].tolist() == pytest.approx([r / spread * 1000, r * spread * 1000])
     assert ((t["low"] <= t["rate"]) & (t["rate"] <= t["high"])).all()
     assert ((a["low"] <= a["rate"]) & (a["rate"] <= a["high"])).all()

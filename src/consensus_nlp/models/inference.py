@@ -211,9 +211,10 @@ class GroupRates:
 
         * ``"log-t"`` (default): the rate is a ratio estimator, summed hits over summed
           totals; its HC3 standard error over the group's clusters gives the interval
-          ``rate * exp(± t_{n-1} se / rate)``
+          ``rate * exp(± t_df se / rate)`` with ``df = min(n - 1, n_hits)``, ``n_hits`` the
+          effective number of clusters carrying the hits
           (:func:`~consensus_nlp.models.smallsample.ratio_intervals`). Covers at
-          0.93-0.97 in the simulations from 5 clusters up. A theme without hits in a group
+          0.93-0.97 in the simulations from 5 clusters up, also when a theme sits in few documents. A theme without hits in a group
           gets ``low`` 0 and a Poisson upper bound.
         * ``"percentile"``: the clusters are drawn with replacement ``n_boot`` times and the
           interval is the quantiles of the resampled rates. Under-covers in small groups
@@ -300,7 +301,7 @@ class GroupRates:
         """Difference of rates between groups ``a`` and ``b``, with a t interval and a permutation p-value.
 
         Method: the difference is ``rate(a) - rate(b)`` per theme. Its interval is Welch's
-        t on the two rates' HC3 standard errors over clusters (Satterthwaite's degrees of
+        t on the two rates' HC2 standard errors over clusters (Satterthwaite's degrees of
         freedom; :func:`~consensus_nlp.models.smallsample.welch_difference`). The p-value is
         two-sided and exact in the Monte Carlo sense: the clusters of both groups are
         shuffled between them ``n_perm`` times (group sizes kept) and
