@@ -19,6 +19,7 @@ import json
 import math
 import time
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,8 @@ def documents(rng: np.random.Generator, n_docs: int, *, concentration: float = 1
               ) -> tuple[np.ndarray, np.ndarray]:
     """Hits and lengths of documents of ~350 tokens whose own rate is ``beta`` around ``rate``.
 
-    ``concentration`` 100 is moderate over-dispersion (beta(2, 98)); 20 is strong (beta(0.4, 19.6)).
+    ``concentration`` 100 is moderate over-dispersion (beta(2, 98)); 20 is strong (beta(0.4, 19.6));
+    5 is extreme (beta(0.1, 4.9): most documents without a hit).
     The true group rate, ``E[L p] / E[L]``, is ``rate`` since length and rate are independent.
     """
     lengths = rng.negative_binomial(5, 5 / (5 + 300), n_docs) + 50
@@ -78,6 +80,13 @@ def _row(study: str, setting: str, hits: int, n_sets: int, seed: int, **extra) -
             "n_sets": n_sets, "seed": seed, **extra}
 
 
+def upper_bound(hits: int, n_sets: int, level: float = 0.95) -> float:
+    """One-sided upper confidence bound (Clopper-Pearson) of a share: what an error rate is shown to be below."""
+    from scipy.stats import beta
+
+    return 1.0 if hits >= n_sets else float(beta.ppf(level, hits + 1, n_sets - hits))
+
+
 def emphasis_coverage(n_docs: int, *, n_sets: int, seed: int, concentration: float = 100.0,
                       method: str = "log-t") -> dict:
     """Coverage of ``GroupRates.interval`` for one group of ``n_docs`` documents."""
@@ -89,7 +98,7 @@ def emphasis_coverage(n_docs: int, *, n_sets: int, seed: int, concentration: flo
             warnings.simplefilter("always")
             row = group_rates(hits, lengths).interval(level=LEVEL, method=method, n_boot=999, random_state=s).iloc[0]
         hit = bool(row["low"] <= RATE * 1000 <= row["high"])
-        warned = any("coverage" in str(w.message) for w in caught)
+        warned = any("simulations" in str(w.message) for w in caught)  # too few clusters, or hits in too few
         covered += hit
         flagged += warned
         covered_unflagged += hit and not warned
@@ -114,18 +123,20 @@ def paragraph_coverage(n_docs: int, *, n_sets: int, seed: int, clustered: bool =
                 f"{'clustered by parent_id' if clustered else 'paragraphs as independent'}", covered, n_sets, seed)
 
 
-def compare_coverage(n_docs: int, *, n_sets: int, seed: int, ratio: float = 1.5) -> dict:
+def compare_coverage(n_docs: int, *, n_sets: int, seed: int, ratio: float = 1.5, concentration: float = 100.0
+                     ) -> dict:
     """Coverage of the difference interval of ``GroupRates.compare`` (group b at ``ratio`` times the rate)."""
     rng = np.random.default_rng(seed)
     covered = 0
     truth = (RATE - RATE * ratio) * 1000
     for _ in range(n_sets):
-        ha, la = documents(rng, n_docs)
-        hb, lb = documents(rng, n_docs, rate=RATE * ratio)
+        ha, la = documents(rng, n_docs, concentration=concentration)
+        hb, lb = documents(rng, n_docs, rate=RATE * ratio, concentration=concentration)
         rates = group_rates(np.r_[ha, hb], np.r_[la, lb], groups=[0] * n_docs + [1] * n_docs)
         row = rates.compare("g0", "g1", n_perm=100).iloc[0]
         covered += bool(row["low"] <= truth <= row["high"])
-    return _row("compare interval", f"{n_docs} vs {n_docs} documents, rate ratio {ratio:g}", covered, n_sets, seed)
+    return _row("compare interval", f"{n_docs} vs {n_docs} documents, rate ratio {ratio:g}, beta concentration "
+                f"{concentration:g}", covered, n_sets, seed)
 
 
 def compare_all_null(n_groups: int, n_docs: int, *, n_sets: int, seed: int, n_themes: int = 3,
@@ -133,9 +144,11 @@ def compare_all_null(n_groups: int, n_docs: int, *, n_sets: int, seed: int, n_th
     """Family-wise error (Holm) and false discovery rate (BH) of ``compare_all`` when no group differs.
 
     Under the complete null every rejection is false, so FDR = P(any rejection) for BH too.
+    Each row carries ``upper``, the one-sided 95 % upper bound of the rate (Clopper-Pearson),
+    and the unadjusted row the share of single tests with ``p <= 0.05`` (``per_test``).
     """
     rng = np.random.default_rng(seed)
-    holm = bh = raw = 0
+    holm = bh = raw = single = tests = 0
     for s in range(n_sets):
         n = n_groups * n_docs
         hits = np.column_stack([documents(rng, n)[0] for _ in range(n_themes)])
@@ -145,46 +158,56 @@ def compare_all_null(n_groups: int, n_docs: int, *, n_sets: int, seed: int, n_th
         table = rates.compare_all(adjust="holm", n_perm=n_perm, random_state=s)
         holm += bool((table["q"] <= 0.05).any())
         raw += bool((table["p"] <= 0.05).any())
+        single += int((table["p"] <= 0.05).sum())
+        tests += len(table)
         from consensus_nlp.models.smallsample import adjust_p
 
         bh += bool((adjust_p(table["p"].to_numpy(), "fdr_bh") <= 0.05).any())
     setting = f"{n_groups} groups x {n_docs} documents, {n_themes} themes ({n_groups * (n_groups - 1) // 2 * n_themes} tests)"
-    return [_row("compare_all FWER (Holm)", setting, holm, n_sets, seed),
-            _row("compare_all FDR (BH)", setting, bh, n_sets, seed),
-            _row("compare_all unadjusted: any p <= 0.05", setting, raw, n_sets, seed)]
+    return [_row("compare_all FWER (Holm)", setting, holm, n_sets, seed, upper=upper_bound(holm, n_sets)),
+            _row("compare_all FDR (BH)", setting, bh, n_sets, seed, upper=upper_bound(bh, n_sets)),
+            _row("compare_all unadjusted: any p <= 0.05", setting, raw, n_sets, seed, per_test=single / tests)]
 
 
-def studies(n_sets: int, seed: int, *, only: str | None = None):
-    """Every study of the full profile, one row at a time (the slowest, ``effect``, first).
+STUDIES = ("effect", "emphasis", "paragraph", "compare", "compare_all", "regress")
 
-    ``only="effect"`` runs only the topic-effect studies (the others are not computed).
+
+def studies(n_sets: int, seed: int, *, only: Sequence[str] = STUDIES):
+    """Every study of the full profile (or those named in ``only``), one row at a time, the slowest first.
+
+    ``compare_all`` draws eight times ``n_sets`` data sets, so that the upper bound of its
+    error rates is below 0.05 when they are (4,000 with the default 500).
     """
-    yield effect_coverage(n_sets=n_sets, seed=seed + 500)
-    yield effect_coverage(n_sets=max(n_sets // 5, 20), seed=seed + 501, cluster=None)
-    if only == "effect":
-        return
-    for concentration in (100.0, 20.0):
+    if "effect" in only:
+        yield effect_coverage(n_sets=n_sets, seed=seed + 500)
+        yield effect_coverage(n_sets=max(n_sets // 5, 20), seed=seed + 501, cluster=None)
+    if "compare_all" in only:
+        yield from compare_all_null(4, 8, n_sets=8 * n_sets, seed=seed + 300, n_perm=2000)
+    if "regress" in only:
+        for family in ("negbin", "quasipoisson"):
+            for g in (15, 30, 60):
+                yield regress_coverage(n_sets=n_sets, seed=seed + 400 + g, family=family, n_parents=g)
+            for g in (30, 60):
+                yield regress_coverage(n_sets=n_sets, seed=seed + 400 + g, family=family, n_parents=g,
+                                       small_sample="statsmodels")
+    if "emphasis" in only:
+        for concentration in (100.0, 20.0, 5.0):
+            for n in (3, 5, 10, 25):
+                yield emphasis_coverage(n, n_sets=n_sets, seed=seed + n, concentration=concentration)
         for n in (3, 5, 10, 25):
-            yield emphasis_coverage(n, n_sets=n_sets, seed=seed + n, concentration=concentration)
-    for n in (3, 5, 10, 25):
-        yield emphasis_coverage(n, n_sets=n_sets, seed=seed + n, method="percentile")
-    for n in (5, 10, 25):
-        yield paragraph_coverage(n, n_sets=n_sets, seed=seed + 100 + n)
-    yield paragraph_coverage(10, n_sets=n_sets, seed=seed + 110, clustered=False)
-    for n in (5, 10, 25):
-        yield compare_coverage(n, n_sets=n_sets, seed=seed + 200 + n)
-    yield from compare_all_null(4, 8, n_sets=n_sets, seed=seed + 300)
-    yield from extra_studies(n_sets, seed)
+            yield emphasis_coverage(n, n_sets=n_sets, seed=seed + n, method="percentile")
+    if "paragraph" in only:
+        for n in (5, 10, 25):
+            yield paragraph_coverage(n, n_sets=n_sets, seed=seed + 100 + n)
+        yield paragraph_coverage(10, n_sets=n_sets, seed=seed + 110, clustered=False)
+    if "compare" in only:
+        for concentration in (100.0, 20.0):
+            for n in (5, 10, 25):
+                yield compare_coverage(n, n_sets=n_sets, seed=seed + 200 + n, concentration=concentration)
 
 
-def extra_studies(n_sets: int, seed: int) -> list[dict]:
-    """Studies of the model layer: ``regress`` coefficients."""
-    return [regress_coverage(n_sets=n_sets, seed=seed + 400 + g, family=f, n_parents=g)
-            for f in ("negbin", "quasipoisson") for g in (30, 60)]
-
-
-def regress_coverage(*, n_sets: int, seed: int, family: str = "negbin", n_parents: int = 30, slope: float = 0.3
-                     ) -> dict:
+def regress_coverage(*, n_sets: int, seed: int, family: str = "negbin", n_parents: int = 30, slope: float = 0.3,
+                     small_sample: str = "cr3") -> dict:
     """Coverage of ``regress``'s interval for a slope, paragraphs clustered in documents (``cluster="parent_id"``).
 
     Document ``d`` has a covariate ``x_d`` (standard normal) and a random effect ``u_d``
@@ -195,7 +218,7 @@ def regress_coverage(*, n_sets: int, seed: int, family: str = "negbin", n_parent
     from consensus_nlp.corpus import DocVars
 
     rng = np.random.default_rng(seed)
-    covered = 0
+    covered, df = 0, 0.0
     for _ in range(n_sets):
         parent = np.repeat(np.arange(n_parents), 8)
         x = rng.standard_normal(n_parents)
@@ -208,10 +231,12 @@ def regress_coverage(*, n_sets: int, seed: int, family: str = "negbin", n_parent
         rates.docvars = docvars
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            row = cn.regress(rates, "~ x", family=family).coefficients().set_index("term").loc["x"]
+            row = cn.regress(rates, "~ x", family=family, small_sample=small_sample
+                             ).coefficients().set_index("term").loc["x"]
         covered += bool(row["low"] <= slope <= row["high"])
-    return _row("regress coefficient", f"{family}, {n_parents} documents x 8 paragraphs, cluster by parent_id",
-                covered, n_sets, seed)
+        df += float(row["df"])
+    return _row("regress coefficient", f"{family}, {n_parents} documents x 8 paragraphs, cluster by parent_id, "
+                f"small_sample={small_sample!r}", covered, n_sets, seed, mean_df=df / n_sets)
 
 
 def effect_truth(year: np.ndarray, sd: float = 0.4) -> np.ndarray:
@@ -276,14 +301,27 @@ def markdown(rows: list[dict], *, runs: list[dict]) -> str:
              "`MC s.e.` its Monte Carlo standard error. Target: coverage in [0.93, 0.97]; FWER and FDR <= 0.05.",
              "", *(f"Run ({r['studies']} studies): {r['seconds']:.0f} s, load average {r['load']} (2 cores)."
                    for r in runs), "",
-             "| study | setting | value | MC s.e. | data sets | seed | warned | coverage when not warned |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| study | setting | value | MC s.e. | upper 95 % bound | data sets | seed | warned "
+             "| coverage when not warned | note |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         warned = "" if r.get("warned") is None else f"{r['warned']:.2f}"
         unwarned = "" if r.get("coverage_unwarned") is None else f"{r['coverage_unwarned']:.3f}"
-        lines.append(f"| {r['study']} | {r['setting']} | {r['value']:.3f} | {r['mc_se']:.3f} | {r['n_sets']} | "
-                     f"{r['seed']} | {warned} | {unwarned} |")
+        upper = "" if r.get("upper") is None else f"{r['upper']:.3f}"
+        note = (f"mean df {r['mean_df']:.1f}" if r.get("mean_df") is not None else
+                f"single tests with p <= 0.05: {r['per_test']:.3f}" if r.get("per_test") is not None else "")
+        lines.append(f"| {r['study']} | {r['setting']} | {r['value']:.3f} | {r['mc_se']:.3f} | {upper} | "
+                     f"{r['n_sets']} | {r['seed']} | {warned} | {unwarned} | {note} |")
     return "\n".join(lines) + "\n"
+
+
+GROUP_OF = {"topic effect (spline)": "effect", "emphasis interval": "emphasis", "paragraph units": "paragraph",
+            "compare interval": "compare", "regress coefficient": "regress"}
+
+
+def group_of(row: dict) -> str:
+    """The study group (``--only`` name) a row of the results belongs to."""
+    return "compare_all" if row["study"].startswith("compare_all") else GROUP_OF[row["study"]]
 
 
 def main() -> None:
@@ -292,21 +330,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=500)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--only", choices=["effect"], default=None,
-                        help="rerun only the topic-effect studies; the other rows of the results file are kept")
+    parser.add_argument("--only", default=None,
+                        help=f"comma-separated study groups to rerun ({', '.join(STUDIES)}); the rows of the "
+                             "other groups in the results file are kept")
     args = parser.parse_args()
+    only = STUDIES if args.only is None else tuple(args.only.split(","))
+    unknown = sorted(set(only) - set(STUDIES))
+    if unknown:
+        parser.error(f"unknown study group(s) {unknown}; choose among {', '.join(STUDIES)}")
     start = time.perf_counter()
     root = Path(__file__).resolve().parents[1]
     results = root / "benchmarks" / "results" / "simulations.json"
     previous = json.loads(results.read_text(encoding="utf-8")) if args.only and results.exists() else {}
-    kept = previous.get("rows", [])
-    if "runs" in previous:
-        runs = previous["runs"]
-    else:  # a file written before runs were recorded one by one
-        runs = [{"studies": "all", "seconds": previous["seconds"], "load": previous["load"]}] if previous else []
-    rows: list[dict] = []
-    for row in studies(args.sets, args.seed, only=args.only):  # written after every row: a long run keeps what it has
-        rows = [r for r in (rows or kept) if (r["study"], r["setting"]) != (row["study"], row["setting"])] + [row]
+    kept = [r for r in previous.get("rows", []) if group_of(r) not in only]
+    runs = previous.get("runs", [])
+    rows: list[dict] = list(kept)
+    for row in studies(args.sets, args.seed, only=only):  # written after every row: a long run keeps what it has
+        rows = [r for r in rows if (r["study"], r["setting"]) != (row["study"], row["setting"])] + [row]
+        rows.sort(key=lambda r: STUDIES.index(group_of(r)))  # stable: run order within a group
         run = {"studies": args.only or "all", "seconds": round(time.perf_counter() - start),
                "load": ", ".join(f"{x:.1f}" for x in os.getloadavg())}
         results.write_text(json.dumps({"rows": rows, "runs": [*runs, run]}, indent=1), encoding="utf-8")

@@ -115,6 +115,25 @@ def test_permutation_p_values_hold_their_level_under_the_null_and_detect_a_diffe
     assert row["high"] < 0 and row["p"] == pytest.approx(1 / 501)
 
 
+def test_compare_interval_is_welch_on_hc2_errors_by_hand():
+    rng = np.random.default_rng(11)
+    hits, lengths = simulated_documents(rng, n_docs=11)
+    table = rates_of(hits, lengths, groups=[0] * 5 + [1] * 6).compare("g0", "g1", n_perm=100)
+    from scipy.stats import t as student
+
+    def hc2(y, x):  # rate and HC2 variance: squared residuals over (1 - leverage)
+        y, x = y.astype(float), x.astype(float)
+        r = y.sum() / x.sum()
+        return r, ((y - r * x) ** 2 / (1 - x / x.sum())).sum() / x.sum() ** 2
+
+    (ra, va), (rb, vb) = hc2(hits[:5], lengths[:5]), hc2(hits[5:], lengths[5:])
+    df = (va + vb) ** 2 / (va ** 2 / 4 + vb ** 2 / 5)
+    half = student.ppf(0.975, df) * math.sqrt(va + vb) * 1000
+    row = table.iloc[0]
+    assert row["difference"] == pytest.approx((ra - rb) * 1000)
+    assert [row["low"], row["high"]] == pytest.approx([(ra - rb) * 1000 - half, (ra - rb) * 1000 + half])
+
+
 # --- emphasis on the seed page --------------------------------------------------------
 
 @pytest.fixture(scope="module")

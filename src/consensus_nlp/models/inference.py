@@ -278,8 +278,9 @@ class GroupRates:
                           f"coverage in the simulations (docs/emphasis.md): {', '.join(small[:10])}. Pool groups "
                           "or report the rates without intervals.", stacklevel=2)
         if sparse:
-            warnings.warn(f"Themes with hits in fewer than {MIN_CLUSTERS} {unit}s of a group under-cover in the "
-                          f"simulations (rates driven by a few {unit}s): {', '.join(sparse[:10])}"
+            warnings.warn(f"Themes with hits in fewer than {MIN_CLUSTERS} {unit}s of a group rest on those few "
+                          f"{unit}s; in the simulations such intervals covered 0.86 with 5 documents under extreme "
+                          f"dispersion (docs/simulations.md): {', '.join(sparse[:10])}"
                           f"{' …' if len(sparse) > 10 else ''}.", stacklevel=2)
         table = table.assign(low=low.ravel(), high=high.ravel(),
                              n_clusters=np.repeat(n_clusters, len(self.categories)))
