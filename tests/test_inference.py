@@ -64,9 +64,12 @@ def test_interval_table_is_deterministic_and_well_formed():
     rng = np.random.default_rng(1)
     hits, lengths = simulated_documents(rng, n_docs=30)
     result = rates_of(hits, lengths, groups=[i % 3 for i in range(30)])
-    a = result.interval(method="percentile", n_boot=200, random_state=5)
-    assert a.equals(result.interval(method="percentile", n_boot=200, random_state=5))
-    assert not a.equals(result.interval(method="percentile", n_boot=200, random_state=6))
+    with pytest.warns(UserWarning, match="Percentile bootstrap intervals under-cover"):
+        a = result.interval(method="percentile", n_boot=200, random_state=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert a.equals(result.interval(method="percentile", n_boot=200, random_state=5))
+        assert not a.equals(result.interval(method="percentile", n_boot=200, random_state=6))
     t = result.interval()
     assert t.equals(result.interval(random_state=9))  # the log-t interval draws nothing
     assert a.columns.tolist() == t.columns.tolist() == ["group", "theme", "rate", "low", "high", "n_docs", "n_clusters"]
@@ -412,3 +415,16 @@ def test_two_document_interval_is_capped_at_one_hit_per_token():
     g0 = table.iloc[0]
     assert g0["rate"] == pytest.approx(250.0) and g0["high"] == 1000.0  # t_1 = 12.7 would pass any rate
     assert 0 < g0["low"] < g0["rate"]
+
+
+def test_compare_warns_naming_groups_below_five_documents():
+    rng = np.random.default_rng(5)
+    hits, lengths = simulated_documents(rng, n_docs=13)
+    rates = rates_of(hits, lengths, groups=[0] * 3 + [1] * 10)
+    with pytest.warns(UserWarning, match=r"fewer than 5 documents .*: 'g0' \(3\)\.$"):
+        rates.compare("g0", "g1", n_perm=100)
+    with pytest.warns(UserWarning, match=r"'g0' \(3\)\.$"):
+        rates.compare_all(n_perm=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 5 and 8 documents: no warning
+        rates_of(hits, lengths, groups=[0] * 5 + [1] * 8).compare("g0", "g1", n_perm=100)

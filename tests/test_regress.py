@@ -136,13 +136,23 @@ def test_regress_bad_input(paragraphs):
     with pytest.warns(UserWarning, match="30 clusters \\(parent_id\\): statsmodels' cluster-robust intervals "
                       "under-cover"):
         cn.regress(rates, "~ year", family="poisson", small_sample="statsmodels")
-    few = rates.docvars.values("parent_id")
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # 30 clusters, corrected: simulated, no warning
+        warnings.simplefilter("error")  # 30 clusters, corrected: in band in the simulations, no warning
         cn.regress(rates, "~ year", family="poisson")
+        cn.regress(rates, "~ year", family="poisson", small_sample="cr2")
+    years, parents = rates.docvars.values("year"), rates.docvars.values("parent_id")
+    merged = DocVars(rates.docvars.doc_ids, [{"year": y, "parent_id": f"r{int(p[1:]) % 12}"}  # 30 reports -> 12
+                                             for y, p in zip(years, parents)])
+    twelve = GroupRates(by="era", per=1000, categories=list(rates.categories), groups=list(rates.groups),
+                        doc_ids=rates.doc_ids, doc_groups=rates.doc_groups, doc_counts=rates.doc_counts,
+                        doc_totals=rates.doc_totals, docvars=merged)
+    with pytest.warns(UserWarning, match="12 clusters \\(parent_id\\): CR3 intervals were too wide"):
+        cn.regress(twelve, "~ year", family="poisson")
+    with pytest.warns(UserWarning, match="12 clusters \\(parent_id\\): the CR2 intervals were simulated from 15"):
+        cn.regress(twelve, "~ year", family="poisson", small_sample="cr2")
     with pytest.raises(UnknownNameError, match="small_sample"):
         cn.regress(rates, "~ year", small_sample="cr1")
-    assert len(set(few)) == 30
+    assert len(set(parents)) == 30
     with pytest.raises(UnknownNameError, match="family"):
         cn.regress(rates, "~ year", family="logit")
     with pytest.raises(InvalidArgumentError, match="offset"):

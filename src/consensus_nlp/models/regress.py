@@ -42,10 +42,10 @@ log = logging.getLogger(__name__)
 
 FAMILIES = ("negbin", "quasipoisson", "poisson")
 SMALL_SAMPLE = ("cr3", "cr2", "statsmodels")
-#: Below this many clusters the simulations found statsmodels' cluster-robust intervals too narrow
-#: (docs/simulations.md); the corrected ones were simulated down to :data:`FEWEST_SIMULATED`.
-FEW_CLUSTERS = 40
-FEWEST_SIMULATED = 15
+#: Per ``small_sample``, the fewest clusters from which the simulations found 95 % coverage in [0.93, 0.97]
+#: (docs/simulations.md): statsmodels' CR1 was too narrow below 40 (0.92 with 30), CR3 too wide below 20
+#: (0.98 with 15), CR2 was not simulated below 15. ``regress`` warns below them.
+FEW_CLUSTERS = {"statsmodels": 40, "cr3": 20, "cr2": 15}
 
 
 def _document_frame(rates: Any, themes: Sequence[str] | None) -> tuple[pd.DataFrame, list[str], str]:
@@ -303,10 +303,11 @@ def regress(data: Any, formula: str, *, family: str = "negbin", offset: str | No
         themes: the themes to model (default: all).
         small_sample: with ``cluster``, the correction of the cluster-robust errors:
             ``"cr3"`` (default: the cluster jackknife, Student's t on Bell-McCaffrey degrees of
-            freedom; covered 0.94-0.95 in the simulations where statsmodels' covered 0.89-0.93),
-            ``"cr2"`` (Bell-McCaffrey's CR2, the same degrees of freedom), or ``"statsmodels"``
-            (statsmodels' cluster-robust errors and t on ``G - 1`` df, unchanged). Ignored
-            without ``cluster``.
+            freedom; in band from 20 clusters up in the simulations, too wide below, where it
+            warns), ``"cr2"`` (Bell-McCaffrey's CR2, the same degrees of freedom; in band from 15
+            clusters up), or ``"statsmodels"`` (statsmodels' cluster-robust errors and t on
+            ``G - 1`` df, unchanged; 0.92 with 30 clusters, warns below 40). Ignored without
+            ``cluster``.
         per: predictions are per ``per`` of exposure (default: the Emphasis's ``per``, else 1).
 
     Returns:
@@ -359,14 +360,14 @@ def regress(data: Any, formula: str, *, family: str = "negbin", offset: str | No
     n_clusters = None if groups is None else int(groups.max()) + 1
     corrections = {} if groups is None or small_sample == "statsmodels" else \
         {t: corrected(r, family=family, groups=groups, kind=small_sample) for t, r in results.items()}
-    few = FEW_CLUSTERS if small_sample == "statsmodels" else FEWEST_SIMULATED
-    if n_clusters is not None and n_clusters < few:
-        detail = ("statsmodels' cluster-robust intervals under-cover with few clusters (0.89-0.93 for a slope with "
-                  "30, docs/simulations.md); use small_sample='cr3'" if small_sample == "statsmodels" else
-                  f"the corrected intervals were simulated from {FEWEST_SIMULATED} clusters up (docs/simulations.md) "
-                  "and are untested below")
-        warnings.warn(f"{n_clusters} clusters ({cluster}): {detail}; read them as a lower bound on the uncertainty.",
-                      stacklevel=2)
+    if n_clusters is not None and n_clusters < FEW_CLUSTERS[small_sample]:
+        detail = {"statsmodels": "statsmodels' cluster-robust intervals under-cover with few clusters (0.92 for a "
+                                 "slope with 30 in the simulations, docs/simulations.md); use small_sample='cr3'",
+                  "cr3": "CR3 intervals were too wide with fewer than 20 clusters in the simulations (0.98 with 15, "
+                         "docs/simulations.md); small_sample='cr2' covered 0.95-0.96 there",
+                  "cr2": "the CR2 intervals were simulated from 15 clusters up (docs/simulations.md) and are "
+                         "untested below; read them as a rough guide"}[small_sample]
+        warnings.warn(f"{n_clusters} clusters ({cluster}): {detail}.", stacklevel=2)
     unconverged = [t for t, r in results.items() if not getattr(r, "mle_retvals", {}).get("converged", True)]
     if unconverged:
         warnings.warn(f"The {family} fit did not converge for {unconverged[:5]}; try family='quasipoisson'.",
