@@ -134,7 +134,7 @@ def test_regress_predictions_recover_the_rate_and_a_dataframe_works(paragraphs):
 def test_regress_bad_input(paragraphs):
     rates, frame = paragraphs
     with pytest.warns(UserWarning, match="30 clusters \\(parent_id\\): statsmodels' cluster-robust intervals "
-                      "under-cover"):
+                      "under-covered with 30 and with 60"):
         cn.regress(rates, "~ year", family="poisson", small_sample="statsmodels")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # 30 clusters, corrected: in band in the simulations, no warning

@@ -283,7 +283,7 @@ class GroupRates:
                           "or report the rates without intervals.", stacklevel=2)
         if sparse:
             warnings.warn(f"Themes with hits in fewer than {MIN_CLUSTERS} {unit}s of a group rest on those few "
-                          f"{unit}s; in the simulations such intervals covered 0.86 with 5 documents under extreme "
+                          f"{unit}s; in the simulations such intervals covered 0.88 with 5 documents under extreme "
                           f"dispersion (docs/simulations.md): {', '.join(sparse[:10])}"
                           f"{' …' if len(sparse) > 10 else ''}.", stacklevel=2)
         table = table.assign(low=low.ravel(), high=high.ravel(),
