@@ -526,6 +526,7 @@ SPECIFIC: dict[tuple[str, str], Callable[[random.Random], Any]] = {
     ("regress", "family"): lambda r: r.choice(["negbin", "quasipoisson", "poisson"]),
     ("regress", "themes"): lambda r: r.choice([None, ["united_front"], ["united_front", "grassroots_consultation"]]),
     ("regress", "cluster"): lambda r: r.choice([None, "parent_id"]),
+    ("regress", "small_sample"): lambda r: r.choice(["cr3", "cr2", "statsmodels"]),
     ("corrected_rates", "rates"): lambda r: __import__("consensus_nlp").emphasis(tokens(), by="year"),
     ("corrected_rates", "precisions"): lambda r: __import__("consensus_nlp").precision(__import__("pandas").DataFrame(
         {"theme": ["united_front", "united_front", "grassroots_consultation"], "code": [1, 0, 1]})),

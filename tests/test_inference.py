@@ -64,20 +64,26 @@ def test_interval_table_is_deterministic_and_well_formed():
     rng = np.random.default_rng(1)
     hits, lengths = simulated_documents(rng, n_docs=30)
     result = rates_of(hits, lengths, groups=[i % 3 for i in range(30)])
-    a = result.interval(method="percentile", n_boot=200, random_state=5)
-    assert a.equals(result.interval(method="percentile", n_boot=200, random_state=5))
-    assert not a.equals(result.interval(method="percentile", n_boot=200, random_state=6))
+    with pytest.warns(UserWarning, match="Percentile bootstrap intervals under-cover"):
+        a = result.interval(method="percentile", n_boot=200, random_state=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert a.equals(result.interval(method="percentile", n_boot=200, random_state=5))
+        assert not a.equals(result.interval(method="percentile", n_boot=200, random_state=6))
     t = result.interval()
     assert t.equals(result.interval(random_state=9))  # the log-t interval draws nothing
     assert a.columns.tolist() == t.columns.tolist() == ["group", "theme", "rate", "low", "high", "n_docs", "n_clusters"]
     assert a["group"].tolist() == ["g0", "g1", "g2"] and a["n_docs"].tolist() == [10, 10, 10]
     assert t["n_clusters"].tolist() == [10, 10, 10] and t.attrs["method"] == "log-t"
-    # log-t by hand for group 0: HC3 standard error of the ratio estimator, t with 9 df, on the log scale
+    # log-t by hand for group 0: HC3 standard error of the ratio estimator, on the log scale, t with
+    # min(9, n_hits) df, n_hits = (sum y)^2 / sum y^2 the effective number of documents carrying the hits
     y, x = hits[0::3].astype(float), lengths[0::3].astype(float)
     r = y.sum() / x.sum()
     se = math.sqrt((((y - r * x) / (1 - x / x.sum())) ** 2).sum()) / x.sum()
     from scipy.stats import t as student
-    spread = math.exp(student.ppf(0.975, 9) * se / r)
+    n_hits = y.sum() ** 2 / (y ** 2).sum()
+    assert 1 < n_hits < 9  # this group's hits sit in few documents: the df is n_hits, not 9
+    spread = math.exp(student.ppf(0.975, n_hits) * se / r)
     assert t.loc[0, ["low", "high"]].tolist() == pytest.approx([r / spread * 1000, r * spread * 1000])
     assert ((t["low"] <= t["rate"]) & (t["rate"] <= t["high"])).all()
     assert ((a["low"] <= a["rate"]) & (a["rate"] <= a["high"])).all()
@@ -110,6 +116,25 @@ def test_permutation_p_values_hold_their_level_under_the_null_and_detect_a_diffe
                                       "n_clusters_b"]
     assert row["difference"] == pytest.approx(row["rate_a"] - row["rate_b"])
     assert row["high"] < 0 and row["p"] == pytest.approx(1 / 501)
+
+
+def test_compare_interval_is_welch_on_hc2_errors_by_hand():
+    rng = np.random.default_rng(11)
+    hits, lengths = simulated_documents(rng, n_docs=11)
+    table = rates_of(hits, lengths, groups=[0] * 5 + [1] * 6).compare("g0", "g1", n_perm=100)
+    from scipy.stats import t as student
+
+    def hc2(y, x):  # rate and HC2 variance: squared residuals over (1 - leverage)
+        y, x = y.astype(float), x.astype(float)
+        r = y.sum() / x.sum()
+        return r, ((y - r * x) ** 2 / (1 - x / x.sum())).sum() / x.sum() ** 2
+
+    (ra, va), (rb, vb) = hc2(hits[:5], lengths[:5]), hc2(hits[5:], lengths[5:])
+    df = (va + vb) ** 2 / (va ** 2 / 4 + vb ** 2 / 5)
+    half = student.ppf(0.975, df) * math.sqrt(va + vb) * 1000
+    row = table.iloc[0]
+    assert row["difference"] == pytest.approx((ra - rb) * 1000)
+    assert [row["low"], row["high"]] == pytest.approx([(ra - rb) * 1000 - half, (ra - rb) * 1000 + half])
 
 
 # --- emphasis on the seed page --------------------------------------------------------
@@ -416,3 +441,16 @@ def test_two_document_interval_is_capped_at_one_hit_per_token():
     g0 = table.iloc[0]
     assert g0["rate"] == pytest.approx(250.0) and g0["high"] == 1000.0  # t_1 = 12.7 would pass any rate
     assert 0 < g0["low"] < g0["rate"]
+
+
+def test_compare_warns_naming_groups_below_five_documents():
+    rng = np.random.default_rng(5)
+    hits, lengths = simulated_documents(rng, n_docs=13)
+    rates = rates_of(hits, lengths, groups=[0] * 3 + [1] * 10)
+    with pytest.warns(UserWarning, match=r"fewer than 5 documents .*: 'g0' \(3\)\.$"):
+        rates.compare("g0", "g1", n_perm=100)
+    with pytest.warns(UserWarning, match=r"'g0' \(3\)\.$"):
+        rates.compare_all(n_perm=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 5 and 8 documents: no warning
+        rates_of(hits, lengths, groups=[0] * 5 + [1] * 8).compare("g0", "g1", n_perm=100)

@@ -240,7 +240,7 @@ def corrected_rates(rates: Any, precisions: pd.DataFrame, *, level: float = 0.95
 
     The corrected rate ``rate * precision`` counts only the hits that are true instances.
     Its interval is Monte Carlo: the rate is drawn from its log-t interval's distribution
-    (``log rate + se/rate * t_{n-1}``, over clusters, as :meth:`GroupRates.interval`) and
+    (``log rate + se/rate * t_df``, over clusters, as :meth:`GroupRates.interval`) and
     the precision from its Jeffreys posterior ``Beta(correct + 1/2, wrong + 1/2)``; the
     interval is the quantiles of their product. With a ``by`` column in ``precisions``
     named like ``rates.by`` each group's own precision is used; else the theme's.
@@ -261,7 +261,7 @@ def corrected_rates(rates: Any, precisions: pd.DataFrame, *, level: float = 0.95
     import pandas as pd
     from scipy.stats import t as student
 
-    from .smallsample import ratio_se
+    from .smallsample import interval_df, ratio_se
 
     if not isinstance(rates, GroupRates):
         raise InputTypeError(describe("rates", rates, "is not a table of rates", accepted="an Emphasis or other GroupRates"))
@@ -279,12 +279,13 @@ def corrected_rates(rates: Any, precisions: pd.DataFrame, *, level: float = 0.95
     for g, group in enumerate(rates.groups):
         members = np.flatnonzero(groups == g)
         rate, se = ratio_se(counts[members], totals[members])
+        df = interval_df(counts[members])
         for j, theme in enumerate(rates.categories):
             key = (group if per_group else None, theme)
             if key not in lookup or len(members) < 2 or rate[j] == 0:
                 continue
             correct, n = lookup[key]
-            log_rate = np.log(rate[j]) + se[j] / rate[j] * student.rvs(len(members) - 1, size=n_draws, random_state=rng)
+            log_rate = np.log(rate[j]) + se[j] / rate[j] * student.rvs(df[j], size=n_draws, random_state=rng)
             draws = np.exp(log_rate) * rng.beta(correct + 0.5, n - correct + 0.5, n_draws) * rates.per
             low, high = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
             out.append({rates.by: group, "theme": theme, "rate": rate[j] * rates.per, "precision": correct / n,
