@@ -93,6 +93,12 @@ def test_agreement_by_group_gives_nan_and_the_reason_for_a_degenerate_group():
     assert math.isnan(table.loc[2, "alpha"]) and table.loc[2, "note"] == "1 coder is not enough for agreement"
     with pytest.raises(InvalidArgumentError, match="no variation"):
         cn.agreement(pd.DataFrame(rows).query("theme == 'same'"))
+    # units whose group is missing are a group of their own (pandas' groupby dropped them in silence)
+    missing = pd.DataFrame(rows).assign(theme=lambda f: f["theme"].where(f["theme"] != "x", None))
+    with pytest.warns(UserWarning, match="agreement is NaN for 2 group"):
+        by_missing = cn.agreement(missing, by="theme")
+    assert pd.isna(by_missing.loc[0, "theme"]) and by_missing["theme"].tolist()[1:] == ["same", "alone"]
+    assert by_missing.loc[0, "alpha"] == table.loc[0, "alpha"] and by_missing.loc[0, "units"] == 4
     inf = pd.DataFrame({"unit": [1, 1, 2, 2], "coder": ["a", "b", "a", "b"], "value": [1.0, float("inf"), 2.0, 2.0]})
     with pytest.raises(InvalidArgumentError, match="finite number"):
         cn.agreement(inf, level="interval")

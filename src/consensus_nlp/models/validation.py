@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
-from ..docvars import frame_text, group_key
+from ..docvars import factorize, frame_text, group_key
 from ..errors import EmptyInputError, InputTypeError, InvalidArgumentError, UnknownNameError, check_choice, \
     check_int, check_random_state, describe
 from .inference import GroupRates, check_level
@@ -127,7 +127,11 @@ def agreement(coded: pd.DataFrame, *, unit: str = "unit", coder: str = "coder", 
     level = check_choice("level", level, LEVELS_OF_MEASUREMENT, what="a level of measurement")
     columns = {"unit": unit, "coder": coder, "value": value} | ({"by": by} if by is not None else {})
     coded = _check_columns(coded, columns)
-    parts = [(None, coded)] if by is None else list(coded.groupby(by, sort=False, observed=True))
+    if by is None:
+        parts = [(None, coded)]
+    else:  # the package's one group-by: a missing value (None, NaN) is a group of its own, not dropped
+        groups, levels = factorize(coded[by].tolist())
+        parts = [(level, coded[groups == g]) for g, level in enumerate(levels)]
     rows = []
     for key, part in parts:
         matrix, domain = _alpha_matrix(part, unit, coder, value, level)
