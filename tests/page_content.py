@@ -78,6 +78,29 @@ class Page:
     footer: str = "第 7 版"
 
 
+def blocks(page: Page, doc: Speech | Story) -> list[tuple[str, str]]:
+    """One document of ``page`` as every producer typesets it, in order: ``(kind, text)`` with kind
+    ``byline`` (above or under the title), ``title`` (text empty: the producer sets ``doc.titles``),
+    ``heading`` (a bold 一、 paragraph), ``para``, ``byline-after`` (right after the body) or ``author``."""
+    out: list[tuple[str, str]] = []
+    if isinstance(doc, Speech):
+        byline = f"{doc.speaker} {doc.position}"
+        if page.byline == "above":
+            out.append(("byline", byline))
+        out.append(("title", ""))
+        if page.byline == "under":
+            out.append(("byline", byline))
+        out += [("heading" if i in doc.headings else "para", para) for i, para in enumerate(doc.paragraphs)]
+        if page.byline == "after":
+            out.append(("byline-after", byline))
+        return out
+    out.append(("title", ""))
+    if doc.author_line:
+        out.append(("author", doc.author_line))
+    out += [("para", (doc.dateline or "") + para if i == 0 else para) for i, para in enumerate(doc.paragraphs)]
+    return out
+
+
 def _name(rng: random.Random, used: set[str]) -> str:
     while True:
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from page_content import Page, Speech
+from page_content import Page, blocks
 
 FONTS = None
 
@@ -70,6 +70,10 @@ def _e(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+HTML_BLOCKS = {"byline": '<p class="byline">{}</p>', "heading": '<p class="head">{}</p>', "para": "<p>{}</p>",
+               "byline-after": '<p class="byline after">{}</p>', "author": '<p class="author">{}</p>'}
+
+
 def page_html(page: Page) -> str:
     parts = [f'<div class="masthead">{_e(page.header)}</div>']
     if page.banner:
@@ -82,24 +86,7 @@ def page_html(page: Page) -> str:
         parts.append('<div class="note">' + "".join(f"<p>{_e(n)}</p>" for n in page.note) + "</div>")
     for k, doc in enumerate(page.documents):
         title = "<h2>" + "".join(f"<span>{_e(t)}</span>" for t in doc.titles) + "</h2>"
-        section = []
-        if isinstance(doc, Speech):
-            byline = f"{doc.speaker} {doc.position}"
-            if page.byline == "above":
-                section.append(f'<p class="byline">{_e(byline)}</p>')
-            section.append(title)
-            if page.byline == "under":
-                section.append(f'<p class="byline">{_e(byline)}</p>')
-            for i, para in enumerate(doc.paragraphs):
-                section.append(f'<p class="head">{_e(para)}</p>' if i in doc.headings else f"<p>{_e(para)}</p>")
-            if page.byline == "after":
-                section.append(f'<p class="byline after">{_e(byline)}</p>')
-        else:
-            section.append(title)
-            if doc.author_line:
-                section.append(f'<p class="author">{_e(doc.author_line)}</p>')
-            for i, para in enumerate(doc.paragraphs):
-                section.append(f"<p>{_e((doc.dateline or '') + para if i == 0 else para)}</p>")
+        section = [title if kind == "title" else HTML_BLOCKS[kind].format(_e(text)) for kind, text in blocks(page, doc)]
         parts.append("<section>" + "".join(section) + "</section>")
         if page.caption and k == 0:
             parts.append(f'<figure><div class="photo"></div><figcaption>{_e(page.caption)}</figcaption></figure>')

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from page_content import Page, Speech
+from page_content import Page, blocks
 
 
 def typst_available() -> bool:
@@ -55,23 +55,17 @@ def page_source(page: Page) -> str:
         cols.append(f'#block(stroke: 1.2pt + rgb("#c8161d"), inset: 2mm, width: 100%)[#par(first-line-indent: 0pt)[{note}]]')
     for k, doc in enumerate(page.documents):
         title = "#align(center)[#block(above: 1em, below: 0.6em)[" + " \\ ".join(_hei(t, "15pt") for t in doc.titles) + "]]"
-        if isinstance(doc, Speech):
-            byline = f"{doc.speaker} {doc.position}"
-            if page.byline == "above":
-                cols.append(f"#align(center)[{_hei(byline)}]")
-            cols.append(title)
-            if page.byline == "under":
-                cols.append(f"#align(center)[{_hei(byline)}]")
-            for i, para in enumerate(doc.paragraphs):
-                cols.append(f"#par(first-line-indent: 0pt)[{_hei(para)}]" if i in doc.headings else f"#par[{_s(para)}]")
-            if page.byline == "after":
-                cols.append(f"#align(right)[{_hei(byline)}]")
-        else:
-            cols.append(title)
-            if doc.author_line:
-                cols.append(f"#align(center)[{_hei(doc.author_line)}]")
-            for i, para in enumerate(doc.paragraphs):
-                cols.append(f"#par[{_s((doc.dateline or '') + para if i == 0 else para)}]")
+        for kind, text in blocks(page, doc):
+            if kind == "title":
+                cols.append(title)
+            elif kind in ("byline", "author"):
+                cols.append(f"#align(center)[{_hei(text)}]")
+            elif kind == "byline-after":
+                cols.append(f"#align(right)[{_hei(text)}]")
+            elif kind == "heading":
+                cols.append(f"#par(first-line-indent: 0pt)[{_hei(text)}]")
+            else:
+                cols.append(f"#par[{_s(text)}]")
         cols.append("#v(0.8em)")
         if page.caption and k == 0:
             cols.append(f'#block(fill: gray, width: 100%, height: 38mm) #text(size: 8pt)[{_s(page.caption)}]')
