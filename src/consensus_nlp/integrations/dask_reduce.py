@@ -159,14 +159,15 @@ def by_partition(objects: list[Any]) -> list[Any]:
     for k, node in graph.items():
         for d in node.dependencies:
             dependents.setdefault(d, set()).add(k)
+    order = _in_order(graph, tasks)
     roots: dict[Any, frozenset[Any]] = {}  # each task's reading tasks (those without task dependencies)
-    for key in _in_order(graph, tasks):
+    for key in order:
         above = [d for d in graph[key].dependencies if d in tasks]
         roots[key] = frozenset({key}) if not above else frozenset().union(*(roots[d] for d in above))
         if _runs_alone(graph[key]):  # neither it nor what depends on it joins a partition's task
             roots[key] = roots[key] | {_ALONE}
     groups: dict[Any, list[Any]] = {}
-    for key in _in_order(graph, tasks):
+    for key in order:
         if len(roots[key]) == 1:
             groups.setdefault(next(iter(roots[key])), []).append(key)
     wanted = {o.key for o in objects}

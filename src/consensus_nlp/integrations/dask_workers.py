@@ -71,7 +71,7 @@ def gather_as_completed(client: Any, objects: Sequence[Any]) -> tuple[Any, ...]:
     """The objects computed on ``client``, each result brought here and released on the cluster when ready."""
     from distributed import as_completed
 
-    futures = client.compute(list(objects))
+    futures = client.compute(list(objects))  # objects of one key share one future: fetched and released once
     places: dict[int, list[int]] = {}
     for i, future in enumerate(futures):
         places.setdefault(id(future), []).append(i)

@@ -374,21 +374,7 @@ class CountTerms(Stage):
         return TermCounts(docvars, types, _count_rows(ids, bounds, len(types)), words)
 
     def combine(self, a: TermCounts, b: TermCounts) -> TermCounts:
-        import numpy as np
-        import scipy.sparse as sp
-
-        from ..text.store import stack_docvars
-
-        types, first, second = a.types, a.counts, b.counts
-        if b.types is not a.types and b.types != a.types:  # partitions of one store share one vocabulary
-            index = {t: i for i, t in enumerate(a.types)}
-            remap = np.fromiter((index.setdefault(t, len(index)) for t in b.types), dtype=np.int32, count=len(b.types))
-            types = tuple(index)
-            first = sp.csr_matrix((first.data, first.indices, first.indptr), shape=(first.shape[0], len(types)))
-            second = sp.csr_matrix((second.data, remap[second.indices], second.indptr),
-                                   shape=(second.shape[0], len(types)))
-        words = None if a.words is None or b.words is None else a.words + b.words
-        return TermCounts(stack_docvars([a.docvars, b.docvars]), types, sp.vstack([first, second], format="csr"), words)
+        return self.combine_many([a, b])
 
     def combine_many(self, parts: list[TermCounts]) -> TermCounts:
         """All partitions in one pass: one union vocabulary (first appearance, in partition order, as
