@@ -198,10 +198,10 @@ class LazyCorpus(Partitioned):
             pf = parquet_file(f)
             columns = pf.schema_arrow.names
             check_parquet_columns(f, columns, text=text, doc_id=doc_id)
-            for g in [None] if root.is_dir() else range(pf.num_row_groups):
-                # the metadata by the reader of Corpus.from_parquet (nulls left out, ints kept, nested values as lists)
-                rows = [row for batch in iter_parquet(f, row_groups=None if g is None else [g],
-                                                      columns=[c for c in columns if c != text]) for row in batch.rows]
+            # the metadata by the reader of Corpus.from_parquet (nulls left out, ints kept, nested values as lists),
+            # the file read once: a partition per file in a folder, per row group in a single file
+            batches = [b.rows for b in iter_parquet(f, columns=[c for c in columns if c != text])][:pf.num_row_groups]
+            for g, rows in [(None, [r for b in batches for r in b])] if root.is_dir() else enumerate(batches):
                 ids += parquet_ids(rows, doc_id=doc_id, first=len(ids))
                 metas += [{k: v for k, v in row.items() if k != doc_id} for row in rows]
                 partitions += [len(pieces)] * len(rows)
